@@ -1,0 +1,35 @@
+# The two commands: `make run` and `make test`. Everything else is a step they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8501
+
+.PHONY: run test install lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,nlp]'
+	# Byte-compile once so that every later start (the CLI above all) is fast.
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib toc_studio > /dev/null || true
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/toc-studio demo --init --if-missing
+	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

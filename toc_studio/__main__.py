@@ -1,0 +1,3 @@
+from toc_studio.cli import main
+
+raise SystemExit(main())

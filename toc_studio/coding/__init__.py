@@ -1,0 +1,1 @@
+"""Codebook, codings, memos, queries, agreement and auto-coding suggestions."""

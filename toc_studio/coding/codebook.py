@@ -1,0 +1,317 @@
+"""The hierarchical codebook: codes with their Theory of Change meaning."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from toc_studio.coding.models import Category, Code, Coding
+from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.project.models import Group, Project
+
+PATH_SEPARATOR = "/"
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise Invalid("A code needs a name.")
+    if PATH_SEPARATOR in cleaned:
+        raise Invalid(f"A code name cannot contain {PATH_SEPARATOR!r}: {cleaned!r}.")
+    return cleaned
+
+
+def _check_category(category: str | None) -> str | None:
+    if category in (None, ""):
+        return None
+    try:
+        return Category(str(category).strip().lower()).value
+    except ValueError as exc:
+        allowed = ", ".join(c.value for c in Category)
+        raise Invalid(
+            f"Unknown ToC category {category!r}; use one of: {allowed}, or none."
+        ) from exc
+
+
+def _check_colour(colour: str) -> str:
+    if not COLOUR.match(colour):
+        raise Invalid(f"Colours are written #rrggbb, not {colour!r}.")
+    return colour.lower()
+
+
+def _branch_id(session: Session, project: Project, branch: str | None) -> int | None:
+    if branch in (None, "", "shared"):
+        return None
+    group = (
+        session.execute(select(Group).where(Group.project_id == project.id, Group.name == branch))
+        .scalars()
+        .first()
+    )
+    if group is None:
+        raise NotFound(f"Project {project.name!r} has no group {branch!r} to be a branch.")
+    return group.id
+
+
+def _sibling_clash(
+    session: Session, project_id: int, parent_id: int | None, name: str, exclude: int | None = None
+) -> bool:
+    stmt = select(Code.id).where(Code.project_id == project_id, Code.name == name)
+    stmt = stmt.where(
+        Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
+    )
+    if exclude is not None:
+        stmt = stmt.where(Code.id != exclude)
+    return session.execute(stmt).first() is not None
+
+
+def create_code(
+    session: Session,
+    project: Project,
+    name: str,
+    *,
+    parent: Code | None = None,
+    definition: str = "",
+    colour: str = "#888888",
+    category: str | None = None,
+    branch: str | None = None,
+    domain: str | None = None,
+) -> Code:
+    """Add a code under ``parent`` (or at the root), last among its siblings."""
+    name = _clean_name(name)
+    if parent is not None and parent.project_id != project.id:
+        raise Invalid("A code's parent must belong to the same project.")
+    parent_id = parent.id if parent else None
+    if _sibling_clash(session, project.id, parent_id, name):
+        where = f"under {code_path(session, parent)!r}" if parent else "at the top level"
+        raise Conflict(f"There is already a code {name!r} {where}.")
+    siblings = session.execute(
+        select(func.count())
+        .select_from(Code)
+        .where(
+            Code.project_id == project.id,
+            Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+        )
+    ).scalar_one()
+    code = Code(
+        project_id=project.id,
+        parent_id=parent_id,
+        name=name,
+        definition=definition,
+        colour=_check_colour(colour),
+        category=_check_category(category),
+        branch_group_id=_branch_id(session, project, branch),
+        domain=(domain or None),
+        position=siblings,
+    )
+    session.add(code)
+    session.flush()
+    return code
+
+
+def list_codes(session: Session, project: Project) -> list[Code]:
+    """Every code of the project, parents before children, siblings by position."""
+    codes = list(session.execute(select(Code).where(Code.project_id == project.id)).scalars())
+    children: dict[int | None, list[Code]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+    ordered: list[Code] = []
+
+    def walk(parent_id: int | None) -> None:
+        for code in sorted(children.get(parent_id, []), key=lambda c: (c.position, c.id)):
+            ordered.append(code)
+            walk(code.id)
+
+    walk(None)
+    return ordered
+
+
+def code_paths(session: Session, project: Project) -> dict[int, str]:
+    """Map every code id of the project to its path ("Mentee/Outcomes/Social")."""
+    codes = {
+        c.id: c
+        for c in session.execute(select(Code).where(Code.project_id == project.id)).scalars()
+    }
+    paths: dict[int, str] = {}
+
+    def path(code_id: int) -> str:
+        if code_id not in paths:
+            code = codes[code_id]
+            paths[code_id] = (
+                code.name
+                if code.parent_id is None
+                else path(code.parent_id) + PATH_SEPARATOR + code.name
+            )
+        return paths[code_id]
+
+    for code_id in codes:
+        path(code_id)
+    return paths
+
+
+def code_path(session: Session, code: Code) -> str:
+    parts = [code.name]
+    parent_id = code.parent_id
+    while parent_id is not None:
+        parent = session.get(Code, parent_id)
+        parts.append(parent.name)
+        parent_id = parent.parent_id
+    return PATH_SEPARATOR.join(reversed(parts))
+
+
+def split_path(path: str) -> list[str]:
+    parts = [" ".join(p.split()) for p in path.split(PATH_SEPARATOR)]
+    if not path.strip() or any(not p for p in parts):
+        raise Invalid(f"{path!r} is not a code path (names separated by {PATH_SEPARATOR!r}).")
+    return parts
+
+
+def get_code_by_path(session: Session, project: Project, path: str) -> Code:
+    parent_id: int | None = None
+    code = None
+    for name in split_path(path):
+        code = (
+            session.execute(
+                select(Code).where(
+                    Code.project_id == project.id,
+                    Code.name == name,
+                    Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+                )
+            )
+            .scalars()
+            .first()
+        )
+        if code is None:
+            raise NotFound(f"Project {project.name!r} has no code {path!r}.")
+        parent_id = code.id
+    return code
+
+
+def ensure_code_path(session: Session, project: Project, path: str, **fields) -> tuple[Code, bool]:
+    """The code at ``path``, creating it and any missing parents. ``fields`` apply to the
+    leaf only when it is created. Returns (code, created)."""
+    parent: Code | None = None
+    created = False
+    parts = split_path(path)
+    for depth, name in enumerate(parts):
+        try:
+            parent = get_code_by_path(session, project, PATH_SEPARATOR.join(parts[: depth + 1]))
+        except NotFound:
+            leaf = depth == len(parts) - 1
+            parent = create_code(session, project, name, parent=parent, **(fields if leaf else {}))
+            created = True
+    return parent, created
+
+
+def update_code(
+    session: Session,
+    code: Code,
+    *,
+    name: str | None = None,
+    definition: str | None = None,
+    colour: str | None = None,
+    category: str | None | type[Ellipsis] = ...,
+    branch: str | None | type[Ellipsis] = ...,
+    domain: str | None | type[Ellipsis] = ...,
+) -> Code:
+    """Rename a code or change its definition, colour or ToC meaning."""
+    project = session.get(Project, code.project_id)
+    if name is not None:
+        name = _clean_name(name)
+        if _sibling_clash(session, code.project_id, code.parent_id, name, exclude=code.id):
+            raise Conflict(f"A sibling of this code is already called {name!r}.")
+        code.name = name
+    if definition is not None:
+        code.definition = definition
+    if colour is not None:
+        code.colour = _check_colour(colour)
+    if category is not ...:
+        code.category = _check_category(category)
+    if branch is not ...:
+        code.branch_group_id = _branch_id(session, project, branch)
+    if domain is not ...:
+        code.domain = domain or None
+    session.add(code)
+    session.flush()
+    return code
+
+
+def descendant_ids(session: Session, code: Code) -> list[int]:
+    """Ids of ``code`` and every code below it."""
+    pairs = session.execute(
+        select(Code.id, Code.parent_id).where(Code.project_id == code.project_id)
+    ).all()
+    children: dict[int | None, list[int]] = {}
+    for code_id, parent_id in pairs:
+        children.setdefault(parent_id, []).append(code_id)
+    found, stack = [], [code.id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def move_code(
+    session: Session, code: Code, new_parent: Code | None, position: int | None = None
+) -> Code:
+    """Re-parent a code (refusing cycles and name clashes) and place it among its siblings."""
+    new_parent_id = new_parent.id if new_parent else None
+    if new_parent is not None:
+        if new_parent.project_id != code.project_id:
+            raise Invalid("A code can only move within its project.")
+        if new_parent.id in descendant_ids(session, code):
+            raise Invalid(f"Cannot move {code.name!r} under itself or one of its sub-codes.")
+    if _sibling_clash(session, code.project_id, new_parent_id, code.name, exclude=code.id):
+        raise Conflict(f"The new parent already has a code called {code.name!r}.")
+    code.parent_id = new_parent_id
+    siblings = [
+        c
+        for c in session.execute(
+            select(Code).where(
+                Code.project_id == code.project_id,
+                Code.parent_id.is_(None)
+                if new_parent_id is None
+                else Code.parent_id == new_parent_id,
+                Code.id != code.id,
+            )
+        ).scalars()
+    ]
+    siblings.sort(key=lambda c: (c.position, c.id))
+    position = len(siblings) if position is None else max(0, min(position, len(siblings)))
+    siblings.insert(position, code)
+    for index, sibling in enumerate(siblings):
+        sibling.position = index
+        session.add(sibling)
+    session.flush()
+    return code
+
+
+@dataclass(frozen=True)
+class CodeUsage:
+    codings: int
+    sub_codes: int
+
+
+def code_usage(session: Session, code: Code) -> CodeUsage:
+    ids = descendant_ids(session, code)
+    codings = session.execute(
+        select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))
+    ).scalar_one()
+    return CodeUsage(codings=codings, sub_codes=len(ids) - 1)
+
+
+def delete_code(session: Session, code: Code, *, drop_codings: bool = False) -> None:
+    """Delete a code and its sub-codes. Refused while any of them has codings, unless
+    ``drop_codings`` says to delete those codings too."""
+    usage = code_usage(session, code)
+    if usage.codings and not drop_codings:
+        raise Conflict(
+            f"{code.name!r} and its sub-codes have {usage.codings} coding(s). Move or merge "
+            "them first, or say to drop them."
+        )
+    session.execute(delete(Code).where(Code.id == code.id))
+    session.expire_all()

@@ -1,0 +1,130 @@
+"""Codings: spans [start, end) in code points of a document, tagged with a code by a coder.
+
+Overlap rule: codings may overlap or nest freely; the same (document, code, coder, start,
+end) may exist only once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from toc_studio.coding.models import Code, Coding
+from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.ingest.models import Document
+from toc_studio.project.models import Coder
+
+
+def check_span(document: Document, start: int, end: int) -> None:
+    """Refuse a span that is empty or outside the document's text."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        raise Invalid("Span offsets must be whole numbers.")
+    if not 0 <= start < end <= len(document.text):
+        raise Invalid(
+            f"The span [{start}, {end}) is not inside {document.title!r}, which has "
+            f"{len(document.text)} characters (a span needs start < end)."
+        )
+
+
+def add_coding(
+    session: Session, document: Document, code: Code, coder: Coder, start: int, end: int
+) -> Coding:
+    """Tag [start, end) of ``document`` with ``code`` on behalf of ``coder``."""
+    if code.project_id != document.project_id:
+        raise Invalid(f"Code {code.name!r} belongs to another project than {document.title!r}.")
+    check_span(document, start, end)
+    coding = Coding(
+        document_id=document.id,
+        code_id=code.id,
+        coder_id=coder.id,
+        start=start,
+        end=end,
+        text=document.text[start:end],
+    )
+    try:
+        with session.begin_nested():
+            session.add(coding)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"{coder.name} has already coded that exact span of {document.title!r} "
+            f"with {code.name!r}."
+        ) from exc
+    return coding
+
+
+@dataclass(frozen=True)
+class SpanRequest:
+    document: Document
+    code: Code
+    coder: Coder
+    start: int
+    end: int
+
+
+def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
+    """Insert many codings in one statement, after checking every span; duplicates of
+    each other or of stored codings are skipped. Returns the number inserted."""
+    rows, seen = [], set()
+    for req in requests:
+        if req.code.project_id != req.document.project_id:
+            raise Invalid(
+                f"Code {req.code.name!r} is not in the project of {req.document.title!r}."
+            )
+        check_span(req.document, req.start, req.end)
+        key = (req.document.id, req.code.id, req.coder.id, req.start, req.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(key)
+    if not rows:
+        return 0
+    existing = set(
+        session.execute(
+            select(
+                Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end
+            ).where(Coding.document_id.in_({r[0] for r in rows}))
+        ).all()
+    )
+    texts = {req.document.id: req.document.text for req in requests}
+    new = [
+        {
+            "document_id": d,
+            "code_id": c,
+            "coder_id": k,
+            "start": s,
+            "end": e,
+            "text": texts[d][s:e],
+        }
+        for d, c, k, s, e in rows
+        if (d, c, k, s, e) not in existing
+    ]
+    if new:
+        session.execute(Coding.__table__.insert(), new)
+    return len(new)
+
+
+def get_coding(session: Session, coding_id: int) -> Coding:
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise NotFound(f"There is no coding {coding_id}.")
+    return coding
+
+
+def list_codings(
+    session: Session, document: Document, coders: Iterable[str] | None = None
+) -> list[Coding]:
+    """The document's codings in reading order, optionally only those of some coders."""
+    stmt = select(Coding).where(Coding.document_id == document.id)
+    if coders is not None:
+        stmt = stmt.join(Coder, Coder.id == Coding.coder_id).where(Coder.name.in_(list(coders)))
+    return list(session.execute(stmt.order_by(Coding.start, Coding.end, Coding.id)).scalars())
+
+
+def delete_coding(session: Session, coding: Coding) -> None:
+    session.execute(delete(Coding).where(Coding.id == coding.id))
+    session.expire_all()

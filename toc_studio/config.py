@@ -1,0 +1,30 @@
+"""Settings read from the environment, with defaults that work on a fresh machine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "data"
+DEFAULT_SPACY_MODEL = "en_core_web_sm"
+
+
+def data_dir() -> Path:
+    """Where the embedded store and uploads live (``TOC_STUDIO_DATA_DIR``, default ``./data``)."""
+    return Path(os.environ.get("TOC_STUDIO_DATA_DIR", DEFAULT_DATA_DIR))
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database URL: an explicit one, else ``TOC_STUDIO_DATABASE_URL``, else the embedded
+    SQLite store at ``<data dir>/toc_studio.db``."""
+    if explicit:
+        return explicit
+    env = os.environ.get("TOC_STUDIO_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{data_dir() / 'toc_studio.db'}"
+
+
+def spacy_model() -> str:
+    """Name of the trained spaCy pipeline used for NER (``TOC_STUDIO_SPACY_MODEL``)."""
+    return os.environ.get("TOC_STUDIO_SPACY_MODEL", DEFAULT_SPACY_MODEL)

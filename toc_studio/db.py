@@ -1,0 +1,124 @@
+"""Engine and sessions: SQLite by default, PostgreSQL by URL, one code path for both.
+
+The schema is owned by Alembic (``toc_studio/migrations``); :func:`init_db` upgrades any
+store, new or old, to the newest revision. The SQLModel tables live beside the code that
+uses them; :func:`import_models` loads every one so that ``SQLModel.metadata`` is complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel, create_engine
+
+from toc_studio import config
+from toc_studio.schema_version import MIGRATIONS_DIR, migration_heads
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def import_models() -> type[SQLModel]:
+    """Import every package's tables so that ``SQLModel.metadata`` knows them all."""
+    from toc_studio.coding import models as _coding  # noqa: F401
+    from toc_studio.ingest import models as _ingest  # noqa: F401
+    from toc_studio.project import models as _project  # noqa: F401
+
+    return SQLModel
+
+
+def _normalise_url(url: str) -> str:
+    """Let users write ``postgresql://`` and still get the psycopg 3 driver."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for ``url`` (default: :func:`toc_studio.config.database_url`).
+
+    SQLite gets WAL journaling, foreign keys and a busy timeout on every connection; the
+    folder of the database file is created when missing.
+    """
+    url = _normalise_url(config.database_url(url))
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, open transactions: otherwise SAVEPOINTs
+    # (used to turn one failed insert into a clear error) do not work.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def alembic_config(engine: Engine):
+    """An Alembic config that runs the packaged migrations on ``engine``."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def init_db(engine: Engine) -> str:
+    """Create the schema, or upgrade an existing store in place. Returns the revision."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    command.upgrade(alembic_config(engine), "head")
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision() or ""
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The revision(s) the store is at; empty for a store that was never set up."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return set()
+        return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the store is at the newest migration (so the app can use it)."""
+    return current_revisions(engine) == migration_heads()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back on any error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,1 @@
+"""Readers for every transcript format, speaker turns, segmentation, pseudonymisation."""

@@ -1,0 +1,198 @@
+"""Documents and their turns: plain functions over a session."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from toc_studio.errors import Invalid, NotFound
+from toc_studio.ingest.models import Document, DocumentKind, Turn
+from toc_studio.ingest.turns import DetectedTurn
+from toc_studio.project.models import Group, Participant, Project
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def add_document(
+    session: Session,
+    project: Project,
+    title: str,
+    text: str,
+    *,
+    kind: DocumentKind | str = DocumentKind.INTERVIEW,
+    original_filename: str = "",
+    encoding: str = "",
+    turns: Sequence[DetectedTurn] = (),
+    speakers: Mapping[str, int | None] | None = None,
+) -> Document:
+    """Store a document with its turns. ``speakers`` maps a raw speaker label to a
+    participant id (or None for no participant, e.g. the interviewer)."""
+    title = " ".join(title.split())
+    if not title:
+        raise Invalid("A document needs a title.")
+    try:
+        kind = DocumentKind(kind).value
+    except ValueError as exc:
+        allowed = ", ".join(k.value for k in DocumentKind)
+        raise Invalid(f"Unknown document kind {kind!r}; use one of: {allowed}.") from exc
+    document = Document(
+        project_id=project.id,
+        title=title,
+        kind=kind,
+        original_filename=original_filename,
+        sha256=sha256_text(text),
+        encoding=encoding,
+        text=text,
+    )
+    session.add(document)
+    session.flush()
+    speakers = speakers or {}
+    rows = []
+    for turn in turns:
+        if not 0 <= turn.start < turn.end <= len(text):
+            raise Invalid(
+                f"Turn [{turn.start}, {turn.end}) lies outside {title!r} ({len(text)} characters)."
+            )
+        rows.append(
+            {
+                "document_id": document.id,
+                "start": turn.start,
+                "end": turn.end,
+                "speaker_label": turn.speaker_label,
+                "participant_id": speakers.get(turn.speaker_label),
+                "timestamp": turn.timestamp,
+                "is_interviewer": turn.is_interviewer,
+            }
+        )
+    if rows:
+        session.execute(Turn.__table__.insert(), rows)
+    return document
+
+
+def get_document(session: Session, project: Project, title_or_id: str | int) -> Document:
+    if isinstance(title_or_id, int):
+        document = session.get(Document, title_or_id)
+        if document is not None and document.project_id != project.id:
+            document = None
+    else:
+        document = (
+            session.execute(
+                select(Document)
+                .where(Document.project_id == project.id, Document.title == title_or_id)
+                .order_by(Document.id)
+            )
+            .scalars()
+            .first()
+        )
+    if document is None:
+        raise NotFound(f"Project {project.name!r} has no document {title_or_id!r}.")
+    return document
+
+
+def find_by_sha256(session: Session, project: Project, sha256: str) -> list[Document]:
+    """Documents of the project with exactly this content (to offer skip or replace)."""
+    return list(
+        session.execute(
+            select(Document).where(Document.project_id == project.id, Document.sha256 == sha256)
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: int
+    title: str
+    kind: str
+    original_filename: str
+    characters: int
+    turns: int
+    codings: int
+    participants: list[str]
+    groups: list[str]
+
+
+def list_documents(session: Session, project: Project) -> list[DocumentSummary]:
+    """The project's documents with counts, in title order (a fixed number of queries)."""
+    from toc_studio.coding.models import Coding
+
+    docs = session.execute(
+        select(
+            Document.id,
+            Document.title,
+            Document.kind,
+            Document.original_filename,
+            func.length(Document.text),
+        )
+        .where(Document.project_id == project.id)
+        .order_by(Document.title, Document.id)
+    ).all()
+    turn_counts = dict(
+        session.execute(
+            select(Turn.document_id, func.count())
+            .join(Document, Document.id == Turn.document_id)
+            .where(Document.project_id == project.id)
+            .group_by(Turn.document_id)
+        ).all()
+    )
+    coding_counts = dict(
+        session.execute(
+            select(Coding.document_id, func.count())
+            .join(Document, Document.id == Coding.document_id)
+            .where(Document.project_id == project.id)
+            .group_by(Coding.document_id)
+        ).all()
+    )
+    people: dict[int, set[tuple[str, str | None]]] = {}
+    for doc_id, label, group in session.execute(
+        select(Turn.document_id, Participant.label, Group.name)
+        .join(Participant, Participant.id == Turn.participant_id)
+        .outerjoin(Group, Group.id == Participant.group_id)
+        .join(Document, Document.id == Turn.document_id)
+        .where(Document.project_id == project.id)
+        .distinct()
+    ).all():
+        people.setdefault(doc_id, set()).add((label, group))
+    return [
+        DocumentSummary(
+            id=doc_id,
+            title=title,
+            kind=kind,
+            original_filename=filename,
+            characters=length or 0,
+            turns=turn_counts.get(doc_id, 0),
+            codings=coding_counts.get(doc_id, 0),
+            participants=sorted({label for label, _ in people.get(doc_id, ())}),
+            groups=sorted({g for _, g in people.get(doc_id, ()) if g}),
+        )
+        for doc_id, title, kind, filename, length in docs
+    ]
+
+
+def list_turns(session: Session, document: Document) -> list[Turn]:
+    return list(
+        session.execute(
+            select(Turn).where(Turn.document_id == document.id).order_by(Turn.start)
+        ).scalars()
+    )
+
+
+def rename_document(session: Session, document: Document, new_title: str) -> Document:
+    new_title = " ".join(new_title.split())
+    if not new_title:
+        raise Invalid("A document needs a title.")
+    document.title = new_title
+    session.add(document)
+    session.flush()
+    return document
+
+
+def delete_document(session: Session, document: Document) -> None:
+    """Delete a document with its turns, codings and memos (database cascades)."""
+    session.execute(delete(Document).where(Document.id == document.id))
+    session.expunge_all()

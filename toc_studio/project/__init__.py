@@ -1,0 +1,1 @@
+"""Projects, their stakeholder groups, participants and coders."""

@@ -1,0 +1,319 @@
+"""Projects, groups, participants and coders: plain functions over a session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.project import summary
+from toc_studio.project.models import (
+    Coder,
+    Group,
+    Participant,
+    ParticipantAttribute,
+    Project,
+    Role,
+)
+from toc_studio.project.summary import ProjectSummary
+
+
+def _clean_name(name: str, what: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise Invalid(f"A {what} needs a name.")
+    return cleaned
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+def create_project(
+    session: Session, name: str, groups: Sequence[str] = (), description: str = ""
+) -> Project:
+    """Create a project with its stakeholder groups (in the given order)."""
+    name = _clean_name(name, "project")
+    if session.execute(select(Project.id).where(Project.name == name)).first():
+        raise Conflict(f"A project called {name!r} already exists; choose another name.")
+    project = Project(name=name, description=description)
+    session.add(project)
+    session.flush()
+    for group_name in groups:
+        add_group(session, project, group_name)
+    return project
+
+
+def get_project(session: Session, name_or_id: str | int) -> Project:
+    """Find a project by id or by exact name."""
+    if isinstance(name_or_id, int):
+        project = session.get(Project, name_or_id)
+    else:
+        project = (
+            session.execute(select(Project).where(Project.name == name_or_id)).scalars().first()
+        )
+    if project is None:
+        known = (
+            ", ".join(repr(p) for p in session.execute(select(Project.name)).scalars()) or "none"
+        )
+        raise NotFound(f"No project {name_or_id!r}. Projects in this store: {known}.")
+    return project
+
+
+def list_projects(session: Session) -> list[ProjectSummary]:
+    """Every project with its groups and counts, in name order (two queries in all)."""
+    return summary.summaries(
+        session.execute(text(summary.PROJECTS_SQL)).all(),
+        session.execute(text(summary.GROUPS_SQL)).all(),
+    )
+
+
+def rename_project(session: Session, project: Project, new_name: str) -> Project:
+    new_name = _clean_name(new_name, "project")
+    clash = session.execute(
+        select(Project.id).where(Project.name == new_name, Project.id != project.id)
+    ).first()
+    if clash:
+        raise Conflict(f"A project called {new_name!r} already exists.")
+    project.name = new_name
+    session.add(project)
+    session.flush()
+    return project
+
+
+def delete_project(session: Session, project: Project) -> None:
+    """Delete a project and everything it owns (groups, participants, documents, codes,
+    codings, memos...), through the database's cascades. Coders are shared and stay."""
+    session.execute(delete(Project).where(Project.id == project.id))
+    session.expunge_all()
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+def list_groups(session: Session, project: Project) -> list[Group]:
+    return list(
+        session.execute(
+            select(Group).where(Group.project_id == project.id).order_by(Group.position, Group.id)
+        ).scalars()
+    )
+
+
+def get_group(session: Session, project: Project, name: str) -> Group:
+    group = (
+        session.execute(select(Group).where(Group.project_id == project.id, Group.name == name))
+        .scalars()
+        .first()
+    )
+    if group is None:
+        known = ", ".join(g.name for g in list_groups(session, project)) or "none yet"
+        raise NotFound(f"Project {project.name!r} has no group {name!r} (groups: {known}).")
+    return group
+
+
+def add_group(session: Session, project: Project, name: str) -> Group:
+    name = _clean_name(name, "group")
+    existing = list_groups(session, project)
+    if any(g.name.casefold() == name.casefold() for g in existing):
+        raise Conflict(f"Project {project.name!r} already has a group {name!r}.")
+    group = Group(project_id=project.id, name=name, position=len(existing))
+    session.add(group)
+    session.flush()
+    return group
+
+
+def rename_group(session: Session, group: Group, new_name: str) -> Group:
+    new_name = _clean_name(new_name, "group")
+    clash = session.execute(
+        select(Group.id).where(
+            Group.project_id == group.project_id, Group.name == new_name, Group.id != group.id
+        )
+    ).first()
+    if clash:
+        raise Conflict(f"There is already a group {new_name!r}.")
+    group.name = new_name
+    session.add(group)
+    session.flush()
+    return group
+
+
+def reorder_groups(session: Session, project: Project, names: Sequence[str]) -> list[Group]:
+    """Put the project's groups in the order given (every group named exactly once)."""
+    groups = {g.name: g for g in list_groups(session, project)}
+    if sorted(names) != sorted(groups):
+        raise Invalid(f"Name every group exactly once: {', '.join(groups)}.")
+    for position, name in enumerate(names):
+        groups[name].position = position
+        session.add(groups[name])
+    session.flush()
+    return list_groups(session, project)
+
+
+def delete_group(session: Session, group: Group, *, force: bool = False) -> None:
+    """Delete a group. Refuses while participants or codes belong to it, unless ``force``
+    (then participants become ungrouped and the codes' branch becomes shared)."""
+    from toc_studio.coding.models import Code
+
+    members = session.execute(
+        select(func.count()).select_from(Participant).where(Participant.group_id == group.id)
+    ).one()[0]
+    codes = session.execute(
+        select(func.count()).select_from(Code).where(Code.branch_group_id == group.id)
+    ).one()[0]
+    if (members or codes) and not force:
+        raise Conflict(
+            f"Group {group.name!r} still has {members} participant(s) and {codes} code(s) in "
+            "its branch. Move them first, or delete with force to ungroup them."
+        )
+    session.execute(delete(Group).where(Group.id == group.id))
+    session.expire_all()
+
+
+# --- participants -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    id: int
+    label: str
+    group: str | None
+    attributes: dict[str, str]
+
+
+def add_participant(
+    session: Session,
+    project: Project,
+    label: str,
+    group: str | None = None,
+    attributes: Mapping[str, str] | None = None,
+) -> Participant:
+    label = _clean_name(label, "participant")
+    if session.execute(
+        select(Participant.id).where(
+            Participant.project_id == project.id, Participant.label == label
+        )
+    ).first():
+        raise Conflict(f"Project {project.name!r} already has a participant {label!r}.")
+    group_id = get_group(session, project, group).id if group else None
+    participant = Participant(project_id=project.id, label=label, group_id=group_id)
+    session.add(participant)
+    session.flush()
+    if attributes:
+        set_attributes(session, participant, attributes)
+    return participant
+
+
+def get_participant(session: Session, project: Project, label: str) -> Participant:
+    participant = (
+        session.execute(
+            select(Participant).where(
+                Participant.project_id == project.id, Participant.label == label
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if participant is None:
+        raise NotFound(f"Project {project.name!r} has no participant {label!r}.")
+    return participant
+
+
+def set_attributes(
+    session: Session, participant: Participant, attributes: Mapping[str, str]
+) -> None:
+    """Set (or, with an empty value, remove) free attributes of a participant."""
+    for name, value in attributes.items():
+        name = _clean_name(str(name), "attribute")
+        row = session.get(ParticipantAttribute, (participant.id, name))
+        if value is None or str(value) == "":
+            if row is not None:
+                session.delete(row)
+            continue
+        if row is None:
+            row = ParticipantAttribute(participant_id=participant.id, name=name)
+        row.value = str(value)
+        session.add(row)
+    session.flush()
+
+
+def list_participants(session: Session, project: Project) -> list[ParticipantView]:
+    rows = session.execute(
+        select(Participant.id, Participant.label, Group.name)
+        .outerjoin(Group, Group.id == Participant.group_id)
+        .where(Participant.project_id == project.id)
+        .order_by(Participant.label)
+    ).all()
+    attrs: dict[int, dict[str, str]] = {}
+    for pid, name, value in session.execute(
+        select(
+            ParticipantAttribute.participant_id,
+            ParticipantAttribute.name,
+            ParticipantAttribute.value,
+        )
+        .join(Participant, Participant.id == ParticipantAttribute.participant_id)
+        .where(Participant.project_id == project.id)
+        .order_by(ParticipantAttribute.name)
+    ).all():
+        attrs.setdefault(pid, {})[name] = value
+    return [ParticipantView(pid, label, group, attrs.get(pid, {})) for pid, label, group in rows]
+
+
+def update_participant(
+    session: Session,
+    participant: Participant,
+    *,
+    label: str | None = None,
+    group: str | None | type[Ellipsis] = ...,
+) -> Participant:
+    """Relabel a participant and/or move it to another group (``None``: no group)."""
+    project = session.get(Project, participant.project_id)
+    if label is not None:
+        label = _clean_name(label, "participant")
+        clash = session.execute(
+            select(Participant.id).where(
+                Participant.project_id == participant.project_id,
+                Participant.label == label,
+                Participant.id != participant.id,
+            )
+        ).first()
+        if clash:
+            raise Conflict(f"Another participant is already labelled {label!r}.")
+        participant.label = label
+    if group is not ...:
+        participant.group_id = get_group(session, project, group).id if group else None
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def delete_participant(session: Session, participant: Participant) -> None:
+    """Delete a participant; their turns keep the raw speaker label."""
+    session.execute(delete(Participant).where(Participant.id == participant.id))
+    session.expire_all()
+
+
+# --- coders -------------------------------------------------------------------------------
+
+
+def get_or_create_coder(session: Session, name: str, role: Role | str = Role.RESEARCHER) -> Coder:
+    name = _clean_name(name, "coder")
+    coder = session.execute(select(Coder).where(Coder.name == name)).scalars().first()
+    if coder is None:
+        coder = Coder(name=name, role=Role(role).value)
+        try:
+            with session.begin_nested():
+                session.add(coder)
+                session.flush()
+        except IntegrityError:  # created meanwhile by another session
+            coder = session.execute(select(Coder).where(Coder.name == name)).scalars().one()
+    return coder
+
+
+def list_coders(session: Session, names: Iterable[str] | None = None) -> list[Coder]:
+    stmt = select(Coder).order_by(Coder.name)
+    if names is not None:
+        stmt = stmt.where(Coder.name.in_(list(names)))
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,1 @@
+"""Theory of Change: versions, assembly from coded evidence, layout, rendering, diff."""
