@@ -38,7 +38,7 @@ def test_init_on_an_existing_store_keeps_its_data(engine):
 def test_a_store_that_was_never_set_up_is_not_current(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'new' / 'store.db'}")
     assert not db.schema_is_current(engine)
-    assert db.init_db(engine) in db.migration_heads()
+    assert set(db.init_db(engine).split(", ")) == db.migration_heads()
     assert db.schema_is_current(engine)
 
 

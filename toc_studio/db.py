@@ -88,13 +88,14 @@ def alembic_config(engine: Engine):
 
 
 def init_db(engine: Engine) -> str:
-    """Create the schema, or upgrade an existing store in place. Returns the revision."""
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
+    """Create the schema, or upgrade an existing store in place. Returns the revision(s).
 
-    command.upgrade(alembic_config(engine), "head")
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() or ""
+    Each package adds its tables in its own migration branch; all heads are applied.
+    """
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "heads")
+    return ", ".join(sorted(current_revisions(engine)))
 
 
 def current_revisions(engine: Engine) -> set[str]:
