@@ -1,0 +1,97 @@
+"""Tables the ingest pipeline adds beside Document and Turn.
+
+- ``PseudonymEntry``: the pseudonymisation key (placeholder -> original), per project, kept
+  apart from document text and shown only to project owners.
+- ``PseudonymTerm``: the project's own lists of names to replace (participants' real names,
+  staff, local services, places).
+- ``SpeakerMapping``: a speaker label seen in a transcript -> the participant it stands for,
+  remembered for the next files.
+- ``Sentence``: sentence boundaries of a document (offsets only, never copies of text).
+- ``DocumentImport``: how a document was imported (format, encoding, file hash, warnings).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from toc_studio.timeutil import utcnow
+
+KINDS_SQL = (
+    "kind IN ('person', 'place', 'organisation', 'email', 'phone', 'date_of_birth', 'postcode')"
+)
+
+
+class PseudonymEntry(SQLModel, table=True):
+    __tablename__ = "pseudonym_entry"
+    __table_args__ = (
+        UniqueConstraint("project_id", "placeholder", name="uq_pseudonym_placeholder"),
+        UniqueConstraint("project_id", "kind", "folded", name="uq_pseudonym_original"),
+        CheckConstraint(KINDS_SQL, name="ck_pseudonym_entry_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=20)
+    number: int
+    placeholder: str = Field(max_length=100)
+    original: str = Field(sa_column=Column(Text, nullable=False))
+    folded: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(default="list", max_length=20)
+    created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class PseudonymTerm(SQLModel, table=True):
+    __tablename__ = "pseudonym_term"
+    __table_args__ = (
+        UniqueConstraint("project_id", "folded", name="uq_pseudonym_term"),
+        CheckConstraint(KINDS_SQL, name="ck_pseudonym_term_kind"),
+        CheckConstraint("length(term) > 0", name="ck_pseudonym_term_not_empty"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    term: str = Field(sa_column=Column(Text, nullable=False))
+    folded: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(default="person", max_length=20)
+
+
+class SpeakerMapping(SQLModel, table=True):
+    __tablename__ = "speaker_mapping"
+
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    label: str = Field(primary_key=True, max_length=200)
+    participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", ondelete="CASCADE", index=True
+    )
+    is_interviewer: bool = Field(default=False)
+
+
+class Sentence(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint('"start" >= 0 AND "end" > "start"', name="ck_sentence_span"),
+        Index("ix_sentence_document_start", "document_id", "start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    start: int
+    end: int
+
+
+class DocumentImport(SQLModel, table=True):
+    __tablename__ = "document_import"
+    __table_args__ = (Index("ix_document_import_file_sha256", "file_sha256"),)
+
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", primary_key=True)
+    file_format: str = Field(max_length=20)
+    encoding: str = Field(default="", max_length=40)
+    file_sha256: str = Field(max_length=64)
+    file_bytes: int = Field(default=0)
+    pseudonymised: bool = Field(default=False)
+    replacements: int = Field(default=0)
+    ner_used: bool = Field(default=False)
+    warnings: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    imported: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
