@@ -13,7 +13,7 @@ with ui.session() as s:
     summaries = projects.list_projects(s)
 
 if summaries:
-    st.dataframe(
+    st.table(
         [
             {
                 "Project": p.name,
@@ -26,7 +26,7 @@ if summaries:
             for p in summaries
         ],
         hide_index=True,
-        width="stretch",
+        alt="Projects with their numbers of documents, participants, codes and codings",
     )
 else:
     st.info("There are no projects yet. Create the first one below.")

@@ -1,0 +1,32 @@
+"""The Projects page in a real browser: create a project through the UI."""
+
+from sqlmodel import Session
+
+from tests.browser.conftest import screenshot, wait_for_app
+from toc_studio import db
+from toc_studio.demo import load_demo
+from toc_studio.project import service
+
+
+def test_creating_a_project_in_the_browser_stores_it_with_its_groups(app_server, page):
+    engine = db.make_engine(app_server.database_url)
+    with Session(engine) as s:
+        load_demo(s)
+        s.commit()
+
+    page.goto(app_server.url)
+    wait_for_app(page)
+    page.get_by_role("cell", name="Peer Mentoring Evaluation (demo)").wait_for()
+
+    page.get_by_role("textbox", name="Name", exact=True).fill("Carers' support 2026")
+    page.get_by_role("textbox", name="Stakeholder groups, in branch order").fill("Carer, Staff")
+    page.get_by_role("button", name="Create project").click()
+    page.get_by_text('Created project "Carers\' support 2026".').wait_for()
+    wait_for_app(page)
+    screenshot(page, "projects")
+
+    with Session(engine) as s:
+        by_name = {p.name: p for p in service.list_projects(s)}
+    assert by_name["Carers' support 2026"].groups == ["Carer", "Staff"]
+    assert by_name["Peer Mentoring Evaluation (demo)"].codings == 173
+    engine.dispose()
