@@ -24,6 +24,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def import_models() -> type[SQLModel]:
     """Import every package's tables so that ``SQLModel.metadata`` knows them all."""
     from toc_studio.coding import models as _coding  # noqa: F401
+    from toc_studio.coding import tables as _coding_tables  # noqa: F401
     from toc_studio.ingest import models as _ingest  # noqa: F401
     from toc_studio.ingest import tables as _ingest_tables  # noqa: F401
     from toc_studio.project import models as _project  # noqa: F401

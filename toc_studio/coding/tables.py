@@ -1,0 +1,60 @@
+"""Tables the coding store adds beside Code, Coding and Memo.
+
+- ``UndoEntry``: one destructive operation (merge, split, delete, recode, resize, a
+  disagreement resolved) with what it takes to put every row back, ids included.
+- ``CodePattern``: a keyword or phrase pattern stored with a code, for auto-coding.
+- ``AgreementResolution``: a disagreement between coders settled by keeping both codings,
+  so that it is not listed again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text
+from sqlmodel import Field, SQLModel
+
+from toc_studio.timeutil import utcnow
+
+
+class UndoEntry(SQLModel, table=True):
+    __tablename__ = "undo_entry"
+    __table_args__ = (Index("ix_undo_entry_project_id_id", "project_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
+    action: str = Field(max_length=30)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class CodePattern(SQLModel, table=True):
+    __tablename__ = "code_pattern"
+    __table_args__ = (
+        CheckConstraint("kind IN ('phrase', 'tokens')", name="ck_code_pattern_kind"),
+        CheckConstraint("length(pattern) > 0", name="ck_code_pattern_not_empty"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_id: int = Field(foreign_key="code.id", ondelete="CASCADE", index=True)
+    kind: str = Field(default="phrase", max_length=10)
+    pattern: str = Field(sa_column=Column(Text, nullable=False))
+    created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class AgreementResolution(SQLModel, table=True):
+    __tablename__ = "agreement_resolution"
+    __table_args__ = (
+        CheckConstraint('"start" >= 0 AND "end" > "start"', name="ck_agreement_resolution_span"),
+        Index("ix_agreement_resolution_document_code", "document_id", "code_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    code_id: int = Field(foreign_key="code.id", ondelete="CASCADE")
+    start: int
+    end: int
+    coders: str = Field(max_length=500)
+    decision: str = Field(default="keep_both", max_length=20)
+    created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
