@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from toc_studio.coding.models import Category, Code, Coding
@@ -304,14 +304,12 @@ def code_usage(session: Session, code: Code) -> CodeUsage:
     return CodeUsage(codings=codings, sub_codes=len(ids) - 1)
 
 
-def delete_code(session: Session, code: Code, *, drop_codings: bool = False) -> None:
+def delete_code(
+    session: Session, code: Code, *, drop_codings: bool = False, move_to: Code | None = None
+):
     """Delete a code and its sub-codes. Refused while any of them has codings, unless
-    ``drop_codings`` says to delete those codings too."""
-    usage = code_usage(session, code)
-    if usage.codings and not drop_codings:
-        raise Conflict(
-            f"{code.name!r} and its sub-codes have {usage.codings} coding(s). Move or merge "
-            "them first, or say to drop them."
-        )
-    session.execute(delete(Code).where(Code.id == code.id))
-    session.expire_all()
+    ``move_to`` names a code to move them to (duplicates collapse) or ``drop_codings`` says
+    to delete them. Undoable (see :mod:`toc_studio.coding.undo`); returns what was done."""
+    from toc_studio.coding.restructure import delete_code_undoably
+
+    return delete_code_undoably(session, code, drop_codings=drop_codings, move_to=move_to)

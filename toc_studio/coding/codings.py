@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toc_studio.coding.models import Code, Coding
 from toc_studio.errors import Conflict, Invalid, NotFound
-from toc_studio.ingest.models import Document
+from toc_studio.ingest.models import Document, Turn
 from toc_studio.project.models import Coder
 
 
@@ -125,6 +125,82 @@ def list_codings(
     return list(session.execute(stmt.order_by(Coding.start, Coding.end, Coding.id)).scalars())
 
 
-def delete_coding(session: Session, coding: Coding) -> None:
+def delete_coding(session: Session, coding: Coding) -> int:
+    """Remove a coding (and memos on it). Undoable; returns the undo entry's id."""
+    from toc_studio.coding import undo
+
+    project_id = session.get(Document, coding.document_id).project_id
+    log = undo.UndoLog()
+    log.deleted("memo", undo.snapshot(session, "memo", "coding_id", [coding.id]))
+    log.deleted("coding", undo.snapshot(session, "coding", "id", [coding.id]))
+    description = f"remove coding {coding.id} ({_preview(coding.text)})"
     session.execute(delete(Coding).where(Coding.id == coding.id))
+    entry = undo.save(session, project_id, "remove", description, log)
     session.expire_all()
+    return entry.id
+
+
+def _preview(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
+
+
+def _update_coding(session: Session, coding: Coding, action: str, description: str, **values):
+    from toc_studio.coding import undo
+
+    document = session.get(Document, coding.document_id)
+    log = undo.UndoLog()
+    for column in values:
+        log.updated("coding", column, [coding.id], getattr(coding, column))
+    try:
+        with session.begin_nested():
+            session.execute(update(Coding).where(Coding.id == coding.id).values(**values))
+    except IntegrityError as exc:
+        raise Conflict(
+            "The same coder already has that code on exactly that span; remove one of them."
+        ) from exc
+    entry = undo.save(session, document.project_id, action, description, log)
+    session.expire_all()
+    session.refresh(coding)
+    return entry.id
+
+
+def resize_coding(session: Session, coding: Coding, start: int, end: int) -> Coding:
+    """Move a coding's bounds to [start, end) and re-anchor its text. Undoable."""
+    document = session.get(Document, coding.document_id)
+    check_span(document, start, end)
+    description = f"resize coding {coding.id} from [{coding.start}, {coding.end})"
+    text = document.text[start:end]
+    _update_coding(session, coding, "resize", description, start=start, end=end, text=text)
+    return coding
+
+
+def recode_coding(session: Session, coding: Coding, code: Code) -> Coding:
+    """Give a coding another code of the same project. Undoable."""
+    document = session.get(Document, coding.document_id)
+    if code.project_id != document.project_id:
+        raise Invalid(f"Code {code.name!r} belongs to another project than {document.title!r}.")
+    description = f"recode coding {coding.id} ({_preview(coding.text)}) as {code.name!r}"
+    _update_coding(session, coding, "recode", description, code_id=code.id)
+    return coding
+
+
+def code_turn(session: Session, turn_id: int, code: Code, coder: Coder) -> Coding:
+    """Code a whole speaker turn in one call."""
+    turn = session.get(Turn, turn_id)
+    if turn is None:
+        raise NotFound(f"There is no turn {turn_id}.")
+    document = session.get(Document, turn.document_id)
+    return add_coding(session, document, code, coder, turn.start, turn.end)
+
+
+def code_sentence(
+    session: Session, document: Document, offset: int, code: Code, coder: Coder
+) -> Coding:
+    """Code the whole sentence that contains character ``offset`` of ``document``."""
+    from toc_studio.coding.sentences import document_sentences, sentence_at
+
+    span = sentence_at(document_sentences(session, document), offset)
+    if span is None:
+        raise Invalid(f"Offset {offset} of {document.title!r} is not inside a sentence.")
+    return add_coding(session, document, code, coder, *span)

@@ -1,0 +1,214 @@
+"""Destructive codebook operations, each undoable: merge, split and delete codes.
+
+- merge: the source's codings move to the target; a coding that would duplicate one the
+  target already has (same document, coder and span) collapses into it (its memos move to
+  the surviving coding); the source's sub-codes, memos and patterns move to the target.
+- split: chosen codings of a code move to a new sibling code with the same ToC meaning.
+- delete: refused while the code or its sub-codes have codings, unless told to move them
+  to another code (collapsing duplicates) or to drop them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from toc_studio.coding import undo
+from toc_studio.coding.codebook import (
+    _sibling_clash,
+    code_path,
+    code_usage,
+    create_code,
+    descendant_ids,
+)
+from toc_studio.coding.models import Code, Coding, Memo
+from toc_studio.coding.tables import CodePattern
+from toc_studio.errors import Conflict, Invalid
+from toc_studio.project.models import Group, Project
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a destructive operation did, and the undo entry that reverses it."""
+
+    moved: int
+    collapsed: int
+    undo_id: int
+    code_id: int | None = None
+
+
+def _ids(session: Session, stmt) -> list[int]:
+    return list(session.execute(stmt).scalars())
+
+
+def _move_codings(session: Session, log: undo.UndoLog, from_ids: list[int], target: Code):
+    """Move every coding of codes ``from_ids`` to ``target``; duplicates collapse.
+
+    A moving coding is a duplicate when the target already has the same document, coder
+    and span, or when another moving coding with a smaller id has. Returns (moved, collapsed).
+    """
+    mine, other = aliased(Coding), aliased(Coding)
+    same = and_(
+        other.document_id == mine.document_id,
+        other.coder_id == mine.coder_id,
+        other.start == mine.start,
+        other.end == mine.end,
+    )
+    dup_of_target = exists().where(same, other.code_id == target.id)
+    dup_of_moving = exists().where(same, other.code_id.in_(from_ids), other.id < mine.id)
+    duplicates = _ids(
+        session,
+        select(mine.id).where(mine.code_id.in_(from_ids), dup_of_target | dup_of_moving),
+    )
+    if duplicates:
+        # memos on a collapsing coding move to the coding that survives it
+        survivor = (
+            select(func.min(other.id))
+            .where(same, (other.code_id == target.id) | other.code_id.in_(from_ids))
+            .where(other.id.not_in(duplicates))
+            .scalar_subquery()
+        )
+        pairs = session.execute(
+            select(Memo.id, Memo.coding_id, survivor)
+            .join(mine, mine.id == Memo.coding_id)
+            .where(Memo.coding_id.in_(duplicates))
+        ).all()
+        log.updated_each("memo", "coding_id", {m: old for m, old, _ in pairs})
+        for memo_id, _old, new in pairs:
+            session.execute(update(Memo).where(Memo.id == memo_id).values(coding_id=new))
+        log.deleted("coding", undo.snapshot(session, "coding", "id", duplicates))
+        for part in undo.chunks(duplicates):
+            session.execute(delete(Coding).where(Coding.id.in_(part)))
+    moving = session.execute(
+        select(Coding.id, Coding.code_id).where(Coding.code_id.in_(from_ids))
+    ).all()
+    log.updated_each("coding", "code_id", {cid: code for cid, code in moving})
+    session.execute(update(Coding).where(Coding.code_id.in_(from_ids)).values(code_id=target.id))
+    return len(moving), len(duplicates)
+
+
+def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
+    """Merge ``source`` into ``target``: codings, sub-codes, memos and patterns move over;
+    duplicate codings collapse; ``source`` is deleted. Undoable."""
+    if source.project_id != target.project_id:
+        raise Invalid("Codes can only be merged within one project.")
+    if target.id in descendant_ids(session, source):
+        raise Invalid(f"Cannot merge {source.name!r} into itself or one of its sub-codes.")
+    children = list(session.execute(select(Code).where(Code.parent_id == source.id)).scalars())
+    for child in children:
+        if _sibling_clash(session, target.project_id, target.id, child.name):
+            raise Conflict(
+                f"{code_path(session, target)!r} already has a sub-code {child.name!r}; "
+                f"rename or merge that sub-code of {source.name!r} first."
+            )
+    description = f"merge {code_path(session, source)!r} into {code_path(session, target)!r}"
+    log = undo.UndoLog()
+    moved, collapsed = _move_codings(session, log, [source.id], target)
+    memo_ids = _ids(session, select(Memo.id).where(Memo.code_id == source.id))
+    log.updated("memo", "code_id", memo_ids, source.id)
+    session.execute(update(Memo).where(Memo.code_id == source.id).values(code_id=target.id))
+    pattern_ids = _ids(session, select(CodePattern.id).where(CodePattern.code_id == source.id))
+    log.updated("code_pattern", "code_id", pattern_ids, source.id)
+    session.execute(
+        update(CodePattern).where(CodePattern.code_id == source.id).values(code_id=target.id)
+    )
+    last = session.execute(
+        select(func.coalesce(func.max(Code.position), -1)).where(Code.parent_id == target.id)
+    ).scalar_one()
+    log.updated_each("code", "position", {c.id: c.position for c in children})
+    log.updated("code", "parent_id", [c.id for c in children], source.id)
+    for offset, child in enumerate(sorted(children, key=lambda c: (c.position, c.id)), 1):
+        session.execute(
+            update(Code)
+            .where(Code.id == child.id)
+            .values(parent_id=target.id, position=last + offset)
+        )
+    _delete_rows(session, log, [source.id], [])
+    entry = undo.save(session, source.project_id, "merge", description, log)
+    session.expire_all()
+    return Outcome(moved, collapsed, entry.id, target.id)
+
+
+def split_code(session: Session, code: Code, coding_ids: Sequence[int], new_name: str) -> Outcome:
+    """Move the chosen codings of ``code`` to a new sibling code ``new_name``, which takes
+    the same colour and ToC meaning. Undoable."""
+    coding_ids = sorted(set(coding_ids))
+    if not coding_ids:
+        raise Invalid("Choose at least one coding to split off.")
+    owned = _ids(
+        session, select(Coding.id).where(Coding.id.in_(coding_ids), Coding.code_id == code.id)
+    )
+    if len(owned) != len(coding_ids):
+        raise Invalid(f"Only codings of {code.name!r} can be split off it.")
+    project = session.get(Project, code.project_id)
+    parent = session.get(Code, code.parent_id) if code.parent_id else None
+    branch = session.get(Group, code.branch_group_id).name if code.branch_group_id else None
+    new = create_code(
+        session,
+        project,
+        new_name,
+        parent=parent,
+        definition=code.definition,
+        colour=code.colour,
+        category=code.category,
+        branch=branch,
+        domain=code.domain,
+    )
+    log = undo.UndoLog()
+    log.inserted("code", [new.id])
+    log.updated("coding", "code_id", coding_ids, code.id)
+    for part in undo.chunks(coding_ids):
+        session.execute(update(Coding).where(Coding.id.in_(part)).values(code_id=new.id))
+    description = f"split {len(coding_ids)} coding(s) off {code_path(session, code)!r}"
+    entry = undo.save(session, code.project_id, "split", description, log)
+    session.expire_all()
+    return Outcome(len(coding_ids), 0, entry.id, new.id)
+
+
+def _delete_rows(session: Session, log: undo.UndoLog, code_ids: list[int], coding_ids: list[int]):
+    """Snapshot, then delete, codes ``code_ids`` (parents first) with everything that
+    cascades from them and from codings ``coding_ids``."""
+    memos = undo.snapshot(session, "memo", "code_id", code_ids)
+    memos += undo.snapshot(session, "memo", "coding_id", coding_ids)
+    log.deleted("memo", memos)
+    log.deleted("code_pattern", undo.snapshot(session, "code_pattern", "code_id", code_ids))
+    log.deleted(
+        "agreement_resolution", undo.snapshot(session, "agreement_resolution", "code_id", code_ids)
+    )
+    log.deleted("coding", undo.snapshot(session, "coding", "id", coding_ids))
+    codes = {row["id"]: row for row in undo.snapshot(session, "code", "id", code_ids)}
+    log.deleted("code", [codes[i] for i in code_ids])
+    for part in undo.chunks(coding_ids):
+        session.execute(delete(Coding).where(Coding.id.in_(part)))
+    session.execute(delete(Code).where(Code.id == code_ids[0]))
+
+
+def delete_code_undoably(
+    session: Session, code: Code, *, drop_codings: bool = False, move_to: Code | None = None
+) -> Outcome:
+    """Delete ``code`` and its sub-codes. Refused while they have codings unless
+    ``move_to`` (another code, outside the deleted ones) or ``drop_codings``. Undoable."""
+    ids = descendant_ids(session, code)  # parents before children
+    usage = code_usage(session, code)
+    if usage.codings and move_to is None and not drop_codings:
+        raise Conflict(
+            f"{code.name!r} and its sub-codes have {usage.codings} coding(s). Move or merge "
+            "them first, or say to drop them."
+        )
+    log = undo.UndoLog()
+    description = f"delete {code_path(session, code)!r}"
+    moved = collapsed = 0
+    if move_to is not None and usage.codings:
+        if move_to.id in ids or move_to.project_id != code.project_id:
+            raise Invalid("Move the codings to a code of the same project that stays.")
+        moved, collapsed = _move_codings(session, log, ids, move_to)
+        description += f", codings moved to {code_path(session, move_to)!r}"
+    coding_ids = _ids(session, select(Coding.id).where(Coding.code_id.in_(ids)))
+    _delete_rows(session, log, ids, coding_ids)
+    entry = undo.save(session, code.project_id, "delete", description, log)
+    session.expire_all()
+    return Outcome(moved, collapsed, entry.id, None)
