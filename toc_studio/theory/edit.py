@@ -1,0 +1,489 @@
+"""Workshop editing of the working version, every edit logged with who and when, undoable.
+
+Element edits: add, rename, move (category, branch, domain), merge, delete, link a
+hand-made element to a code. Link edits: add, remove, relabel causal links ("leads to",
+"enables", "hinders"), with a rationale. Moving an element that comes from a code moves
+the code itself: the code is the one source of truth for its ToC meaning.
+
+Each edit stores how to undo it: the rows it touched as they were before (or the id of a
+row it created). Undo restores them, newest edit first.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from toc_studio.coding import codebook
+from toc_studio.coding.models import Category, Code
+from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.project import service as projects
+from toc_studio.project.models import Group, Project
+from toc_studio.theory.assemble import DOMAIN, assemble
+from toc_studio.theory.models import LINK_KINDS, STRUCTURE, TocEdge, TocEdit, TocNode, TocVersion
+from toc_studio.theory.versions import require_working
+
+TABLES: dict[str, type[SQLModel]] = {
+    "toc_node": TocNode,
+    "toc_edge": TocEdge,
+    "toc_version": TocVersion,
+    "code": Code,
+}
+# Only these columns of rows outside the theory package are restored by an undo.
+FIELDS = {"code": ("category", "branch_group_id", "domain"), "toc_version": ("level",)}
+
+
+class _Log:
+    """Collects the undo steps of one edit."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.steps: list[dict[str, Any]] = []
+
+    def before(self, row: SQLModel) -> None:
+        table = row.__tablename__
+        fields = FIELDS.get(table)
+        data = row.model_dump(include=set(fields) if fields else None, exclude={"id"})
+        self.steps.append({"table": table, "id": row.id, "before": data})
+
+    def created(self, row: SQLModel) -> None:
+        self.session.add(row)
+        self.session.flush()
+        self.steps.append({"table": row.__tablename__, "id": row.id, "before": None})
+
+
+def _record(
+    session: Session,
+    version: TocVersion,
+    log: _Log,
+    action: str,
+    summary: str,
+    author: str,
+    note: str,
+) -> TocEdit:
+    coder = projects.get_or_create_coder(session, author) if author.strip() else None
+    edit = TocEdit(
+        version_id=version.id,
+        author_id=coder.id if coder else None,
+        author=coder.name if coder else "",
+        action=action,
+        summary=summary,
+        note=note or "",
+        undo=json.dumps(log.steps, default=str),
+    )
+    session.add(edit)
+    session.flush()
+    return edit
+
+
+def _elements(session: Session, project: Project, version: TocVersion) -> dict[str, dict]:
+    graph = assemble(session, project, version, with_evidence=False)
+    return {k: a for k, a in graph.nodes(data=True) if a["category"] != DOMAIN}
+
+
+def _element(elements: dict[str, dict], key: str) -> dict:
+    if key.startswith("domain:"):
+        raise Invalid("Outcome domains are headings: edit the outcomes in them instead.")
+    if key not in elements:
+        raise NotFound(f"The working version has no element {key!r}.")
+    return elements[key]
+
+
+def _node_row(session: Session, version: TocVersion, key: str, log: _Log) -> TocNode:
+    row = (
+        session.execute(select(TocNode).where(TocNode.version_id == version.id, TocNode.key == key))
+        .scalars()
+        .first()
+    )
+    if row is None:
+        row = TocNode(version_id=version.id, key=key)
+        log.created(row)
+    else:
+        log.before(row)
+    return row
+
+
+def _branch_id(session: Session, project: Project, branch: str | None) -> int | None:
+    if branch in (None, "", "shared"):
+        return None
+    return projects.get_group(session, project, branch).id
+
+
+def _category(category: str) -> str:
+    try:
+        return Category(str(category).strip().lower()).value
+    except ValueError as exc:
+        raise Invalid(
+            f"Unknown category {category!r}; use one of: {', '.join(c.value for c in Category)}."
+        ) from exc
+
+
+def add_node(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    label: str,
+    category: str,
+    branch: str | None = None,
+    domain: str | None = None,
+    *,
+    author: str = "",
+    note: str = "",
+) -> str:
+    """Add a hand-made element (no evidence yet); returns its key."""
+    require_working(version)
+    label = " ".join((label or "").split())
+    if not label:
+        raise Invalid("A new element needs a label.")
+    log = _Log(session)
+    key = f"hand:{uuid.uuid4().hex[:12]}"
+    log.created(
+        TocNode(
+            version_id=version.id,
+            key=key,
+            label=label,
+            category=_category(category),
+            branch_group_id=_branch_id(session, project, branch),
+            domain=domain or None,
+            hand_made=True,
+        )
+    )
+    _record(session, version, log, "add", f"Added {category} {label!r}", author, note)
+    return key
+
+
+def rename_node(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    key: str,
+    label: str,
+    *,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    require_working(version)
+    old = _element(_elements(session, project, version), key)["label"]
+    label = " ".join((label or "").split())
+    if not label:
+        raise Invalid("An element needs a label.")
+    log = _Log(session)
+    row = _node_row(session, version, key, log)
+    row.label = label
+    session.add(row)
+    return _record(session, version, log, "rename", f"Renamed {old!r} to {label!r}", author, note)
+
+
+def move_node(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    key: str,
+    *,
+    category: str | None = None,
+    branch: str | None | type[Ellipsis] = ...,
+    domain: str | None | type[Ellipsis] = ...,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Move an element to another category, branch (group name or "shared") or domain.
+    For an element from a code, the code's own category, branch or domain changes."""
+    require_working(version)
+    attrs = _element(_elements(session, project, version), key)
+    log = _Log(session)
+    if attrs["code_id"] is not None:  # from a code, or linked to one: the code moves
+        row: SQLModel = session.get(Code, attrs["code_id"])
+        log.before(row)
+    else:
+        row = _node_row(session, version, key, log)
+    changes = []
+    if category is not None:
+        row.category = _category(category)
+        changes.append(f"category {row.category}")
+    if branch is not ...:
+        row.branch_group_id = _branch_id(session, project, branch)
+        changes.append(f"branch {branch or 'shared'}")
+    if domain is not ...:
+        row.domain = domain or None
+        changes.append(f"domain {domain or 'none'}")
+    if not changes:
+        raise Invalid("Say where to move the element: a category, a branch or a domain.")
+    session.add(row)
+    summary = f"Moved {attrs['label']!r} to " + ", ".join(changes)
+    return _record(session, version, log, "move", summary, author, note)
+
+
+def merge_nodes(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    source: str,
+    target: str,
+    *,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Merge element ``source`` into ``target``: its evidence and links go to ``target``."""
+    require_working(version)
+    elements = _elements(session, project, version)
+    a, b = _element(elements, source), _element(elements, target)
+    if source == target:
+        raise Invalid("An element cannot be merged into itself.")
+    log = _Log(session)
+    row = _node_row(session, version, source, log)
+    row.merged_into = target
+    session.add(row)
+    return _record(
+        session, version, log, "merge", f"Merged {a['label']!r} into {b['label']!r}", author, note
+    )
+
+
+def delete_node(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    key: str,
+    *,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Take an element off this version's diagram (its code and codings stay)."""
+    require_working(version)
+    attrs = _element(_elements(session, project, version), key)
+    log = _Log(session)
+    row = _node_row(session, version, key, log)
+    row.removed = True
+    session.add(row)
+    return _record(session, version, log, "delete", f"Deleted {attrs['label']!r}", author, note)
+
+
+def link_node_to_code(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    key: str,
+    code_path: str,
+    *,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Ground a hand-made element in a code: the code's codings become its evidence. A code
+    with no ToC category takes the element's; otherwise the element takes the code's."""
+    require_working(version)
+    attrs = _element(_elements(session, project, version), key)
+    if not attrs["hand_made"]:
+        raise Invalid(f"{attrs['label']!r} already comes from a code.")
+    code = codebook.get_code_by_path(session, project, code_path)
+    taken = session.execute(
+        select(TocNode.key).where(
+            TocNode.version_id == version.id,
+            TocNode.code_id == code.id,
+            TocNode.hand_made.is_(True),
+            TocNode.removed.is_(False),
+            TocNode.key != key,
+        )
+    ).first()
+    if taken:
+        raise Conflict(f"Code {code_path!r} is already linked to another hand-made element.")
+    log = _Log(session)
+    row = _node_row(session, version, key, log)
+    row.code_id = code.id
+    session.add(row)
+    if not code.category:
+        log.before(code)
+        code.category = row.category
+        code.branch_group_id = row.branch_group_id
+        code.domain = row.domain
+        session.add(code)
+    return _record(
+        session,
+        version,
+        log,
+        "link code",
+        f"Linked {attrs['label']!r} to code {code_path!r}",
+        author,
+        note,
+    )
+
+
+def _edge_row(session: Session, version: TocVersion, source: str, target: str) -> TocEdge | None:
+    return (
+        session.execute(
+            select(TocEdge).where(
+                TocEdge.version_id == version.id,
+                TocEdge.source == source,
+                TocEdge.target == target,
+            )
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _link_ends(session: Session, project: Project, version: TocVersion, source: str, target: str):
+    graph = assemble(session, project, version, with_evidence=False)
+    for key in (source, target):
+        if key not in graph:
+            raise NotFound(f"The working version has no element {key!r}.")
+    if source == target:
+        raise Invalid("A link needs two different elements.")
+    return graph
+
+
+def add_link(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    source: str,
+    target: str,
+    kind: str = "leads to",
+    label: str = "",
+    rationale: str = "",
+    *,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Draw a causal link ("leads to", "enables", "hinders") from ``source`` to ``target``."""
+    require_working(version)
+    if kind not in LINK_KINDS:
+        raise Invalid(f"A link is one of: {', '.join(LINK_KINDS)} (not {kind!r}).")
+    graph = _link_ends(session, project, version, source, target)
+    log = _Log(session)
+    row = _edge_row(session, version, source, target)
+    if row is None:
+        row = TocEdge(version_id=version.id, source=source, target=target)
+        log.created(row)
+    else:
+        log.before(row)
+    row.kind, row.label, row.rationale, row.removed = kind, label or "", rationale or "", False
+    session.add(row)
+    summary = f"Linked {graph.nodes[source]['label']!r} {kind} {graph.nodes[target]['label']!r}"
+    return _record(session, version, log, "add link", summary, author, note or rationale)
+
+
+def remove_link(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    source: str,
+    target: str,
+    *,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Remove a link, a causal one or a default one that follows the structure."""
+    require_working(version)
+    graph = _link_ends(session, project, version, source, target)
+    if not graph.has_edge(source, target):
+        raise NotFound("There is no link between those two elements.")
+    log = _Log(session)
+    row = _edge_row(session, version, source, target)
+    if row is None:
+        row = TocEdge(version_id=version.id, source=source, target=target, kind=STRUCTURE)
+        log.created(row)
+    else:
+        log.before(row)
+    row.removed = True
+    session.add(row)
+    summary = (
+        f"Removed the link {graph.nodes[source]['label']!r} -> {graph.nodes[target]['label']!r}"
+    )
+    return _record(session, version, log, "remove link", summary, author, note)
+
+
+def relabel_link(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    source: str,
+    target: str,
+    *,
+    kind: str | None = None,
+    label: str | None = None,
+    rationale: str | None = None,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Change a causal link's kind, label or rationale."""
+    require_working(version)
+    row = _edge_row(session, version, source, target)
+    if row is None or row.removed or row.kind == STRUCTURE:
+        raise NotFound("There is no causal link between those two elements; add one first.")
+    if kind is not None and kind not in LINK_KINDS:
+        raise Invalid(f"A link is one of: {', '.join(LINK_KINDS)} (not {kind!r}).")
+    log = _Log(session)
+    log.before(row)
+    row.kind = kind or row.kind
+    row.label = row.label if label is None else label
+    row.rationale = row.rationale if rationale is None else rationale
+    session.add(row)
+    return _record(
+        session, version, log, "relabel link", f"Relabelled a link ({row.kind})", author, note
+    )
+
+
+def set_level(
+    session: Session,
+    project: Project,
+    version: TocVersion,
+    level: int | None,
+    *,
+    author: str = "",
+    note: str = "",
+) -> TocEdit:
+    """Choose the code-tree depth at which sub-themes roll up (None: every code its own)."""
+    require_working(version)
+    if level is not None and level < 1:
+        raise Invalid("The roll-up level counts from 1 (top-level codes).")
+    log = _Log(session)
+    log.before(version)
+    version.level = level
+    session.add(version)
+    what = f"level {level}" if level else "every sub-theme its own element"
+    return _record(session, version, log, "set level", f"Roll-up: {what}", author, note)
+
+
+def undo_last(session: Session, version: TocVersion) -> TocEdit:
+    """Undo the newest edit of the working version that is not undone yet."""
+    require_working(version)
+    edit = (
+        session.execute(
+            select(TocEdit)
+            .where(TocEdit.version_id == version.id, TocEdit.undone.is_(False))
+            .order_by(TocEdit.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if edit is None:
+        raise Conflict("There is nothing left to undo in this version.")
+    for step in reversed(json.loads(edit.undo)):
+        model = TABLES[step["table"]]
+        row = session.get(model, step["id"])
+        if step["before"] is None:
+            if row is not None:
+                session.delete(row)
+            continue
+        if row is None:
+            if model in (Code, TocVersion):
+                continue  # deleted since: nothing to restore on it
+            row = model(id=step["id"], **step["before"])
+        for name, value in step["before"].items():
+            setattr(row, name, value)
+        session.add(row)
+    edit.undone = True
+    session.add(edit)
+    session.flush()
+    return edit
+
+
+def group_names(session: Session, project: Project) -> list[str]:
+    return list(
+        session.execute(
+            select(Group.name).where(Group.project_id == project.id).order_by(Group.position)
+        ).scalars()
+    )
