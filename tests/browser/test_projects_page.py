@@ -1,5 +1,6 @@
 """The Projects page in a real browser: create a project through the UI."""
 
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from tests.browser.conftest import screenshot, wait_for_app
@@ -23,6 +24,9 @@ def test_creating_a_project_in_the_browser_stores_it_with_its_groups(app_server,
     page.get_by_role("button", name="Create project").click()
     page.get_by_text('Created project "Carers\' support 2026".').wait_for()
     wait_for_app(page)
+    # the new project is now the current one in the sidebar's picker
+    picker = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Project")
+    expect(picker).to_have_value("Carers' support 2026")
     screenshot(page, "projects")
 
     with Session(engine) as s:

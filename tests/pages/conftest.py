@@ -1,0 +1,30 @@
+"""AppTest fixtures: the real app script on a fresh store of the test's backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app(database_url: str, monkeypatch: pytest.MonkeyPatch):
+    """A function that starts the app (optionally on another page) on this test's store."""
+    monkeypatch.setenv("TOC_STUDIO_DATABASE_URL", database_url)
+
+    def run(page: str | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        if page is not None:
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, at.exception
+        return at
+
+    yield run
+    import streamlit as st
+
+    st.cache_resource.clear()  # drop the cached engine bound to this test's store
