@@ -1,0 +1,387 @@
+"""The queries of thematic analysis: retrieval with context and the framework matrix.
+
+Everything is aggregated or paged in SQL (SQLite and PostgreSQL alike); Python only shapes
+the rows a caller asked for. Co-occurrence lives in :mod:`toc_studio.coding.cooccurrence`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import case, distinct, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from toc_studio.coding.codebook import code_paths
+from toc_studio.coding.models import Code, Coding
+from toc_studio.coding.scope import (
+    NONE,
+    Scope,
+    all_of,
+    code_ids,
+    coded,
+    coder_names,
+    participant_of,
+    person_filter,
+)
+from toc_studio.errors import Invalid
+from toc_studio.ingest.models import Document
+from toc_studio.project.models import Group, Participant, ParticipantAttribute, Project
+
+DEFAULT_CONTEXT = 150
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One coding with where it comes from, who said it, and the text around it."""
+
+    coding_id: int
+    document_id: int
+    document: str
+    kind: str
+    code_id: int
+    code: str
+    coder: str
+    start: int
+    end: int
+    text: str
+    participant: str | None
+    group: str | None
+    attributes: dict[str, str] = field(default_factory=dict)
+    before: str = ""
+    after: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _excerpt_select(project: Project, ids: list[int], scope: Scope, context: int):
+    c = aliased(Coding, name="c")
+    person = participant_of(c)
+    ctx = max(0, int(context))
+    before = func.substr(
+        Document.text,
+        case((c.start > ctx, c.start - ctx + 1), else_=1),
+        case((c.start > ctx, ctx), else_=c.start),
+    )
+    after = func.substr(Document.text, c.end + 1, ctx)
+    stmt = (
+        select(
+            c.id,
+            c.document_id,
+            Document.title,
+            Document.kind,
+            c.code_id,
+            c.coder_id,
+            c.start,
+            c.end,
+            c.text,
+            person.label("participant_id"),
+            before.label("before") if ctx else func.coalesce(None, "").label("before"),
+            after.label("after") if ctx else func.coalesce(None, "").label("after"),
+        )
+        .join(Document, Document.id == c.document_id)
+        .where(Document.project_id == project.id, c.code_id.in_(ids))
+    )
+    if scope.kinds:
+        stmt = stmt.where(Document.kind.in_(list(scope.kinds)))
+    if scope.documents:
+        stmt = stmt.where(c.document_id.in_(list(scope.documents)))
+    if scope.coders:
+        from toc_studio.project.models import Coder
+
+        stmt = stmt.where(
+            c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
+        )
+    return stmt.where(all_of(person_filter(person, scope))), c
+
+
+def excerpts(
+    session: Session,
+    project: Project,
+    code: Code,
+    *,
+    with_subcodes: bool = False,
+    scope: Scope | None = None,
+    context: int = DEFAULT_CONTEXT,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Excerpt]:
+    """The excerpts coded with ``code`` (and its sub-codes when asked), in document order,
+    with participant, group, attributes and ``context`` characters either side.
+
+    Page with ``limit``/``offset``; filter with ``scope`` (groups, participants,
+    attributes, document kinds, coders, documents).
+    """
+    scope = scope or Scope()
+    ids = code_ids(session, code, with_subcodes)
+    stmt, c = _excerpt_select(project, ids, scope, context)
+    stmt = stmt.order_by(c.document_id, c.start, c.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = session.execute(stmt).all()
+    people = _people(session, {r.participant_id for r in rows if r.participant_id})
+    paths = code_paths(session, project)
+    coders = coder_names(session)
+    return [
+        Excerpt(
+            coding_id=r.id,
+            document_id=r.document_id,
+            document=r.title,
+            kind=r.kind,
+            code_id=r.code_id,
+            code=paths[r.code_id],
+            coder=coders[r.coder_id],
+            start=r.start,
+            end=r.end,
+            text=r.text,
+            participant=people[r.participant_id][0] if r.participant_id else None,
+            group=people[r.participant_id][1] if r.participant_id else None,
+            attributes=dict(people[r.participant_id][2]) if r.participant_id else {},
+            before=r.before or "",
+            after=r.after or "",
+        )
+        for r in rows
+    ]
+
+
+def count_excerpts(
+    session: Session,
+    project: Project,
+    code: Code,
+    *,
+    with_subcodes: bool = False,
+    scope: Scope | None = None,
+) -> int:
+    """How many excerpts :func:`excerpts` would return without a limit."""
+    scope = scope or Scope()
+    sub = coded(project, code_ids(session, code, with_subcodes), scope)
+    stmt = (
+        select(func.count())
+        .select_from(sub)
+        .where(all_of(person_filter(sub.c.participant_id, scope)))
+    )
+    return session.execute(stmt).scalar_one()
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, tuple[str, str | None, dict]]:
+    if not ids:
+        return {}
+    people = {
+        pid: (label, group, {})
+        for pid, label, group in session.execute(
+            select(Participant.id, Participant.label, Group.name)
+            .outerjoin(Group, Group.id == Participant.group_id)
+            .where(Participant.id.in_(sorted(ids)))
+        ).all()
+    }
+    for pid, name, value in session.execute(
+        select(
+            ParticipantAttribute.participant_id,
+            ParticipantAttribute.name,
+            ParticipantAttribute.value,
+        ).where(ParticipantAttribute.participant_id.in_(sorted(ids)))
+    ).all():
+        people[pid][2][name] = value
+    return people
+
+
+# --- framework matrix ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    codings: int
+    participants: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    code_id: int
+    code: str
+    cells: dict[str, Cell]
+    total: Cell
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Codes × columns (groups, participants or values of an attribute)."""
+
+    by: str
+    columns: list[str]
+    rows: list[MatrixRow]
+
+    def as_dict(self) -> dict:
+        return {
+            "by": self.by,
+            "columns": self.columns,
+            "rows": [
+                {
+                    "code_id": r.code_id,
+                    "code": r.code,
+                    "cells": {k: asdict(v) for k, v in r.cells.items()},
+                    "total": asdict(r.total),
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def _column(by: str, participant_id):
+    """(column expression, joins) for a matrix ``by`` value."""
+    if by == "group":
+        p, g = aliased(Participant), aliased(Group)
+        return g.name, [(p, p.id == participant_id), (g, g.id == p.group_id)]
+    if by == "participant":
+        p = aliased(Participant)
+        return p.label, [(p, p.id == participant_id)]
+    if by.startswith("attribute:") and by[len("attribute:") :].strip():
+        name = by[len("attribute:") :].strip()
+        a = aliased(ParticipantAttribute)
+        return a.value, [(a, (a.participant_id == participant_id) & (a.name == name))]
+    raise Invalid(f"A matrix runs by group, participant or attribute:NAME, not {by!r}.")
+
+
+def code_tree(project: Project):
+    """Recursive CTE (ancestor, descendant) over the project's codes, each code its own
+    ancestor: lets a row count the codings of its sub-codes, in SQL."""
+    base = select(Code.id.label("ancestor"), Code.id.label("descendant")).where(
+        Code.project_id == project.id
+    )
+    tree = base.cte("code_tree", recursive=True)
+    child = aliased(Code)
+    return tree.union_all(
+        select(tree.c.ancestor, child.id).join(child, child.parent_id == tree.c.descendant)
+    )
+
+
+def matrix(
+    session: Session,
+    project: Project,
+    *,
+    by: str = "group",
+    codes: list[Code] | None = None,
+    with_subcodes: bool = False,
+    scope: Scope | None = None,
+) -> Matrix:
+    """Count codings, participants and documents per code and per ``by`` value
+    ("group", "participant" or "attribute:NAME"). With ``with_subcodes`` a code's row
+    includes its sub-codes' codings. Codings with no value fall in the "(none)" column."""
+    scope = scope or Scope()
+    paths = code_paths(session, project)
+    wanted = [c.id for c in codes] if codes is not None else list(paths)
+    sub = coded(project, None, scope)
+    column, joins = _column(by, sub.c.participant_id)
+    if with_subcodes:
+        tree = code_tree(project)
+        row_key = tree.c.ancestor
+        base = select().select_from(sub).join(tree, tree.c.descendant == sub.c.code_id)
+    else:
+        row_key = sub.c.code_id
+        base = select().select_from(sub)
+    for target, on in joins:
+        base = base.outerjoin(target, on)
+    base = base.where(row_key.in_(wanted), all_of(person_filter(sub.c.participant_id, scope)))
+    measures = (
+        func.count(),
+        func.count(distinct(sub.c.participant_id)),
+        func.count(distinct(sub.c.document_id)),
+    )
+    cells: dict[int, dict[str, Cell]] = {}
+    seen: set[str] = set()
+    for key, value, n, people, docs in session.execute(
+        base.add_columns(row_key, column, *measures).group_by(row_key, column)
+    ).all():
+        label = NONE if value is None else str(value)
+        seen.add(label)
+        cells.setdefault(key, {})[label] = Cell(n, people, docs)
+    totals = {
+        key: Cell(n, people, docs)
+        for key, n, people, docs in session.execute(
+            base.add_columns(row_key, *measures).group_by(row_key)
+        ).all()
+    }
+    columns = _columns_in_order(session, project, by, seen)
+    order = {code.id: i for i, code in enumerate(_ordered_codes(session, project))}
+    rows = [
+        MatrixRow(
+            code_id, paths[code_id], cells.get(code_id, {}), totals.get(code_id, Cell(0, 0, 0))
+        )
+        for code_id in sorted(wanted, key=lambda i: order.get(i, 0))
+    ]
+    return Matrix(by, columns, rows)
+
+
+def _ordered_codes(session: Session, project: Project) -> list[Code]:
+    from toc_studio.coding.codebook import list_codes
+
+    return list_codes(session, project)
+
+
+def _columns_in_order(session: Session, project: Project, by: str, seen: set[str]) -> list[str]:
+    if by == "group":
+        names = list(
+            session.execute(
+                select(Group.name)
+                .where(Group.project_id == project.id)
+                .order_by(Group.position, Group.id)
+            ).scalars()
+        )
+    elif by == "participant":
+        names = list(
+            session.execute(
+                select(Participant.label)
+                .where(Participant.project_id == project.id)
+                .order_by(Participant.label)
+            ).scalars()
+        )
+    else:
+        names = sorted(v for v in seen if v != NONE)
+    return names + ([NONE] if NONE in seen else [])
+
+
+def cell_excerpts(
+    session: Session,
+    project: Project,
+    code: Code,
+    by: str,
+    value: str,
+    *,
+    with_subcodes: bool = False,
+    scope: Scope | None = None,
+    context: int = DEFAULT_CONTEXT,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Excerpt]:
+    """The excerpts behind one cell of :func:`matrix`."""
+    scope = scope or Scope()
+    _column(by, None)  # validates ``by``
+    fields = {
+        "kinds": scope.kinds,
+        "coders": scope.coders,
+        "documents": scope.documents,
+        "groups": scope.groups,
+        "participants": scope.participants,
+        "attributes": dict(scope.attributes),
+    }
+    if by == "group":
+        fields["groups"] = [value]
+    elif by == "participant":
+        if value == NONE:
+            raise Invalid("Pick a participant's cell; '(none)' has no participant to filter.")
+        fields["participants"] = [value]
+    else:
+        if value == NONE:
+            raise Invalid("Pick a cell with an attribute value.")
+        fields["attributes"][by[len("attribute:") :].strip()] = [value]
+    return excerpts(
+        session,
+        project,
+        code,
+        with_subcodes=with_subcodes,
+        scope=Scope(**fields),
+        context=context,
+        limit=limit,
+        offset=offset,
+    )

@@ -1,0 +1,160 @@
+"""Which codings a query looks at, and who said each one: shared SQL for the queries.
+
+A coding's participant is the speaker of the turn where the coding starts; when it starts
+outside any turn or in a turn with no participant (the interviewer's), the first
+participant turn that begins inside it; failing that, the document's participant when the
+document has exactly one. All of it is SQL (correlated index look-ups on
+``ix_turn_document_start``), so no query loads codings into Python to find out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, distinct, exists, func, or_, select, true
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from toc_studio.coding.codebook import descendant_ids
+from toc_studio.coding.models import Code, Coding
+from toc_studio.ingest.models import Document, Turn
+from toc_studio.project.models import Coder, Group, Participant, ParticipantAttribute, Project
+
+NONE = "(none)"  # the matrix column of codings with no participant, group or attribute
+
+
+def participant_of(coding) -> object:
+    """SQL expression: the participant id of ``coding`` (a Coding table or alias)."""
+    t1, t2, t3 = aliased(Turn), aliased(Turn), aliased(Turn)
+    at_start = (
+        select(t2.id)
+        .where(t2.document_id == coding.document_id, t2.start <= coding.start)
+        .order_by(t2.start.desc())
+        .limit(1)
+        .correlate(coding)
+        .scalar_subquery()
+    )
+    containing = (
+        select(t1.participant_id)
+        .where(t1.id == at_start, t1.end > coding.start)
+        .correlate(coding)
+        .scalar_subquery()
+    )
+    inside = (
+        select(t3.participant_id)
+        .where(
+            t3.document_id == coding.document_id,
+            t3.start > coding.start,
+            t3.start < coding.end,
+            t3.participant_id.is_not(None),
+        )
+        .order_by(t3.start)
+        .limit(1)
+        .correlate(coding)
+        .scalar_subquery()
+    )
+    t4 = aliased(Turn)
+    only = (
+        select(func.min(t4.participant_id))
+        .where(t4.document_id == coding.document_id)
+        .having(func.count(distinct(t4.participant_id)) == 1)
+        .correlate(coding)
+        .scalar_subquery()
+    )
+    return func.coalesce(containing, inside, only)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Filters every query understands. Empty means no filter.
+
+    ``attributes`` maps a participant attribute name to the values accepted.
+    """
+
+    groups: Sequence[str] = ()
+    participants: Sequence[str] = ()
+    attributes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    kinds: Sequence[str] = ()
+    coders: Sequence[str] = ()
+    documents: Sequence[int] = ()
+
+    @property
+    def needs_participant(self) -> bool:
+        return bool(self.groups or self.participants or self.attributes)
+
+
+def code_ids(session: Session, codes: Code | Iterable[Code], with_subcodes: bool) -> list[int]:
+    """Ids of ``codes`` (one code or several), with every sub-code when asked."""
+    codes = [codes] if isinstance(codes, Code) else list(codes)
+    ids: list[int] = []
+    for code in codes:
+        ids.extend(descendant_ids(session, code) if with_subcodes else [code.id])
+    return sorted(set(ids))
+
+
+def coded(project: Project, code_ids: Sequence[int] | None, scope: Scope):
+    """A subquery of the codings in scope, one row each, with their participant.
+
+    Columns: id, document_id, code_id, coder_id, start, end, participant_id.
+    """
+    c = aliased(Coding, name="c")
+    person = participant_of(c).label("participant_id")
+    stmt = select(c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, person)
+    stmt = stmt.join(Document, Document.id == c.document_id).where(
+        Document.project_id == project.id
+    )
+    if code_ids is not None:
+        stmt = stmt.where(c.code_id.in_(list(code_ids)))
+    if scope.kinds:
+        stmt = stmt.where(Document.kind.in_(list(scope.kinds)))
+    if scope.documents:
+        stmt = stmt.where(c.document_id.in_(list(scope.documents)))
+    if scope.coders:
+        stmt = stmt.where(
+            c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
+        )
+    return stmt.subquery("coded")
+
+
+def person_filter(participant_id, scope: Scope) -> list:
+    """WHERE clauses on a participant id column for the scope's group, label and
+    attribute filters."""
+    clauses = []
+    if scope.groups:
+        named = [g for g in scope.groups if g is not None and g != NONE]
+        clause = participant_id.in_(
+            select(Participant.id)
+            .join(Group, Group.id == Participant.group_id)
+            .where(Group.name.in_(named))
+        )
+        if len(named) < len(scope.groups):  # "(none)": no participant, or no group
+            clause = or_(
+                clause,
+                participant_id.is_(None),
+                participant_id.in_(select(Participant.id).where(Participant.group_id.is_(None))),
+            )
+        clauses.append(clause)
+    if scope.participants:
+        clauses.append(
+            participant_id.in_(
+                select(Participant.id).where(Participant.label.in_(list(scope.participants)))
+            )
+        )
+    for name, values in scope.attributes.items():
+        clauses.append(
+            exists().where(
+                ParticipantAttribute.participant_id == participant_id,
+                ParticipantAttribute.name == name,
+                ParticipantAttribute.value.in_(list(values)),
+            )
+        )
+    return clauses
+
+
+def all_of(clauses: list):
+    return and_(*clauses) if clauses else true()
+
+
+def coder_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Coder.id, Coder.name)).all())
