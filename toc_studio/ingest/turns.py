@@ -1,21 +1,73 @@
-"""Speaker turns in plain transcripts: ``Label: text`` at the start of a line.
+"""Speaker turns in plain transcripts, for the conventions transcripts really use.
 
-Offsets are code points over the text as given. A turn covers the speech after the label,
-up to the last non-blank character before the next label line.
+Recognised at the start of a line:
+
+- ``Interviewer: text``, ``I:``, ``R:``, ``Respondent:``, ``Mentor B1:``, ``interviewer:``,
+  initials (``MSM:``), names in capitals (``SARAH JONES: text``), a label alone on its
+  line with the speech below (``Sarah:`` then the text);
+- ``[00:01:23] Name: text`` and ``Name [00:01:23]: text`` (or round brackets);
+- Otter.ai: ``Name  00:13`` on a line of its own, the text on the next line;
+- ``Name<TAB>text``;
+- a name in capitals alone on its line (``SARAH``), the text on the next line.
+
+Offsets are code points over the text as given. A turn covers the speech after the label
+up to the last non-blank character before the next label. A label is only taken as one
+when it looks like a speaker: a known role, capitalised words, initials or a participant
+code; a capitalised one-off (``Note: ...``) inside a conversation whose speakers recur is
+left as speech.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-INTERVIEWER_LABELS = frozenset({"interviewer", "i", "int", "facilitator", "researcher", "q"})
+INTERVIEWER_LABELS = frozenset(
+    {
+        "interviewer",
+        "i",
+        "int",
+        "iv",
+        "facilitator",
+        "researcher",
+        "q",
+        "moderator",
+        "peer researcher",
+    }
+)
+ROLE_WORDS = frozenset(
+    {
+        "interviewer", "interviewee", "i", "r", "q", "a", "p", "int", "iv", "resp", "respondent",
+        "participant", "mentor", "mentee", "facilitator", "moderator", "researcher", "staff",
+        "carer", "volunteer", "speaker", "coordinator", "worker", "client", "peer", "manager",
+        "parent", "member", "service user", "young person",
+    }
+)  # fmt: skip
+NOT_LABELS = frozenset(
+    {
+        "note", "notes", "nb", "ps", "re", "subject", "date", "time", "location", "tel",
+        "email", "e-mail", "http", "https", "www", "example", "update", "summary", "title",
+        "question", "answer", "so", "and", "but", "because", "well", "yes", "no", "ok",
+    }
+)  # fmt: skip
 
-# A label: up to five words of letters, digits and a few joiners, then a colon and a space.
+_WORD = r"[\w.'’()\-]+"
+_LABEL = rf"[^\W\d_][\w.'’()\-]*(?:[ ]{_WORD}){{0,4}}"
+_TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_CAPS = r"[A-Z][A-Z0-9.'’\-]*(?:[ ][A-Z0-9.'’\-]+){0,3}"
 LABEL_LINE = re.compile(
-    r"^(?P<label>[^\W\d_][\w.'’()\-]*(?:[ \t][\w.'’()\-]+){0,4})[ \t]*:[ \t]+(?=\S)",
+    rf"^[ \t]*[\[(](?P<t1>{_TS})[\])][ \t]*(?:-[ \t]*)?(?P<l1>{_LABEL})[ \t]*:(?=[ \t\n]|$)"
+    rf"|^(?P<l2>{_LABEL})[ \t]+[\[(](?P<t2>{_TS})[\])][ \t]*:?(?=[ \t\n]|$)"
+    rf"|^(?P<l3>{_LABEL})[ \t]*:(?=[ \t\n]|$)"
+    rf"|^(?P<l4>{_LABEL})[ \t]+(?P<t4>{_TS})[ \t]*$"
+    rf"|^(?P<l5>{_LABEL})\t+(?=\S)"
+    rf"|^(?P<l6>{_CAPS})[ \t]*$",
     re.MULTILINE,
 )
+_GROUPS = (("l1", "t1"), ("l2", "t2"), ("l3", None), ("l4", "t4"), ("l5", None), ("l6", None))
+_NEEDS_NEXT_LINE = {"l4", "l6"}
 
 
 @dataclass(frozen=True)
@@ -25,22 +77,125 @@ class DetectedTurn:
     speaker_label: str
     timestamp: float | None = None
     is_interviewer: bool = False
+    # Where the label itself sits in the text (None when the text does not show it).
+    label_start: int | None = None
+    label_end: int | None = None
 
 
 def is_interviewer_label(label: str) -> bool:
-    return label.strip().casefold().rstrip(".") in INTERVIEWER_LABELS
+    folded = " ".join(label.casefold().replace(".", " ").split())
+    return folded in INTERVIEWER_LABELS or folded.split(" ")[0] in INTERVIEWER_LABELS - {"q"}
 
 
-def detect_turns(text: str) -> list[DetectedTurn]:
-    """Split ``text`` into speaker turns; text before the first label is not a turn."""
-    matches = list(LABEL_LINE.finditer(text))
+def parse_timestamp(value: str) -> float:
+    parts = value.replace(",", ".").split(":")
+    seconds = float(parts[-1])
+    minutes = int(parts[-2])
+    hours = int(parts[-3]) if len(parts) > 2 else 0
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _is_role(label: str) -> bool:
+    folded = " ".join(label.casefold().replace(".", " ").split())
+    words = folded.split(" ")
+    return folded in ROLE_WORDS or words[0] in ROLE_WORDS or " ".join(words[:2]) in ROLE_WORDS
+
+
+def is_pseudonymous_label(label: str) -> bool:
+    """A role or a participant code (``Interviewer``, ``Mentor B1``, ``R``), not a name."""
+    return _is_role(label) and (len(label.split()) == 1 or any(c.isdigit() for c in label))
+
+
+def _looks_like_speaker(label: str, group: str) -> bool:
+    if len(label) > 40:
+        return False
+    folded = label.casefold().rstrip(".")
+    if folded in NOT_LABELS:
+        return False
+    if _is_role(label):
+        return True
+    words = label.split()
+    if group == "l6":
+        return sum(c.isalpha() for c in label) >= 2 and len(words) <= 3
+    return all(w[0].isupper() or w[0].isdigit() or w[0] in "(" for w in words)
+
+
+def _candidates(text: str, known: frozenset[str]) -> list[tuple[re.Match, str, str | None]]:
+    found = []
+    for match in LABEL_LINE.finditer(text):
+        for label_group, time_group in _GROUPS:
+            label = match.group(label_group)
+            if label is None:
+                continue
+            label = label.strip()
+            if label_group in _NEEDS_NEXT_LINE:
+                rest = text[match.end() : match.end() + 400].lstrip(" \t")
+                if not rest.startswith("\n") or not rest.strip():
+                    break
+            if label.casefold() in known or _looks_like_speaker(label, label_group):
+                found.append((match, label_group, time_group))
+            break
+    return found
+
+
+def detect_turns(text: str, known_labels: Iterable[str] = ()) -> list[DetectedTurn]:
+    """Split ``text`` into speaker turns; text before the first label is not a turn.
+
+    ``known_labels`` (speakers remembered for the project, bold labels from Word) are
+    always accepted as labels.
+    """
+    known = frozenset(label.casefold() for label in known_labels)
+    candidates = _candidates(text, known)
+    counts = Counter(m.group(g).strip().casefold() for m, g, _ in candidates)
+    recurring = any(n >= 2 for n in counts.values())
+    kept = []
+    for match, group, time_group in candidates:
+        label = match.group(group).strip()
+        folded = label.casefold()
+        one_off = counts[folded] == 1 and recurring
+        strong = folded in known or _is_role(label) or any(c.isdigit() for c in label)
+        if group == "l6" and counts[folded] < 2 and folded not in known:
+            continue
+        if one_off and not strong and group in {"l3", "l5"}:
+            continue
+        kept.append((match, group, time_group))
     turns: list[DetectedTurn] = []
-    for index, match in enumerate(matches):
+    for index, (match, group, time_group) in enumerate(kept):
         start = match.end()
-        limit = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        end = len(text[start:limit].rstrip()) + start
+        limit = kept[index + 1][0].start() if index + 1 < len(kept) else len(text)
+        segment = text[start:limit]
+        stripped = segment.lstrip()
+        start += len(segment) - len(stripped)
+        end = start + len(stripped.rstrip())
         if end <= start:
             continue
-        label = match.group("label").strip()
-        turns.append(DetectedTurn(start, end, label, None, is_interviewer_label(label)))
+        label = match.group(group).strip()
+        label_start = match.start(group) + (
+            len(match.group(group)) - len(match.group(group).lstrip())
+        )
+        stamp = parse_timestamp(match.group(time_group)) if time_group else None
+        turns.append(
+            DetectedTurn(
+                start, end, label, stamp, is_interviewer_label(label),
+                label_start, label_start + len(label),
+            )
+        )  # fmt: skip
     return turns
+
+
+NON_SPEECH = re.compile(
+    r"\[(?:inaudible|indistinct|unclear|laughs?|laughter|laughing|crosstalk|cross-talk|pause|"
+    r"long pause|silence|sighs?|coughs?|crying|cries|background noise|interruption|"
+    r"overlapping|music|applause)[^\]\n]{0,60}\]"
+    r"|\(\([^()\n]{1,80}\)\)",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"\S+")
+
+
+def word_count(text: str, *, exclude_non_speech: bool = True) -> int:
+    """Words of ``text``; non-speech markers (``[laughs]``, ``((phone rings))``) stay in the
+    text but are not counted unless ``exclude_non_speech`` is False."""
+    if exclude_non_speech:
+        text = NON_SPEECH.sub(" ", text)
+    return len(_WORDS.findall(text))

@@ -1,0 +1,107 @@
+"""``toc-studio ingest``: import transcripts into a project from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from toc_studio.cli import EXIT_ERROR, EXIT_OK, CommandError, emit_json, store
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "ingest",
+        parents=[common],
+        help="import transcripts (txt, md, docx, vtt, srt, csv, xlsx, pdf) into a project",
+        description="Import files into a project: speaker turns, participants, sentences; "
+        "names are pseudonymised unless --no-pseudonymise. Exit code 1 when any file failed.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--project", required=True, help="the project's name")
+    p.add_argument("--group", help="stakeholder group for new participants")
+    p.add_argument("--kind", help="document kind (interview, workshop, focus_group, survey...)")
+    p.add_argument("--no-pseudonymise", action="store_true", help="store the text as it is")
+    p.add_argument("--no-ner", action="store_true", help="pseudonymise with rules only")
+    p.add_argument(
+        "--term",
+        action="append",
+        default=[],
+        metavar="NAME[=KIND]",
+        help="a name to replace (kind: person, place, organisation); repeatable",
+    )
+    p.add_argument("--replace", action="store_true", help="replace documents with the same content")
+    p.add_argument("--max-mb", type=float, default=None, help="largest file accepted (MB)")
+    p.add_argument("--id-column", help="survey: the respondent id column")
+    p.add_argument("--text-columns", help="survey: open-ended columns, comma-separated")
+    p.add_argument("--attribute-columns", help="survey: attribute columns, comma-separated")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_ingest)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from toc_studio.ingest.commit import FileOutcome, import_batch
+    from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, ImportOptions, Upload
+    from toc_studio.ingest.readers.survey import SurveyColumns
+    from toc_studio.project import service
+
+    columns = None
+    if args.text_columns:
+        if not args.id_column:
+            raise CommandError("--text-columns needs --id-column (the respondent id).")
+        columns = SurveyColumns(
+            args.id_column, _split(args.text_columns), _split(args.attribute_columns)
+        )
+    terms = []
+    for term in args.term:
+        name, _, kind = term.partition("=")
+        terms.append((name.strip(), kind.strip() or "person"))
+    max_mb = args.max_mb if args.max_mb is not None else DEFAULT_MAX_MB
+    uploads, missing = [], []
+    for path in map(Path, args.files):
+        if not path.is_file():
+            missing.append(FileOutcome(path.name, "failed", error=f"{path} is not a file."))
+        elif path.stat().st_size > max_mb * 1_000_000:
+            # Refused by its size, without reading it into memory.
+            uploads.append(Upload(path.name, b"", size=path.stat().st_size))
+        else:
+            uploads.append(Upload(path.name, path.read_bytes(), columns))
+    options = ImportOptions(
+        pseudonymise=not args.no_pseudonymise,
+        ner=False if args.no_ner else None,
+        group=args.group,
+        kind=args.kind,
+        max_mb=max_mb,
+        extra_terms=tuple(terms),
+    )
+    with store(args) as session:
+        project = service.get_project(session, args.project)
+        if args.group:
+            service.get_group(session, project, args.group)
+        outcomes = import_batch(session, project, uploads, options, replace_existing=args.replace)
+    outcomes = missing + outcomes
+    failed = any(o.status == "failed" for o in outcomes)
+    if args.json:
+        emit_json({"project": args.project, "files": [o.as_dict() for o in outcomes]})
+    else:
+        for o in outcomes:
+            _print(o)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _print(outcome) -> None:
+    if outcome.status == "failed":
+        print(f"FAILED   {outcome.name}: {outcome.error}")
+    elif outcome.status == "skipped":
+        print(f"skipped  {outcome.name}: same content already imported (use --replace)")
+    for d in outcome.documents:
+        print(
+            f"{outcome.status:<8} {outcome.name} -> document {d.id} {d.title!r}: {d.turns} turns, "
+            f"speakers {', '.join(d.speakers) or '-'}, {d.replacements} replacement(s)"
+            + (f", {d.codings_moved} coding(s) re-anchored" if d.codings_moved else "")
+        )
+    for warning in outcome.warnings:
+        print(f"         warning: {warning}")

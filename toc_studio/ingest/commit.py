@@ -1,0 +1,296 @@
+"""Store planned imports: one transaction (savepoint) per file; a failed file leaves the
+store as it was and the batch goes on.
+
+Re-importing the same content is skipped unless ``replace`` is asked for; replacing a
+document re-anchors its codings on the new text (each coded quote found again) or
+refuses, naming how many codings would be lost. Codings are never dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from toc_studio.errors import Conflict, TocStudioError
+from toc_studio.ingest import documents, keystore
+from toc_studio.ingest.models import Document, Turn
+from toc_studio.ingest.pipeline import DocumentPreview, FilePreview, ImportOptions, Upload, plan
+from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Sentence
+from toc_studio.project import service as projects
+from toc_studio.project.models import Participant, Project
+
+
+@dataclass
+class StoredDocument:
+    id: int
+    title: str
+    turns: int
+    sentences: int
+    speakers: list[str]
+    replacements: int
+    codings_moved: int = 0
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    status: str  # imported | replaced | skipped | failed
+    documents: list[StoredDocument] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.name,
+            "status": self.status,
+            "documents": [d.__dict__ for d in self.documents],
+            "warnings": self.warnings,
+            "error": self.error,
+        }
+
+
+def commit_file(
+    session: Session,
+    project: Project,
+    preview: FilePreview,
+    *,
+    replace_existing: bool = False,
+    terms: Sequence[tuple[str, str]] = (),
+) -> FileOutcome:
+    """Store one previewed file inside a savepoint; errors become a failed outcome."""
+    outcome = FileOutcome(preview.name, "failed", warnings=list(preview.warnings))
+    if preview.error:
+        outcome.error = preview.error
+        return outcome
+    if preview.duplicates and not replace_existing:
+        outcome.status = "skipped"
+        return outcome
+    try:
+        with session.begin_nested():
+            for term, kind in terms:
+                keystore.add_term(session, project, term, kind)
+            _save_key(session, project, preview)
+            outcome.documents = _store_documents(session, project, preview, replace_existing)
+    except TocStudioError as exc:
+        outcome.error = f"{preview.name}: {exc}"
+        outcome.documents = []
+        return outcome
+    except IntegrityError as exc:
+        outcome.error = (
+            f"{preview.name} clashes with what is stored ({exc.orig}); preview it again and retry."
+        )
+        outcome.documents = []
+        return outcome
+    outcome.status = "replaced" if preview.duplicates else "imported"
+    return outcome
+
+
+def import_batch(
+    session: Session,
+    project: Project,
+    uploads: Sequence[Upload],
+    options: ImportOptions,
+    *,
+    replace_existing: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[FileOutcome]:
+    """Plan and store a batch, committing after each file."""
+    previews = plan(session, project, uploads, options)
+    terms = options.extra_terms if options.pseudonymise else ()
+    return commit_previews(
+        session, project, previews, replace_existing=replace_existing, terms=terms,
+        progress=progress,
+    )  # fmt: skip
+
+
+def commit_previews(
+    session: Session,
+    project: Project,
+    previews: Sequence[FilePreview],
+    *,
+    replace_existing: bool = False,
+    terms: Sequence[tuple[str, str]] = (),
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[FileOutcome]:
+    outcomes = []
+    for index, preview in enumerate(previews):
+        outcome = commit_file(
+            session, project, preview, replace_existing=replace_existing, terms=terms
+        )
+        session.commit()
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(index + 1, len(previews), preview.name)
+    return outcomes
+
+
+def _save_key(session: Session, project: Project, preview: FilePreview) -> None:
+    if not preview.key_entries:
+        return
+    stored = set(
+        session.execute(
+            select(PseudonymEntry.placeholder).where(
+                PseudonymEntry.project_id == project.id,
+                PseudonymEntry.placeholder.in_([e.placeholder for e in preview.key_entries]),
+            )
+        ).scalars()
+    )
+    keystore.save_key_entries(
+        session, project, [e for e in preview.key_entries if e.placeholder not in stored]
+    )
+
+
+def _participants(session: Session, project: Project, doc: DocumentPreview) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for choice in doc.speakers:
+        pid = None
+        if choice.participant:
+            found = session.execute(
+                select(Participant).where(
+                    Participant.project_id == project.id, Participant.label == choice.participant
+                )
+            ).scalar_one_or_none()
+            if found is None:
+                found = projects.add_participant(
+                    session, project, choice.participant, choice.group or None
+                )
+            if choice.attributes:
+                projects.set_attributes(session, found, choice.attributes)
+            pid = found.id
+            ids[choice.label] = pid
+        keystore.remember_speaker(session, project, choice.label, pid, choice.is_interviewer)
+    return ids
+
+
+def _final_turns(doc: DocumentPreview):
+    interviewer = {c.label: c.is_interviewer for c in doc.speakers}
+    return [
+        replace(t, is_interviewer=interviewer.get(t.speaker_label, t.is_interviewer))
+        for t in doc.turns
+    ]
+
+
+def _store_documents(
+    session: Session, project: Project, preview: FilePreview, replace_existing: bool
+) -> list[StoredDocument]:
+    old = {title: doc_id for doc_id, title in preview.duplicates}
+    stored = []
+    for doc in preview.documents:
+        speakers = _participants(session, project, doc)
+        target_id = old.pop(doc.title, None)
+        if target_id is None and replace_existing and len(preview.documents) == 1 and old:
+            target_id = old.pop(next(iter(old)))
+        moved = 0
+        if target_id is not None:
+            document, moved = _replace_text(session, project, target_id, doc, preview.name)
+        else:
+            document = documents.add_document(
+                session, project, doc.title, doc.text, kind=doc.kind,
+                original_filename=preview.name[:300], encoding=preview.encoding[:40],
+                turns=_final_turns(doc), speakers=speakers,
+            )  # fmt: skip
+        _after_store(session, document, doc, preview, speakers, target_id is not None)
+        stored.append(
+            StoredDocument(
+                document.id, document.title, len(doc.turns), len(doc.sentences),
+                [c.label for c in doc.speakers], len(doc.replacements), moved,
+            )
+        )  # fmt: skip
+    for title, doc_id in old.items():  # replaced file made fewer documents than before
+        _delete_uncoded(session, project, doc_id, title)
+    return stored
+
+
+def _after_store(session, document, doc, preview, speakers, replaced: bool) -> None:
+    if replaced:
+        session.execute(
+            Turn.__table__.insert(),
+            [
+                {
+                    "document_id": document.id, "start": t.start, "end": t.end,
+                    "speaker_label": t.speaker_label,
+                    "participant_id": speakers.get(t.speaker_label),
+                    "timestamp": t.timestamp, "is_interviewer": t.is_interviewer,
+                }
+                for t in _final_turns(doc)
+            ],
+        )  # fmt: skip
+    if doc.sentences:
+        session.execute(
+            Sentence.__table__.insert(),
+            [{"document_id": document.id, "start": s, "end": e} for s, e in doc.sentences],
+        )
+    session.execute(delete(DocumentImport).where(DocumentImport.document_id == document.id))
+    session.execute(
+        DocumentImport.__table__.insert(),
+        [
+            {
+                "document_id": document.id, "file_format": preview.file_format,
+                "encoding": preview.encoding[:40], "file_sha256": preview.file_sha256,
+                "file_bytes": preview.size, "pseudonymised": preview.pseudonymised,
+                "replacements": len(doc.replacements), "ner_used": preview.ner_used,
+                "warnings": json.dumps(preview.warnings, ensure_ascii=False),
+                "imported": documents.Document.model_fields["created"].default_factory(),
+            }
+        ],
+    )  # fmt: skip
+
+
+def reanchor(old_text: str, new_text: str, start: int, quote: str) -> int | None:
+    """Where ``quote`` (coded at ``start`` in ``old_text``) sits in ``new_text``: the
+    occurrence nearest its old relative position, or None when it is gone."""
+    if new_text[start : start + len(quote)] == quote:
+        return start
+    expected = start * len(new_text) / max(len(old_text), 1)
+    best, position = None, new_text.find(quote)
+    while position >= 0:
+        if best is None or abs(position - expected) < abs(best - expected):
+            best = position
+        position = new_text.find(quote, position + 1)
+    return best
+
+
+def _replace_text(session, project, document_id: int, doc: DocumentPreview, name: str):
+    from toc_studio.coding.models import Coding
+
+    document = session.get(Document, document_id)
+    codings = session.execute(select(Coding).where(Coding.document_id == document_id)).scalars()
+    moves, lost = [], 0
+    for coding in codings:
+        position = reanchor(document.text, doc.text, coding.start, coding.text)
+        if position is None:
+            lost += 1
+        else:
+            moves.append((coding.id, position, position + len(coding.text)))
+    if lost:
+        raise Conflict(
+            f"{document.title!r} has {lost} coding(s) whose text is not in the new version, so "
+            "replacing it would lose them. Import the file as a new document, or remove those "
+            "codings first."
+        )
+    for coding_id, start, end in moves:
+        session.execute(update(Coding).where(Coding.id == coding_id).values(start=start, end=end))
+    session.execute(delete(Turn).where(Turn.document_id == document_id))
+    session.execute(delete(Sentence).where(Sentence.document_id == document_id))
+    document.text = doc.text
+    document.sha256 = documents.sha256_text(doc.text)
+    document.kind = doc.kind
+    document.original_filename = name[:300]
+    session.add(document)
+    session.flush()
+    return document, len(moves)
+
+
+def _delete_uncoded(session, project, document_id: int, title: str) -> None:
+    from toc_studio.coding.models import Coding
+
+    if session.execute(select(Coding.id).where(Coding.document_id == document_id)).first():
+        raise Conflict(
+            f"Replacing would remove {title!r}, which has codings; import as new documents instead."
+        )
+    session.execute(delete(Document).where(Document.id == document_id))

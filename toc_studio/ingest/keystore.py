@@ -1,0 +1,132 @@
+"""The stored side of pseudonymisation and speaker mappings: plain functions over a session.
+
+The key (placeholder -> original) lives in its own table, apart from document text; only
+a project owner may read it (:func:`read_key`), and nothing here exports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from toc_studio.errors import Invalid, NotFound
+from toc_studio.ingest.pseudonymise import Key, KeyEntry, fold
+from toc_studio.ingest.tables import PseudonymEntry, PseudonymTerm, SpeakerMapping
+from toc_studio.project.models import Coder, Project, Role
+
+TERM_KINDS = ("person", "place", "organisation")
+
+
+def load_key(session: Session, project: Project) -> Key:
+    rows = session.execute(
+        select(PseudonymEntry).where(PseudonymEntry.project_id == project.id)
+    ).scalars()
+    return Key(KeyEntry(r.kind, r.number, r.placeholder, r.original, r.source) for r in rows)
+
+
+def save_key_entries(session: Session, project: Project, entries: Iterable[KeyEntry]) -> int:
+    rows = [
+        {
+            "project_id": project.id,
+            "kind": e.kind,
+            "number": e.number,
+            "placeholder": e.placeholder,
+            "original": e.original,
+            "folded": fold(e.original),
+            "source": e.source,
+        }
+        for e in entries
+    ]
+    if rows:
+        session.execute(PseudonymEntry.__table__.insert(), rows)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    placeholder: str
+    original: str
+    kind: str
+    source: str
+
+
+def read_key(session: Session, project: Project, coder: Coder) -> list[KeyRow]:
+    """The pseudonymisation key of ``project``; only for a coder with the owner role."""
+    if coder.role != Role.OWNER.value:
+        raise Invalid(
+            f"Only a project owner may see the pseudonymisation key; {coder.name} is a "
+            f"{coder.role}."
+        )
+    rows = session.execute(
+        select(PseudonymEntry)
+        .where(PseudonymEntry.project_id == project.id)
+        .order_by(PseudonymEntry.kind, PseudonymEntry.number)
+    ).scalars()
+    return [KeyRow(r.placeholder, r.original, r.kind, r.source) for r in rows]
+
+
+def add_term(session: Session, project: Project, term: str, kind: str = "person") -> bool:
+    """Add a name to the project's lists; False when it was already there."""
+    term = " ".join(term.split())
+    if not term:
+        raise Invalid("A term to pseudonymise cannot be empty.")
+    if kind not in TERM_KINDS:
+        raise Invalid(f"Unknown kind {kind!r}; use one of: {', '.join(TERM_KINDS)}.")
+    exists = session.execute(
+        select(PseudonymTerm.id).where(
+            PseudonymTerm.project_id == project.id, PseudonymTerm.folded == fold(term)
+        )
+    ).first()
+    if exists:
+        return False
+    session.add(PseudonymTerm(project_id=project.id, term=term, folded=fold(term), kind=kind))
+    session.flush()
+    return True
+
+
+def list_terms(session: Session, project: Project) -> list[tuple[str, str]]:
+    return [
+        (t, k)
+        for t, k in session.execute(
+            select(PseudonymTerm.term, PseudonymTerm.kind)
+            .where(PseudonymTerm.project_id == project.id)
+            .order_by(PseudonymTerm.kind, PseudonymTerm.folded)
+        ).all()
+    ]
+
+
+def remove_term(session: Session, project: Project, term: str) -> None:
+    result = session.execute(
+        delete(PseudonymTerm).where(
+            PseudonymTerm.project_id == project.id, PseudonymTerm.folded == fold(term)
+        )
+    )
+    if not result.rowcount:
+        raise NotFound(f"{term!r} is not in the project's lists.")
+
+
+def remembered_speakers(session: Session, project: Project) -> dict[str, tuple[int | None, bool]]:
+    """Speaker label (case-folded) -> (participant id or None, is interviewer)."""
+    return {
+        label.casefold(): (pid, interviewer)
+        for label, pid, interviewer in session.execute(
+            select(
+                SpeakerMapping.label, SpeakerMapping.participant_id, SpeakerMapping.is_interviewer
+            ).where(SpeakerMapping.project_id == project.id)
+        ).all()
+    }
+
+
+def remember_speaker(
+    session: Session, project: Project, label: str, participant_id: int | None, interviewer: bool
+) -> None:
+    key = label.casefold()[:200]
+    row = session.get(SpeakerMapping, (project.id, key))
+    if row is None:
+        row = SpeakerMapping(project_id=project.id, label=key)
+    row.participant_id = participant_id
+    row.is_interviewer = interviewer
+    session.add(row)

@@ -1,0 +1,357 @@
+"""Plan an import: read each file, find turns, sentences and replacements, propose a
+speaker -> participant mapping. Nothing is stored here (see :mod:`.commit`).
+
+A batch is planned in one go (:func:`plan`) so that placeholders stay consistent across
+its files; each file's :class:`FilePreview` says what would be stored, or why the file
+cannot be read. Re-planning with ``skip``/``keep``/``extra_terms`` is how a researcher
+undoes a replacement or adds a missed name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from toc_studio.errors import TocStudioError
+from toc_studio.ingest import keystore
+from toc_studio.ingest.models import Document, DocumentKind
+from toc_studio.ingest.pseudonymise import (
+    Key,
+    KeyEntry,
+    Pseudonymiser,
+    Replacement,
+    apply,
+    assign,
+)
+from toc_studio.ingest.readers import ReadDocument, ReadError, ReadResult
+from toc_studio.ingest.readers.survey import SurveyColumns
+from toc_studio.ingest.segment import sentences_in, split_sentences
+from toc_studio.ingest.tables import DocumentImport
+from toc_studio.ingest.turns import (
+    DetectedTurn,
+    detect_turns,
+    is_pseudonymous_label,
+    word_count,
+)
+from toc_studio.project.models import Group, Participant, Project
+
+DEFAULT_MAX_MB = 25.0
+FORMATS = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
+    ".vtt": "vtt", ".srt": "srt", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".pdf": "pdf",
+}  # fmt: skip
+UNSUPPORTED_HINTS = {
+    ".doc": "open it in Word and save it as .docx",
+    ".rtf": "save it as .docx or plain text",
+    ".odt": "save it as .docx",
+    ".xls": "save it as .xlsx or .csv",
+    ".pages": "export it as .docx",
+}
+
+
+@dataclass
+class Upload:
+    """One file to import. ``skip``: (document index, start) of replacements undone."""
+
+    name: str
+    data: bytes
+    survey_columns: SurveyColumns | None = None
+    skip: frozenset[tuple[int, int]] = frozenset()
+    size: int | None = None  # when ``data`` was not read (a file over the size limit)
+
+    @property
+    def byte_size(self) -> int:
+        return self.size if self.size is not None else len(self.data)
+
+
+@dataclass
+class ImportOptions:
+    pseudonymise: bool = True
+    ner: bool | None = None  # None: use NER when a trained pipeline is installed
+    group: str | None = None
+    kind: str | None = None
+    max_mb: float = DEFAULT_MAX_MB
+    keep: frozenset[str] = frozenset()  # originals never to replace (undo by term)
+    extra_terms: tuple[tuple[str, str], ...] = ()  # (term, kind) missed by the lists
+
+
+@dataclass
+class SpeakerChoice:
+    """Who a speaker label stands for: an existing or new participant, or nobody."""
+
+    label: str
+    turns: int
+    participant: str | None
+    group: str | None = None
+    is_interviewer: bool = False
+    is_new: bool = False
+    remembered: bool = False
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentPreview:
+    title: str
+    kind: str
+    text: str
+    turns: list[DetectedTurn]
+    sentences: list[tuple[int, int]]
+    replacements: list[Replacement]  # offsets in ``source_text``
+    source_text: str  # normalised, before pseudonymisation: for review only, never stored
+    speakers: list[SpeakerChoice]
+    words: int
+
+
+@dataclass
+class FilePreview:
+    name: str
+    file_format: str = ""
+    encoding: str = ""
+    size: int = 0
+    file_sha256: str = ""
+    documents: list[DocumentPreview] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # (document id, title)
+    pseudonymised: bool = False
+    ner_used: bool = False
+    survey_columns: SurveyColumns | None = None
+    survey_headers: list[str] = field(default_factory=list)
+    key_entries: list[KeyEntry] = field(default_factory=list)  # placeholders this file uses
+
+
+@dataclass
+class ProjectContext:
+    project_id: int
+    participants: dict[str, tuple[str, str | None]]  # folded label -> (label, group)
+    participant_labels: dict[int, str]
+    remembered: dict[str, tuple[int | None, bool]]
+    key: Key
+    pseudonymiser: Pseudonymiser | None
+    file_hashes: dict[str, list[tuple[int, str]]]
+    text_hashes: dict[str, list[tuple[int, str]]]
+
+
+def load_context(session: Session, project: Project, options: ImportOptions) -> ProjectContext:
+    people = session.execute(
+        select(Participant.id, Participant.label, Group.name)
+        .outerjoin(Group, Group.id == Participant.group_id)
+        .where(Participant.project_id == project.id)
+    ).all()
+    pseudonymiser = None
+    if options.pseudonymise:
+        terms = keystore.list_terms(session, project) + list(options.extra_terms)
+        keep = set(options.keep) | {label for _, label, _ in people}
+        pseudonymiser = Pseudonymiser(terms, keep=keep, use_ner=options.ner)
+    file_hashes: dict[str, list[tuple[int, str]]] = {}
+    for sha, doc_id, title in session.execute(
+        select(DocumentImport.file_sha256, Document.id, Document.title)
+        .join(Document, Document.id == DocumentImport.document_id)
+        .where(Document.project_id == project.id)
+    ).all():
+        file_hashes.setdefault(sha, []).append((doc_id, title))
+    text_hashes: dict[str, list[tuple[int, str]]] = {}
+    for sha, doc_id, title in session.execute(
+        select(Document.sha256, Document.id, Document.title).where(
+            Document.project_id == project.id
+        )
+    ).all():
+        text_hashes.setdefault(sha, []).append((doc_id, title))
+    return ProjectContext(
+        project_id=project.id,
+        participants={label.casefold(): (label, group) for _, label, group in people},
+        participant_labels={pid: label for pid, label, _ in people},
+        remembered=keystore.remembered_speakers(session, project),
+        key=keystore.load_key(session, project) if options.pseudonymise else Key(),
+        pseudonymiser=pseudonymiser,
+        file_hashes=file_hashes,
+        text_hashes=text_hashes,
+    )
+
+
+def file_format(name: str) -> str:
+    suffix = PurePath(name).suffix.casefold()
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    hint = UNSUPPORTED_HINTS.get(suffix)
+    known = ", ".join(sorted(set(FORMATS)))
+    raise ReadError(
+        f"{name}: {suffix or 'files without an extension'} cannot be imported"
+        + (f"; {hint}." if hint else f". Supported: {known}.")
+    )
+
+
+def read_upload(upload: Upload, max_mb: float = DEFAULT_MAX_MB) -> ReadResult:
+    """Read one file with the reader for its format (no store involved)."""
+    fmt = file_format(upload.name)
+    size_mb = upload.byte_size / 1_000_000
+    if size_mb > max_mb:
+        raise ReadError(
+            f"{upload.name} is {size_mb:.1f} MB, over the {max_mb:g} MB limit for one file. "
+            f"If it really is one transcript, raise the limit (--max-mb {int(size_mb) + 1})."
+        )
+    if fmt in ("txt", "md"):
+        from toc_studio.ingest.readers.text import read_text
+
+        return read_text(upload.data, upload.name, fmt)
+    if fmt == "docx":
+        from toc_studio.ingest.readers.docx import read_docx
+
+        return read_docx(upload.data, upload.name)
+    if fmt in ("vtt", "srt"):
+        from toc_studio.ingest.readers.subtitles import read_subtitles
+
+        return read_subtitles(upload.data, upload.name, fmt)
+    if fmt in ("csv", "xlsx"):
+        from toc_studio.ingest.readers.survey import read_survey
+
+        return read_survey(upload.data, upload.name, fmt, upload.survey_columns)
+    from toc_studio.ingest.readers.pdf import read_pdf
+
+    return read_pdf(upload.data, upload.name)
+
+
+def plan(
+    session: Session, project: Project, uploads: Sequence[Upload], options: ImportOptions
+) -> list[FilePreview]:
+    """Preview every file of a batch; a file that cannot be read gets an error, not an
+    exception, and the others go on."""
+    context = load_context(session, project, options)
+    return [preview_upload(upload, context, options) for upload in uploads]
+
+
+def preview_upload(upload: Upload, context: ProjectContext, options: ImportOptions) -> FilePreview:
+    preview = FilePreview(name=upload.name, size=upload.byte_size)
+    preview.file_sha256 = hashlib.sha256(upload.data).hexdigest()
+    try:
+        result = read_upload(upload, options.max_mb)
+    except TocStudioError as exc:
+        preview.error = str(exc)
+        return preview
+    except (ValueError, LookupError, OSError, RecursionError) as exc:
+        preview.error = f"{upload.name} could not be read: {exc.__class__.__name__}: {exc}."
+        return preview
+    preview.file_format, preview.encoding = result.file_format, result.encoding
+    preview.warnings = list(result.warnings)
+    if result.file_format in ("csv", "xlsx"):
+        _describe_survey(upload, preview)
+    pseudonymiser = context.pseudonymiser
+    preview.pseudonymised = pseudonymiser is not None
+    preview.ner_used = bool(pseudonymiser and pseudonymiser.ner_used)
+    for index, read in enumerate(result.documents):
+        skip = {start for doc_index, start in upload.skip if doc_index == index}
+        preview.documents.append(_preview_document(read, context, options, skip))
+    used = {r.placeholder for d in preview.documents for r in d.replacements}
+    preview.key_entries = [e for e in context.key.entries.values() if e.placeholder in used]
+    seen = set(context.file_hashes.get(preview.file_sha256, []))
+    for document in preview.documents:
+        from toc_studio.ingest.documents import sha256_text
+
+        seen.update(context.text_hashes.get(sha256_text(document.text), []))
+    preview.duplicates = sorted(seen)
+    if preview.duplicates:
+        titles = ", ".join(repr(t) for _, t in preview.duplicates)
+        preview.warnings.append(
+            f"{upload.name} has the same content as {titles}: skip it, or replace."
+        )
+    return preview
+
+
+def _describe_survey(upload: Upload, preview: FilePreview) -> None:
+    from toc_studio.ingest.readers.survey import load_table, propose_columns
+
+    table = load_table(upload.data, upload.name, preview.file_format)
+    preview.survey_headers = table.headers
+    preview.survey_columns = upload.survey_columns or propose_columns(table)
+
+
+def _preview_document(
+    read: ReadDocument, context: ProjectContext, options: ImportOptions, skip: set[int]
+) -> DocumentPreview:
+    source = read.text
+    known = set(read.known_labels) | set(context.remembered)
+    turns = read.turns if read.turns is not None else detect_turns(source, known)
+    text, replacements = source, []
+    if context.pseudonymiser is not None:
+        roles = {t.speaker_label for t in turns if is_pseudonymous_label(t.speaker_label)}
+        replacements = assign(context.pseudonymiser.find(source, skip, roles), context.key)
+        if replacements:
+            text, offsets = apply(source, replacements)
+            turns = [_map_turn(t, offsets, text) for t in turns]
+    regions = [(t.start, t.end) for t in turns]
+    sentences = sentences_in(text, regions) if regions else split_sentences(text)
+    speakers = _propose_speakers(turns, read, context, options)
+    kind = options.kind or read.kind or _guess_kind(turns)
+    return DocumentPreview(
+        title=read.title,
+        kind=kind,
+        text=text,
+        turns=turns,
+        sentences=sentences,
+        replacements=replacements,
+        source_text=source,
+        speakers=speakers,
+        words=word_count(text),
+    )
+
+
+def _map_turn(turn: DetectedTurn, offsets, text: str) -> DetectedTurn:
+    start, end = offsets.map(turn.start, side="start"), offsets.map(turn.end, side="end")
+    if turn.label_start is None or turn.label_end is None:
+        return replace(turn, start=start, end=end)
+    label_start = offsets.map(turn.label_start, side="start")
+    label_end = offsets.map(turn.label_end, side="end")
+    label = text[label_start:label_end]
+    return replace(
+        turn, start=start, end=end, speaker_label=label, label_start=label_start,
+        label_end=label_end,
+    )  # fmt: skip
+
+
+def _guess_kind(turns: Iterable[DetectedTurn]) -> str:
+    turns = list(turns)
+    if not turns:
+        return DocumentKind.NOTES.value
+    speakers = {t.speaker_label.casefold() for t in turns if not t.is_interviewer}
+    return DocumentKind.FOCUS_GROUP.value if len(speakers) >= 3 else DocumentKind.INTERVIEW.value
+
+
+def _propose_speakers(
+    turns: Sequence[DetectedTurn], read: ReadDocument, context: ProjectContext, options
+) -> list[SpeakerChoice]:
+    counts: dict[str, list[DetectedTurn]] = {}
+    for turn in turns:
+        if turn.speaker_label:
+            counts.setdefault(turn.speaker_label, []).append(turn)
+    choices = []
+    for label, own in counts.items():
+        attributes = read.attributes.get(label, {})
+        remembered = context.remembered.get(label.casefold())
+        if remembered is not None:
+            pid, interviewer = remembered
+            name = context.participant_labels.get(pid) if pid is not None else None
+            group = context.participants.get(name.casefold(), (None, None))[1] if name else None
+            choices.append(
+                SpeakerChoice(label, len(own), name, group, interviewer, False, True, attributes)
+            )
+            continue
+        interviewer = own[0].is_interviewer
+        existing = context.participants.get(label.casefold())
+        if interviewer and existing is None:
+            choices.append(SpeakerChoice(label, len(own), None, None, True))
+        elif existing is not None:
+            choices.append(
+                SpeakerChoice(label, len(own), existing[0], existing[1], interviewer,
+                              attributes=attributes)
+            )  # fmt: skip
+        else:
+            choices.append(
+                SpeakerChoice(label, len(own), label, options.group, False, True,
+                              attributes=attributes)
+            )  # fmt: skip
+    return choices

@@ -1,0 +1,73 @@
+"""Plain text and Markdown: detect the encoding (and say what was detected)."""
+
+from __future__ import annotations
+
+import codecs
+
+from toc_studio.ingest.readers import ReadDocument, ReadError, ReadResult, normalise_newlines
+
+# Bytes that Windows-1252 leaves undefined; a file containing them is not cp1252.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """Decode ``data`` and return ``(text, encoding, warnings)``.
+
+    Order: a byte-order mark (UTF-8, UTF-16 LE/BE) decides; else strict UTF-8; else
+    UTF-16 without a BOM when every other byte is NUL; else Windows-1252 (with a warning,
+    since that is an inference); else the file is refused.
+    """
+    warnings: list[str] = []
+    if not data:
+        raise ReadError(f"{name} is empty: there is no text to import.")
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            text, encoding = data[3:].decode("utf-8"), "utf-8-sig"
+        elif data.startswith(codecs.BOM_UTF16_LE):
+            text, encoding = data[2:].decode("utf-16-le"), "utf-16-le (BOM)"
+        elif data.startswith(codecs.BOM_UTF16_BE):
+            text, encoding = data[2:].decode("utf-16-be"), "utf-16-be (BOM)"
+        else:
+            text, encoding = _decode_without_bom(data, name, warnings)
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"{name} says it is {exc.encoding} but byte {exc.start} is not valid {exc.encoding}; "
+            "re-save it as UTF-8 and import again."
+        ) from exc
+    if "\x00" in text:
+        raise ReadError(f"{name} looks like a binary file, not text (it contains NUL bytes).")
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise ReadError(f"{name} contains only blank space: there is no text to import.")
+    return text, encoding, warnings
+
+
+def _decode_without_bom(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = data[:4096]
+    if len(sample) >= 4 and len(sample) % 2 == 0:
+        if sample[1::2].count(0) > 0.9 * len(sample) / 2:
+            warnings.append(f"{name} has no byte-order mark; read as UTF-16 little-endian.")
+            return data.decode("utf-16-le"), "utf-16-le"
+        if sample[0::2].count(0) > 0.9 * len(sample) / 2:
+            warnings.append(f"{name} has no byte-order mark; read as UTF-16 big-endian.")
+            return data.decode("utf-16-be"), "utf-16-be"
+    if b"\x00" in data:
+        raise ReadError(f"{name} looks like a binary file, not text (it contains NUL bytes).")
+    if _CP1252_UNDEFINED.isdisjoint(data):
+        warnings.append(
+            f"{name} is not UTF-8; read as Windows-1252 (cp1252). Check the quotes and accents."
+        )
+        return data.decode("cp1252"), "cp1252"
+    raise ReadError(
+        f"{name} is neither UTF-8, UTF-16 nor Windows-1252 text; re-save it as UTF-8 "
+        "(in Word: Save As, Plain Text, Unicode UTF-8) and import again."
+    )
+
+
+def read_text(data: bytes, name: str, file_format: str = "txt") -> ReadResult:
+    text, encoding, warnings = decode(data, name)
+    return ReadResult(file_format, encoding, [ReadDocument(title=name, text=text)], warnings)
