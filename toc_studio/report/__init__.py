@@ -1,0 +1,1 @@
+"""Getting findings out: the Word report, REFI-QDA export and import, CSV/XLSX tables."""

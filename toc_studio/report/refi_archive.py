@@ -1,0 +1,165 @@
+"""Opening a REFI-QDA file safely: a ``.qdpx`` zip or a bare ``.qde``.
+
+Imported files are untrusted. Every zip entry is checked before anything is read: no
+absolute paths, no ``..``, a cap on the total declared size and on each entry's
+compression ratio (zip bombs). Reads never go past an entry's declared size. Nothing is
+extracted to disk.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from toc_studio.errors import Invalid
+
+MAX_TOTAL_BYTES = 4 * 1024**3  # 4 GiB uncompressed in all
+MAX_RATIO = 200  # uncompressed / compressed, for entries over RATIO_FLOOR
+RATIO_FLOOR = 1024**2
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class Archive:
+    """The project file's bytes source and the text files beside it."""
+
+    name: str
+    open_project: Callable[[], BinaryIO]
+    entries: dict[str, str] = field(default_factory=dict)  # lower-case base name -> entry
+    zip: zipfile.ZipFile | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def read_text(self, reference: str) -> str | None:
+        """The text file a ``plainTextPath`` names (``internal://x.txt``, ``x.txt``,
+        ``sources/x.txt``...), decoded as UTF-8 with any BOM kept; None if absent."""
+        if self.zip is None or not reference:
+            return None
+        base = reference.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
+        entry = self.entries.get(base)
+        if entry is None:
+            return None
+        data = _read_capped(self.zip, entry)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.warnings.append(f"{entry} is not UTF-8; read as Latin-1.")
+            return data.decode("latin-1")
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+
+def _read_capped(archive: zipfile.ZipFile, entry: str) -> bytes:
+    info = archive.getinfo(entry)
+    with archive.open(info) as handle:
+        data = handle.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise Invalid(f"{entry} holds more data than it declares; the file is not safe to read.")
+    return data
+
+
+def _check_entries(archive: zipfile.ZipFile, max_total: int) -> None:
+    total = 0
+    for info in archive.infolist():
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or _DRIVE.match(name) or ".." in parts:
+            raise Invalid(
+                f"The archive contains an unsafe path {name!r} (absolute or with '..'); "
+                "nothing was imported."
+            )
+        total += info.file_size
+        if total > max_total:
+            raise Invalid(
+                f"The archive declares {total / 1024**3:.1f} GiB or more once unpacked, over the "
+                f"limit of {max_total / 1024**3:.1f} GiB; nothing was imported."
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise Invalid(
+                f"{name!r} would unpack {ratio:.0f} times its packed size (a zip bomb?); "
+                "nothing was imported."
+            )
+
+
+def _project_entry(archive: zipfile.ZipFile) -> str:
+    candidates = [
+        i.filename
+        for i in archive.infolist()
+        if i.filename.lower().endswith(".qde") and not i.is_dir()
+    ]
+    if not candidates:
+        raise Invalid("This .qdpx has no project file (.qde) inside; it is not a REFI-QDA project.")
+    for name in candidates:
+        if name.lower() == "project.qde":
+            return name
+    top = [n for n in candidates if "/" not in n.strip("/")]
+    return sorted(top or candidates)[0]
+
+
+def open_refi(
+    source: str | Path | BinaryIO, name: str = "", max_total: int = MAX_TOTAL_BYTES
+) -> Archive:
+    """Open ``source`` (a path or a binary file) as a ``.qdpx`` or a bare ``.qde``."""
+    if isinstance(source, str | Path):
+        name = name or Path(source).name
+        handle: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed with the archive
+    else:
+        handle = source
+    if not zipfile.is_zipfile(handle):
+        handle.seek(0)
+        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+        handle.seek(0)
+        if not head.startswith(b"<"):
+            raise Invalid(
+                f"{name or 'The file'} is neither a .qdpx (zip) nor a .qde (XML) project file."
+            )
+        return Archive(name=name, open_project=lambda: handle)
+    handle.seek(0)
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as exc:
+        raise Invalid(f"{name or 'The file'} is a damaged zip archive: {exc}.") from exc
+    _check_entries(archive, max_total)
+    project = _project_entry(archive)
+    entries: dict[str, str] = {}
+    for info in archive.infolist():
+        if info.is_dir() or info.filename == project:
+            continue
+        base = info.filename.rsplit("/", 1)[-1].lower()
+        entries.setdefault(base, info.filename)
+
+    def open_project() -> BinaryIO:
+        return io.BufferedReader(_Capped(archive, project))
+
+    return Archive(name=name, open_project=open_project, entries=entries, zip=archive)
+
+
+class _Capped(io.RawIOBase):
+    """A zip entry that refuses to yield more bytes than it declares."""
+
+    def __init__(self, archive: zipfile.ZipFile, entry: str) -> None:
+        self.info = archive.getinfo(entry)
+        self.inner = archive.open(self.info)
+        self.seen = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        self.seen += len(data)
+        if self.seen > self.info.file_size:
+            raise Invalid(f"{self.info.filename} holds more data than it declares.")
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()

@@ -1,0 +1,76 @@
+"""What the REFI-QDA export and import share: names, GUIDs, and the ToC marker.
+
+TOC Studio keeps meaning that REFI-QDA has no element for (a code's ToC category, branch
+and domain; the order of stakeholder groups) in one line at the end of a description:
+``TOC Studio: {"category": "outcome", "branch": "Mentee", "domain": "Social"}``. Other
+tools show and keep descriptions, so the meaning survives a trip through them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+ORIGIN = "TOC Studio"
+MARKER = "TOC Studio: "
+GROUP_VARIABLE = "Stakeholder group"
+KIND_VARIABLE = "Document kind"
+SCHEMA_LOCATION = "http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd"
+
+# Characters XML 1.0 cannot carry (C0 controls other than tab, newline, carriage return).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_GUID = re.compile(
+    r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
+)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the control characters XML 1.0 forbids."""
+    return _NOT_XML.sub("", text)
+
+
+def guid_factory(seed: str):
+    """A function giving stable GUIDs for (kind, id) pairs of one export."""
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"toc-studio:{seed}")
+
+    def make(kind: str, key: object) -> str:
+        return str(uuid.uuid5(namespace, f"{kind}:{key}"))
+
+    return make
+
+
+def normalise_id(value: str | None) -> str:
+    """A GUID or other id as a lookup key: trimmed, braces dropped, lower case."""
+    if not value:
+        return ""
+    value = value.strip()
+    match = _GUID.match(value)
+    return (match.group(1) if match else value).lower()
+
+
+def with_marker(text: str, payload: dict[str, object]) -> str:
+    """``text`` followed by the TOC Studio marker line (nothing added for an empty payload)."""
+    payload = {k: v for k, v in payload.items() if v not in (None, "", [])}
+    if not payload:
+        return text
+    line = MARKER + json.dumps(payload, ensure_ascii=False)
+    return f"{text}\n\n{line}" if text else line
+
+
+def split_marker(text: str) -> tuple[str, dict[str, object]]:
+    """Split a description into its free text and the TOC Studio marker (if any)."""
+    stripped = text.rstrip()
+    cut = stripped.rfind("\n")
+    last = stripped[cut + 1 :]
+    if not last.startswith(MARKER):
+        return text, {}
+    try:
+        payload = json.loads(last[len(MARKER) :])
+    except json.JSONDecodeError:
+        return text, {}
+    if not isinstance(payload, dict):
+        return text, {}
+    body = stripped[: cut + 1]
+    return (body[:-2] if body.endswith("\n\n") else body.rstrip("\n")), payload

@@ -1,0 +1,331 @@
+"""Export a project to REFI-QDA (``.qdpx``): the exchange format of NVivo, ATLAS.ti,
+MAXQDA, QualCoder and others.
+
+The archive holds ``project.qde`` (valid against the REFI-QDA Project schema) and one UTF-8
+``.txt`` per document under ``sources/``. The XML is written as a stream (lxml's
+``xmlfile``) while the codings are read in batches, so memory stays flat however many
+codings a project has. Codings of the same span become one selection with several codings.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
+from sqlalchemy import select
+from sqlmodel import Session
+
+from toc_studio.coding.codebook import list_codes
+from toc_studio.coding.models import Coding, Memo
+from toc_studio.ingest.models import Document, Turn
+from toc_studio.project.models import Coder, Group, Project
+from toc_studio.project.service import list_groups, list_participants
+from toc_studio.report.refi_common import (
+    GROUP_VARIABLE,
+    KIND_VARIABLE,
+    ORIGIN,
+    PROJECT_NS,
+    guid_factory,
+    with_marker,
+    xml_safe,
+)
+
+BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    documents: int
+    codes: int
+    selections: int
+    codings: int
+    participants: int
+    memos: int
+    coders: int
+
+
+def _q(tag: str) -> str:
+    return f"{{{PROJECT_NS}}}{tag}"
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        moment = datetime.now(UTC)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _leaf(xf, tag: str, **attrs: str) -> None:
+    with xf.element(_q(tag), **attrs):
+        pass
+
+
+def _text_element(xf, tag: str, text: str) -> None:
+    with xf.element(_q(tag)):
+        xf.write(xml_safe(text))
+
+
+class _Exporter:
+    def __init__(self, session: Session, project: Project) -> None:
+        self.session = session
+        self.project = project
+        self.guid = guid_factory(f"{project.id}:{_when(project.created)}")
+        self.groups = list_groups(session, project)
+        self.group_names = {g.id: g.name for g in self.groups}
+        self.codes = list_codes(session, project)
+        self.participants = list_participants(session, project)
+        self.documents = session.execute(
+            select(Document.id, Document.title, Document.kind, Document.created)
+            .where(Document.project_id == project.id)
+            .order_by(Document.id)
+        ).all()
+        self.memos = list(
+            session.execute(
+                select(Memo).where(Memo.project_id == project.id).order_by(Memo.created, Memo.id)
+            ).scalars()
+        )
+        self.memo_refs: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+        for memo in self.memos:
+            if memo.coding_id is not None:
+                key = ("coding", memo.coding_id)
+            elif memo.code_id is not None:
+                key = ("code", memo.code_id)
+            elif memo.document_id is not None:
+                key = ("document", memo.document_id)
+            else:
+                key = ("project", None)
+            self.memo_refs[key].append(self.guid("memo", memo.id))
+        coder_ids = set(
+            session.execute(
+                select(Coding.coder_id)
+                .join(Document, Document.id == Coding.document_id)
+                .where(Document.project_id == project.id)
+                .distinct()
+            ).scalars()
+        ) | {m.author_id for m in self.memos if m.author_id is not None}
+        self.coders = list(
+            session.execute(
+                select(Coder).where(Coder.id.in_(coder_ids)).order_by(Coder.name)
+            ).scalars()
+        )
+        self.sources_of: dict[int, list[int]] = defaultdict(list)
+        for participant_id, document_id in session.execute(
+            select(Turn.participant_id, Turn.document_id)
+            .join(Document, Document.id == Turn.document_id)
+            .where(Document.project_id == project.id, Turn.participant_id.is_not(None))
+            .distinct()
+            .order_by(Turn.document_id)
+        ).all():
+            self.sources_of[participant_id].append(document_id)
+        self.attribute_names = sorted({n for p in self.participants for n in p.attributes})
+        self.selections = 0
+        self.codings = 0
+
+    # --- the archive ------------------------------------------------------------------
+
+    def write(self, archive: zipfile.ZipFile) -> None:
+        for document_id, *_ in self.documents:
+            text = self.session.execute(
+                select(Document.text).where(Document.id == document_id)
+            ).scalar_one()
+            archive.writestr(f"sources/{self.guid('document', document_id)}.txt", text)
+        with archive.open("project.qde", "w", force_zip64=True) as handle:
+            with etree.xmlfile(handle, encoding="utf-8") as xf:
+                xf.write_declaration()
+                self._project(xf)
+
+    def _project(self, xf) -> None:
+        project = self.project
+        description = with_marker(project.description, {"groups": [g.name for g in self.groups]})
+        attrs = {"name": xml_safe(project.name), "origin": ORIGIN}
+        attrs["creationDateTime"] = _when(project.created)
+        attrs["modifiedDateTime"] = _when(None)
+        with xf.element(_q("Project"), nsmap={None: PROJECT_NS}, **attrs):
+            self._users(xf)
+            self._codebook(xf)
+            self._variables(xf)
+            self._cases(xf)
+            self._sources(xf)
+            self._notes(xf)
+            self._sets(xf)
+            if description:
+                _text_element(xf, "Description", description)
+            for ref in self.memo_refs.get(("project", None), []):
+                _leaf(xf, "NoteRef", targetGUID=ref)
+
+    def _users(self, xf) -> None:
+        if not self.coders:
+            return
+        with xf.element(_q("Users")):
+            for coder in self.coders:
+                _leaf(xf, "User", guid=self.guid("coder", coder.id), name=xml_safe(coder.name))
+
+    def _codebook(self, xf) -> None:
+        if not self.codes:
+            return
+        children: dict[int | None, list] = defaultdict(list)
+        for code in self.codes:
+            children[code.parent_id].append(code)
+
+        def write_code(code) -> None:
+            attrs = {"guid": self.guid("code", code.id), "name": xml_safe(code.name)}
+            attrs.update(isCodable="true", color=code.colour.upper())
+            with xf.element(_q("Code"), **attrs):
+                meaning = {
+                    "category": code.category,
+                    "branch": self.group_names.get(code.branch_group_id),
+                    "domain": code.domain,
+                }
+                description = with_marker(code.definition, meaning)
+                if description:
+                    _text_element(xf, "Description", description)
+                for ref in self.memo_refs.get(("code", code.id), []):
+                    _leaf(xf, "NoteRef", targetGUID=ref)
+                for child in children.get(code.id, []):
+                    write_code(child)
+
+        with xf.element(_q("CodeBook")), xf.element(_q("Codes")):
+            for root in children[None]:
+                write_code(root)
+
+    def _variables(self, xf) -> None:
+        with xf.element(_q("Variables")):
+            for name in [GROUP_VARIABLE, KIND_VARIABLE, *self.attribute_names]:
+                attrs = {"guid": self.guid("variable", name), "name": xml_safe(name)}
+                _leaf(xf, "Variable", typeOfVariable="Text", **attrs)
+
+    def _value(self, xf, name: str, value: str) -> None:
+        with xf.element(_q("VariableValue")):
+            _leaf(xf, "VariableRef", targetGUID=self.guid("variable", name))
+            _text_element(xf, "TextValue", value)
+
+    def _cases(self, xf) -> None:
+        if not self.participants:
+            return
+        with xf.element(_q("Cases")):
+            for person in self.participants:
+                attrs = {"guid": self.guid("participant", person.id), "name": person.label}
+                with xf.element(_q("Case"), **{k: xml_safe(v) for k, v in attrs.items()}):
+                    if person.group:
+                        self._value(xf, GROUP_VARIABLE, person.group)
+                    for name, value in sorted(person.attributes.items()):
+                        self._value(xf, name, value)
+                    for document_id in self.sources_of.get(person.id, []):
+                        _leaf(xf, "SourceRef", targetGUID=self.guid("document", document_id))
+
+    def _coding_rows(self) -> Iterator:
+        stmt = (
+            select(
+                Coding.id,
+                Coding.document_id,
+                Coding.start,
+                Coding.end,
+                Coding.code_id,
+                Coding.coder_id,
+                Coding.created,
+            )
+            .join(Document, Document.id == Coding.document_id)
+            .where(Document.project_id == self.project.id)
+            .order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
+            .execution_options(yield_per=BATCH)
+        )
+        yield from self.session.execute(stmt)
+
+    def _sources(self, xf) -> None:
+        if not self.documents:
+            return
+        rows = self._coding_rows()
+        pending = next(rows, None)
+        with xf.element(_q("Sources")):
+            for document_id, title, kind, created in self.documents:
+                guid = self.guid("document", document_id)
+                attrs = {"guid": guid, "name": xml_safe(title)}
+                attrs.update(plainTextPath=f"internal://{guid}.txt")
+                attrs["creationDateTime"] = _when(created)
+                with xf.element(_q("TextSource"), **attrs):
+                    span: list = []
+                    while pending is not None and pending.document_id == document_id:
+                        if span and (pending.start, pending.end) != (span[0].start, span[0].end):
+                            self._selection(xf, span)
+                            span = []
+                        span.append(pending)
+                        pending = next(rows, None)
+                    if span:
+                        self._selection(xf, span)
+                    for ref in self.memo_refs.get(("document", document_id), []):
+                        _leaf(xf, "NoteRef", targetGUID=ref)
+                    self._value(xf, KIND_VARIABLE, kind)
+
+    def _selection(self, xf, span: list) -> None:
+        first = span[0]
+        attrs = {
+            "guid": self.guid("selection", f"{first.document_id}:{first.start}:{first.end}"),
+            "startPosition": str(first.start),
+            "endPosition": str(first.end),
+            "creatingUser": self.guid("coder", first.coder_id),
+            "creationDateTime": _when(first.created),
+        }
+        self.selections += 1
+        with xf.element(_q("PlainTextSelection"), **attrs):
+            for row in span:
+                self.codings += 1
+                attrs = {"guid": self.guid("coding", row.id)}
+                attrs["creatingUser"] = self.guid("coder", row.coder_id)
+                attrs["creationDateTime"] = _when(row.created)
+                with xf.element(_q("Coding"), **attrs):
+                    _leaf(xf, "CodeRef", targetGUID=self.guid("code", row.code_id))
+                    for ref in self.memo_refs.get(("coding", row.id), []):
+                        _leaf(xf, "NoteRef", targetGUID=ref)
+
+    def _notes(self, xf) -> None:
+        if not self.memos:
+            return
+        with xf.element(_q("Notes")):
+            for memo in self.memos:
+                attrs = {"guid": self.guid("memo", memo.id), "name": xml_safe(memo.title)}
+                if memo.author_id is not None:
+                    attrs["creatingUser"] = self.guid("coder", memo.author_id)
+                attrs["creationDateTime"] = _when(memo.created)
+                attrs["modifiedDateTime"] = _when(memo.updated)
+                with xf.element(_q("Note"), **attrs):
+                    _text_element(xf, "PlainTextContent", memo.text)
+
+    def _sets(self, xf) -> None:
+        members: dict[int, set[int]] = defaultdict(set)
+        for person in self.participants:
+            group = next((g for g in self.groups if g.name == person.group), None)
+            if group is not None:
+                members[group.id].update(self.sources_of.get(person.id, []))
+        groups: list[Group] = [g for g in self.groups if members.get(g.id)]
+        if not groups:
+            return
+        with xf.element(_q("Sets")):
+            for group in groups:
+                attrs = {"guid": self.guid("group", group.id), "name": xml_safe(group.name)}
+                with xf.element(_q("Set"), **attrs):
+                    _text_element(xf, "Description", f"Documents with {group.name} participants")
+                    for document_id in sorted(members[group.id]):
+                        _leaf(xf, "MemberSource", targetGUID=self.guid("document", document_id))
+
+
+def export_qdpx(session: Session, project: Project, out: str | Path | BinaryIO) -> ExportSummary:
+    """Write ``project`` as a REFI-QDA ``.qdpx`` archive to a path or a binary file."""
+    exporter = _Exporter(session, project)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        exporter.write(archive)
+    return ExportSummary(
+        documents=len(exporter.documents),
+        codes=len(exporter.codes),
+        selections=exporter.selections,
+        codings=exporter.codings,
+        participants=len(exporter.participants),
+        memos=len(exporter.memos),
+        coders=len(exporter.coders),
+    )

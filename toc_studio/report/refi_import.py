@@ -1,0 +1,304 @@
+"""Import a REFI-QDA project (``.qdpx``, bare ``.qde``) or codebook (``.qdc``) as a new
+project, in one transaction: a file that fails imports nothing and says why.
+
+What other tools' exports really look like is handled here (see the tests' fixtures):
+NVivo's UTF-16 offsets over text with a BOM and CRLF (see ``refi_offsets``), ``Sources/``
+or ``sources/``, any project file name, ``plainTextPath`` as ``internal://x.txt``, a bare
+name or missing, GUIDs in any case and repeated across element types, one selection per
+coding or several codings per selection, selections that only anchor notes, parent codes
+that are not codable, empty names and descriptions. Anything that cannot be carried over
+is reported in ``ImportResult.warnings``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from toc_studio.coding.codebook import create_code
+from toc_studio.coding.infer import infer_toc
+from toc_studio.coding.models import Code
+from toc_studio.errors import Conflict
+from toc_studio.project import service as projects
+from toc_studio.project.models import Coder, Group, Participant, Project
+from toc_studio.report import refi_parse as rp
+from toc_studio.report.refi_archive import open_refi
+from toc_studio.report.refi_common import GROUP_VARIABLE, split_marker
+from toc_studio.report.refi_notes import NoteKeeper
+
+FALLBACK_CODER = "REFI-QDA import"
+
+
+@dataclass
+class ImportResult:
+    project: str
+    counts: dict[str, int] = field(default_factory=dict)
+    offset_conventions: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "project": self.project,
+            "counts": self.counts,
+            "offset_conventions": self.offset_conventions,
+            "warnings": self.warnings,
+        }
+
+
+def _when(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class _Importer:
+    def __init__(self, session: Session, archive, name: str | None) -> None:
+        self.session = session
+        self.archive = archive
+        self.wanted_name = name
+        self.project: Project | None = None
+        self.result = ImportResult(project="")
+        self.warn = self.result.warnings.append
+        self.counts: Counter = Counter()
+        self.users: dict[str, str] = {}  # guid -> name
+        self.coders: dict[str, Coder] = {}  # name -> coder
+        self.default_user = ""
+        self.code_recs: list[rp.CodeRec] = []
+        self.codes: dict[str, Code] = {}
+        self.variables: dict[str, str] = {}
+        self.groups: dict[str, Group] = {}
+        self.labels: dict[str, Participant] = {}  # casefolded label -> participant
+        self.case_sources: dict[str, list[Participant]] = defaultdict(list)
+        self.documents: dict[str, int] = {}  # source guid -> document id
+        self.speakers_of: dict[str, set[int]] = {}  # source guid -> participant ids
+        self.notes = NoteKeeper(self)
+        self.group_order: list[str] = []
+        self.conventions: Counter = Counter()
+
+    # --- records -----------------------------------------------------------------------
+
+    def run(self, stream: BinaryIO) -> ImportResult:
+        for record in rp.records(stream):
+            handler = getattr(self, "_" + type(record).__name__)
+            handler(record)
+        self._ensure_project("")
+        if self.code_recs:
+            self._CodeBookEnd(None)
+        self.notes.finish()
+        self._order_groups()
+        self.result.project = self.project.name
+        self.result.counts = {k: v for k, v in sorted(self.counts.items()) if v}
+        self.result.offset_conventions = dict(self.conventions)
+        self.result.warnings.extend(self.archive.warnings)
+        return self.result
+
+    def _ensure_project(self, name: str) -> None:
+        if self.project is not None:
+            return
+        name = " ".join((self.wanted_name or name or Path(self.archive.name).stem).split())
+        name = name or "Imported project"
+        if self.session.execute(select(Project.id).where(Project.name == name)).first():
+            raise Conflict(
+                f"A project called {name!r} already exists; import under another name "
+                "(--project NAME, or the name field on the Projects page)."
+            )
+        self.project = projects.create_project(self.session, name)
+
+    def _ProjectStart(self, rec: rp.ProjectStart) -> None:
+        self._ensure_project(rec.name)
+        self.default_user = rec.creating_user
+
+    def _ProjectEnd(self, rec: rp.ProjectEnd) -> None:
+        description, marker = split_marker(rec.description)
+        self.project.description = description
+        self.session.add(self.project)
+        self.group_order = [str(g) for g in marker.get("groups", []) if str(g).strip()]
+        for ref in rec.note_refs:
+            self.notes.target(ref, "project", None)
+
+    def _UserRec(self, rec: rp.UserRec) -> None:
+        name = " ".join(rec.name.split()) or f"User {rec.guid[:8]}"
+        if rec.guid in self.users and self.users[rec.guid] != name:
+            self.warn(f"User id {rec.guid} is used twice; kept {self.users[rec.guid]!r}.")
+            return
+        self.users[rec.guid] = name
+
+    def coder(self, guid: str, *fallbacks: str) -> Coder:
+        name = next((self.users[g] for g in (guid, *fallbacks) if g in self.users), None)
+        name = name or FALLBACK_CODER
+        if name not in self.coders:
+            self.coders[name] = projects.get_or_create_coder(self.session, name)
+            self.counts["coders"] += 1
+        return self.coders[name]
+
+    def group(self, name: str) -> Group:
+        key = name.casefold()
+        if key not in self.groups:
+            existing = projects.list_groups(self.session, self.project)
+            found = next((g for g in existing if g.name.casefold() == key), None)
+            self.groups[key] = found or projects.add_group(self.session, self.project, name)
+            self.counts["groups"] += found is None
+        return self.groups[key]
+
+    # --- codebook ----------------------------------------------------------------------
+
+    def _CodeRec(self, rec: rp.CodeRec) -> None:
+        self.code_recs.append(rec)
+
+    def _CodeBookEnd(self, _rec: rp.CodeBookEnd | None) -> None:
+        self._ensure_project("")
+        recs, children = {}, defaultdict(list)
+        for rec in self.code_recs:
+            if rec.guid in recs:
+                self.warn(
+                    f"Code id {rec.guid} appears twice; the second ({rec.name!r}) was merged."
+                )
+                continue
+            recs[rec.guid] = rec
+        for rec in recs.values():
+            children[rec.parent if rec.parent in recs else ""].append(rec)
+        self.code_recs = []
+        stack = [(rec, None, []) for rec in reversed(children[""])]
+        while stack:
+            rec, parent, path = stack.pop()
+            code = self._create_code(rec, parent, path)
+            self.codes[rec.guid] = code
+            for child in reversed(children[rec.guid]):
+                stack.append((child, code, [*path, code.name]))
+
+    def _create_code(self, rec: rp.CodeRec, parent: Code | None, path: list[str]) -> Code:
+        name = " ".join(rec.name.replace("/", "-").split())
+        if not name:
+            name = "Unnamed code"
+            self.warn(f"A code with no name (id {rec.guid}) was called {name!r}.")
+        siblings = {
+            c.name.casefold()
+            for c in self.codes.values()
+            if c.parent_id == (parent.id if parent else None)
+        }
+        base, n = name, 2
+        while name.casefold() in siblings:
+            name, n = f"{base} ({n})", n + 1
+        if name != base and rec.name.strip():
+            self.warn(f"Two codes under the same parent are called {base!r}; one is now {name!r}.")
+        definition, meaning = split_marker(rec.description)
+        if not meaning:
+            inferred = infer_toc([*path, name], [g.name for g in self.groups.values()])
+            meaning = {"category": inferred.category, "branch": inferred.branch}
+            meaning["domain"] = inferred.domain
+        branch = meaning.get("branch")
+        colour = rec.colour.strip()
+        if len(colour) == 4 and colour.startswith("#"):
+            colour = "#" + "".join(ch * 2 for ch in colour[1:])
+        if len(colour) != 7:
+            colour = "#888888"
+        code = create_code(
+            self.session,
+            self.project,
+            name,
+            parent=parent,
+            definition=definition,
+            colour=colour,
+            category=meaning.get("category"),
+            branch=self.group(str(branch)).name if branch else None,
+            domain=meaning.get("domain"),
+        )
+        self.counts["codes"] += 1
+        self.counts["codes not codable in the source tool"] += not rec.codable
+        for ref in rec.note_refs:
+            self.notes.target(ref, "code", code.id)
+        return code
+
+    # --- variables, cases ---------------------------------------------------------------
+
+    def _VariableRec(self, rec: rp.VariableRec) -> None:
+        self.variables[rec.guid] = " ".join(rec.name.split())[:100] or f"Variable {rec.guid[:8]}"
+
+    def _CaseRec(self, rec: rp.CaseRec) -> None:
+        label = " ".join(rec.name.split())[:200] or f"Case {len(self.labels) + 1}"
+        group, attributes = None, {}
+        for variable, value in rec.values:
+            name = self.variables.get(variable)
+            if name is None:
+                self.warn(f"Case {label!r} has a value for an unknown variable {variable}.")
+            elif name == GROUP_VARIABLE and value:
+                group = self.group(value).name
+            elif value:
+                attributes[name] = value
+        participant = self.labels.get(label.casefold())
+        if participant is None:
+            participant = projects.add_participant(self.session, self.project, label, group)
+            self.labels[label.casefold()] = participant
+            self.counts["participants"] += 1
+        else:
+            self.warn(f"Two cases are called {label!r}; they became one participant.")
+        projects.set_attributes(self.session, participant, attributes)
+        self.counts["attributes"] += len(attributes)
+        for source in rec.sources:
+            self.case_sources[source].append(participant)
+        if rec.other_refs:
+            self.warn(
+                f"Case {label!r} refers to {rec.other_refs} selection(s) or code(s); TOC Studio "
+                "links participants to documents through speaker turns, so these were not kept."
+            )
+
+    # --- sources -----------------------------------------------------------------------
+
+    def _SkippedRec(self, rec: rp.SkippedRec) -> None:
+        self.warn(f"Skipped {rec.what} {rec.name!r}: TOC Studio imports text sources only.")
+
+    def _SourceRec(self, rec: rp.SourceRec) -> None:
+        from toc_studio.report.refi_sources import import_source
+
+        import_source(self, rec)
+
+    def _NoteRec(self, rec: rp.NoteRec) -> None:
+        self.notes.add(rec)
+
+    def _SetRec(self, rec: rp.SetRec) -> None:
+        from toc_studio.report.refi_sources import import_set
+
+        import_set(self, rec)
+
+    def _order_groups(self) -> None:
+        for name in self.group_order:
+            self.group(name)
+        order = {name.casefold(): i for i, name in enumerate(self.group_order)}
+        groups = projects.list_groups(self.session, self.project)
+        groups.sort(key=lambda g: (order.get(g.name.casefold(), len(order)), g.position, g.id))
+        for position, group in enumerate(groups):
+            group.position = position
+            self.session.add(group)
+        self.session.flush()
+
+
+def import_refi(
+    session: Session,
+    source: str | Path | BinaryIO,
+    *,
+    project_name: str | None = None,
+    file_name: str = "",
+) -> ImportResult:
+    """Import a ``.qdpx``, ``.qde`` or ``.qdc`` file as a new project.
+
+    Everything is added in ``session``'s transaction; on any error (raised as
+    :class:`toc_studio.errors.Invalid` or :class:`~toc_studio.errors.Conflict`) the caller
+    rolls back and the store is as it was.
+    """
+    archive = open_refi(source, file_name)
+    try:
+        importer = _Importer(session, archive, project_name)
+        with archive.open_project() as stream:
+            result = importer.run(stream)
+    finally:
+        archive.close()
+    session.flush()
+    return result
