@@ -1,0 +1,156 @@
+"""The static diagram for reports: PNG (python-docx needs PNG) or SVG, drawn by matplotlib
+without a browser, with the same lanes, bands and columns as the interactive page."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import networkx as nx
+
+from toc_studio.theory.assemble import DOMAIN, SHARED
+from toc_studio.theory.layout import COLUMN_TITLES, layout
+from toc_studio.theory.models import STRUCTURE
+from toc_studio.theory.render_html import COLOURS, LINK_COLOURS, THIN_BORDER
+
+FORMATS = ("png", "svg")
+X_STEP, Y_STEP = 3.0, 0.9  # inches between columns and rows
+WRAP = 24  # characters per label line
+
+
+def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The diagram as PNG or SVG bytes."""
+    if fmt not in FORMATS:
+        from toc_studio.errors import Invalid
+
+        raise Invalid(f"Images are drawn as {' or '.join(FORMATS)}, not {fmt!r}.")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch, Rectangle
+
+    grid = layout(graph)
+    rows = max(grid.rows, 1)
+    width, height = 6 * X_STEP + 1.5, (rows + 2) * Y_STEP
+    figure = Figure(figsize=(width, height))
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-1.6, 6 * X_STEP - 1.2)
+    ax.set_ylim(rows + 0.2, -1.8)
+    ax.axis("off")
+
+    def xy(node: str) -> tuple[float, float]:
+        column, row = grid.cells[node]
+        return column * X_STEP, row
+
+    for index, title in enumerate(COLUMN_TITLES):
+        ax.text(
+            index * X_STEP,
+            -1.2,
+            title,
+            ha="center",
+            va="center",
+            fontsize=13,
+            fontweight="bold",
+            parse_math=False,
+        )
+    for i, lane in enumerate(grid.lanes):
+        ax.add_patch(
+            Rectangle(
+                (2 * X_STEP - 1.45, lane.top - 0.5),
+                4 * X_STEP - 0.1,
+                lane.rows,
+                facecolor="#f3f6fa" if i % 2 == 0 else "#faf7f1",
+                edgecolor="none",
+                zorder=0,
+            )
+        )
+        name = "Shared" if lane.branch == SHARED else f"{lane.branch} branch"
+        ax.text(
+            2 * X_STEP - 1.4,
+            lane.top - 0.42,
+            name,
+            fontsize=11,
+            fontstyle="italic",
+            va="top",
+            ha="left",
+            color="#444444",
+            parse_math=False,
+            zorder=1,
+        )
+    for band in grid.bands:
+        ax.add_patch(
+            Rectangle(
+                (4 * X_STEP - 1.3, band.top - 0.45),
+                2 * X_STEP - 0.4,
+                band.rows - 0.1,
+                facecolor="none",
+                edgecolor="#bbbbbb",
+                linestyle=":",
+                zorder=1,
+            )
+        )
+    structure, links = [], []
+    for source, target, attrs in graph.edges(data=True):
+        (x1, y1), (x2, y2) = xy(source), xy(target)
+        if attrs["kind"] == STRUCTURE:
+            structure.append([(x1 + 1.1, y1), (x2 - 1.1, y2)])
+        else:
+            links.append(((x1, y1), (x2, y2), attrs))
+    ax.add_collection(LineCollection(structure, colors="#d0d0d0", linewidths=0.6, zorder=2))
+    for (x1, y1), (x2, y2), attrs in links:
+        colour = LINK_COLOURS.get(attrs["kind"], "#434343")
+        ax.add_patch(
+            FancyArrowPatch(
+                (x1, y1),
+                (x2, y2),
+                connectionstyle="arc3,rad=-0.2",
+                arrowstyle="-|>",
+                mutation_scale=14,
+                color=colour,
+                linewidth=1.8,
+                linestyle="--" if attrs["kind"] == "hinders" else "-",
+                zorder=3,
+                shrinkA=30,
+                shrinkB=30,
+            )
+        )
+        ax.text(
+            (x1 + x2) / 2,
+            (y1 + y2) / 2 - 0.15,
+            attrs.get("label") or attrs["kind"],
+            fontsize=8,
+            color=colour,
+            ha="center",
+            parse_math=False,
+            zorder=4,
+        )
+    for node, attrs in graph.nodes(data=True):
+        x, y = xy(node)
+        label = textwrap.fill(str(attrs["label"]), WRAP)
+        if attrs["category"] != DOMAIN:
+            count = attrs["evidence"].codings
+            suffix = "no evidence yet" if not count else f"{count} codings"
+            label += f"\n({suffix}{', thin' if attrs.get('thin') else ''})"
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=9,
+            parse_math=False,
+            zorder=5,
+            fontweight="bold" if attrs["category"] == DOMAIN else "normal",
+            bbox=dict(
+                boxstyle="round,pad=0.35",
+                facecolor=COLOURS.get(attrs["category"], "#dddddd"),
+                edgecolor=THIN_BORDER if attrs.get("thin") else "#555555",
+                linewidth=2 if attrs.get("thin") or attrs.get("hand_made") else 0.8,
+                linestyle="--" if attrs.get("hand_made") else "-",
+            ),
+        )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, dpi=dpi)
+    return buffer.getvalue()
