@@ -14,7 +14,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
+from toc_studio.coding.models import Coding
 from toc_studio.timeutil import utcnow
+
+# The longest coding, found through an index: lets co-occurrence scan only the codings that
+# can reach a window (start >= window start - longest), never a whole document per coding.
+CODING_LENGTH_INDEX = Index("ix_coding_length", (Coding.__table__.c.end - Coding.__table__.c.start))
 
 
 class UndoEntry(SQLModel, table=True):

@@ -18,6 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_coding_length", "coding", [sa.text('("end" - "start")')], unique=False)
     op.create_table(
         "undo_entry",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,6 +70,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_coding_length", table_name="coding")
     with op.batch_alter_table("agreement_resolution", schema=None) as batch_op:
         batch_op.drop_index("ix_agreement_resolution_document_code")
     op.drop_table("agreement_resolution")

@@ -1,0 +1,210 @@
+"""Co-occurrence: which codes overlap, or sit within N characters or N turns of, a code.
+
+For every coding of the code a window is computed in SQL: the coding itself widened by N
+characters, or the span from the start of the N-th turn before to the end of the N-th turn
+after the turn it starts in. Another coding co-occurs when it overlaps the window. The
+search for such codings is an index range scan on (document, start) bounded below by the
+window start minus the longest coding (found through ``ix_coding_length``), so its cost
+follows the codings near each window, never a whole document per coding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import case, distinct, func, literal, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from toc_studio.coding.codebook import code_paths
+from toc_studio.coding.models import Code, Coding
+from toc_studio.coding.scope import Scope, code_ids, coder_names
+from toc_studio.errors import Invalid
+from toc_studio.ingest.models import Document, Turn
+from toc_studio.project.models import Coder, Project
+
+FAR = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class CoOccurrence:
+    """Another code near the chosen one: pairs of codings, and how many of each side."""
+
+    code_id: int
+    code: str
+    pairs: int
+    codings: int  # distinct codings of the other code
+    with_codings: int  # distinct codings of the chosen code
+    documents: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Pair:
+    document: str
+    code: str
+    start: int
+    end: int
+    text: str
+    other_code: str
+    other_start: int
+    other_end: int
+    other_text: str
+    coder: str
+    other_coder: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def longest_coding(session: Session) -> int:
+    """Length of the longest coding in the store (an index look-up)."""
+    return session.execute(select(func.max(Coding.end - Coding.start))).scalar() or 0
+
+
+def _window(a, within_chars: int, within_turns: int | None):
+    """(window start, window end) SQL expressions for coding ``a``."""
+    if within_turns is None:
+        return a.start - within_chars, a.end + within_chars
+    if within_turns < 0:
+        raise Invalid("Say how many turns apart, zero or more.")
+    before, after = aliased(Turn), aliased(Turn)
+    start = (
+        select(before.start)
+        .where(before.document_id == a.document_id, before.start <= a.start)
+        .order_by(before.start.desc())
+        .limit(1)
+        .offset(within_turns)
+        .correlate(a)
+        .scalar_subquery()
+    )
+    if within_turns == 0:
+        end = (
+            select(after.end)
+            .where(after.document_id == a.document_id, after.start <= a.start)
+            .order_by(after.start.desc())
+            .limit(1)
+            .correlate(a)
+            .scalar_subquery()
+        )
+    else:
+        end = (
+            select(after.end)
+            .where(after.document_id == a.document_id, after.start > a.start)
+            .order_by(after.start)
+            .limit(1)
+            .offset(within_turns - 1)
+            .correlate(a)
+            .scalar_subquery()
+        )
+    end = func.coalesce(end, FAR)
+    return func.coalesce(start, 0), case((end > a.end, end), else_=a.end)
+
+
+def _pairs_select(session, project, code, with_subcodes, within_chars, within_turns, scope):
+    if within_chars < 0:
+        raise Invalid("Say how many characters apart, zero or more.")
+    ids = code_ids(session, code, with_subcodes)
+    a, b = aliased(Coding, name="a"), aliased(Coding, name="b")
+    ws, we = _window(a, within_chars, within_turns)
+    reach = literal(longest_coding(session))
+    stmt = (
+        select()
+        .select_from(a)
+        .join(Document, Document.id == a.document_id)
+        .join(
+            b,
+            (b.document_id == a.document_id)
+            & (b.start >= ws - reach)
+            & (b.start < we)
+            & (b.end > ws)
+            & b.code_id.not_in(ids),
+        )
+        .where(Document.project_id == project.id, a.code_id.in_(ids))
+    )
+    if scope.kinds:
+        stmt = stmt.where(Document.kind.in_(list(scope.kinds)))
+    if scope.documents:
+        stmt = stmt.where(a.document_id.in_(list(scope.documents)))
+    if scope.coders:
+        wanted = select(Coder.id).where(Coder.name.in_(list(scope.coders)))
+        stmt = stmt.where(a.coder_id.in_(wanted), b.coder_id.in_(wanted))
+    return stmt, a, b
+
+
+def cooccurrence(
+    session: Session,
+    project: Project,
+    code: Code,
+    *,
+    with_subcodes: bool = False,
+    within_chars: int = 0,
+    within_turns: int | None = None,
+    scope: Scope | None = None,
+) -> list[CoOccurrence]:
+    """Codes whose codings overlap (or lie within ``within_chars`` characters, or within
+    ``within_turns`` turns, of) a coding of ``code``, most frequent first."""
+    scope = scope or Scope()
+    stmt, a, b = _pairs_select(
+        session, project, code, with_subcodes, within_chars, within_turns, scope
+    )
+    rows = session.execute(
+        stmt.add_columns(
+            b.code_id,
+            func.count(),
+            func.count(distinct(b.id)),
+            func.count(distinct(a.id)),
+            func.count(distinct(a.document_id)),
+        ).group_by(b.code_id)
+    ).all()
+    paths = code_paths(session, project)
+    found = [CoOccurrence(cid, paths[cid], n, nb, na, nd) for cid, n, nb, na, nd in rows]
+    return sorted(found, key=lambda r: (-r.pairs, r.code))
+
+
+def cooccurrence_pairs(
+    session: Session,
+    project: Project,
+    code: Code,
+    other: Code,
+    *,
+    with_subcodes: bool = False,
+    within_chars: int = 0,
+    within_turns: int | None = None,
+    scope: Scope | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Pair]:
+    """The pairs of excerpts behind one row of :func:`cooccurrence`."""
+    scope = scope or Scope()
+    stmt, a, b = _pairs_select(
+        session, project, code, with_subcodes, within_chars, within_turns, scope
+    )
+    stmt = (
+        stmt.add_columns(
+            Document.title,
+            a.code_id,
+            a.start,
+            a.end,
+            a.text,
+            a.coder_id,
+            b.code_id,
+            b.start,
+            b.end,
+            b.text,
+            b.coder_id,
+        )
+        .where(b.code_id == other.id)
+        .order_by(a.document_id, a.start, a.id, b.start, b.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    paths = code_paths(session, project)
+    coders = coder_names(session)
+    return [
+        Pair(title, paths[ac], a_s, a_e, a_t, paths[bc], b_s, b_e, b_t, coders[ak], coders[bk])
+        for title, ac, a_s, a_e, a_t, ak, bc, b_s, b_e, b_t, bk in session.execute(stmt).all()
+    ]
