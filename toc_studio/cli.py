@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-COMMAND_MODULES: tuple[str, ...] = ("toc_studio.ingest.commands",)
+COMMAND_MODULES: tuple[str, ...] = ("toc_studio.ingest.commands", "toc_studio.theory.commands")
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 

@@ -153,3 +153,37 @@ def short_quotes(
             Excerpt(e.coding_id, text, e.document, e.participant, e.group, e.start, e.end)
         )
     return picked
+
+
+def node_code_ids(session: Session, project_id: int, attrs: dict) -> list[int]:
+    """The codes whose codings are an element's evidence. A frozen version's element knows
+    only its code path: the codes are looked up again (an element whose code has since
+    been renamed or deleted has no excerpts to show)."""
+    from toc_studio.coding import codebook
+    from toc_studio.errors import NotFound
+    from toc_studio.project.models import Project
+
+    if attrs.get("code_ids"):
+        return list(attrs["code_ids"])
+    if not attrs.get("code_path"):
+        return []
+    try:
+        code = codebook.get_code_by_path(
+            session, session.get(Project, project_id), attrs["code_path"]
+        )
+    except NotFound:
+        return []
+    return codebook.descendant_ids(session, code)
+
+
+def hover_quotes(
+    session: Session, project_id: int, graph, count: int = 3
+) -> dict[str, list[tuple[str, str | None]]]:
+    """Up to ``count`` short quotes (text, participant label) per element of ``graph``."""
+    found = {}
+    for node, attrs in graph.nodes(data=True):
+        if attrs["category"] == "domain" or not attrs["evidence"].codings:
+            continue
+        quotes = short_quotes(session, node_code_ids(session, project_id, attrs), count)
+        found[node] = [(q.text, q.participant) for q in quotes]
+    return found
