@@ -1,0 +1,307 @@
+"""Inter-coder agreement per code: percent agreement, Cohen's kappa, Krippendorff's alpha.
+
+Units are either characters, as NVivo does (each character of the chosen documents is
+coded or not coded with the code by each coder), or sentences (a coder coded a sentence
+when one of their codings with the code overlaps it). Characters are counted in SQL with
+window functions: each coder's codings become coverage intervals (overlaps between a
+coder's own codings count once), and the length covered by exactly c coders is summed per
+code. Nothing per character is ever materialised.
+
+Conventions: kappa is for two coders only; when neither coder used a code, percent
+agreement and kappa are 1 (NVivo's convention) and alpha is None (Krippendorff: undefined
+without variation). Figures pool all chosen documents.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Hashable, Sequence
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import bindparam, distinct, func, select, text
+from sqlmodel import Session
+
+from toc_studio.coding.codebook import code_paths
+from toc_studio.coding.models import Code, Coding
+from toc_studio.coding.sentences import document_sentences
+from toc_studio.errors import Invalid, NotFound
+from toc_studio.ingest.models import Document
+from toc_studio.project.models import Coder, Project
+
+UNITS = ("character", "sentence")
+
+
+@dataclass(frozen=True)
+class CodeAgreement:
+    code_id: int
+    code: str
+    coders: list[str]
+    unit: str
+    units: int
+    percent_agreement: float
+    kappa: float | None
+    alpha: float | None
+    coverage: dict[str, int]  # units each coder coded with the code
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- the statistics (pure) ----------------------------------------------------------------
+
+
+def cohen_kappa(table: Sequence[Sequence[float]]) -> float | None:
+    """Cohen's kappa from a square agreement table (rows: coder 1, columns: coder 2)."""
+    total = sum(sum(row) for row in table)
+    if total == 0:
+        return None
+    observed = sum(table[i][i] for i in range(len(table))) / total
+    rows = [sum(row) / total for row in table]
+    cols = [sum(row[j] for row in table) / total for j in range(len(table))]
+    expected = sum(r * c for r, c in zip(rows, cols, strict=True))
+    if expected == 1:
+        return 1.0 if observed == 1 else None
+    return (observed - expected) / (1 - expected)
+
+
+def krippendorff_alpha_nominal(data: Sequence[Sequence[Hashable | None]]) -> float | None:
+    """Krippendorff's alpha for nominal data; ``data[coder][unit]``, None for missing.
+
+    Units with fewer than two values are not pairable and are left out. None when the
+    values show no variation (alpha is then undefined).
+    """
+    coincidence: dict[tuple[Hashable, Hashable], float] = {}
+    for unit in zip(*data, strict=True):
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        for i, a in enumerate(values):
+            for j, b in enumerate(values):
+                if i != j:
+                    coincidence[(a, b)] = coincidence.get((a, b), 0) + 1 / (m - 1)
+    n = sum(coincidence.values())
+    totals: dict[Hashable, float] = {}
+    for (a, _b), count in coincidence.items():
+        totals[a] = totals.get(a, 0) + count
+    disagree = sum(count for (a, b), count in coincidence.items() if a != b)
+    expected = sum(totals[a] * totals[b] for a in totals for b in totals if a != b)
+    if expected == 0:
+        return None
+    return 1 - (n - 1) * disagree / expected
+
+
+def binary_statistics(
+    units: int, histogram: dict[int, int], coverage: Sequence[int]
+) -> tuple[float, float | None, float | None]:
+    """(percent agreement, kappa, alpha) for a code, from ``histogram[c]`` = units coded
+    by exactly c of the m = len(coverage) coders (c >= 1) and each coder's coverage."""
+    m = len(coverage)
+    if units <= 0:
+        raise Invalid("There is nothing to compare: the chosen documents are empty.")
+    counts = {c: histogram.get(c, 0) for c in range(1, m + 1)}
+    counts[0] = units - sum(counts.values())
+    percent = (counts[0] + counts[m]) / units
+    kappa = None
+    if m == 2:
+        both, first, second = counts[2], coverage[0], coverage[1]
+        table = [[both, first - both], [second - both, units - first - second + both]]
+        kappa = cohen_kappa(table)
+    # coincidences of "coded" (1) and "not coded" (0) values within units, weighted
+    ones = sum(n * c * (c - 1) for c, n in counts.items()) / (m - 1)
+    mixed = sum(n * c * (m - c) for c, n in counts.items()) / (m - 1)
+    n_total = units * m
+    n1 = ones + mixed
+    n0 = n_total - n1
+    alpha = None if n0 * n1 == 0 else 1 - (n_total - 1) * mixed / (n0 * n1)
+    return percent, kappa, alpha
+
+
+# --- over the store -----------------------------------------------------------------------
+
+HISTOGRAM_SQL = """
+WITH ev AS (
+  SELECT code_id, document_id, coder_id, "start" AS pos, 1 AS d FROM coding
+   WHERE document_id IN :documents AND coder_id IN :coders AND code_id IN :codes
+  UNION ALL
+  SELECT code_id, document_id, coder_id, "end" AS pos, -1 AS d FROM coding
+   WHERE document_id IN :documents AND coder_id IN :coders AND code_id IN :codes
+), net AS (
+  SELECT code_id, document_id, coder_id, pos, SUM(d) AS d FROM ev
+   GROUP BY code_id, document_id, coder_id, pos
+), cov AS (
+  SELECT code_id, document_id, coder_id, pos,
+         CASE WHEN SUM(d) OVER (PARTITION BY code_id, document_id, coder_id ORDER BY pos
+                                ROWS UNBOUNDED PRECEDING) > 0 THEN 1 ELSE 0 END AS covered,
+         LEAD(pos) OVER (PARTITION BY code_id, document_id, coder_id ORDER BY pos) AS next_pos
+    FROM net
+), chg AS (
+  SELECT code_id, document_id, coder_id, pos, covered, next_pos,
+         covered - COALESCE(LAG(covered) OVER (
+             PARTITION BY code_id, document_id, coder_id ORDER BY pos), 0) AS change
+    FROM cov
+), agg AS (
+  SELECT code_id, document_id, pos, SUM(change) AS dc FROM chg
+   GROUP BY code_id, document_id, pos
+), run AS (
+  SELECT code_id,
+         SUM(dc) OVER (PARTITION BY code_id, document_id ORDER BY pos
+                       ROWS UNBOUNDED PRECEDING) AS n,
+         LEAD(pos) OVER (PARTITION BY code_id, document_id ORDER BY pos) - pos AS len
+    FROM agg
+)
+SELECT 'h' AS kind, code_id, n AS k, SUM(len) AS units FROM run WHERE n > 0
+ GROUP BY code_id, n
+UNION ALL
+SELECT 'c' AS kind, code_id, coder_id AS k, SUM(next_pos - pos) AS units FROM chg
+ WHERE covered = 1 GROUP BY code_id, coder_id
+"""
+
+
+def _coders(session: Session, names: Sequence[str]) -> list[Coder]:
+    names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    if len(names) < 2:
+        raise Invalid("Name at least two coders to compare.")
+    found = {
+        c.name: c for c in session.execute(select(Coder).where(Coder.name.in_(names))).scalars()
+    }
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise NotFound(f"No coder called {', '.join(map(repr, missing))}.")
+    return [found[n] for n in names]
+
+
+def _documents(session: Session, project: Project, coder_ids: list[int], documents) -> list[int]:
+    if documents:
+        ids = list(
+            session.execute(
+                select(Document.id).where(
+                    Document.project_id == project.id, Document.id.in_(list(documents))
+                )
+            ).scalars()
+        )
+        if len(ids) != len(set(documents)):
+            raise NotFound(f"Some of those documents are not in project {project.name!r}.")
+        return sorted(ids)
+    return sorted(
+        session.execute(
+            select(Coding.document_id)
+            .join(Document, Document.id == Coding.document_id)
+            .where(Document.project_id == project.id, Coding.coder_id.in_(coder_ids))
+            .group_by(Coding.document_id)
+            .having(func.count(distinct(Coding.coder_id)) == len(coder_ids))
+        ).scalars()
+    )
+
+
+def agreement(
+    session: Session,
+    project: Project,
+    coders: Sequence[str],
+    *,
+    documents: Sequence[int] | None = None,
+    codes: Sequence[Code] | None = None,
+    unit: str = "character",
+) -> list[CodeAgreement]:
+    """Agreement per code between ``coders`` (two or more) over ``documents`` (default:
+    the documents every one of them has coded), for ``codes`` (default: every code they
+    used there)."""
+    if unit not in UNITS:
+        raise Invalid(f"Agreement is measured over characters or sentences, not {unit!r}.")
+    people = _coders(session, coders)
+    coder_ids = [c.id for c in people]
+    doc_ids = _documents(session, project, coder_ids, documents)
+    if not doc_ids:
+        raise Invalid(
+            "These coders have not all coded the same document yet; choose documents to compare."
+        )
+    paths = code_paths(session, project)
+    if codes is not None:
+        code_ids = sorted({c.id for c in codes})
+    else:
+        code_ids = sorted(
+            session.execute(
+                select(Coding.code_id)
+                .where(Coding.document_id.in_(doc_ids), Coding.coder_id.in_(coder_ids))
+                .distinct()
+            ).scalars()
+        )
+    if not code_ids:
+        return []
+    if unit == "character":
+        total, histogram, coverage = _character_counts(session, doc_ids, coder_ids, code_ids)
+    else:
+        total, histogram, coverage = _sentence_counts(session, doc_ids, coder_ids, code_ids)
+    results = []
+    for code_id in sorted(code_ids, key=lambda i: paths[i]):
+        cover = [coverage.get((code_id, k), 0) for k in coder_ids]
+        percent, kappa, alpha = binary_statistics(total, histogram.get(code_id, {}), cover)
+        results.append(
+            CodeAgreement(
+                code_id,
+                paths[code_id],
+                [c.name for c in people],
+                unit,
+                total,
+                percent,
+                kappa,
+                alpha,
+                {c.name: n for c, n in zip(people, cover, strict=True)},
+            )
+        )
+    return results
+
+
+def _character_counts(session, doc_ids, coder_ids, code_ids):
+    total = session.execute(
+        select(func.sum(func.length(Document.text))).where(Document.id.in_(doc_ids))
+    ).scalar_one()
+    stmt = text(HISTOGRAM_SQL).bindparams(
+        bindparam("documents", expanding=True),
+        bindparam("coders", expanding=True),
+        bindparam("codes", expanding=True),
+    )
+    histogram: dict[int, dict[int, int]] = {}
+    coverage: dict[tuple[int, int], int] = {}
+    for kind, code_id, k, units in session.execute(
+        stmt, {"documents": doc_ids, "coders": coder_ids, "codes": code_ids}
+    ).all():
+        if kind == "h":
+            histogram.setdefault(code_id, {})[int(k)] = int(units)
+        else:
+            coverage[(code_id, int(k))] = int(units)
+    return int(total or 0), histogram, coverage
+
+
+def _sentence_counts(session, doc_ids, coder_ids, code_ids):
+    """Sentences are found per document (stored or split); the chosen coders' codings of
+    the chosen documents are read in document order, one document at a time."""
+    total = 0
+    hits: dict[tuple[int, int], set[int]] = {}  # (code, sentence key) -> coders
+    coverage: dict[tuple[int, int], int] = {}
+    for doc_id in doc_ids:
+        document = session.get(Document, doc_id)
+        sentences = document_sentences(session, document)
+        starts = [s for s, _ in sentences]
+        for code_id, coder_id, start, end in session.execute(
+            select(Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
+                Coding.document_id == doc_id,
+                Coding.coder_id.in_(coder_ids),
+                Coding.code_id.in_(code_ids),
+            )
+        ).all():
+            first = max(0, bisect.bisect_right(starts, start) - 1)
+            for index in range(first, len(sentences)):
+                s, e = sentences[index]
+                if s >= end:
+                    break
+                if e > start:
+                    hits.setdefault((code_id, total + index), set()).add(coder_id)
+        total += len(sentences)
+    histogram: dict[int, dict[int, int]] = {}
+    for (code_id, _sentence), who in hits.items():
+        counts = histogram.setdefault(code_id, {})
+        counts[len(who)] = counts.get(len(who), 0) + 1
+        for coder_id in who:
+            coverage[(code_id, coder_id)] = coverage.get((code_id, coder_id), 0) + 1
+    return total, histogram, coverage
