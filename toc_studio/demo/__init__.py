@@ -106,4 +106,7 @@ def load_demo(session: Session, name: str | None = None) -> Project:
             code=codes.get(m.get("code")),
         )
     session.flush()
+    from toc_studio.theory.demo_versions import add_demo_versions
+
+    add_demo_versions(session, project)  # a frozen "Draft 1" and a working version
     return project
