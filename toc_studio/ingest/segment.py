@@ -1,9 +1,11 @@
 """Sentence boundaries as offsets, without spaCy on the import path.
 
 A fast splitter that follows the rule of spaCy's ``sentencizer`` (a sentence ends after a
-run of ``. ! ? …``, with closing quotes or brackets, when whitespace follows) and, like
-spaCy's tokenizer, does not end a sentence after common abbreviations (``Dr.``, ``e.g.``)
-or initials. Blank lines also end a sentence. The tests check it against the sentencizer.
+run of ``. ! ?``, with closing quotes or brackets, when whitespace follows; an ellipsis
+``...``/``…`` does not end one) and, like spaCy's tokenizer, does not end a sentence after
+common abbreviations (``Dr.``, ``e.g.``) or initials. Blank lines also end a sentence.
+Deliberate difference: an opening quote after a full stop starts the next sentence (the
+sentencizer leaves it on the previous one). The tests check it against the sentencizer.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
 _ABBREVIATIONS = frozenset(
     {
         "mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "vs", "etc", "e.g", "i.e",
@@ -40,9 +42,11 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _END.finditer(text, start, end):
-        if match.group()[0] == "." and match.end() - match.start() == 1:
-            if _abbreviation_before(text, match.start(), cursor):
-                continue
+        run = match.group()
+        if ".." in run:  # an ellipsis is a pause in speech, as for the sentencizer
+            continue
+        if run[0] == "." and _abbreviation_before(text, match.start(), cursor):
+            continue
         boundary = match.end() if match.group()[0] != "\n" else match.start()
         _add(text, cursor, boundary, spans)
         cursor = match.end()

@@ -148,13 +148,16 @@ def detect_turns(text: str, known_labels: Iterable[str] = ()) -> list[DetectedTu
     candidates = _candidates(text, known)
     counts = Counter(m.group(g).strip().casefold() for m, g, _ in candidates)
     recurring = any(n >= 2 for n in counts.values())
+    # Names alone on a line in capitals: only when the transcript uses that convention.
+    caps = Counter(m.group("l6").strip().casefold() for m, g, _ in candidates if g == "l6")
+    caps_convention = sum(caps.values()) >= 2 and max(caps.values(), default=0) >= 2
     kept = []
     for match, group, time_group in candidates:
         label = match.group(group).strip()
         folded = label.casefold()
         one_off = counts[folded] == 1 and recurring
         strong = folded in known or _is_role(label) or any(c.isdigit() for c in label)
-        if group == "l6" and counts[folded] < 2 and folded not in known:
+        if group == "l6" and not caps_convention and folded not in known:
             continue
         if one_off and not strong and group in {"l3", "l5"}:
             continue
@@ -190,7 +193,7 @@ NON_SPEECH = re.compile(
     r"|\(\([^()\n]{1,80}\)\)",
     re.IGNORECASE,
 )
-_WORDS = re.compile(r"\S+")
+_WORDS = re.compile(r"\w+(?:['’\-]\w+)*")
 
 
 def word_count(text: str, *, exclude_non_speech: bool = True) -> int:

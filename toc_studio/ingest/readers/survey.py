@@ -132,7 +132,8 @@ def propose_columns(table: SurveyTable) -> SurveyColumns:
         words = sum(len(v.split()) for v in filled) / len(filled)
         if words >= 4:
             text_columns.append(header)
-        elif len(set(filled)) <= max(MAX_ATTRIBUTE_VALUES, len(filled) // 2):
+        elif len(set(filled)) <= MAX_ATTRIBUTE_VALUES and len(set(filled)) < len(filled):
+            # Some values repeat: a category (site, group, age band), not an identifier.
             attributes.append(header)
     return SurveyColumns(id_column, text_columns, attributes)
 

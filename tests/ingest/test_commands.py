@@ -1,0 +1,59 @@
+"""``toc-studio ingest``: per-file results, JSON, exit codes."""
+
+import json
+
+from toc_studio.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_ingest_reports_each_file_and_exits_1_when_one_failed(database_url, tmp_path, capsys):
+    assert (
+        run(capsys, "--db", database_url, "project", "create", "Study", "--groups", "Mentee")[0]
+        == 0
+    )
+    good = tmp_path / "mentee c1.txt"
+    good.write_text("Interviewer: Hi.\r\n\r\nMentee C1: Ring me on 07700 900123.\r\n")
+    bad = tmp_path / "bomb.docx"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    code, out, _ = run(
+        capsys, "ingest", "--db", database_url, "--project", "Study", str(good), str(bad),
+        "--group", "Mentee", "--no-ner", "--json",
+    )  # fmt: skip
+    assert code == 1
+    files = {f["file"]: f for f in json.loads(out)["files"]}
+    imported = files["mentee c1.txt"]
+    assert imported["status"] == "imported"
+    [document] = imported["documents"]
+    assert (document["title"], document["turns"], document["replacements"]) == (
+        "mentee c1.txt", 2, 1)  # fmt: skip
+    assert document["speakers"] == ["Interviewer", "Mentee C1"]
+    assert files["bomb.docx"]["status"] == "failed" and "bomb.docx" in files["bomb.docx"]["error"]
+    code, out, _ = run(capsys, "ingest", "--db", database_url, "--project", "Study", str(good))
+    assert code == 0 and "skipped" in out
+
+
+def test_no_pseudonymise_and_the_size_limit(database_url, tmp_path, capsys):
+    run(capsys, "--db", database_url, "project", "create", "Study")
+    note = tmp_path / "note.txt"
+    note.write_text("Met Sam at sam@example.org about the group. " * 30_000)
+    code, out, _ = run(capsys, "ingest", "--db", database_url, "--project", "Study", str(note),
+                       "--max-mb", "1")  # fmt: skip
+    assert code == 1 and "over the 1 MB limit" in out
+    code, out, _ = run(capsys, "ingest", "--db", database_url, "--project", "Study", str(note),
+                       "--max-mb", "2", "--no-pseudonymise", "--json")  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["files"][0]["documents"][0]["replacements"] == 0
+
+
+def test_an_unknown_project_or_group_is_an_error_before_anything_is_read(database_url, capsys):
+    run(capsys, "--db", database_url, "project", "create", "Study")
+    code, _, err = run(capsys, "ingest", "--db", database_url, "--project", "Nope", "x.txt")
+    assert code == 1 and "No project 'Nope'" in err
+    code, _, err = run(capsys, "ingest", "--db", database_url, "--project", "Study", "--group",
+                       "Carer", "x.txt")  # fmt: skip
+    assert code == 1 and "no group 'Carer'" in err

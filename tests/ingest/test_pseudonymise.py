@@ -1,0 +1,95 @@
+"""Pseudonymisation: lists, patterns, NER, placeholders left alone, offsets kept."""
+
+import pytest
+
+from toc_studio.ingest.pseudonymise import (
+    Key,
+    Pseudonymiser,
+    apply,
+    assign,
+    load_ner,
+    ner_status,
+)
+
+NER_INSTALLED = load_ner("en_core_web_sm") is not None
+
+
+def pseudonymise(text, terms=(), **kw):
+    p = Pseudonymiser(terms, use_ner=kw.pop("use_ner", False), keep=kw.pop("keep", ()))
+    key = kw.pop("key", Key())
+    replacements = assign(p.find(text, **kw), key)
+    return apply(text, replacements)[0], replacements
+
+
+def test_project_lists_are_matched_whatever_the_case():
+    text, found = pseudonymise(
+        "I saw SARAH at Riverside Recovery in Hull.",
+        [("Sarah", "person"), ("Riverside Recovery", "organisation"), ("Hull", "place")],
+    )
+    assert text == "I saw [Person 1] at [Organisation 1] in [Place 1]."
+    assert [r.source for r in found] == ["list", "list", "list"]
+
+
+def test_emails_phones_dates_of_birth_and_postcodes_by_pattern():
+    text, _ = pseudonymise(
+        "Mail jo.b+x@mail.co.uk or ring 07700 900123 / +44 (0)20 7946 0958. "
+        "DOB: 03/04/1990, born on 5th of May 1988. Lives at LS6 2AB. Met on 12/03/2024."
+    )
+    assert text == (
+        "Mail [Email 1] or ring [Phone 1] / [Phone 2]. DOB: [Date of birth 1], born on "
+        "[Date of birth 2]. Lives at [Postcode 1]. Met on 12/03/2024."
+    )
+
+
+def test_placeholders_and_markers_already_in_the_text_are_left_alone():
+    text, found = pseudonymise(
+        "[Sarah] went to [Hospital] with Sarah [laughs] ((Sarah's phone rings))",
+        [("Sarah", "person"), ("Hospital", "place")],
+    )
+    assert text == "[Sarah] went to [Hospital] with [Person 1] [laughs] ((Sarah's phone rings))"
+    assert len(found) == 1
+
+
+def test_the_same_name_gets_the_same_placeholder_across_texts():
+    key = Key()
+    first, _ = pseudonymise("Ask Tom.", [("Tom", "person"), ("Ann", "person")], key=key)
+    second, _ = pseudonymise("Ann and tom.", [("Tom", "person"), ("Ann", "person")], key=key)
+    assert (first, second) == ("Ask [Person 1].", "[Person 2] and [Person 1].")
+
+
+def test_a_replacement_can_be_undone_by_position_or_by_term():
+    text = "Tom rang Tom."
+    undone_one, _ = pseudonymise(text, [("Tom", "person")], skip=[9])
+    assert undone_one == "[Person 1] rang Tom."
+    kept, found = pseudonymise(text, [("Tom", "person")], keep=["tom"])
+    assert (kept, found) == (text, [])
+
+
+def test_offsets_map_through_replacements():
+    text = "Ask Jo about Leeds today"
+    p = Pseudonymiser([("Jo", "person"), ("Leeds", "place")], use_ner=False)
+    new, offsets = apply(text, assign(p.find(text), Key()))
+    today = text.index("today")
+    assert new[offsets.map(today, side="start") :] == "today"
+    # A span cut inside a name widens to the whole placeholder.
+    assert new[offsets.map(5, side="start") : offsets.map(5, side="end")] == "[Person 1]"
+
+
+@pytest.mark.skipif(not NER_INSTALLED, reason="needs the en_core_web_sm pipeline")
+def test_ner_finds_names_the_lists_missed_and_keeps_participant_codes():
+    text, found = pseudonymise(
+        "Mentor B1 said Margaret Thompson helped her in Manchester.",
+        use_ner=True,
+        keep=["Mentor B1"],
+    )
+    assert "Margaret Thompson" not in text and "Manchester" not in text
+    assert text.startswith("Mentor B1 said [Person 1]")
+    assert {r.source for r in found} == {"ner"}
+
+
+def test_without_a_trained_pipeline_the_rules_still_run_and_ner_is_reported_off():
+    on, message = ner_status("no_such_pipeline_xx")
+    assert not on and "NER is off" in message
+    p = Pseudonymiser([("Tom", "person")], model="no_such_pipeline_xx")
+    assert not p.ner_used
+    assert [r.original for r in p.find("Tom, tom@x.org")] == ["Tom", "tom@x.org"]
