@@ -1,0 +1,133 @@
+"""Pictures and the table view: safe self-contained HTML, PNG/SVG images, the report table."""
+
+import json
+import re
+
+import networkx as nx
+from defusedxml import ElementTree
+
+from toc_studio.demo import load_demo
+from toc_studio.theory import evidence, render_html, render_image, table, versions
+from toc_studio.theory.evidence import Evidence
+
+HOSTILE = [
+    "<script>window.__xss = 1</script>",
+    '<img src=x onerror="window.__xss = 2">',
+    '<a href="javascript:window.__xss = 3">click</a>',
+    "Costs $5$ & more </script><b>",
+]
+
+
+def hostile_graph() -> nx.DiGraph:
+    """A tiny diagram whose every text is an attack."""
+    graph = nx.DiGraph(project="P", version="V", groups=["Mentee"], level=None)
+    common = dict(code_id=None, code_path=None, code_ids=[], merged_from=[], hand_made=False)
+    graph.add_node(
+        "code:1",
+        label=HOSTILE[0],
+        category="activity",
+        branch="shared",
+        domain=None,
+        evidence=Evidence(2, 1, 1, {HOSTILE[1]: {"codings": 2, "participants": 1, "documents": 1}}),
+        thin=True,
+        **common,
+    )
+    graph.add_node(
+        "domain:2:x",
+        label=HOSTILE[2],
+        category="domain",
+        branch="Mentee",
+        domain=HOSTILE[2],
+        evidence=Evidence(),
+        thin=False,
+        **common,
+    )
+    graph.add_node(
+        "code:2",
+        label=HOSTILE[3],
+        category="outcome",
+        branch="Mentee",
+        domain=HOSTILE[2],
+        evidence=Evidence(0, 0, 0, {}),
+        thin=False,
+        **{**common, "hand_made": True},
+    )
+    graph.add_edge("code:1", "domain:2:x", kind="structure", label="", rationale="")
+    graph.add_edge("domain:2:x", "code:2", kind="structure", label="", rationale="")
+    graph.add_edge("code:1", "code:2", kind="hinders", label=HOSTILE[1], rationale=HOSTILE[2])
+    return graph
+
+
+HOSTILE_QUOTES = {"code:1": [(HOSTILE[1], HOSTILE[2]), (HOSTILE[0], None)]}
+
+
+def _data(html: str, name: str) -> list[dict]:
+    match = re.search(rf"{name} = new vis\.DataSet\((\[.*?\])\);", html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_the_page_has_no_external_references_and_no_raw_markup():
+    html = render_html.version_html(hostile_graph(), HOSTILE_QUOTES)
+    assert render_html.external_references(html) == []
+    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']?(?:https?:)?//", html)
+    assert "vis.Network" in html  # the library is in-line
+    for attack in HOSTILE:
+        assert attack not in html
+    titles = [n.get("title", "") for n in _data(html, "nodes") + _data(html, "edges")]
+    assert titles and all("href" not in t.lower() and "<" not in t for t in titles)
+    labels = {n["label"] for n in _data(html, "nodes")}
+    assert HOSTILE[0] in labels  # labels are drawn on the canvas, as typed
+
+
+def test_hover_text_has_counts_flags_and_short_quotes():
+    graph = hostile_graph()
+    text = render_html.hover_text(graph.nodes["code:1"], [("I felt heard", "Mentee C1")])
+    assert "Evidence: 2 coding(s), 1 participant(s), 1 document(s)" in text
+    assert "Thin evidence: one participant only" in text
+    assert "“I felt heard” — Mentee C1" in text
+    hand = render_html.hover_text(graph.nodes["code:2"])
+    assert "no coded evidence yet" in hand
+
+
+def test_presentation_mode_uses_large_text():
+    graph = hostile_graph()
+    normal = _data(render_html.version_html(graph), "nodes")
+    large = _data(render_html.version_html(graph, presentation=True), "nodes")
+    assert large[-1]["font"]["size"] > normal[-1]["font"]["size"]
+
+
+def test_images_are_drawn_as_png_and_svg_with_escaped_text():
+    graph = hostile_graph()
+    png = render_image.draw(graph, "png")
+    assert png.startswith(b"\x89PNG")
+    svg = render_image.draw(graph, "svg").decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    root = ElementTree.fromstring(svg.encode("utf-8"))
+    elements = list(root.iter())
+    assert not [e for e in elements if e.tag.rsplit("}", 1)[-1] in ("script", "a", "image")]
+    assert not [a for e in elements for a in e.attrib if a.lower().startswith("on")]
+
+
+def test_the_demo_draws_with_every_element(session):
+    project = load_demo(session)
+    graph = versions.version_graph(session, project, versions.working_version(session, project))
+    quotes = evidence.hover_quotes(session, project.id, graph)
+    assert all(1 <= len(q) <= 3 for q in quotes.values())
+    assert all(len(text) <= 160 for q in quotes.values() for text, _ in q)
+    html = render_html.version_html(graph, quotes)
+    assert {n["id"] for n in _data(html, "nodes")} >= set(graph.nodes)
+    assert render_image.draw(graph).startswith(b"\x89PNG")
+
+
+def test_the_table_view_has_one_row_per_branch(session):
+    project = load_demo(session)
+    graph = versions.version_graph(session, project, versions.working_version(session, project))
+    rows = table.table_rows(graph)
+    assert [r["Branch"] for r in rows] == ["Shared", "Mentor", "Mentee"]
+    assert list(rows[0]) == ["Branch", *table.COLUMNS]
+    assert "Funding" in rows[0]["Resources"] and "Goal setting" in rows[0]["Activities"]
+    mentee = rows[2]
+    assert "Mentees feel able to trust their mentor" in mentee["Enablers"]
+    assert "Social: Community participation; Reconnected with family" in mentee["Outcomes"]
+    assert "Housing and finances [thin: one participant]" in mentee["Outcomes"]
+    assert "Mentors feel valued by the service [workshop, no evidence yet]" in rows[1]["Outcomes"]
