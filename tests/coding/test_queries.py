@@ -1,0 +1,144 @@
+"""Retrieval, framework matrix and co-occurrence on a small hand-built project."""
+
+import pytest
+
+from tests.builders import build_mentoring_project, span_of
+from toc_studio.coding import codebook, codings, queries
+from toc_studio.coding.cooccurrence import cooccurrence, cooccurrence_pairs
+from toc_studio.coding.scope import Scope
+from toc_studio.errors import Invalid
+
+
+@pytest.fixture
+def m(session):
+    return build_mentoring_project(session)
+
+
+def test_excerpts_carry_participant_group_attributes_and_context(session, m):
+    mentee = codebook.get_code_by_path(session, m.project, "Mentee")
+    found = queries.excerpts(session, m.project, mentee, with_subcodes=True, context=10)
+    assert [e.text for e in found] == ["I trust people again 🙂", "I’ve started seeing my sister"]
+    first = found[0]
+    assert (first.participant, first.group, first.attributes) == (
+        "Mentee C1",
+        "Mentee",
+        {"site": "C"},
+    )
+    assert (first.coder, first.code, first.document) == (
+        "Asha",
+        "Mentee/Outcomes/Personal/Trust",
+        "Mentee C1 interview",
+    )
+    text = m.mentee_doc.text
+    assert first.before == text[first.start - 10 : first.start]
+    assert found[1].after == text[found[1].end : found[1].end + 10]
+    assert queries.excerpts(session, m.project, mentee) == []  # no sub-codes: none of its own
+
+
+def test_context_at_the_very_start_of_a_document_is_short(session, m):
+    code = m.codes["Activities"]
+    codings.add_coding(session, m.mentor_doc, code, m.ben, 0, 11)
+    [found] = queries.excerpts(session, m.project, code, context=50)
+    assert (found.before, found.text) == ("", "Interviewer")
+    # it starts outside any participant turn: the document's only participant is used
+    assert found.participant == "Mentor B1"
+
+
+@pytest.mark.parametrize(
+    "scope,expected",
+    [
+        (Scope(coders=["Ben"]), ["I’ve started seeing my sister"]),
+        (Scope(groups=["Mentor"]), []),
+        (Scope(groups=["Mentee"]), ["I trust people again 🙂", "I’ve started seeing my sister"]),
+        (Scope(participants=["Mentee C2"]), []),
+        (
+            Scope(attributes={"site": ["C"]}),
+            ["I trust people again 🙂", "I’ve started seeing my sister"],
+        ),
+        (Scope(attributes={"site": ["B"]}), []),
+        (Scope(kinds=["workshop"]), []),
+    ],
+)
+def test_excerpts_filter_by_group_participant_attribute_kind_and_coder(session, m, scope, expected):
+    mentee = codebook.get_code_by_path(session, m.project, "Mentee")
+    found = queries.excerpts(session, m.project, mentee, with_subcodes=True, scope=scope)
+    assert [e.text for e in found] == expected
+    assert queries.count_excerpts(
+        session, m.project, mentee, with_subcodes=True, scope=scope
+    ) == len(expected)
+
+
+def test_excerpts_page_in_document_order(session, m):
+    code = m.codes["Activities"]
+    for quote in ["confidence", "ready", "listen —", "Supervision"]:
+        codings.add_coding(session, m.mentor_doc, code, m.ben, *span_of(m.mentor_doc, quote))
+    page = queries.excerpts(session, m.project, code, limit=2, offset=1)
+    assert [e.text for e in page] == ["ready", "listen —"]
+
+
+def test_matrix_counts_codings_participants_and_documents_per_group(session, m):
+    mentee = codebook.get_code_by_path(session, m.project, "Mentee")
+    result = queries.matrix(session, m.project, by="group", with_subcodes=True)
+    assert result.columns == ["Mentor", "Mentee"]
+    rows = {r.code: r for r in result.rows}
+    assert rows["Mentee"].cells == {"Mentee": queries.Cell(2, 1, 1)}
+    assert rows["Activities"].cells == {"Mentor": queries.Cell(1, 1, 1)}
+    assert rows["Mentor/Challenges/Access to supervision"].total == queries.Cell(1, 1, 1)
+    flat = {r.code: r for r in queries.matrix(session, m.project, by="group").rows}
+    assert flat["Mentee"].cells == {} and flat["Activities"].total == queries.Cell(0, 0, 0)
+    cell = queries.cell_excerpts(session, m.project, mentee, "group", "Mentee", with_subcodes=True)
+    assert len(cell) == 2
+
+
+def test_matrix_by_participant_and_by_attribute(session, m):
+    by_person = queries.matrix(session, m.project, by="participant", with_subcodes=True)
+    assert by_person.columns == ["Mentee C1", "Mentee C2", "Mentor B1"]
+    rows = {r.code: r for r in by_person.rows}
+    assert rows["Mentee"].cells == {"Mentee C1": queries.Cell(2, 1, 1)}
+    by_site = queries.matrix(session, m.project, by="attribute:site", with_subcodes=True)
+    assert by_site.columns == ["B", "C"]
+    rows = {r.code: r for r in by_site.rows}
+    assert rows["Mentor"].cells == {"B": queries.Cell(1, 1, 1)}
+    with pytest.raises(Invalid, match="group, participant or attribute"):
+        queries.matrix(session, m.project, by="colour")
+
+
+def test_codings_without_a_participant_fall_in_the_none_column(session, m):
+    from toc_studio.ingest import documents
+
+    notes = documents.add_document(session, m.project, "Staff notes", "Staff said it works.")
+    codings.add_coding(session, notes, m.codes["Activities"], m.asha, 0, 10)
+    result = queries.matrix(session, m.project, by="group")
+    assert result.columns[-1] == "(none)"
+    rows = {r.code: r for r in result.rows}
+    assert rows["Activities"].cells == {"(none)": queries.Cell(1, 0, 1)}
+    none = queries.cell_excerpts(session, m.project, m.codes["Activities"], "group", "(none)")
+    assert [e.text for e in none] == ["Staff said"]
+
+
+def test_cooccurrence_by_overlap_characters_and_turns(session, m):
+    doc = m.mentor_doc
+    induction = m.codes["Activities/Induction training"]
+    codings.add_coding(
+        session, doc, m.codes["Activities"], m.ben, *span_of(doc, "confidence. I felt")
+    )
+    found = cooccurrence(session, m.project, induction)
+    assert [(r.code, r.pairs, r.codings, r.with_codings, r.documents) for r in found] == [
+        ("Activities", 1, 1, 1, 1)
+    ]
+    # "Supervision was hard to reach" is two turns after the induction coding's turn
+    assert [r.code for r in cooccurrence(session, m.project, induction, within_turns=1)] == [
+        "Activities"
+    ]
+    two = cooccurrence(session, m.project, induction, within_turns=2)
+    assert sorted(r.code for r in two) == ["Activities", "Mentor/Challenges/Access to supervision"]
+    gap = doc.text.index("Supervision") - doc.text.index("confidence.") - len("confidence.")
+    near = cooccurrence(session, m.project, induction, within_chars=gap)
+    far = cooccurrence(session, m.project, induction, within_chars=gap + 1)
+    assert len(near) == 1 and len(far) == 2
+    [pair] = cooccurrence_pairs(session, m.project, induction, m.codes["Activities"])
+    assert (pair.text, pair.other_text, pair.other_coder) == (
+        "The induction gave me confidence.",
+        "confidence. I felt",
+        "Ben",
+    )
