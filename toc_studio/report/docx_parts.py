@@ -1,0 +1,149 @@
+"""Word building blocks: fields (page numbers, contents, caption numbers), captions,
+tables in a built-in table style, quotes with their attribution. Real Word structure
+only: built-in styles, no text as pictures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from toc_studio.report.refi_common import xml_safe
+
+TABLE_STYLE = "Light Grid Accent 1"
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, TOC, SEQ...) that Word and LibreOffice fill in."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = placeholder
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, code, separate, shown, end):
+        run._r.append(element)
+
+
+def page_numbers(document: Document) -> None:
+    """ "Page N of M" centred in every section's footer."""
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Page ")
+        add_field(paragraph, "PAGE", "1")
+        paragraph.add_run(" of ")
+        add_field(paragraph, "NUMPAGES", "1")
+
+
+def contents(document: Document) -> None:
+    """A table of contents field over headings 1-3 (Word updates it on opening)."""
+    document.add_paragraph(
+        "Contents", style="TOC Heading" if _has(document, "TOC Heading") else "Heading 1"
+    )
+    add_field(
+        document.add_paragraph(),
+        'TOC \\o "1-3" \\h \\z \\u',
+        "Right-click and choose Update field to list the headings.",
+    )
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _has(document: Document, style: str) -> bool:
+    return any(s.name == style for s in document.styles)
+
+
+def caption(document: Document, kind: str, text: str) -> None:
+    """ "Table 3: text" / "Figure 1: text" in the Caption style with a SEQ number."""
+    paragraph = document.add_paragraph(style="Caption")
+    paragraph.add_run(f"{kind} ")
+    counter = sum(
+        1 for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith(kind)
+    )
+    add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(counter))
+    paragraph.add_run(f": {xml_safe(text)}")
+
+
+def table(
+    document: Document,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    title: str,
+    widths: Sequence[float] | None = None,
+) -> None:
+    """A captioned table in the built-in grid style with a repeating header row."""
+    caption(document, "Table", title)
+    grid = document.add_table(rows=1, cols=len(header))
+    grid.style = TABLE_STYLE
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, name in zip(grid.rows[0].cells, header, strict=True):
+        cell.text = xml_safe(str(name))
+    header_props = grid.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_props.append(repeat)
+    for values in rows:
+        cells = grid.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            lines = xml_safe("" if value is None else str(value)).split("\n")
+            cell.text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+    if widths:
+        from docx.shared import Inches
+
+        for row in grid.rows:
+            for cell, width in zip(row.cells, widths, strict=False):
+                cell.width = Inches(width)
+    document.add_paragraph()
+
+
+def quote(document: Document, text: str, attribution: str) -> None:
+    """A quote in the Quote style, attributed "— Mentee C1"."""
+    paragraph = document.add_paragraph(style="Quote")
+    paragraph.add_run(f"“{xml_safe(' '.join(text.split()))}”")
+    paragraph.add_run(f" — {xml_safe(attribution)}").italic = False
+
+
+def body(document: Document, text: str, style: str | None = None) -> None:
+    for block in xml_safe(text).split("\n\n"):
+        if block.strip():
+            document.add_paragraph(block.strip(), style=style)
+
+
+def landscape_section(document: Document) -> None:
+    """Start a landscape section (wide tables such as the matrix and the ToC table)."""
+    from docx.enum.section import WD_SECTION
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if section.orientation != WD_ORIENT.LANDSCAPE:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+
+
+def portrait_section(document: Document) -> None:
+    from docx.enum.section import WD_SECTION
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if section.orientation != WD_ORIENT.PORTRAIT:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = section.page_height, section.page_width
+
+
+def base_font(document: Document) -> None:
+    document.styles["Normal"].font.size = Pt(11)

@@ -1,0 +1,245 @@
+"""The Word report: what an evaluation team hands to a commissioner after light editing.
+
+Title page and contents; methods with the participants table (group × method); the
+Theory of Change (picture, table view, what changed since the previous frozen version);
+findings per branch, ToC category and outcome domain, each theme with its definition and
+quotes attributed by participant label; the framework matrix; memos marked for the
+report; the codebook as an appendix. Built-in heading, caption, quote and table styles,
+page numbers and a contents field. Text is as stored (pseudonymised); only a project
+owner may ask for the names back (``reidentify_by``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+import docx
+from sqlmodel import Session
+
+from toc_studio.coding.codebook import list_codes
+from toc_studio.coding.models import Category
+from toc_studio.coding.queries import excerpts
+from toc_studio.coding.scope import Scope
+from toc_studio.errors import NotFound
+from toc_studio.ingest.documents import list_documents
+from toc_studio.project.models import Project
+from toc_studio.project.service import list_coders, list_groups, list_participants
+from toc_studio.report import docx_parts as parts
+from toc_studio.report.tables import matrix_table
+from toc_studio.report.templates import ReportChoices, report_memos
+
+CATEGORY_TITLES = {
+    Category.RESOURCE.value: "Resources",
+    Category.ACTIVITY.value: "Activities",
+    Category.ENABLER.value: "Enablers",
+    Category.CHALLENGE.value: "Challenges",
+    Category.OUTCOME.value: "Outcomes",
+}
+KIND_TITLES = {
+    "interview": "Interviews",
+    "workshop": "Workshops",
+    "focus_group": "Focus groups",
+    "survey": "Surveys",
+    "notes": "Notes",
+}
+
+
+@dataclass
+class ReportSummary:
+    sections: list[str] = field(default_factory=list)
+    quotes: int = 0
+    tables: int = 0
+    pictures: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class _Report:
+    def __init__(self, session: Session, project: Project, choices: ReportChoices, key) -> None:
+        self.session, self.project, self.choices = session, project, choices.check()
+        self.key = key
+        self.doc = docx.Document()
+        parts.base_font(self.doc)
+        self.summary = ReportSummary()
+        self.groups = {g.id: g.name for g in list_groups(session, project)}
+
+    def text(self, value: str) -> str:
+        for placeholder, original in self.key:
+            value = value.replace(placeholder, original)
+        return value
+
+    def table(self, header, rows, title, widths=None) -> None:
+        parts.table(self.doc, header, rows, title, widths)
+        self.summary.tables += 1
+
+    # --- sections ----------------------------------------------------------------------
+
+    def title(self) -> None:
+        self.doc.add_paragraph(self.choices.title or self.project.name, style="Title")
+        self.doc.add_paragraph(self.choices.subtitle, style="Subtitle")
+        self.doc.add_paragraph(date.today().strftime("%d %B %Y"))
+        if self.project.description:
+            parts.body(self.doc, self.project.description)
+        self.doc.add_page_break()
+        parts.contents(self.doc)
+        self.doc.add_page_break()
+
+    def methods(self) -> None:
+        self.doc.add_heading("Methods", level=1)
+        documents = list_documents(self.session, self.project)
+        people = list_participants(self.session, self.project)
+        kinds = [k for k in KIND_TITLES if any(d.kind == k for d in documents)]
+        rows_of = [*self.groups.values(), "No group"]
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for d in documents:
+            for group in d.groups or ["No group"]:
+                counts[group][d.kind] += 1
+        members = defaultdict(int)
+        for person in people:
+            members[person.group or "No group"] += 1
+        rows = [
+            [group, members[group], *(counts[group][k] for k in kinds)]
+            for group in rows_of
+            if members[group] or counts[group]
+        ]
+        totals = [sum(1 for d in documents if d.kind == k) for k in kinds]
+        rows.append(["All", len(people), *totals])
+        parts.body(
+            self.doc,
+            f"The evaluation drew on {len(documents)} source(s) with {len(people)} "
+            "participant(s). The table counts sources by stakeholder group and method; a "
+            "workshop with several groups counts once in each of them.",
+        )
+        header = ["Group", "Participants", *(KIND_TITLES[k] for k in kinds)]
+        self.table(header, rows, "Participants and sources by group and method")
+
+    def toc(self) -> None:
+        from toc_studio.report.toc_section import write_toc_section
+
+        write_toc_section(self)
+
+    def findings(self) -> None:
+        self.doc.add_heading("Findings", level=1)
+        codes = list_codes(self.session, self.project)
+        scope = Scope(groups=list(self.choices.groups))
+        picked = set(self.choices.picked)
+        by_place: dict[tuple, list] = defaultdict(list)
+        for code in codes:
+            by_place[(code.branch_group_id, code.category, code.domain or "")].append(code)
+        branches = [None, *self.groups]
+        for branch in branches:
+            name = "Shared (all groups)" if branch is None else f"{self.groups[branch]} branch"
+            places = [p for p in by_place if p[0] == branch]
+            if (
+                branch is not None
+                and self.choices.groups
+                and self.groups[branch] not in self.choices.groups
+            ):
+                continue
+            if not places:
+                continue
+            self.doc.add_heading(name, level=2)
+            for category in [*CATEGORY_TITLES, None]:
+                in_category = sorted({p for p in places if p[1] == category}, key=lambda p: p[2])
+                if not in_category:
+                    continue
+                self.doc.add_heading(CATEGORY_TITLES.get(category, "Other themes"), level=3)
+                for place in in_category:
+                    if place[2]:
+                        self.doc.add_heading(f"Domain: {place[2]}", level=4)
+                    for code in by_place[place]:
+                        self._theme(code, scope, picked)
+
+    def _theme(self, code, scope: Scope, picked: set[int]) -> None:
+        found = excerpts(self.session, self.project, code, scope=scope, context=0)
+        if not found and not code.definition:
+            return
+        people = {x.participant for x in found if x.participant}
+        self.doc.add_heading(code.name, level=5 if code.domain else 4)
+        if code.definition:
+            parts.body(self.doc, code.definition)
+        self.doc.add_paragraph(
+            f"{len(found)} coded excerpt(s) from {len(people)} participant(s).", style="Caption"
+        )
+        found.sort(key=lambda x: (-len(x.text), x.coding_id))
+        if self.choices.quote_order == "picked":
+            found.sort(key=lambda x: x.coding_id not in picked)
+        for x in found[: self.choices.quotes_per_theme]:
+            parts.quote(self.doc, self.text(x.text), x.participant or x.document)
+            self.summary.quotes += 1
+
+    def matrix(self) -> None:
+        self.doc.add_heading("Framework matrix", level=1)
+        matrix = matrix_table(self.session, self.project, by=self.choices.matrix_by)
+        columns = [h.removesuffix(": codings") for h in matrix.header[1::2]]
+        rows = []
+        for row in matrix.rows:
+            if not row[-2]:
+                continue
+            cells = [f"{row[i]} ({row[i + 1]})" if row[i] else "" for i in range(1, len(row), 2)]
+            rows.append([row[0], *cells])
+        parts.body(
+            self.doc,
+            "Codings per code and group, with the number of participants in brackets. A "
+            "code's row includes its sub-codes.",
+        )
+        self.table(["Code", *columns], rows, "Framework matrix: codings (participants)")
+
+    def memos(self) -> None:
+        memos = report_memos(self.session, self.project)
+        if not memos:
+            self.summary.notes.append("No memo is marked for the report; the section is left out.")
+            return
+        self.doc.add_heading("Analysts' memos", level=1)
+        for memo in memos:
+            self.doc.add_heading(memo.title or "Memo", level=2)
+            parts.body(self.doc, self.text(memo.text))
+
+    def codebook(self) -> None:
+        self.doc.add_heading("Appendix: the codebook", level=1)
+        from toc_studio.coding.codebook import code_paths
+
+        paths = code_paths(self.session, self.project)
+        rows = [
+            [
+                paths[c.id],
+                CATEGORY_TITLES.get(c.category, ""),
+                self.groups.get(c.branch_group_id, "Shared" if c.category else ""),
+                c.domain or "",
+                c.definition,
+            ]
+            for c in list_codes(self.session, self.project)
+        ]
+        header = ["Code", "Category", "Branch", "Domain", "Definition"]
+        self.table(header, rows, "The codebook", widths=[1.8, 0.9, 0.8, 0.9, 2.6])
+
+
+def build_report(
+    session: Session,
+    project: Project,
+    out: str | Path | BinaryIO,
+    choices: ReportChoices | None = None,
+    *,
+    reidentify_by: str | None = None,
+) -> ReportSummary:
+    """Write the Word report of ``project`` to ``out`` (a path or a binary file)."""
+    key: list[tuple[str, str]] = []
+    if reidentify_by:
+        from toc_studio.ingest.keystore import read_key
+
+        found = list_coders(session, [reidentify_by])
+        if not found:
+            raise NotFound(f"There is no coder called {reidentify_by!r} to ask for the names.")
+        owner = found[0]
+        key = [(row.placeholder, row.original) for row in read_key(session, project, owner)]
+        key.sort(key=lambda pair: -len(pair[0]))
+    report = _Report(session, project, choices or ReportChoices(), key)
+    parts.page_numbers(report.doc)
+    for section in report.choices.sections:
+        getattr(report, section)()
+        report.summary.sections.append(section)
+    report.doc.save(out)
+    return report.summary
