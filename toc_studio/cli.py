@@ -19,7 +19,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-COMMAND_MODULES: tuple[str, ...] = ("toc_studio.ingest.commands", "toc_studio.theory.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "toc_studio.ingest.commands",
+    "toc_studio.theory.commands",
+    "toc_studio.report.commands",
+)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 

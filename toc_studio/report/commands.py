@@ -1,0 +1,154 @@
+"""``toc-studio report``, ``export`` and ``import``: Word reports, tables, REFI-QDA."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from toc_studio.cli import EXIT_OK, CommandError, emit_json, store
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    report = subparsers.add_parser("report", help="write the Word report of a project")
+    rsub = report.add_subparsers(dest="report_command", metavar="FORMAT")
+    p = rsub.add_parser("docx", parents=[common], help="a Word (.docx) report")
+    p.add_argument("output", metavar="OUT.docx")
+    p.add_argument("--project", required=True)
+    p.add_argument("--version", help="Theory of Change version (default: newest frozen)")
+    p.add_argument("--template", help="use the report choices saved under this name")
+    p.add_argument("--sections", help="comma-separated: title,methods,toc,findings,...")
+    p.add_argument("--quotes", type=int, help="quotes per theme")
+    p.add_argument("--groups", help="only quotes from these groups' participants")
+    p.add_argument("--save-template", metavar="NAME", help="save these choices for next time")
+    p.add_argument(
+        "--reidentify-as",
+        metavar="OWNER",
+        help="put real names back in quotes (only for a coder with the owner role)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report_docx)
+
+    export = subparsers.add_parser("export", help="export a project: qdpx, csv, xlsx")
+    esub = export.add_subparsers(dest="export_command", metavar="FORMAT")
+    for fmt, text in (
+        ("qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder"),
+        ("csv", "the quote bank or the framework matrix as CSV"),
+        ("xlsx", "the quote bank and the framework matrix as an Excel workbook"),
+    ):
+        p = esub.add_parser(fmt, parents=[common], help=text)
+        p.add_argument("output", metavar=f"OUT.{fmt}")
+        p.add_argument("--project", required=True)
+        if fmt != "qdpx":
+            p.add_argument("--groups", help="only excerpts of these groups' participants")
+            p.add_argument(
+                "--by", default="group", help="matrix columns: group, participant or attribute:NAME"
+            )
+        if fmt == "csv":
+            p.add_argument("--table", choices=("quotes", "matrix"), default="quotes")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=cmd_export, format=fmt)
+
+    imp = subparsers.add_parser("import", help="import a project from another tool")
+    isub = imp.add_subparsers(dest="import_command", metavar="FORMAT")
+    p = isub.add_parser(
+        "qdpx",
+        parents=[common],
+        help="a REFI-QDA project (.qdpx, .qde) or codebook (.qdc) as a new project",
+        description="Import in one transaction: a file that fails imports nothing. Prints "
+        "what was imported, the offset convention found, and every warning.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--project", help="name of the new project (default: the file's)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import_qdpx)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def cmd_report_docx(args: argparse.Namespace) -> int:
+    from toc_studio.project.service import get_project
+    from toc_studio.report.docx_report import build_report
+    from toc_studio.report.templates import ReportChoices, load_template, save_template
+
+    output = Path(args.output)
+    if output.suffix.lower() != ".docx":
+        raise CommandError(f"Write the report to a .docx file, not {output.name!r}.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with store(args) as session:
+        project = get_project(session, args.project)
+        choices = load_template(session, project, args.template) if args.template else None
+        choices = choices or ReportChoices()
+        if args.version:
+            choices.version = args.version
+        if args.sections:
+            choices.sections = _split(args.sections)
+        if args.quotes is not None:
+            choices.quotes_per_theme = args.quotes
+        if args.groups:
+            choices.groups = _split(args.groups)
+        choices.check()
+        summary = build_report(session, project, output, choices, reidentify_by=args.reidentify_as)
+        if args.save_template:
+            save_template(session, project, args.save_template, choices)
+    if args.json:
+        emit_json({"output": str(output), **summary.__dict__})
+        return EXIT_OK
+    print(
+        f"Wrote {output}: {len(summary.sections)} section(s), {summary.tables} table(s), "
+        f"{summary.quotes} quote(s), {summary.pictures} picture(s)."
+    )
+    for note in summary.notes:
+        print(f"  note: {note}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from toc_studio.project.service import get_project
+    from toc_studio.report import tables
+    from toc_studio.report.refi_export import export_qdpx
+
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with store(args) as session:
+        project = get_project(session, args.project)
+        if args.format == "qdpx":
+            summary = export_qdpx(session, project, output).__dict__
+        else:
+            quotes = tables.quote_bank(session, project, _split(args.groups))
+            matrix = tables.matrix_table(session, project, by=args.by)
+            if args.format == "xlsx":
+                tables.write_xlsx([quotes, matrix], output)
+            else:
+                tables.write_csv(quotes if args.table == "quotes" else matrix, output)
+            summary = {"quotes": len(quotes.rows), "matrix rows": len(matrix.rows)}
+    if args.json:
+        emit_json({"output": str(output), **summary})
+    else:
+        counts = ", ".join(f"{v} {k}" for k, v in summary.items())
+        print(f"Wrote {output} ({counts}).")
+    return EXIT_OK
+
+
+def cmd_import_qdpx(args: argparse.Namespace) -> int:
+    from toc_studio.report.refi_import import import_refi
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"There is no file {str(path)!r}.")
+    with store(args) as session:
+        result = import_refi(session, path, project_name=args.project)
+    if args.json:
+        emit_json(result.as_dict())
+        return EXIT_OK
+    print(f"Imported {path.name} as project {result.project!r}:")
+    for name, count in result.counts.items():
+        print(f"  {count} {name}")
+    for convention, sources in result.offset_conventions.items():
+        print(f"  offsets: {convention} in {sources} source(s)")
+    if result.warnings:
+        print(f"{len(result.warnings)} warning(s):")
+        for warning in result.warnings:
+            print(f"  - {warning}")
+    return EXIT_OK
