@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from toc_studio.coding.models import Code, Coding, Memo
@@ -57,4 +57,66 @@ def list_memos(session: Session, project: Project) -> list[Memo]:
         session.execute(
             select(Memo).where(Memo.project_id == project.id).order_by(Memo.created, Memo.id)
         ).scalars()
+    )
+
+
+def update_memo(
+    session: Session, memo: Memo, *, title: str | None = None, text: str | None = None
+) -> Memo:
+    """Change a memo's title or text (and its ``updated`` time)."""
+    from toc_studio.timeutil import utcnow
+
+    if title is not None:
+        memo.title = title.strip()
+    if text is not None:
+        memo.text = text
+    if not (memo.title.strip() or memo.text.strip()):
+        raise Invalid("A memo needs a title or some text.")
+    memo.updated = utcnow()
+    session.add(memo)
+    session.flush()
+    return memo
+
+
+def delete_memo(session: Session, memo: Memo) -> None:
+    session.delete(memo)
+    session.flush()
+
+
+def memos_on(
+    session: Session,
+    project: Project,
+    *,
+    document: Document | None = None,
+    code: Code | None = None,
+    coding: Coding | None = None,
+) -> list[Memo]:
+    """The memos on one document, code or coding (or on the project itself when none)."""
+    stmt = select(Memo).where(Memo.project_id == project.id)
+    stmt = stmt.where(
+        Memo.document_id == document.id if document else Memo.document_id.is_(None),
+        Memo.code_id == code.id if code else Memo.code_id.is_(None),
+        Memo.coding_id == coding.id if coding else Memo.coding_id.is_(None),
+    )
+    return list(session.execute(stmt.order_by(Memo.created, Memo.id)).scalars())
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_memos(session: Session, project: Project, query: str, limit: int = 100) -> list[Memo]:
+    """Memos of the project whose title or text contains every word of ``query``
+    (case-insensitive), newest first."""
+    words = query.split()
+    if not words:
+        raise Invalid("Type a word to search the memos for.")
+    stmt = select(Memo).where(Memo.project_id == project.id)
+    for word in words:
+        pattern = f"%{_like_escape(word)}%"
+        stmt = stmt.where(
+            or_(Memo.title.ilike(pattern, escape="\\"), Memo.text.ilike(pattern, escape="\\"))
+        )
+    return list(
+        session.execute(stmt.order_by(Memo.updated.desc(), Memo.id.desc()).limit(limit)).scalars()
     )

@@ -1,0 +1,86 @@
+"""Apply codings from a CSV file: document, start, end, code, coder.
+
+``document`` is the document's title (for an ingested file, its file name); ``start`` and
+``end`` are code points over the stored text (end exclusive); ``code`` is a path with
+``/``, created when missing; ``coder`` is created when missing. The whole file is one
+savepoint: a bad row leaves the store as it was, and the message names the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from toc_studio.coding import codebook, codings
+from toc_studio.errors import Invalid, TocStudioError
+from toc_studio.ingest import documents
+from toc_studio.project import service as projects
+from toc_studio.project.models import Project
+
+COLUMNS = ("document", "start", "end", "code", "coder")
+
+
+@dataclass(frozen=True)
+class CodingsImport:
+    rows: int
+    inserted: int
+    duplicates: int
+    codes_created: list[str]
+    coders: list[str]
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "duplicates": self.duplicates,
+            "codes_created": self.codes_created,
+            "coders": self.coders,
+        }
+
+
+def import_codings_csv(session: Session, project: Project, data: str) -> CodingsImport:
+    """Apply every row of ``data`` (CSV text) as a coding of ``project``."""
+    reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff")))
+    columns = {c.strip().lower(): c for c in (reader.fieldnames or [])}
+    missing = [c for c in COLUMNS if c not in columns]
+    if missing:
+        raise Invalid(
+            f"The codings CSV lacks the column(s) {', '.join(missing)}; "
+            f"it needs: {', '.join(COLUMNS)}."
+        )
+    requests, created, coders, docs, codes, rows = [], [], {}, {}, {}, 0
+    try:
+        with session.begin_nested():
+            for number, row in enumerate(reader, 2):
+                rows += 1
+                values = {k: (row.get(v) or "").strip() for k, v in columns.items()}
+                try:
+                    title = values["document"]
+                    if title not in docs:
+                        docs[title] = documents.get_document(session, project, title)
+                    path = values["code"]
+                    if path not in codes:
+                        codes[path], made = codebook.ensure_code_path(session, project, path)
+                        if made:
+                            created.append(path)
+                    name = values["coder"]
+                    if name not in coders:
+                        coders[name] = projects.get_or_create_coder(session, name)
+                    try:
+                        start, end = int(values["start"]), int(values["end"])
+                    except ValueError as exc:
+                        raise Invalid("start and end must be whole numbers") from exc
+                    codings.check_span(docs[title], start, end)
+                except TocStudioError as exc:
+                    raise Invalid(f"Row {number}: {exc}") from exc
+                requests.append(
+                    codings.SpanRequest(docs[title], codes[path], coders[name], start, end)
+                )
+            inserted = codings.add_codings(session, requests)
+    except Invalid:
+        session.expire_all()
+        raise
+    return CodingsImport(rows, inserted, rows - inserted, created, sorted(coders))
