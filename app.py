@@ -9,6 +9,9 @@ st.set_page_config(page_title="TOC Studio", page_icon=":material/account_tree:",
 navigation = st.navigation(
     [
         st.Page("pages/projects.py", title="Projects", icon=":material/folder_open:", default=True),
+        st.Page("pages/import_files.py", title="Import", icon=":material/upload_file:"),
+        st.Page("pages/code.py", title="Code", icon=":material/format_ink_highlighter:"),
+        st.Page("pages/theory.py", title="Theory of Change", icon=":material/account_tree:"),
     ]
 )
 st.sidebar.title("TOC Studio")
