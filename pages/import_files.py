@@ -1,0 +1,193 @@
+"""Import: upload transcripts, check speakers and pseudonymisation, confirm."""
+
+import streamlit as st
+
+from toc_studio import ui
+from toc_studio.ingest import review
+from toc_studio.ingest.commit import commit_previews
+from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, Upload, plan
+from toc_studio.ingest.pseudonymise import ner_status
+from toc_studio.ingest.readers.survey import SurveyColumns
+from toc_studio.project import service as projects
+
+UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS = (
+    "import_uploads",
+    "import_skip",
+    "import_terms",
+    "import_previews",
+    "import_results",
+)
+
+st.title("Import transcripts")
+project = ui.current_project()
+if project is None:
+    st.info("Choose or create a project first (Projects page).")
+    st.stop()
+
+if results := st.session_state.pop(RESULTS, None):
+    st.success(f"Import finished: {len(results)} file(s).", icon=":material/check_circle:")
+    st.dataframe(results, hide_index=True, width="stretch")
+
+with ui.session() as s:
+    groups = [g.name for g in projects.list_groups(s, project)]
+state = st.session_state
+state.setdefault(UPLOADS, {})
+state.setdefault(SKIP, {})
+state.setdefault(TERMS, [])
+
+files = st.file_uploader(
+    "Transcripts, captions, surveys or notes",
+    type=sorted({ext.lstrip(".") for ext in FORMATS}),
+    accept_multiple_files=True,
+    help="Word, text, Markdown, WebVTT, SubRip, CSV, Excel or PDF. Several at once.",
+)
+for f in files or []:
+    if f.name not in state[UPLOADS]:
+        state[UPLOADS][f.name] = Upload(f.name, f.getvalue())
+
+left, middle, right = st.columns(3)
+group = left.selectbox(
+    "Group for new participants", [None, *groups], format_func=lambda g: g or "No group"
+)
+pseudonymise = middle.toggle("Pseudonymise names", value=True, key="import_pseudonymise")
+max_mb = right.number_input("Largest file (MB)", 1.0, 2000.0, DEFAULT_MAX_MB, step=5.0)
+if pseudonymise:
+    ner_on, message = ner_status()
+    (st.caption if ner_on else st.info)(message)
+
+uploads = list(state[UPLOADS].values())
+if not uploads:
+    st.info("Upload one or more files to see what will be imported.")
+    st.stop()
+
+options = ImportOptions(
+    pseudonymise=pseudonymise, group=group, max_mb=max_mb, extra_terms=tuple(state[TERMS])
+)
+for upload in uploads:
+    upload.skip = frozenset(state[SKIP].get(upload.name, ()))
+signature = (
+    tuple((u.name, u.byte_size, u.skip, repr(u.survey_columns)) for u in uploads),
+    pseudonymise,
+    group,
+    max_mb,
+    tuple(state[TERMS]),
+)
+if state.get(PREVIEWS, (None,))[0] != signature:
+    with st.spinner("Reading the files..."), ui.session() as s:
+        state[PREVIEWS] = (signature, plan(s, project, uploads, options))
+previews = state[PREVIEWS][1]
+
+st.subheader("What will be imported")
+st.dataframe([review.file_summary(p) for p in previews], hide_index=True, width="stretch")
+
+for file_index, preview in enumerate(previews):
+    with st.expander(preview.name, expanded=bool(preview.error) or len(previews) == 1):
+        if preview.error:
+            st.error(preview.error, icon=":material/error:")
+            continue
+        for warning in preview.warnings:
+            st.warning(warning, icon=":material/warning:")
+        if preview.survey_columns is not None:
+            cols = preview.survey_columns
+            headers = preview.survey_headers
+            id_col = st.selectbox(
+                "Respondent id column",
+                headers,
+                headers.index(cols.id_column),
+                key=f"id-{file_index}",
+            )
+            text_cols = st.multiselect(
+                "Open-ended answers (one document each)",
+                headers,
+                cols.text_columns,
+                key=f"text-{file_index}",
+            )
+            attr_cols = st.multiselect(
+                "Attributes of each respondent",
+                headers,
+                cols.attribute_columns,
+                key=f"attr-{file_index}",
+            )
+            chosen = SurveyColumns(id_col, text_cols, attr_cols)
+            if chosen != cols:
+                state[UPLOADS][preview.name].survey_columns = chosen
+                st.rerun()
+        for doc_index, doc in enumerate(preview.documents):
+            st.markdown(f"**{doc.title}** — {doc.kind}, {doc.words} words, {len(doc.turns)} turns")
+            for choice in doc.speakers:
+                key = f"{file_index}-{doc_index}-{choice.label}"
+                a, b, c = st.columns([2, 2, 1])
+                choice.participant = (
+                    a.text_input(
+                        f"{choice.label} ({choice.turns} turns) is participant",
+                        choice.participant or "",
+                        key=f"p-{key}",
+                        help="Leave empty for no participant (e.g. the interviewer).",
+                    ).strip()
+                    or None
+                )
+                options_groups = [None, *groups]
+                start = options_groups.index(choice.group) if choice.group in groups else 0
+                choice.group = b.selectbox(
+                    "Group",
+                    options_groups,
+                    start,
+                    key=f"g-{key}",
+                    format_func=lambda g: g or "No group",
+                )
+                choice.is_interviewer = c.checkbox(
+                    "Interviewer", choice.is_interviewer, key=f"i-{key}"
+                )
+            if preview.pseudonymised:
+                rows = review.replacement_rows(doc)
+                if rows:
+                    st.dataframe(rows, hide_index=True, width="stretch")
+                    labels = [review.replacement_choice(i, r) for i, r in enumerate(rows)]
+                    undo = st.multiselect(
+                        "Undo replacements", labels, key=f"u-{file_index}-{doc_index}"
+                    )
+                    if st.button(
+                        "Apply undo", key=f"ub-{file_index}-{doc_index}", disabled=not undo
+                    ):
+                        skip = set(state[SKIP].get(preview.name, ()))
+                        skip.update((doc_index, rows[labels.index(u)]["At"]) for u in undo)
+                        state[SKIP][preview.name] = skip
+                        st.rerun()
+                else:
+                    st.caption("No names found to replace.")
+
+if pseudonymise:
+    with st.form("add_term", clear_on_submit=True):
+        st.markdown("**A name was missed?** Add it; every file is checked again.")
+        a, b = st.columns([3, 1])
+        term = a.text_input("Name, place or organisation")
+        kind = b.selectbox("Kind", ["person", "place", "organisation"])
+        if st.form_submit_button("Add and re-check") and term.strip():
+            state[TERMS] = [*state[TERMS], (term.strip(), kind)]
+            st.rerun()
+
+duplicates = [p for p in previews if p.duplicates and not p.error]
+replace = False
+if duplicates:
+    replace = st.radio(
+        f"{len(duplicates)} file(s) were imported before",
+        [False, True],
+        format_func=lambda r: "Replace them (codings are re-anchored)" if r else "Skip them",
+        horizontal=True,
+    )
+ready = [p for p in previews if not p.error]
+if st.button(f"Import {len(ready)} file(s)", type="primary", disabled=not ready):
+    bar = st.progress(0.0, text="Importing...")
+    with ui.reported(), ui.session() as s:
+        outcomes = commit_previews(
+            s,
+            project,
+            ready,
+            replace_existing=replace,
+            terms=options.extra_terms if pseudonymise else (),
+            progress=lambda done, total, name: bar.progress(done / total, text=f"Imported {name}"),
+        )
+        state[RESULTS] = review.outcome_rows(outcomes)
+        for key in (UPLOADS, SKIP, TERMS, PREVIEWS):
+            state.pop(key, None)
+    st.rerun()

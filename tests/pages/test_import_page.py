@@ -1,0 +1,106 @@
+"""The Import page: preview, speaker mapping, pseudonymisation review, confirm."""
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from toc_studio import db
+from toc_studio.ingest.models import Document
+from toc_studio.ingest.pipeline import Upload
+from toc_studio.project import service
+
+PAGE = "pages/import_files.py"
+INTERVIEW = b"Interviewer: Hi.\n\nJ: I met Dana Price in Hull. Mail dana@example.org.\n"
+
+
+def _store(database_url):
+    engine = db.make_engine(database_url)
+    return engine, Session(engine)
+
+
+def _project(database_url, name="Carers"):
+    engine, s = _store(database_url)
+    project_id = service.create_project(s, name, ["Carer", "Staff"]).id
+    s.commit()
+    s.close()
+    engine.dispose()
+    return project_id
+
+
+def _run(at):
+    # After switch_page AppTest runs the page alone, without app.py's project picker,
+    # so the picker's choice is put back before each run.
+    at.session_state["project_id"] = at.session_state["import_project"]
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _with_uploads(app, project_id, *uploads):
+    at = app(PAGE)
+    at.session_state["import_project"] = project_id
+    at.session_state["import_uploads"] = {u.name: u for u in uploads}
+    return _run(at)
+
+
+def _summary(at):
+    return at.dataframe[0].value.set_index("File")
+
+
+def test_without_files_the_page_invites_an_upload(app, database_url):
+    _project(database_url)
+    at = app(PAGE)
+    assert at.title[0].value == "Import transcripts"
+    assert any("Upload one or more files" in i.value for i in at.info)
+
+
+def test_the_preview_shows_format_speakers_and_a_failed_file(app, database_url, monkeypatch):
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    at = _with_uploads(app, pid, Upload("a.txt", INTERVIEW), Upload("b.docx", b"no zip"))
+    summary = _summary(at)
+    assert summary.loc["a.txt", "Speakers"] == "Interviewer, J"
+    assert summary.loc["a.txt", "Replacements"] == 1  # the e-mail: no lists yet, NER off
+    assert summary.loc["b.docx", "Status"] == "error"
+    assert any("b.docx is not a Word" in e.value for e in at.error)
+    assert at.button[-1].label == "Import 1 file(s)"
+
+
+def test_a_missed_name_is_added_then_a_replacement_undone(app, database_url, monkeypatch):
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    at = _with_uploads(app, pid, Upload("a.txt", INTERVIEW))
+    assert any("NER is off" in i.value for i in at.info)
+    form_input = [t for t in at.text_input if t.label == "Name, place or organisation"][0]
+    form_input.input("Dana Price")
+    [b for b in at.button if b.label == "Add and re-check"][0].click()
+    _run(at)
+    assert _summary(at).loc["a.txt", "Replacements"] == 2
+    undo = [m for m in at.multiselect if m.label == "Undo replacements"][0]
+    undo.select([o for o in undo.options if o.startswith("Dana Price")][0])
+    _run(at)
+    [b for b in at.button if b.label == "Apply undo"][0].click()
+    _run(at)
+    assert _summary(at).loc["a.txt", "Replacements"] == 1
+
+
+def test_confirming_imports_with_the_edited_participant_mapping(app, database_url, monkeypatch):
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    at = _with_uploads(app, pid, Upload("a.txt", INTERVIEW))
+    participant = [t for t in at.text_input if t.label.startswith("J (1 turns)")][0]
+    participant.input("Carer C9")
+    group = [s for s in at.selectbox if s.key and s.key.startswith("g-0-0-J")][0]
+    group.select("Carer")
+    _run(at)
+    [b for b in at.button if b.label == "Import 1 file(s)"][0].click()
+    _run(at)
+    assert not at.exception, at.exception
+    assert "Import finished" in at.success[0].value
+    engine, s = _store(database_url)
+    project = service.get_project(s, "Carers")
+    people = {p.label: p.group for p in service.list_participants(s, project)}
+    text = s.execute(select(Document.text)).scalar_one()
+    s.close()
+    engine.dispose()
+    assert people == {"Carer C9": "Carer"}
+    assert "[Email 1]" in text and "dana@example.org" not in text
