@@ -1,0 +1,92 @@
+"""The Theory of Change page: diagram, table, evidence, workshop edits, freeze, compare."""
+
+from sqlmodel import Session
+
+from toc_studio import db
+from toc_studio.demo import load_demo
+from toc_studio.project import service
+from toc_studio.theory import versions
+
+PAGE = "pages/theory.py"
+
+
+def _demo(database_url: str) -> int:
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        project_id = load_demo(s).id
+        s.commit()
+    engine.dispose()
+    return project_id
+
+
+def _run(at, project_id: int):
+    # After switch_page AppTest runs the page alone, without app.py's project picker,
+    # so the picker's choice is put back before each run.
+    at.session_state["project_id"] = project_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _versions(database_url: str) -> dict:
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        project = service.get_project(s, "Peer Mentoring Evaluation (demo)")
+        found = {
+            v.name: (v.frozen, len(versions.edit_log(s, v)))
+            for v in versions.list_versions(s, project)
+        }
+    engine.dispose()
+    return found
+
+
+def test_without_a_project_the_page_says_what_to_do(app):
+    at = app(PAGE)
+    assert "Choose or create a project" in at.info[0].value
+
+
+def test_the_demo_shows_its_diagram_table_and_versions(app, database_url):
+    _demo(database_url)
+    at = app(PAGE)
+    assert at.title[0].value == "Theory of Change"
+    assert [t.label for t in at.tabs] == [
+        "Diagram",
+        "Table",
+        "Evidence",
+        "Workshop",
+        "Compare",
+        "Versions",
+    ]
+    assert at.selectbox(key="toc_version").value is not None
+    table = at.dataframe[0].value
+    assert list(table["Branch"]) == ["Shared", "Mentor", "Mentee"]
+    compare = "\n".join(c.value for c in at.code)
+    assert "renamed 'Trust in mentor'" in compare or "From 'Working draft'" in compare
+
+
+def test_a_workshop_edit_is_logged_and_undone(app, database_url):
+    project_id = _demo(database_url)
+    at = app(PAGE)
+    at.text_input(key="toc_author").input("Facilitator")
+    form_inputs = [t for t in at.text_input if t.label == "Label"]
+    form_inputs[0].input("Mentors sleep better")
+    [t for t in at.text_input if t.label == "Outcome domain"][0].input("Personal")
+    [b for b in at.button if b.label == "Add"][0].click()
+    _run(at, project_id)
+    assert _versions(database_url)["Working draft"] == (False, 5)
+    assert "Added 'Mentors sleep better'" in at.success[0].value
+    [b for b in at.button if b.label == "Undo the last edit"][0].click()
+    _run(at, project_id)
+    assert "Undone: Added outcome 'Mentors sleep better'" in at.success[0].value
+
+
+def test_freezing_from_the_page_starts_a_new_working_version(app, database_url):
+    project_id = _demo(database_url)
+    at = app(PAGE)
+    [t for t in at.text_input if t.label == "Name"][0].input("After the mentee workshop")
+    [t for t in at.text_area if t.label.startswith("Note")][0].input("Wording agreed")
+    [b for b in at.button if b.label == "Freeze"][0].click()
+    _run(at, project_id)
+    found = _versions(database_url)
+    assert found["After the mentee workshop"] == (True, 4)
+    assert found["Working draft"] == (False, 0)
