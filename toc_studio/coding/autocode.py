@@ -1,0 +1,243 @@
+"""Auto-coding suggestions: by speaker, by patterns stored with a code, by survey question.
+
+Suggestions are only proposals: the researcher reviews them and accepts some with
+:func:`accept`, which codes them in bulk as a coder named after the rule
+("rule: speaker group Mentee"), so that every auto-coding says where it came from.
+Spans already coded with the code (same span, any coder) are not suggested again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import and_, delete, exists, select
+from sqlmodel import Session
+
+from toc_studio.coding import codings
+from toc_studio.coding.models import Code, Coding
+from toc_studio.coding.sentences import document_sentences, sentence_at
+from toc_studio.coding.tables import CodePattern
+from toc_studio.errors import Invalid, NotFound
+from toc_studio.ingest.models import Document, Turn
+from toc_studio.project import service as projects
+from toc_studio.project.models import Group, Participant, Project
+
+PATTERN_KINDS = ("phrase", "tokens")
+EXTENDS = ("match", "sentence", "turn")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    document_id: int
+    document: str
+    start: int
+    end: int
+    text: str
+    rule: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _not_coded(code: Code):
+    return ~exists().where(
+        and_(
+            Coding.document_id == Turn.document_id,
+            Coding.code_id == code.id,
+            Coding.start == Turn.start,
+            Coding.end == Turn.end,
+        )
+    )
+
+
+def suggest_by_speaker(
+    session: Session,
+    project: Project,
+    code: Code,
+    *,
+    group: str | None = None,
+    participant: str | None = None,
+) -> list[Suggestion]:
+    """Every turn spoken by a participant of ``group`` (or by ``participant``)."""
+    if (group is None) == (participant is None):
+        raise Invalid("Suggest by speaker for one group or one participant.")
+    stmt = (
+        select(Turn.document_id, Document.title, Turn.start, Turn.end, Document.text)
+        .join(Document, Document.id == Turn.document_id)
+        .join(Participant, Participant.id == Turn.participant_id)
+        .where(Document.project_id == project.id, _not_coded(code))
+    )
+    if group is not None:
+        projects.get_group(session, project, group)
+        stmt = stmt.join(Group, Group.id == Participant.group_id).where(Group.name == group)
+        rule = f"rule: speaker group {group}"
+    else:
+        projects.get_participant(session, project, participant)
+        stmt = stmt.where(Participant.label == participant)
+        rule = f"rule: speaker {participant}"
+    rows = session.execute(stmt.order_by(Turn.document_id, Turn.start)).all()
+    return [Suggestion(d, title, s, e, text[s:e], rule) for d, title, s, e, text in rows]
+
+
+def suggest_by_survey_question(
+    session: Session, project: Project, code: Code, question: str
+) -> list[Suggestion]:
+    """Every answer (turn) in the survey documents whose title contains ``question``
+    (the ingest pipeline makes one document per survey question)."""
+    if not question.strip():
+        raise Invalid("Name the survey question.")
+    rows = session.execute(
+        select(Turn.document_id, Document.title, Turn.start, Turn.end, Document.text)
+        .join(Document, Document.id == Turn.document_id)
+        .where(
+            Document.project_id == project.id,
+            Document.kind == "survey",
+            Document.title.ilike(f"%{question.strip()}%"),
+            _not_coded(code),
+        )
+        .order_by(Turn.document_id, Turn.start)
+    ).all()
+    rule = f"rule: survey question {question.strip()}"
+    return [Suggestion(d, title, s, e, text[s:e], rule) for d, title, s, e, text in rows]
+
+
+# --- patterns stored with a code -------------------------------------------------------------
+
+
+def add_pattern(session: Session, code: Code, pattern: str, kind: str = "phrase") -> CodePattern:
+    """Store a pattern with ``code``: a phrase (matched on lemmas, any case) or a spaCy
+    Matcher token pattern written as JSON (e.g. ``[{"LEMMA": "hope"}]``)."""
+    if kind not in PATTERN_KINDS:
+        raise Invalid(f"A pattern is a phrase or tokens (JSON), not {kind!r}.")
+    pattern = pattern.strip()
+    if not pattern:
+        raise Invalid("A pattern needs some words.")
+    if kind == "tokens":
+        _token_pattern(pattern)
+    row = CodePattern(code_id=code.id, kind=kind, pattern=pattern)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _token_pattern(pattern: str) -> list[dict]:
+    try:
+        tokens = json.loads(pattern)
+    except json.JSONDecodeError as exc:
+        raise Invalid(f'A token pattern is JSON, e.g. [{{"LEMMA": "hope"}}]: {exc}') from exc
+    if not isinstance(tokens, list) or not tokens or not all(isinstance(t, dict) for t in tokens):
+        raise Invalid('A token pattern is a JSON list of token objects, e.g. [{"LEMMA": "hope"}].')
+    return tokens
+
+
+def list_patterns(session: Session, code: Code) -> list[CodePattern]:
+    return list(
+        session.execute(
+            select(CodePattern).where(CodePattern.code_id == code.id).order_by(CodePattern.id)
+        ).scalars()
+    )
+
+
+def remove_pattern(session: Session, pattern_id: int) -> None:
+    if session.execute(delete(CodePattern).where(CodePattern.id == pattern_id)).rowcount == 0:
+        raise NotFound(f"There is no pattern {pattern_id}.")
+
+
+def suggest_by_patterns(
+    session: Session,
+    project: Project,
+    code: Code,
+    *,
+    documents: Sequence[int] | None = None,
+    extend: str = "sentence",
+) -> list[Suggestion]:
+    """Where the code's patterns match (phrases on lower-case lemmas; token patterns
+    through spaCy's Matcher), widened to the ``extend`` unit:
+    the match itself, its sentence or its speaker turn."""
+    from spacy.matcher import Matcher
+
+    from toc_studio.coding.words import load_pipeline, phrase_keys, phrase_matches
+
+    if extend not in EXTENDS:
+        raise Invalid(f"Widen matches to {', '.join(EXTENDS)}, not {extend!r}.")
+    patterns = list_patterns(session, code)
+    if not patterns:
+        raise Invalid(f"{code.name!r} has no patterns yet; add a word or phrase first.")
+    nlp = load_pipeline()
+    phrases = [(p, phrase_keys(nlp, p.pattern)) for p in patterns if p.kind == "phrase"]
+    tokens = Matcher(nlp.vocab)
+    for p in patterns:
+        if p.kind == "tokens":
+            tokens.add(str(p.id), [_token_pattern(p.pattern)])
+    rules = {str(p.id): f"rule: pattern {p.pattern}" for p in patterns}
+    stmt = select(Document.id).where(Document.project_id == project.id)
+    if documents:
+        stmt = stmt.where(Document.id.in_(list(documents)))
+    coded = set()
+    suggestions: list[Suggestion] = []
+    for doc_id in list(session.execute(stmt.order_by(Document.id)).scalars()):
+        document = session.get(Document, doc_id)
+        coded = set(
+            session.execute(
+                select(Coding.start, Coding.end).where(
+                    Coding.document_id == doc_id, Coding.code_id == code.id
+                )
+            ).all()
+        )
+        doc = nlp(document.text)
+        units = _units(session, document, extend)
+        seen = set()
+        found = [
+            (rules[str(p.id)], begin, end)
+            for p, keys in phrases
+            for begin, end in phrase_matches(doc, keys)
+        ]
+        found += [(rules[nlp.vocab.strings[m]], b, e) for m, b, e in tokens(doc)]
+        for rule, begin, end in found:
+            span = doc[begin:end]
+            s, e = span.start_char, span.end_char
+            if units is not None:
+                unit = sentence_at(units, s)
+                s, e = unit if unit else (s, e)
+            if (s, e) in seen or (s, e) in coded:
+                continue
+            seen.add((s, e))
+            suggestions.append(Suggestion(doc_id, document.title, s, e, document.text[s:e], rule))
+    return sorted(suggestions, key=lambda x: (x.document_id, x.start, x.end))
+
+
+def _units(session: Session, document: Document, extend: str):
+    if extend == "sentence":
+        return document_sentences(session, document)
+    if extend == "turn":
+        return [
+            (s, e)
+            for s, e in session.execute(
+                select(Turn.start, Turn.end)
+                .where(Turn.document_id == document.id)
+                .order_by(Turn.start)
+            ).all()
+        ]
+    return None
+
+
+def accept(session: Session, project: Project, code: Code, chosen: Sequence[Suggestion]) -> int:
+    """Code the chosen suggestions with ``code``; each rule becomes the coder of its
+    codings. Returns how many codings were added (exact duplicates are skipped)."""
+    if code.project_id != project.id:
+        raise Invalid("That code belongs to another project.")
+    documents = {}
+    requests = []
+    for item in chosen:
+        if item.document_id not in documents:
+            document = session.get(Document, item.document_id)
+            if document is None or document.project_id != project.id:
+                raise Invalid(f"Suggestion for {item.document!r} is not in this project.")
+            documents[item.document_id] = document
+        coder = projects.get_or_create_coder(session, item.rule[:200])
+        requests.append(
+            codings.SpanRequest(documents[item.document_id], code, coder, item.start, item.end)
+        )
+    return codings.add_codings(session, requests)
