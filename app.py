@@ -10,8 +10,10 @@ navigation = st.navigation(
     [
         st.Page("pages/projects.py", title="Projects", icon=":material/folder_open:", default=True),
         st.Page("pages/import_files.py", title="Import", icon=":material/upload_file:"),
+        st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
         st.Page("pages/code.py", title="Code", icon=":material/format_ink_highlighter:"),
         st.Page("pages/theory.py", title="Theory of Change", icon=":material/account_tree:"),
+        st.Page("pages/export.py", title="Export", icon=":material/ios_share:"),
     ]
 )
 st.sidebar.title("TOC Studio")

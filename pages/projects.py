@@ -50,6 +50,25 @@ with st.form("create_project", clear_on_submit=True):
         if "flash" in st.session_state:
             st.rerun()
 
+st.subheader("Import a project from another tool")
+for warning in st.session_state.pop("refi_warnings", []):
+    st.warning(warning, icon=":material/info:")
+with st.form("import_refi", clear_on_submit=True):
+    upload = st.file_uploader(
+        "REFI-QDA file from NVivo, ATLAS.ti, MAXQDA or QualCoder", type=["qdpx", "qde", "qdc"]
+    )
+    new_name = st.text_input("Name of the new project (default: the file's)")
+    if st.form_submit_button("Import project") and upload is not None:
+        from toc_studio.report.refi_import import import_refi
+
+        with ui.reported(), ui.session() as s:
+            result = import_refi(s, upload, project_name=new_name or None, file_name=upload.name)
+            counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+            st.session_state["flash"] = f"Imported {result.project!r}: {counts}."
+            st.session_state["refi_warnings"] = result.warnings
+        if "flash" in st.session_state:
+            st.rerun()
+
 if summaries:
     st.subheader("Delete a project")
     by_id = {p.id: p for p in summaries}

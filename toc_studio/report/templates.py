@@ -123,11 +123,14 @@ def delete_template(session: Session, project: Project, name: str) -> None:
     )
 
 
-def mark_memo(session: Session, memo: Memo, for_report: bool = True) -> None:
-    """Include (or leave out) ``memo`` in the report's memo section."""
-    marked = session.get(ReportMemo, memo.id)
+def mark_memo(session: Session, memo: Memo | int, for_report: bool = True) -> None:
+    """Include (or leave out) ``memo`` (a memo or its id) in the report's memo section."""
+    memo_id = memo if isinstance(memo, int) else memo.id
+    if session.get(Memo, memo_id) is None:
+        raise NotFound(f"There is no memo {memo_id}.")
+    marked = session.get(ReportMemo, memo_id)
     if for_report and marked is None:
-        session.add(ReportMemo(memo_id=memo.id))
+        session.add(ReportMemo(memo_id=memo_id))
     elif not for_report and marked is not None:
         session.delete(marked)
     session.flush()

@@ -1,0 +1,135 @@
+"""Export: the Word report, the quote bank and matrix (CSV, XLSX), the REFI-QDA project."""
+
+import streamlit as st
+
+from toc_studio import ui
+from toc_studio.report import preview, tables, templates
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+st.title("Export")
+project = ui.current_project()
+if project is None:
+    st.info("Choose or create a project first (Projects page).")
+    st.stop()
+if flash := st.session_state.pop("export_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+with ui.session() as s:
+    options = preview.report_options(s, project)
+    saved = [t.name for t in templates.list_templates(s, project)]
+
+report_tab, tables_tab, refi_tab = st.tabs(["Word report", "Quote bank and matrix", "REFI-QDA"])
+
+with report_tab:
+    template = st.selectbox("Start from a saved template", ["(defaults)", *saved], key="rep_tpl")
+    base = templates.ReportChoices()
+    if template != "(defaults)":
+        with ui.reported(), ui.session() as s:
+            base = templates.load_template(s, project, template)
+    with st.form("report_choices"):
+        title = st.text_input("Title", value=base.title or project.name)
+        sections = st.multiselect(
+            "Sections",
+            list(templates.SECTIONS),
+            default=[x for x in base.sections if x in templates.SECTIONS],
+            format_func=templates.SECTION_TITLES.get,
+        )
+        cols = st.columns(3)
+        quotes = cols[0].number_input("Quotes per theme", 0, 50, int(base.quotes_per_theme))
+        order = cols[1].radio(
+            "Quotes",
+            list(templates.QUOTE_ORDERS),
+            index=list(templates.QUOTE_ORDERS).index(base.quote_order),
+            format_func={"longest": "Longest first", "picked": "Picked first"}.get,
+        )
+        versions = ["(newest frozen)", *options["versions"]]
+        version = cols[2].selectbox(
+            "Theory of Change version",
+            versions,
+            index=versions.index(base.version) if base.version in versions else 0,
+        )
+        groups = st.multiselect(
+            "Quotes from these groups only (none chosen: all)",
+            options["groups"],
+            default=[g for g in base.groups if g in options["groups"]],
+        )
+        save_as = st.text_input("Save these choices as a template (optional)", value="")
+        build = st.form_submit_button("Build report", type="primary")
+    if build:
+        choices = templates.ReportChoices(
+            title=title,
+            sections=sections,
+            quotes_per_theme=int(quotes),
+            quote_order=order,
+            picked=base.picked,
+            groups=groups,
+            version="" if version == "(newest frozen)" else version,
+        )
+        with ui.reported(), ui.session() as s, st.spinner("Writing the report..."):
+            data, summary, outline = preview.report_bytes(s, project, choices)
+            if save_as.strip():
+                templates.save_template(s, project, save_as, choices)
+            st.session_state[f"report_docx_{project.id}"] = (data, summary, outline)
+    if built := st.session_state.get(f"report_docx_{project.id}"):
+        data, summary, outline = built
+        st.download_button(
+            "Download the report (.docx)", data, file_name=f"{project.name}.docx", mime=DOCX
+        )
+        st.caption(
+            f"{summary.tables} table(s), {summary.quotes} quote(s), {summary.pictures} picture(s)."
+        )
+        for note in summary.notes:
+            st.info(note)
+        with st.expander("Outline", expanded=True):
+            st.markdown("\n".join(f"{'  ' * (level - 1)}- {text}" for level, text in outline))
+    if options["memos"]:
+        st.subheader("Memos in the report")
+        for memo in options["memos"]:
+            keep = st.checkbox(
+                f"{memo.title}: {memo.preview}", value=memo.for_report, key=f"memo_{memo.id}"
+            )
+            if keep != memo.for_report:
+                with ui.reported(), ui.session() as s:
+                    templates.mark_memo(s, memo.id, keep)
+                st.rerun()
+
+with tables_tab:
+    group_filter = st.multiselect("Excerpts of these groups only", options["groups"])
+    with ui.reported(), ui.session() as s:
+        quote_bank = tables.quote_bank(s, project, group_filter)
+        matrix = tables.matrix_table(s, project)
+    st.subheader(f"Quote bank ({len(quote_bank.rows)} excerpts)")
+    st.dataframe(
+        [dict(zip(quote_bank.header, r, strict=True)) for r in quote_bank.rows[:500]],
+        hide_index=True,
+    )
+    st.subheader("Framework matrix")
+    st.dataframe([dict(zip(matrix.header, r, strict=True)) for r in matrix.rows], hide_index=True)
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Quote bank (.csv)", preview.table_bytes(quote_bank), "quote_bank.csv", "text/csv"
+    )
+    cols[1].download_button("Matrix (.csv)", preview.table_bytes(matrix), "matrix.csv", "text/csv")
+    cols[2].download_button(
+        "Both (.xlsx)", preview.workbook_bytes(quote_bank, matrix), f"{project.name}.xlsx", XLSX
+    )
+
+with refi_tab:
+    st.write(
+        "A REFI-QDA project (.qdpx) opens in NVivo, ATLAS.ti, MAXQDA and QualCoder: documents, "
+        "codebook with ToC meaning in code descriptions, codings, participants as cases, memos."
+    )
+    if st.button("Prepare the .qdpx"):
+        with ui.reported(), ui.session() as s, st.spinner("Exporting..."):
+            st.session_state[f"qdpx_{project.id}"] = preview.qdpx_bytes(s, project)
+    if packed := st.session_state.get(f"qdpx_{project.id}"):
+        data, summary = packed
+        st.caption(
+            f"{summary.documents} documents, {summary.codes} codes, {summary.codings} codings, "
+            f"{summary.participants} participants, {summary.memos} memos."
+        )
+        st.download_button(
+            "Download .qdpx", data, f"{project.name}.qdpx", "application/zip", type="primary"
+        )
