@@ -35,9 +35,7 @@ if not docs:
 
 titles = {d.id: d.title for d in docs}
 top = st.columns([3, 2, 1])
-doc_id = top[0].selectbox(
-    "Document", list(titles), format_func=titles.get, key="code_doc", on_change=lambda: reset()
-)
+doc_id = top[0].selectbox("Document", list(titles), format_func=titles.get, key="code_doc")
 coder_names = [c.name for c in coders]
 coder_name = top[1].selectbox(
     "Coding as",
@@ -62,6 +60,10 @@ def forget_pointer() -> None:
     for key in (SEL, CARET, CLICKED):
         st.session_state.pop(key, None)
 
+
+if st.session_state.get("code_last_doc") != doc_id:
+    reset()
+    st.session_state["code_last_doc"] = doc_id
 
 with st.expander("Show only some highlights", icon=":material/filter_alt:"):
     by_coder = {c.id: c.name for c in coders}

@@ -1,0 +1,78 @@
+"""The Documents screen: the table, speaker mapping, participant attributes, delete."""
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from tests.builders import build_mentoring_project
+from toc_studio import db
+from toc_studio.ingest.models import Document, Turn
+from toc_studio.project import service as projects
+
+
+def rerun(at, built) -> None:
+    """After switch_page AppTest runs the page alone, without app.py's project picker, so
+    the current project is put back before each run."""
+    at.session_state["project_id"] = built.project.id
+    at.run()
+    assert not at.exception, at.exception
+
+
+def _build(database_url: str):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        built = build_mentoring_project(s)
+    return engine, built
+
+
+def test_the_table_lists_documents_with_people_words_and_coders(app, database_url):
+    engine, _ = _build(database_url)
+    at = app("pages/documents.py")
+    table = at.dataframe[0].value
+    mentee = table[table["Document"] == "Mentee C1 interview"].iloc[0]
+    assert mentee["Participants"] == "Mentee C1"
+    assert mentee["Group"] == "Mentee"
+    assert mentee["Coders"] == "Asha, Ben"
+    assert mentee["Codings"] == 2
+    assert mentee["Words"] > 20
+    engine.dispose()
+
+
+def test_a_speaker_can_be_mapped_to_another_participant(app, database_url):
+    engine, built = _build(database_url)
+    at = app("pages/documents.py")
+    at.selectbox(key="documents_open").select(built.mentee_doc.id)
+    rerun(at, built)
+    with Session(engine) as s:
+        c2 = projects.get_participant(s, built.project, "Mentee C2")
+    at.selectbox(key=f"speaker_{built.mentee_doc.id}_Mentee C1").select(c2.id)
+    at.button[[b.label for b in at.button].index("Save speakers")].click()
+    rerun(at, built)
+    assert not at.exception
+    with Session(engine) as s:
+        ids = set(
+            s.execute(
+                select(Turn.participant_id).where(
+                    Turn.document_id == built.mentee_doc.id, Turn.speaker_label == "Mentee C1"
+                )
+            ).scalars()
+        )
+    assert ids == {c2.id}
+    engine.dispose()
+
+
+def test_deleting_needs_the_title_typed(app, database_url):
+    engine, built = _build(database_url)
+    at = app("pages/documents.py")
+    at.selectbox(key="documents_open").select(built.mentor_doc.id)
+    rerun(at, built)
+    delete = next(b for b in at.button if b.label == "Delete document")
+    assert delete.disabled
+    at.text_input(key=f"delete_confirm_{built.mentor_doc.id}").input("Mentor B1 interview")
+    rerun(at, built)
+    next(b for b in at.button if b.label == "Delete document").click()
+    rerun(at, built)
+    with Session(engine) as s:
+        titles = set(s.execute(select(Document.title)).scalars())
+    assert titles == {"Mentee C1 interview"}
+    assert "Deleted" in at.success[0].value
+    engine.dispose()
