@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "toc_studio.ingest.commands",
     "toc_studio.theory.commands",
     "toc_studio.report.commands",
+    "toc_studio.coding.commands",
 )
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
