@@ -75,6 +75,11 @@ with ui.session() as s:
     shape = view.layout(s, document)
     if st.session_state[PAGE] >= len(shape.pages):
         st.session_state[PAGE] = 0
+    if (jump := st.session_state.pop("code_jump", None)) is not None:  # from Memos/Explore
+        st.session_state[PAGE] = page_of(shape.blocks, shape.pages, jump)
+        landing = block_at(shape.blocks, jump)
+        st.session_state[FOCUS] = landing.start if landing else None
+        st.session_state["code_focus_key"] = st.session_state.get("code_focus_key", 0) + 1
     page = st.session_state[PAGE]
     model = view.document_view(
         s,
