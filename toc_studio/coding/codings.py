@@ -83,13 +83,6 @@ def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
         rows.append(key)
     if not rows:
         return 0
-    existing = set(
-        session.execute(
-            select(
-                Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end
-            ).where(Coding.document_id.in_({r[0] for r in rows}))
-        ).all()
-    )
     texts = {req.document.id: req.document.text for req in requests}
     new = [
         {
@@ -101,11 +94,28 @@ def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
             "text": texts[d][s:e],
         }
         for d, c, k, s, e in rows
-        if (d, c, k, s, e) not in existing
     ]
-    if new:
-        session.execute(Coding.__table__.insert(), new)
-    return len(new)
+    # Stored duplicates are skipped by the database (ON CONFLICT DO NOTHING on the unique
+    # span key), so the cost does not grow with the codings already stored.
+    inserted = 0
+    for start in range(0, len(new), BULK_CHUNK):
+        result = session.execute(
+            _insert_ignoring_duplicates(session), new[start : start + BULK_CHUNK]
+        )
+        inserted += len(result.all())
+    return inserted
+
+
+BULK_CHUNK = 50_000
+
+
+def _insert_ignoring_duplicates(session: Session):
+    table = Coding.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def get_coding(session: Session, coding_id: int) -> Coding:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -271,7 +271,7 @@ def matrix(
     scope = scope or Scope()
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
-    sub = coded(project, None, scope)
+    sub = coded(project, None, scope).element.cte("coded")
     column, joins = _column(by, sub.c.participant_id)
     if with_subcodes:
         tree = code_tree(project)
@@ -288,20 +288,20 @@ def matrix(
         func.count(distinct(sub.c.participant_id)),
         func.count(distinct(sub.c.document_id)),
     )
+    # cells and row totals in one statement: the codings in scope are found once
+    cells_part = base.add_columns(literal(1).label("cell"), row_key, column, *measures)
+    totals_part = base.add_columns(literal(0), row_key, literal(None), *measures)
+    stmt = union_all(cells_part.group_by(row_key, column), totals_part.group_by(row_key))
     cells: dict[int, dict[str, Cell]] = {}
+    totals: dict[int, Cell] = {}
     seen: set[str] = set()
-    for key, value, n, people, docs in session.execute(
-        base.add_columns(row_key, column, *measures).group_by(row_key, column)
-    ).all():
+    for is_cell, key, value, n, people, docs in session.execute(stmt).all():
+        if not is_cell:
+            totals[key] = Cell(n, people, docs)
+            continue
         label = NONE if value is None else str(value)
         seen.add(label)
         cells.setdefault(key, {})[label] = Cell(n, people, docs)
-    totals = {
-        key: Cell(n, people, docs)
-        for key, n, people, docs in session.execute(
-            base.add_columns(row_key, *measures).group_by(row_key)
-        ).all()
-    }
     columns = _columns_in_order(session, project, by, seen)
     order = {code.id: i for i, code in enumerate(_ordered_codes(session, project))}
     rows = [
