@@ -17,6 +17,21 @@ from docx.shared import Pt
 from toc_studio.report.refi_common import xml_safe
 
 TABLE_STYLE = "Light Grid Accent 1"
+_STYLE_IDS: dict[str, str] = {}
+
+
+def styled(document: Document, text: str, style: str):
+    """A paragraph in a built-in style, set by id (python-docx's lookup by name scans
+    every style each time, which dominates a long report)."""
+    if style not in _STYLE_IDS:
+        _STYLE_IDS[style] = document.styles[style].style_id
+    paragraph = document.add_paragraph(xml_safe(text))
+    paragraph._p.get_or_add_pPr().style = _STYLE_IDS[style]
+    return paragraph
+
+
+def heading(document: Document, text: str, level: int):
+    return styled(document, text, "Title" if level == 0 else f"Heading {level}")
 
 
 def add_field(paragraph, instruction: str, placeholder: str = "") -> None:
@@ -50,9 +65,7 @@ def page_numbers(document: Document) -> None:
 
 def contents(document: Document) -> None:
     """A table of contents field over headings 1-3 (Word updates it on opening)."""
-    document.add_paragraph(
-        "Contents", style="TOC Heading" if _has(document, "TOC Heading") else "Heading 1"
-    )
+    styled(document, "Contents", "TOC Heading" if _has(document, "TOC Heading") else "Heading 1")
     add_field(
         document.add_paragraph(),
         'TOC \\o "1-3" \\h \\z \\u',
@@ -68,14 +81,11 @@ def _has(document: Document, style: str) -> bool:
     return any(s.name == style for s in document.styles)
 
 
-def caption(document: Document, kind: str, text: str) -> None:
+def caption(document: Document, kind: str, text: str, number: int) -> None:
     """ "Table 3: text" / "Figure 1: text" in the Caption style with a SEQ number."""
-    paragraph = document.add_paragraph(style="Caption")
+    paragraph = styled(document, "", "Caption")
     paragraph.add_run(f"{kind} ")
-    counter = sum(
-        1 for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith(kind)
-    )
-    add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(counter))
+    add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
     paragraph.add_run(f": {xml_safe(text)}")
 
 
@@ -84,10 +94,11 @@ def table(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
     title: str,
+    number: int,
     widths: Sequence[float] | None = None,
 ) -> None:
     """A captioned table in the built-in grid style with a repeating header row."""
-    caption(document, "Table", title)
+    caption(document, "Table", title, number)
     grid = document.add_table(rows=1, cols=len(header))
     grid.style = TABLE_STYLE
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -115,7 +126,7 @@ def table(
 
 def quote(document: Document, text: str, attribution: str) -> None:
     """A quote in the Quote style, attributed "— Mentee C1"."""
-    paragraph = document.add_paragraph(style="Quote")
+    paragraph = styled(document, "", "Quote")
     paragraph.add_run(f"“{xml_safe(' '.join(text.split()))}”")
     paragraph.add_run(f" — {xml_safe(attribution)}").italic = False
 
@@ -123,7 +134,7 @@ def quote(document: Document, text: str, attribution: str) -> None:
 def body(document: Document, text: str, style: str | None = None) -> None:
     for block in xml_safe(text).split("\n\n"):
         if block.strip():
-            document.add_paragraph(block.strip(), style=style)
+            styled(document, block.strip(), style or "Normal")
 
 
 def landscape_section(document: Document) -> None:

@@ -72,14 +72,17 @@ class _Report:
         return value
 
     def table(self, header, rows, title, widths=None) -> None:
-        parts.table(self.doc, header, rows, title, widths)
         self.summary.tables += 1
+        parts.table(self.doc, header, rows, title, self.summary.tables, widths)
+
+    def figure_caption(self, title: str) -> None:
+        parts.caption(self.doc, "Figure", title, self.summary.pictures)
 
     # --- sections ----------------------------------------------------------------------
 
     def title(self) -> None:
-        self.doc.add_paragraph(self.choices.title or self.project.name, style="Title")
-        self.doc.add_paragraph(self.choices.subtitle, style="Subtitle")
+        parts.styled(self.doc, self.choices.title or self.project.name, "Title")
+        parts.styled(self.doc, self.choices.subtitle, "Subtitle")
         self.doc.add_paragraph(date.today().strftime("%d %B %Y"))
         if self.project.description:
             parts.body(self.doc, self.project.description)
@@ -88,7 +91,7 @@ class _Report:
         self.doc.add_page_break()
 
     def methods(self) -> None:
-        self.doc.add_heading("Methods", level=1)
+        parts.heading(self.doc, "Methods", level=1)
         documents = list_documents(self.session, self.project)
         people = list_participants(self.session, self.project)
         kinds = [k for k in KIND_TITLES if any(d.kind == k for d in documents)]
@@ -122,10 +125,11 @@ class _Report:
         write_toc_section(self)
 
     def findings(self) -> None:
-        self.doc.add_heading("Findings", level=1)
+        parts.heading(self.doc, "Findings", level=1)
         codes = list_codes(self.session, self.project)
         scope = Scope(groups=list(self.choices.groups))
         picked = set(self.choices.picked)
+        self.found = self._all_excerpts(codes, scope)
         by_place: dict[tuple, list] = defaultdict(list)
         for code in codes:
             by_place[(code.branch_group_id, code.category, code.domain or "")].append(code)
@@ -141,28 +145,38 @@ class _Report:
                 continue
             if not places:
                 continue
-            self.doc.add_heading(name, level=2)
+            parts.heading(self.doc, name, level=2)
             for category in [*CATEGORY_TITLES, None]:
                 in_category = sorted({p for p in places if p[1] == category}, key=lambda p: p[2])
                 if not in_category:
                     continue
-                self.doc.add_heading(CATEGORY_TITLES.get(category, "Other themes"), level=3)
+                parts.heading(self.doc, CATEGORY_TITLES.get(category, "Other themes"), level=3)
                 for place in in_category:
                     if place[2]:
-                        self.doc.add_heading(f"Domain: {place[2]}", level=4)
+                        parts.heading(self.doc, f"Domain: {place[2]}", level=4)
                     for code in by_place[place]:
                         self._theme(code, scope, picked)
 
+    def _all_excerpts(self, codes, scope: Scope) -> dict[int, list]:
+        """Every excerpt in scope by code id, in a few queries (one per top-level code)."""
+        found: dict[int, list] = defaultdict(list)
+        for root in (c for c in codes if c.parent_id is None):
+            for x in excerpts(
+                self.session, self.project, root, with_subcodes=True, scope=scope, context=0
+            ):
+                found[x.code_id].append(x)
+        return found
+
     def _theme(self, code, scope: Scope, picked: set[int]) -> None:
-        found = excerpts(self.session, self.project, code, scope=scope, context=0)
+        found = list(self.found.get(code.id, []))
         if not found and not code.definition:
             return
         people = {x.participant for x in found if x.participant}
-        self.doc.add_heading(code.name, level=5 if code.domain else 4)
+        parts.heading(self.doc, code.name, level=5 if code.domain else 4)
         if code.definition:
             parts.body(self.doc, code.definition)
-        self.doc.add_paragraph(
-            f"{len(found)} coded excerpt(s) from {len(people)} participant(s).", style="Caption"
+        parts.styled(
+            self.doc, f"{len(found)} coded excerpt(s) from {len(people)} participant(s).", "Caption"
         )
         found.sort(key=lambda x: (-len(x.text), x.coding_id))
         if self.choices.quote_order == "picked":
@@ -172,7 +186,7 @@ class _Report:
             self.summary.quotes += 1
 
     def matrix(self) -> None:
-        self.doc.add_heading("Framework matrix", level=1)
+        parts.heading(self.doc, "Framework matrix", level=1)
         matrix = matrix_table(self.session, self.project, by=self.choices.matrix_by)
         columns = [h.removesuffix(": codings") for h in matrix.header[1::2]]
         rows = []
@@ -193,13 +207,13 @@ class _Report:
         if not memos:
             self.summary.notes.append("No memo is marked for the report; the section is left out.")
             return
-        self.doc.add_heading("Analysts' memos", level=1)
+        parts.heading(self.doc, "Analysts' memos", level=1)
         for memo in memos:
-            self.doc.add_heading(memo.title or "Memo", level=2)
+            parts.heading(self.doc, memo.title or "Memo", level=2)
             parts.body(self.doc, self.text(memo.text))
 
     def codebook(self) -> None:
-        self.doc.add_heading("Appendix: the codebook", level=1)
+        parts.heading(self.doc, "Appendix: the codebook", level=1)
         from toc_studio.coding.codebook import code_paths
 
         paths = code_paths(self.session, self.project)

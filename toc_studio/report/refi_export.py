@@ -58,8 +58,8 @@ def _when(moment: datetime | None) -> str:
     if moment is None:
         moment = datetime.now(UTC)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds") + "Z"
 
 
 def _leaf(xf, tag: str, **attrs: str) -> None:
@@ -266,7 +266,7 @@ class _Exporter:
     def _selection(self, xf, span: list) -> None:
         first = span[0]
         attrs = {
-            "guid": self.guid("selection", f"{first.document_id}:{first.start}:{first.end}"),
+            "guid": self.guid("selection", self.selections),
             "startPosition": str(first.start),
             "endPosition": str(first.end),
             "creatingUser": self.guid("coder", first.coder_id),

@@ -46,7 +46,7 @@ def write_toc_section(report) -> None:
     else:
         graph = versions.version_graph(session, project, version)
         label = f"version {version.name!r}"
-    doc.add_heading("Theory of Change", level=1)
+    parts.heading(doc, "Theory of Change", 1)
     parts.body(
         doc,
         f"The Theory of Change below is {label}. Resources and activities are shared; "
@@ -55,8 +55,8 @@ def write_toc_section(report) -> None:
     if graph.number_of_nodes():
         picture = render_image.draw(graph, "png")
         doc.add_picture(io.BytesIO(picture), width=Inches(6.3))
-        parts.caption(doc, "Figure", f"Theory of Change, {label}")
         report.summary.pictures += 1
+        report.figure_caption(f"Theory of Change, {label}")
     else:
         report.summary.notes.append("The Theory of Change is empty: no picture was drawn.")
     rows = table.table_rows(graph)
@@ -71,7 +71,7 @@ def write_toc_section(report) -> None:
     before = previous_frozen(session, project, version)
     if before is None:
         return
-    doc.add_heading(f"What changed since {before.name}", level=2)
+    parts.heading(doc, f"What changed since {before.name}", 2)
     change = diff.diff_versions(session, project, before, version)
     for line in change.lines()[1:]:
-        doc.add_paragraph(line.lstrip("+-~ ").strip(), style="List Bullet")
+        parts.styled(doc, line.lstrip("+-~ ").strip(), "List Bullet")

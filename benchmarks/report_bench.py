@@ -1,0 +1,207 @@
+"""Report and REFI-QDA at scale: the Word report with 1,000 quotes, and .qdpx export and
+import of a 51-document project with 12,000 codings (and bigger with --codings).
+
+    .venv/bin/python benchmarks/report_bench.py                      # report + 12,000 codings
+    .venv/bin/python benchmarks/report_bench.py --codings 1000000 --documents 500 --skip-report
+
+Each measured step runs in its own process, so its peak resident memory (ru_maxrss) is its
+own; the figure printed beside it is the baseline of a process that has imported the same
+modules and done nothing. Stores live in benchmarks/.cache/ (SQLite), rebuilt with --fresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "benchmarks" / ".cache"
+GROUPS = ("Mentor", "Mentee")
+DOMAINS = ("Personal", "Mental health and recovery", "Social", "Practical")
+WORDS = (
+    "the mentor listened and I felt able to talk about my week because nobody had asked "
+    "before support sessions helped me plan small steps towards work housing and family"
+).split()
+PROJECT = "Report benchmark"
+
+
+def text_of(rng: random.Random, turns: int, label: str) -> str:
+    lines = []
+    for _ in range(turns):
+        speech = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60)))
+        lines.append(f"Interviewer: And then?\n\n{label}: {speech.capitalize()}.")
+    return "\n\n".join(lines)
+
+
+def build(url: str, codings: int, documents: int, quotes_per_code: int = 0) -> None:
+    """Bulk-insert the project: documents of speaker turns, a ToC codebook of 100 codes,
+    ``codings`` random word-aligned spans by three coders."""
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import select
+
+    from toc_studio import db
+    from toc_studio.coding import codebook
+    from toc_studio.coding.models import Coding
+    from toc_studio.ingest.documents import add_document
+    from toc_studio.ingest.turns import detect_turns
+    from toc_studio.project import service
+
+    rng = random.Random(11)
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    with db.session_scope(engine) as session:
+        project = service.create_project(session, PROJECT, list(GROUPS))
+        coders = [service.get_or_create_coder(session, f"Coder {i}") for i in range(3)]
+        codes = []
+        for i in range(100):
+            group = GROUPS[i % 2]
+            category = ("enabler", "challenge", "outcome")[i % 3]
+            domain = DOMAINS[i % 4] if category == "outcome" else None
+            path = f"{group}/{category.title()}s/" + (f"{domain}/" if domain else "") + f"Theme {i}"
+            code, _ = codebook.ensure_code_path(
+                session,
+                project,
+                path,
+                category=category,
+                branch=group,
+                domain=domain,
+                definition=f"Use for what people say about theme {i}.",
+            )
+            codes.append(code.id)
+        turns_per_doc = max(20, codings // documents // 4)
+        coder_ids = [c.id for c in coders]
+        for d in range(documents):
+            label = f"{GROUPS[d % 2]} {chr(65 + d % 26)}{d}"
+            person = service.add_participant(
+                session,
+                project,
+                label,
+                GROUPS[d % 2],
+                {"site": chr(65 + d % 5), "wave": str(d % 3 + 1)},
+            )
+            text = text_of(rng, turns_per_doc, label)
+            turns = detect_turns(text)
+            doc = add_document(
+                session,
+                project,
+                f"Interview {label}",
+                text,
+                turns=turns,
+                speakers={label: person.id},
+            )
+            bounds = [i for i, ch in enumerate(text) if ch == " "]
+            share = codings // documents + (1 if d < codings % documents else 0)
+            rows, seen = [], set()
+            while len(rows) < share:
+                a = rng.randrange(len(bounds) - 30)
+                start, end = bounds[a] + 1, bounds[a + rng.randint(3, 29)]
+                key = (rng.choice(codes), rng.choice(coder_ids), start, end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append(
+                    {
+                        "document_id": doc.id,
+                        "code_id": key[0],
+                        "coder_id": key[1],
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                    }
+                )
+            session.execute(Coding.__table__.insert(), rows)
+        assert session.execute(select(Coding.id).limit(1)).first()
+    engine.dispose()
+
+
+def measure(step: str, url: str, path: str) -> dict:
+    """Run one step in this process and return its time and peak memory."""
+    sys.path.insert(0, str(ROOT))
+    from toc_studio import db
+    from toc_studio.project.service import get_project
+
+    engine = db.make_engine(url)
+    if step == "baseline":
+        import docx  # noqa: F401
+        import lxml.etree  # noqa: F401
+
+        from toc_studio.report import docx_report, refi_export, refi_import  # noqa: F401
+    start = time.perf_counter()
+    result: dict = {}
+    if step == "export":
+        from toc_studio.report.refi_export import export_qdpx
+
+        with db.session_scope(engine) as session:
+            result = export_qdpx(session, get_project(session, PROJECT), path).__dict__
+    elif step == "import":
+        from toc_studio.report.refi_import import import_refi
+
+        with db.session_scope(engine) as session:
+            result = import_refi(session, path, project_name=f"Imported {time.time():.0f}").counts
+    elif step.startswith("report"):
+        from toc_studio.report.docx_report import build_report
+        from toc_studio.report.templates import SECTIONS, ReportChoices
+
+        choices = ReportChoices(quotes_per_theme=10)
+        if step == "report-no-toc":
+            choices.sections = [s for s in SECTIONS if s != "toc"]
+        with db.session_scope(engine) as session:
+            result = build_report(session, get_project(session, PROJECT), path, choices).__dict__
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"step": step, "seconds": round(elapsed, 2), "peak_mb": round(peak), "result": result}
+
+
+def run_step(step: str, url: str, path: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--step", step, "--db", url, "--path", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--codings", type=int, default=12_000)
+    parser.add_argument("--documents", type=int, default=51)
+    parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(measure(args.step, args.db, args.path), default=str))
+        return
+    CACHE.mkdir(exist_ok=True)
+    store = CACHE / f"report_{args.codings}_{args.documents}.db"
+    url = f"sqlite:///{store}"
+    if args.fresh or not store.exists():
+        store.unlink(missing_ok=True)
+        started = time.perf_counter()
+        build(url, args.codings, args.documents)
+        print(
+            f"built {args.codings:,} codings in {args.documents} documents "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+    print(json.dumps(run_step("baseline", url, CACHE / "none")))
+    qdpx = CACHE / f"report_{args.codings}.qdpx"
+    export = run_step("export", url, qdpx)
+    print(json.dumps(export), f"({qdpx.stat().st_size / 1e6:.1f} MB)")
+    imported = run_step("import", url, qdpx)
+    print(json.dumps(imported))
+    if not args.skip_report:
+        print(json.dumps(run_step("report", url, CACHE / "report.docx")))
+        print(json.dumps(run_step("report-no-toc", url, CACHE / "report.docx")))
+
+
+if __name__ == "__main__":
+    main()
