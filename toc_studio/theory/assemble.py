@@ -264,7 +264,7 @@ def assemble(
         for key, attrs in [*elements.items(), *domains.items()]:
             for code_id in attrs["code_ids"]:
                 node_map.setdefault(code_id, []).append(node_numbers[key])
-        found = ev.aggregate(session, node_map, group_names)
+        found = ev.aggregate(session, node_map, group_names, project.id)
     for key, attrs in [*elements.items(), *domains.items()]:
         evidence = found.get(node_numbers[key], ev.Evidence())
         if key in optional and evidence.codings == 0 and with_evidence:

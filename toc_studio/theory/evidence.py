@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, column, func, select, values
+from sqlalchemy import Integer, and_, case, column, func, literal, select, union_all, values
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -60,53 +60,90 @@ def _containing_turn():
     )
 
 
-def _mapping_table(mapping: Mapping[int, Sequence[int]]):
-    rows = [(code_id, node) for code_id, nodes in mapping.items() for node in nodes]
-    table = values(column("code_id", Integer), column("node", Integer), name="node_map")
-    return table.data(rows).cte("node_map")
+def _speaker():
+    """A correlated subquery: the participant of the turn containing the coding's start, or
+    NULL (one seek on the covering index ``ix_toc_turn_lookup``)."""
+    t2 = aliased(Turn)
+    return (
+        select(case((t2.end > Coding.start, t2.participant_id)))
+        .where(t2.document_id == Coding.document_id, t2.start <= Coding.start)
+        .order_by(t2.start.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def aggregate(
-    session: Session, mapping: Mapping[int, Sequence[int]], groups: Mapping[int, str]
+    session: Session,
+    mapping: Mapping[int, Sequence[int]],
+    groups: Mapping[int, str],
+    project_id: int | None = None,
 ) -> dict[int, Evidence]:
     """Evidence per node, where ``mapping`` sends each code id to the node numbers its
-    codings count for. ``groups`` names the project's groups by id."""
+    codings count for. ``groups`` names the project's groups by id.
+
+    One statement: (1) each coding of the project with its speaker, in document order so
+    that the turn seeks stay local, materialised once; (2) grouped by node, speaker and
+    document; (3) counted per node and group, and per node (group -1) for the totals.
+    """
     result: dict[int, Evidence] = {}
-    if not any(mapping.values()):
+    rows = [(code_id, node) for code_id, nodes in mapping.items() for node in nodes]
+    if not rows:
         return result
-    node_map = _mapping_table(mapping)
-    per_group = (
-        select(
-            node_map.c.node,
-            Participant.group_id,
-            func.count(Coding.id),
-            func.count(func.distinct(Turn.participant_id)),
-            func.count(func.distinct(Coding.document_id)),
+    node_map = values(column("code_id", Integer), column("node", Integer), name="node_map")
+    node_map = node_map.data(rows).cte("node_map")
+    tagged = select(Coding.code_id, Coding.document_id, _speaker().label("pid"))
+    if project_id is not None:
+        tagged = tagged.where(
+            Coding.document_id.in_(select(Document.id).where(Document.project_id == project_id))
         )
-        .select_from(Coding)
-        .join(node_map, node_map.c.code_id == Coding.code_id)
-        .outerjoin(Turn, and_(Turn.id == _containing_turn(), Coding.start < Turn.end))
-        .outerjoin(Participant, Participant.id == Turn.participant_id)
-        .group_by(node_map.c.node, Participant.group_id)
+    else:
+        tagged = tagged.where(Coding.code_id.in_(list(mapping)))
+    tagged = (
+        tagged.order_by(Coding.document_id, Coding.start).cte("tagged").prefix_with("MATERIALIZED")
     )
-    for node, group_id, codings, participants, documents in session.execute(per_group):
+    per_speaker = (
+        select(node_map.c.node, tagged.c.pid, tagged.c.document_id, func.count().label("n"))
+        .select_from(tagged)
+        .join(node_map, node_map.c.code_id == tagged.c.code_id)
+        .group_by(node_map.c.node, tagged.c.pid, tagged.c.document_id)
+        .cte("per_speaker")
+        .prefix_with("MATERIALIZED")
+    )
+    group_id = func.coalesce(Participant.group_id, -2)
+    by_group = (
+        select(
+            per_speaker.c.node,
+            group_id.label("group_id"),
+            func.sum(per_speaker.c.n),
+            func.count(func.distinct(per_speaker.c.pid)),
+            func.count(func.distinct(per_speaker.c.document_id)),
+        )
+        .select_from(per_speaker)
+        .outerjoin(Participant, Participant.id == per_speaker.c.pid)
+        .group_by(per_speaker.c.node, group_id)
+    )
+    totals = select(
+        per_speaker.c.node,
+        literal(-1).label("group_id"),
+        func.sum(per_speaker.c.n),
+        func.count(func.distinct(per_speaker.c.pid)),
+        func.count(func.distinct(per_speaker.c.document_id)),
+    ).group_by(per_speaker.c.node)
+    order = {name: i for i, name in enumerate(groups.values())}
+    for node, gid, codings, participants, documents in session.execute(union_all(by_group, totals)):
         evidence = result.setdefault(node, Evidence())
-        evidence.codings += codings
-        evidence.participants += participants  # a participant is in one group only
-        if group_id is not None and group_id in groups:
-            evidence.by_group[groups[group_id]] = {
-                "codings": codings,
+        if gid == -1:
+            evidence.codings = int(codings)
+            evidence.participants, evidence.documents = participants, documents
+        elif gid in groups:
+            evidence.by_group[groups[gid]] = {
+                "codings": int(codings),
                 "participants": participants,
                 "documents": documents,
             }
-    per_node_documents = (
-        select(node_map.c.node, func.count(func.distinct(Coding.document_id)))
-        .select_from(Coding)
-        .join(node_map, node_map.c.code_id == Coding.code_id)
-        .group_by(node_map.c.node)
-    )
-    for node, documents in session.execute(per_node_documents):
-        result.setdefault(node, Evidence()).documents = documents
+    for evidence in result.values():  # groups in branch order
+        evidence.by_group = dict(sorted(evidence.by_group.items(), key=lambda kv: order[kv[0]]))
     return result
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from toc_studio.ingest.models import Turn
 from toc_studio.timeutil import utcnow
 
 LINK_KINDS = ("leads to", "enables", "hinders")
@@ -121,3 +122,16 @@ class TocEdit(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     undo: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     undone: bool = Field(default=False)
+
+
+# Assembly finds the speaker of every coding with one seek per coding: the turn of the
+# coding's document that starts last at or before it. Covering (end, participant) makes the
+# seek read the index only. Declared here, on the ingest package's table, because only the
+# theory package needs it (created by migration 0004_theory).
+TURN_LOOKUP = Index(
+    "ix_toc_turn_lookup",
+    Turn.__table__.c.document_id,
+    Turn.__table__.c.start,
+    Turn.__table__.c.end,
+    Turn.__table__.c.participant_id,
+)

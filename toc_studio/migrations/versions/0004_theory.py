@@ -113,9 +113,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("toc_edit", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_toc_edit_version_id"), ["version_id"], unique=False)
+    with op.batch_alter_table("turn", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_toc_turn_lookup", ["document_id", "start", "end", "participant_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("turn", schema=None) as batch_op:
+        batch_op.drop_index("ix_toc_turn_lookup")
     with op.batch_alter_table("toc_edit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_toc_edit_version_id"))
     op.drop_table("toc_edit")

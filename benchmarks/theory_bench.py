@@ -1,0 +1,245 @@
+"""Theory of Change at scale: assembly from a 1-million-coding project, then the pictures
+of a ~300-element version (pyvis page, PNG, SVG).
+
+    .venv/bin/python benchmarks/theory_bench.py                # full size: 1,000,000 codings
+    .venv/bin/python benchmarks/theory_bench.py --scale 0.1    # 100,000 codings
+    .venv/bin/python benchmarks/theory_bench.py --db postgresql://...  # another store
+
+The project is bulk-inserted by its own generator (2,000 documents of 100 speaker turns,
+one in ten a workshop with five speakers, 2,000 participants in four groups, a codebook
+with ~300 categorised leaf codes). The store is kept in benchmarks/.cache/ between runs
+(pass --fresh to rebuild it). Figures are medians of --repeat runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+GROUPS = ("Mentor", "Mentee", "Carer", "Staff")
+DOMAINS = ("Personal", "Mental health and recovery", "Social", "Practical")
+PROJECT = "Theory benchmark"
+TURN_CHARS, TURNS = 200, 100
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def timed(fn, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def build(session, codings_total: int, seed: int = 7) -> None:
+    """Bulk-insert the benchmark project through the tables (no per-row services)."""
+    from toc_studio.coding import codebook
+    from toc_studio.coding.models import Coding
+    from toc_studio.ingest.models import Document, Turn
+    from toc_studio.project import service
+    from toc_studio.project.models import Participant
+
+    rng = random.Random(seed)
+    project = service.create_project(session, PROJECT, list(GROUPS))
+    groups = {g.name: g.id for g in service.list_groups(session, project)}
+    coder = service.get_or_create_coder(session, "Bench coder")
+    documents = max(20, codings_total // 500)
+    people = [
+        {"project_id": project.id, "label": f"P{i:05d}", "group_id": groups[GROUPS[i % 4]]}
+        for i in range(documents)
+    ]
+    session.execute(Participant.__table__.insert(), people)
+    person_ids = list(
+        session.execute(
+            select(Participant.id).where(Participant.project_id == project.id)
+        ).scalars()
+    )
+    leaves = []
+    for path, n, fields in [
+        ("Resources", 20, {"category": "resource"}),
+        ("Activities", 40, {"category": "activity"}),
+    ]:
+        parent, _ = codebook.ensure_code_path(session, project, path, **fields)
+        for i in range(n):
+            leaves.append(
+                codebook.create_code(session, project, f"{path} {i}", parent=parent, **fields)
+            )
+    for group in GROUPS:
+        for kind, category in (("Enablers", "enabler"), ("Challenges", "challenge")):
+            parent, _ = codebook.ensure_code_path(
+                session, project, f"{group}/{kind}", category=category, branch=group
+            )
+            for i in range(15):
+                leaves.append(
+                    codebook.create_code(
+                        session,
+                        project,
+                        f"{group} {kind.lower()} {i}",
+                        parent=parent,
+                        category=category,
+                        branch=group,
+                    )
+                )
+        for domain in DOMAINS:
+            parent, _ = codebook.ensure_code_path(
+                session,
+                project,
+                f"{group}/Outcomes/{domain}",
+                category="outcome",
+                branch=group,
+                domain=domain,
+            )
+            for i in range(7):
+                leaves.append(
+                    codebook.create_code(
+                        session,
+                        project,
+                        f"{group} {domain} {i}",
+                        parent=parent,
+                        category="outcome",
+                        branch=group,
+                        domain=domain,
+                    )
+                )
+    text = ("word " * (TURN_CHARS // 5)) * TURNS
+    session.execute(
+        Document.__table__.insert(),
+        [
+            {
+                "project_id": project.id,
+                "title": f"Interview {d:05d}",
+                "kind": "interview",
+                "original_filename": "",
+                "sha256": "",
+                "encoding": "utf-8",
+                "text": text,
+                "created": project.created,
+            }
+            for d in range(documents)
+        ],
+    )
+    doc_ids = list(
+        session.execute(select(Document.id).where(Document.project_id == project.id)).scalars()
+    )
+    turns = []
+    for index, doc_id in enumerate(doc_ids):
+        speakers = (
+            [person_ids[(index + k) % len(person_ids)] for k in range(5)]
+            if index % 10 == 0
+            else [person_ids[index % len(person_ids)]]
+        )
+        for t in range(TURNS):
+            interviewer = t % 2 == 0
+            turns.append(
+                {
+                    "document_id": doc_id,
+                    "start": t * TURN_CHARS,
+                    "end": (t + 1) * TURN_CHARS - 2,
+                    "speaker_label": "Interviewer" if interviewer else "Speaker",
+                    "participant_id": None if interviewer else speakers[(t // 2) % len(speakers)],
+                    "timestamp": None,
+                    "is_interviewer": interviewer,
+                }
+            )
+    session.execute(Turn.__table__.insert(), turns)
+    per_doc = codings_total // len(doc_ids)
+    batch = []
+    for doc_id in doc_ids:
+        for k in range(per_doc):
+            start = rng.randrange(0, TURN_CHARS * TURNS - 40)
+            batch.append(
+                {
+                    "document_id": doc_id,
+                    "code_id": rng.choice(leaves).id,
+                    "coder_id": coder.id,
+                    "start": start,
+                    "end": start + 20 + k % 20,
+                    "text": "word word word word",
+                    "created": project.created,
+                }
+            )
+        if len(batch) >= 50_000:
+            session.execute(Coding.__table__.insert(), batch)
+            batch = []
+    if batch:
+        session.execute(Coding.__table__.insert(), batch)
+    session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 codings")
+    parser.add_argument("--db", help="store URL (default: a SQLite file in benchmarks/.cache)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the store")
+    args = parser.parse_args()
+
+    from sqlalchemy import func
+    from sqlmodel import Session
+
+    from toc_studio import db
+    from toc_studio.coding.models import Coding
+    from toc_studio.project import service
+    from toc_studio.theory import evidence, render_html, render_image, versions
+    from toc_studio.theory.assemble import assemble
+
+    total = int(1_000_000 * args.scale)
+    url = args.db
+    if url is None:
+        CACHE.mkdir(exist_ok=True)
+        path = CACHE / f"theory_{total}.db"
+        if args.fresh and path.exists():
+            path.unlink()
+        url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        existing = session.execute(select(func.count()).select_from(Coding)).scalar_one()
+        if existing < total:
+            if existing:
+                service.delete_project(session, service.get_project(session, PROJECT))
+                session.commit()
+            started = time.perf_counter()
+            build(session, total)
+            print(f"generated {total:,} codings in {time.perf_counter() - started:.1f} s")
+        project = service.get_project(session, PROJECT)
+        codings = session.execute(select(func.count()).select_from(Coding)).scalar_one()
+        version = versions.working_version(session, project)
+        session.commit()
+        print(f"store: {engine.url.get_backend_name()}, {codings:,} codings")
+
+        t, graph = timed(lambda: assemble(session, project, version), args.repeat)
+        elements = sum(1 for _, a in graph.nodes(data=True) if a["category"] != "domain")
+        print(
+            f"assembly with evidence: {t * 1000:.0f} ms "
+            f"({elements} elements, {graph.number_of_nodes()} nodes, "
+            f"{graph.number_of_edges()} edges)"
+        )
+        t, _ = timed(lambda: assemble(session, project, version, with_evidence=False), args.repeat)
+        print(f"assembly without evidence (structure only): {t * 1000:.0f} ms")
+        t, rolled = timed(lambda: assemble(session, project, version, level=2), args.repeat)
+        print(
+            f"assembly rolled up to level 2: {t * 1000:.0f} ms ({rolled.number_of_nodes()} nodes)"
+        )
+        t, quotes = timed(lambda: evidence.hover_quotes(session, project.id, graph), 1)
+        print(f"hover quotes for every element: {t * 1000:.0f} ms")
+    engine.dispose()
+
+    render_html.version_html(graph, quotes)  # first call loads pyvis's template
+    t, html = timed(lambda: render_html.version_html(graph, quotes), args.repeat)
+    print(f"HTML page: {t * 1000:.0f} ms ({len(html) / 1e6:.1f} MB)")
+    render_image.draw(graph, "png")  # first call loads matplotlib's fonts
+    t, png = timed(lambda: render_image.draw(graph, "png"), args.repeat)
+    print(f"PNG: {t * 1000:.0f} ms ({len(png) / 1e6:.1f} MB)")
+    t, svg = timed(lambda: render_image.draw(graph, "svg"), args.repeat)
+    print(f"SVG: {t * 1000:.0f} ms ({len(svg) / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
