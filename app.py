@@ -13,6 +13,7 @@ navigation = st.navigation(
         st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
         st.Page("pages/code.py", title="Code", icon=":material/format_ink_highlighter:"),
         st.Page("pages/codebook.py", title="Codebook", icon=":material/list_alt:"),
+        st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),
         st.Page("pages/memos.py", title="Memos", icon=":material/sticky_note_2:"),
         st.Page("pages/theory.py", title="Theory of Change", icon=":material/account_tree:"),
         st.Page("pages/export.py", title="Export", icon=":material/ios_share:"),

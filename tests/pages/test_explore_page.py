@@ -1,0 +1,69 @@
+"""The Explore screen on the demo project: quotes, matrix cells, co-occurrence,
+agreement and the disagreement walk, charts."""
+
+import pytest
+from sqlmodel import Session
+
+from toc_studio import db
+from toc_studio.coding.codebook import get_code_by_path
+from toc_studio.demo import load_demo
+
+
+@pytest.fixture
+def demo(database_url):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        project = load_demo(s)
+        s.commit()
+        codes = {
+            path: get_code_by_path(s, project, path).id
+            for path in ["Mentee", "Mentee/Outcomes", "Activities"]
+        }
+    yield project, codes
+    engine.dispose()
+
+
+def rerun(at, project) -> None:
+    """After switch_page AppTest runs the page alone, without app.py's project picker, so
+    the current project is put back before each run."""
+    at.session_state["project_id"] = project.id
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_quotes_carry_the_participant_label_ready_to_copy(app, demo):
+    project, codes = demo
+    at = app("pages/explore.py")
+    at.selectbox(key="quotes_code").select(codes["Mentee/Outcomes"])
+    rerun(at, project)
+    quotes = [c.value for c in at.code]
+    assert quotes, "no quotes shown"
+    assert all(q.startswith("“") for q in quotes[:-1])
+    assert any(q.endswith("— Mentee C1") for q in quotes)
+
+
+def test_a_matrix_cell_shows_its_quotes(app, demo):
+    project, codes = demo
+    at = app("pages/explore.py")
+    frame = at.dataframe[0].value
+    assert {"Code", "Mentor", "Mentee", "Total"} <= set(frame.columns)
+    at.session_state["matrix_cell"] = (codes["Mentee/Outcomes"], "Mentee")
+    at.checkbox(key="matrix_sub").check()
+    rerun(at, project)
+    cell_quotes = [c.value for c in at.code if "— Mentee" in c.value]
+    assert cell_quotes
+    assert not any("— Mentor" in c.value for c in at.code)
+
+
+def test_agreement_and_the_disagreement_walk(app, demo):
+    project, _ = demo
+    at = app("pages/explore.py")
+    from toc_studio.demo import demo_spec
+
+    coders = [c["name"] for c in demo_spec()["coders"]][:2]
+    at.multiselect(key="agree_coders").set_value(coders)
+    rerun(at, project)
+    tables = [d.value for d in at.dataframe]
+    assert any("Kappa" in t.columns for t in tables)
+    walk = [c.value for c in at.caption if c.value.startswith("Disagreement 1 of")]
+    assert walk
