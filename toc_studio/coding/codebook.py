@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -129,27 +130,30 @@ def list_codes(session: Session, project: Project) -> list[Code]:
     return ordered
 
 
-def code_paths(session: Session, project: Project) -> dict[int, str]:
-    """Map every code id of the project to its path ("Mentee/Outcomes/Social")."""
+def code_paths(
+    session: Session, project: Project, only: Iterable[int] | None = None
+) -> dict[int, str]:
+    """Map every code id of the project (or just the ids in ``only``) to its path
+    ("Mentee/Outcomes/Social")."""
     codes = {
-        c.id: c
-        for c in session.execute(select(Code).where(Code.project_id == project.id)).scalars()
+        row.id: (row.parent_id, row.name)
+        for row in session.execute(
+            select(Code.id, Code.parent_id, Code.name).where(Code.project_id == project.id)
+        ).all()
     }
     paths: dict[int, str] = {}
 
     def path(code_id: int) -> str:
-        if code_id not in paths:
-            code = codes[code_id]
-            paths[code_id] = (
-                code.name
-                if code.parent_id is None
-                else path(code.parent_id) + PATH_SEPARATOR + code.name
-            )
-        return paths[code_id]
+        found = paths.get(code_id)
+        if found is None:
+            parent_id, name = codes[code_id]
+            found = name if parent_id is None else path(parent_id) + PATH_SEPARATOR + name
+            paths[code_id] = found
+        return found
 
-    for code_id in codes:
+    for code_id in codes if only is None else set(only):
         path(code_id)
-    return paths
+    return paths if only is None else {i: paths[i] for i in set(only)}
 
 
 def code_path(session: Session, code: Code) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import case, distinct, func, literal, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from toc_studio.coding.codebook import code_paths
@@ -64,20 +63,21 @@ def longest_coding(session: Session) -> int:
     return session.execute(select(func.max(Coding.end - Coding.start))).scalar() or 0
 
 
-def _window(a, within_chars: int, within_turns: int | None):
-    """(window start, window end) SQL expressions for coding ``a``."""
+def _window(a_table, within_chars: int, within_turns: int | None):
+    """(window start, window end) SQL expressions for coding ``a_table`` (an alias)."""
+    a = a_table.c
     if within_turns is None:
         return a.start - within_chars, a.end + within_chars
     if within_turns < 0:
         raise Invalid("Say how many turns apart, zero or more.")
-    before, after = aliased(Turn), aliased(Turn)
+    before, after = Turn.__table__.alias().c, Turn.__table__.alias().c
     start = (
         select(before.start)
         .where(before.document_id == a.document_id, before.start <= a.start)
         .order_by(before.start.desc())
         .limit(1)
         .offset(within_turns)
-        .correlate(a)
+        .correlate(a_table)
         .scalar_subquery()
     )
     if within_turns == 0:
@@ -86,7 +86,7 @@ def _window(a, within_chars: int, within_turns: int | None):
             .where(after.document_id == a.document_id, after.start <= a.start)
             .order_by(after.start.desc())
             .limit(1)
-            .correlate(a)
+            .correlate(a_table)
             .scalar_subquery()
         )
     else:
@@ -96,7 +96,7 @@ def _window(a, within_chars: int, within_turns: int | None):
             .order_by(after.start)
             .limit(1)
             .offset(within_turns - 1)
-            .correlate(a)
+            .correlate(a_table)
             .scalar_subquery()
         )
     end = func.coalesce(end, FAR)
@@ -107,25 +107,26 @@ def _pairs_select(session, project, code, with_subcodes, within_chars, within_tu
     if within_chars < 0:
         raise Invalid("Say how many characters apart, zero or more.")
     ids = code_ids(session, code, with_subcodes)
-    a, b = aliased(Coding, name="a"), aliased(Coding, name="b")
-    ws, we = _window(a, within_chars, within_turns)
+    a_table, b_table = Coding.__table__.alias("a"), Coding.__table__.alias("b")
+    a, b, d = a_table.c, b_table.c, Document.__table__.c
+    ws, we = _window(a_table, within_chars, within_turns)
     reach = literal(longest_coding(session))
     stmt = (
         select()
-        .select_from(a)
-        .join(Document, Document.id == a.document_id)
+        .select_from(a_table)
+        .join(Document.__table__, d.id == a.document_id)
         .join(
-            b,
+            b_table,
             (b.document_id == a.document_id)
             & (b.start >= ws - reach)
             & (b.start < we)
             & (b.end > ws)
             & b.code_id.not_in(ids),
         )
-        .where(Document.project_id == project.id, a.code_id.in_(ids))
+        .where(d.project_id == project.id, a.code_id.in_(ids))
     )
     if scope.kinds:
-        stmt = stmt.where(Document.kind.in_(list(scope.kinds)))
+        stmt = stmt.where(d.kind.in_(list(scope.kinds)))
     if scope.documents:
         stmt = stmt.where(a.document_id.in_(list(scope.documents)))
     if scope.coders:

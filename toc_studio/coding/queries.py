@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from toc_studio.coding.codebook import code_paths
-from toc_studio.coding.models import Code, Coding
+from toc_studio.coding.models import Code
 from toc_studio.coding.scope import (
     NONE,
     Scope,
@@ -21,7 +21,7 @@ from toc_studio.coding.scope import (
     code_ids,
     coded,
     coder_names,
-    participant_of,
+    coding_with_participant,
     person_filter,
 )
 from toc_studio.errors import Invalid
@@ -56,35 +56,36 @@ class Excerpt:
 
 
 def _excerpt_select(project: Project, ids: list[int], scope: Scope, context: int):
-    c = aliased(Coding, name="c")
-    person = participant_of(c)
+    alias, person = coding_with_participant()
+    c, d = alias.c, Document.__table__.c
     ctx = max(0, int(context))
     before = func.substr(
-        Document.text,
+        d.text,
         case((c.start > ctx, c.start - ctx + 1), else_=1),
         case((c.start > ctx, ctx), else_=c.start),
     )
-    after = func.substr(Document.text, c.end + 1, ctx)
+    after = func.substr(d.text, c.end + 1, ctx)
+    empty = literal("")
     stmt = (
         select(
             c.id,
             c.document_id,
-            Document.title,
-            Document.kind,
+            d.title,
+            d.kind,
             c.code_id,
             c.coder_id,
             c.start,
             c.end,
             c.text,
             person.label("participant_id"),
-            before.label("before") if ctx else func.coalesce(None, "").label("before"),
-            after.label("after") if ctx else func.coalesce(None, "").label("after"),
+            (before if ctx else empty).label("before"),
+            (after if ctx else empty).label("after"),
         )
-        .join(Document, Document.id == c.document_id)
-        .where(Document.project_id == project.id, c.code_id.in_(ids))
+        .select_from(alias.join(Document.__table__, d.id == c.document_id))
+        .where(d.project_id == project.id, c.code_id.in_(ids))
     )
     if scope.kinds:
-        stmt = stmt.where(Document.kind.in_(list(scope.kinds)))
+        stmt = stmt.where(d.kind.in_(list(scope.kinds)))
     if scope.documents:
         stmt = stmt.where(c.document_id.in_(list(scope.documents)))
     if scope.coders:
@@ -121,7 +122,7 @@ def excerpts(
         stmt = stmt.limit(limit)
     rows = session.execute(stmt).all()
     people = _people(session, {r.participant_id for r in rows if r.participant_id})
-    paths = code_paths(session, project)
+    paths = code_paths(session, project, only={r.code_id for r in rows})
     coders = coder_names(session)
     return [
         Excerpt(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import and_, distinct, exists, func, or_, select, true
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from toc_studio.coding.codebook import descendant_ids
@@ -25,11 +25,13 @@ NONE = "(none)"  # the matrix column of codings with no participant, group or at
 
 
 def participant_of(coding) -> object:
-    """SQL expression: the participant id of ``coding`` (a Coding table or alias)."""
-    t1, t2, t3 = aliased(Turn), aliased(Turn), aliased(Turn)
+    """SQL expression: the participant id of ``coding`` (an alias of the coding table)."""
+    turn = Turn.__table__
+    t1, t2, t3, t4 = (turn.alias().c for _ in range(4))
+    c = coding.c
     at_start = (
         select(t2.id)
-        .where(t2.document_id == coding.document_id, t2.start <= coding.start)
+        .where(t2.document_id == c.document_id, t2.start <= c.start)
         .order_by(t2.start.desc())
         .limit(1)
         .correlate(coding)
@@ -37,16 +39,16 @@ def participant_of(coding) -> object:
     )
     containing = (
         select(t1.participant_id)
-        .where(t1.id == at_start, t1.end > coding.start)
+        .where(t1.id == at_start, t1.end > c.start)
         .correlate(coding)
         .scalar_subquery()
     )
     inside = (
         select(t3.participant_id)
         .where(
-            t3.document_id == coding.document_id,
-            t3.start > coding.start,
-            t3.start < coding.end,
+            t3.document_id == c.document_id,
+            t3.start > c.start,
+            t3.start < c.end,
             t3.participant_id.is_not(None),
         )
         .order_by(t3.start)
@@ -54,15 +56,22 @@ def participant_of(coding) -> object:
         .correlate(coding)
         .scalar_subquery()
     )
-    t4 = aliased(Turn)
     only = (
         select(func.min(t4.participant_id))
-        .where(t4.document_id == coding.document_id)
+        .where(t4.document_id == c.document_id)
         .having(func.count(distinct(t4.participant_id)) == 1)
         .correlate(coding)
         .scalar_subquery()
     )
     return func.coalesce(containing, inside, only)
+
+
+@cache
+def coding_with_participant(name: str = "c"):
+    """(alias of the coding table, its participant expression), built once and reused:
+    SQL constructs are immutable, and building them costs more than running the query."""
+    alias = Coding.__table__.alias(name)
+    return alias, participant_of(alias)
 
 
 @dataclass(frozen=True)
@@ -98,16 +107,18 @@ def coded(project: Project, code_ids: Sequence[int] | None, scope: Scope):
 
     Columns: id, document_id, code_id, coder_id, start, end, participant_id.
     """
-    c = aliased(Coding, name="c")
-    person = participant_of(c).label("participant_id")
+    alias, person = coding_with_participant()
+    person = person.label("participant_id")
+    c = alias.c
     stmt = select(c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, person)
-    stmt = stmt.join(Document, Document.id == c.document_id).where(
-        Document.project_id == project.id
+    document = Document.__table__.c
+    stmt = stmt.join(Document.__table__, document.id == c.document_id).where(
+        document.project_id == project.id
     )
     if code_ids is not None:
         stmt = stmt.where(c.code_id.in_(list(code_ids)))
     if scope.kinds:
-        stmt = stmt.where(Document.kind.in_(list(scope.kinds)))
+        stmt = stmt.where(document.kind.in_(list(scope.kinds)))
     if scope.documents:
         stmt = stmt.where(c.document_id.in_(list(scope.documents)))
     if scope.coders:

