@@ -20,6 +20,9 @@ with ui.session() as s:
     options = preview.report_options(s, project)
     saved = [t.name for t in templates.list_templates(s, project)]
 
+picks = st.session_state.get(f"picked_{project.id}")
+if picks is None:
+    picks = []
 report_tab, tables_tab, refi_tab = st.tabs(["Word report", "Quote bank and matrix", "REFI-QDA"])
 
 with report_tab:
@@ -28,6 +31,10 @@ with report_tab:
     if template != "(defaults)":
         with ui.reported(), ui.session() as s:
             base = templates.load_template(s, project, template)
+        if f"picked_{project.id}" not in st.session_state:
+            picks = list(base.picked)
+    if picks:
+        st.caption(f"{len(picks)} quote(s) picked in the Quote bank tab.")
     with st.form("report_choices"):
         title = st.text_input("Title", value=base.title or project.name)
         sections = st.multiselect(
@@ -63,7 +70,7 @@ with report_tab:
             sections=sections,
             quotes_per_theme=int(quotes),
             quote_order=order,
-            picked=base.picked,
+            picked=picks,
             groups=groups,
             version="" if version == "(newest frozen)" else version,
         )
@@ -101,10 +108,20 @@ with tables_tab:
         quote_bank = tables.quote_bank(s, project, group_filter)
         matrix = tables.matrix_table(s, project)
     st.subheader(f"Quote bank ({len(quote_bank.rows)} excerpts)")
-    st.dataframe(
-        [dict(zip(quote_bank.header, r, strict=True)) for r in quote_bank.rows[:500]],
+    st.caption("Tick quotes to put them first in the report (with Quotes: Picked first).")
+    edited = st.data_editor(
+        [
+            {"Pick": r[-1] in picks, **dict(zip(quote_bank.header, r, strict=True))}
+            for r in quote_bank.rows[:1000]
+        ],
         hide_index=True,
+        disabled=list(quote_bank.header),
+        key=f"pick_editor_{project.id}",
     )
+    chosen = [row["Coding id"] for row in edited if row["Pick"]]
+    if sorted(chosen) != sorted(picks):
+        st.session_state[f"picked_{project.id}"] = chosen
+        st.rerun()
     st.subheader("Framework matrix")
     st.dataframe([dict(zip(matrix.header, r, strict=True)) for r in matrix.rows], hide_index=True)
     cols = st.columns(3)

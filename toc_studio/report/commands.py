@@ -19,6 +19,11 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--sections", help="comma-separated: title,methods,toc,findings,...")
     p.add_argument("--quotes", type=int, help="quotes per theme")
     p.add_argument("--groups", help="only quotes from these groups' participants")
+    p.add_argument(
+        "--pick",
+        metavar="IDS",
+        help="coding ids to quote first (see the quote bank's 'Coding id' column)",
+    )
     p.add_argument("--save-template", metavar="NAME", help="save these choices for next time")
     p.add_argument(
         "--reidentify-as",
@@ -88,6 +93,12 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
             choices.quotes_per_theme = args.quotes
         if args.groups:
             choices.groups = _split(args.groups)
+        if args.pick:
+            try:
+                choices.picked = [int(v) for v in _split(args.pick)]
+            except ValueError as exc:
+                raise CommandError("--pick takes coding ids separated by commas.") from exc
+            choices.quote_order = "picked"
         choices.check()
         summary = build_report(session, project, output, choices, reidentify_by=args.reidentify_as)
         if args.save_template:

@@ -63,18 +63,61 @@ def page_numbers(document: Document) -> None:
         add_field(paragraph, "NUMPAGES", "1")
 
 
-def contents(document: Document) -> None:
-    """A table of contents field over headings 1-3 (Word updates it on opening)."""
+def contents(document: Document):
+    """A table of contents field over headings 1-3; :func:`fill_contents` writes the
+    headings into it once the report is complete (Word refreshes it with page numbers)."""
     styled(document, "Contents", "TOC Heading" if _has(document, "TOC Heading") else "Heading 1")
-    add_field(
-        document.add_paragraph(),
-        'TOC \\o "1-3" \\h \\z \\u',
-        "Right-click and choose Update field to list the headings.",
-    )
+    paragraph = document.add_paragraph()
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
+    return paragraph
+
+
+def _run(*children):
+    run = OxmlElement("w:r")
+    for child in children:
+        run.append(child)
+    return run
+
+
+def _fld(kind: str):
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    return char
+
+
+def fill_contents(document: Document, paragraph) -> None:
+    """Fill the contents field with the report's headings (levels 1-3), one per line."""
+    levels = {f"Heading{n}": n for n in (1, 2, 3)}
+    entries = []
+    for p in document.paragraphs:
+        ppr = p._p.pPr
+        level = levels.get(ppr.style if ppr is not None else None)
+        if level:
+            entries.append((level, p.text))
+    entries = entries or [(1, "Update this field to list the headings.")]
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = ' TOC \\o "1-3" \\h \\z \\u '
+    current = paragraph._p
+    current.append(_run(_fld("begin")))
+    current.append(_run(instruction))
+    current.append(_run(_fld("separate")))
+    for index, (level, title) in enumerate(entries):
+        if index:
+            new = OxmlElement("w:p")
+            current.addnext(new)
+            current = new
+        indent = OxmlElement("w:ind")
+        indent.set(qn("w:left"), str(360 * (level - 1)))
+        current.get_or_add_pPr().append(indent)
+        text = OxmlElement("w:t")
+        text.set(qn("xml:space"), "preserve")
+        text.text = title
+        current.append(_run(text))
+    current.append(_run(_fld("end")))
 
 
 def _has(document: Document, style: str) -> bool:

@@ -65,6 +65,7 @@ class _Report:
         parts.base_font(self.doc)
         self.summary = ReportSummary()
         self.groups = {g.id: g.name for g in list_groups(session, project)}
+        self.contents = None
 
     def text(self, value: str) -> str:
         for placeholder, original in self.key:
@@ -87,7 +88,7 @@ class _Report:
         if self.project.description:
             parts.body(self.doc, self.project.description)
         self.doc.add_page_break()
-        parts.contents(self.doc)
+        self.contents = parts.contents(self.doc)
         self.doc.add_page_break()
 
     def methods(self) -> None:
@@ -255,5 +256,7 @@ def build_report(
     for section in report.choices.sections:
         getattr(report, section)()
         report.summary.sections.append(section)
+    if report.contents is not None:
+        parts.fill_contents(report.doc, report.contents)
     report.doc.save(out)
     return report.summary

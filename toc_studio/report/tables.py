@@ -39,6 +39,7 @@ QUOTE_COLUMNS = (
     "Start",
     "End",
     "Quote",
+    "Coding id",
 )
 
 
@@ -77,6 +78,7 @@ def quote_bank(session: Session, project: Project, groups: Sequence[str] = ()) -
                     x.start,
                     x.end,
                     x.text,
+                    x.coding_id,
                 )
             )
     return Table("Quote bank", QUOTE_COLUMNS, rows)
