@@ -169,3 +169,47 @@ def test_demo_evidence_matches_a_count_made_by_hand(session):
             [p for p in people if p in groups]
         )
         assert attrs["thin"] == (len(people) == 1)
+
+
+def test_unchanged_evidence_comes_from_the_cache(session, mentoring, monkeypatch):
+    from toc_studio.theory import evidence
+
+    first = assemble(session, mentoring.project)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("counted again although nothing changed")
+
+    monkeypatch.setattr(evidence, "aggregate", refuse)
+    again = assemble(session, mentoring.project)
+    assert {k: a["evidence"] for k, a in again.nodes(data=True)} == {
+        k: a["evidence"] for k, a in first.nodes(data=True)
+    }
+
+
+def test_the_cache_notices_swapped_codes_and_regrouped_participants(session, mentoring):
+    from sqlalchemy import update
+
+    from toc_studio.project import service
+
+    project = mentoring.project
+    trust = mentoring.codes["Mentee/Outcomes/Personal/Trust"]
+    access = mentoring.codes["Mentor/Challenges/Access to supervision"]
+    before = assemble(session, project)
+    assert before.nodes[code_key(trust.id)]["evidence"].by_group == {
+        "Mentee": {"codings": 1, "participants": 1, "documents": 1}
+    }
+    ids = {
+        code_id: coding_id
+        for coding_id, code_id in session.execute(
+            select(Coding.id, Coding.code_id).where(Coding.code_id.in_([trust.id, access.id]))
+        )
+    }
+    session.execute(update(Coding).where(Coding.id == ids[trust.id]).values(code_id=access.id))
+    session.execute(update(Coding).where(Coding.id == ids[access.id]).values(code_id=trust.id))
+    swapped = assemble(session, project)
+    assert set(swapped.nodes[code_key(trust.id)]["evidence"].by_group) == {"Mentor"}
+    service.update_participant(
+        session, service.get_participant(session, project, "Mentor B1"), group="Mentee"
+    )
+    regrouped = assemble(session, project)
+    assert set(regrouped.nodes[code_key(trust.id)]["evidence"].by_group) == {"Mentee"}

@@ -135,3 +135,20 @@ TURN_LOOKUP = Index(
     Turn.__table__.c.end,
     Turn.__table__.c.participant_id,
 )
+
+
+class TocEvidenceCache(SQLModel, table=True):
+    """Evidence counts of a project's elements, kept while nothing they depend on changes.
+
+    ``key`` hashes what the counts depend on: the project's codings (which code, where),
+    its turns (where, whose), its participants' groups, and which codes count for which
+    element. Counting a million codings takes seconds; checking the key takes a scan of an
+    index. Old entries are dropped as new ones come.
+    """
+
+    __tablename__ = "toc_evidence_cache"
+
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(primary_key=True, max_length=64)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    computed: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

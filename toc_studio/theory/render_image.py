@@ -16,6 +16,8 @@ from toc_studio.theory.render_html import COLOURS, LINK_COLOURS, THIN_BORDER
 FORMATS = ("png", "svg")
 X_STEP, Y_STEP = 3.0, 0.9  # inches between columns and rows
 WRAP = 24  # characters per label line
+MAX_PIXELS = 8000
+MAX_LINES = 400  # default links drawn one by one up to this many
 
 
 def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
@@ -98,7 +100,10 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
             structure.append([(x1 + 1.1, y1), (x2 - 1.1, y2)])
         else:
             links.append(((x1, y1), (x2, y2), attrs))
-    ax.add_collection(LineCollection(structure, colors="#d0d0d0", linewidths=0.6, zorder=2))
+    if len(structure) <= MAX_LINES:
+        ax.add_collection(LineCollection(structure, colors="#d0d0d0", linewidths=0.6, zorder=2))
+    else:  # too many to read: one arrow from column to column instead
+        _column_arrows(ax, graph, grid, FancyArrowPatch)
     for (x1, y1), (x2, y2), attrs in links:
         colour = LINK_COLOURS.get(attrs["kind"], "#434343")
         ax.add_patch(
@@ -152,5 +157,42 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
             ),
         )
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=dpi)
+    # Very large diagrams: keep the picture under MAX_PIXELS on its longest side.
+    options = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+    figure.savefig(buffer, format=fmt, dpi=min(dpi, MAX_PIXELS / max(width, height)), **options)
     return buffer.getvalue()
+
+
+FEEDS = {1: (0,), 2: (1,), 3: (1,), 4: (2, 3)}  # column -> the columns its links come from
+
+
+def _column_arrows(ax, graph: nx.DiGraph, grid, arrow) -> None:
+    """Broad grey arrows instead of hundreds of default links: resources to activities,
+    activities to each lane's enablers and challenges, those to the lane's domains (the
+    domain bands then hold their outcomes)."""
+    spans: dict[tuple[str, int], tuple[float, float]] = {}
+    for node, attrs in graph.nodes(data=True):
+        column, row = grid.cells[node]
+        lane = "trunk" if column < 2 else attrs["branch"]
+        low, high = spans.get((lane, column), (row, row))
+        spans[(lane, column)] = (min(low, row), max(high, row))
+    for (lane, column), (low, high) in spans.items():
+        sources = [
+            (key, span)
+            for source in FEEDS.get(column, ())
+            for key, span in spans.items()
+            if key[1] == source and key[0] in (lane, "trunk")
+        ]
+        if column == 4 and not sources:  # no enablers or challenges: from the activities
+            sources = [(k, v) for k, v in spans.items() if k == ("trunk", 1)]
+        for (_, source_column), (slow, shigh) in sources:
+            ax.add_patch(
+                arrow(
+                    (source_column * X_STEP + 1.2, (slow + shigh) / 2),
+                    (column * X_STEP - 1.2, (low + high) / 2),
+                    arrowstyle="simple,head_width=1.2,head_length=1.2",
+                    mutation_scale=12,
+                    color="#c8c8c8",
+                    zorder=2,
+                )
+            )

@@ -113,6 +113,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("toc_edit", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_toc_edit_version_id"), ["version_id"], unique=False)
+    op.create_table(
+        "toc_evidence_cache",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("computed", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("project_id", "key"),
+    )
     with op.batch_alter_table("turn", schema=None) as batch_op:
         batch_op.create_index(
             "ix_toc_turn_lookup", ["document_id", "start", "end", "participant_id"], unique=False
@@ -122,6 +131,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("turn", schema=None) as batch_op:
         batch_op.drop_index("ix_toc_turn_lookup")
+    op.drop_table("toc_evidence_cache")
     with op.batch_alter_table("toc_edit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_toc_edit_version_id"))
     op.drop_table("toc_edit")
