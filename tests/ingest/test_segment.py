@@ -38,8 +38,18 @@ def test_sentences_stay_within_each_turn():
     assert [text[s:e] for s, e in spans] == ["One.", "Two?", "Three!", "Four"]
 
 
+def test_deliberate_differences_from_the_sentencizer():
+    # "I." ends a sentence; an opening quote begins the next one; "No." is an answer.
+    assert ours("So did I. Then “Right,” she said. No. 5 more") == [
+        "So did I.",
+        "Then “Right,” she said.",
+        "No.",
+        "5 more",
+    ]
+
+
 words = st.sampled_from(
-    ["mentor", "group", "Tuesday", "calls", "helped", "we", "I", "really", "it’s", "café", "10"]
+    ["mentor", "group", "Tuesday", "calls", "helped", "we", "me", "really", "it’s", "café", "10"]
 )
 sentence = st.tuples(
     st.lists(words, min_size=1, max_size=8), st.sampled_from([".", "!", "?", "...", "?!", "…"])

