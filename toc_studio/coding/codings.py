@@ -67,55 +67,31 @@ class SpanRequest:
 
 
 def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
-    """Insert many codings in one statement, after checking every span; duplicates of
-    each other or of stored codings are skipped. Returns the number inserted."""
+    """Insert many codings at once, after checking every span; duplicates of each other or
+    of stored codings are skipped (by the database, so the cost does not grow with the
+    codings already stored). Returns the number inserted."""
+    from toc_studio.coding.bulk import insert_codings
+
     rows, seen = [], set()
+    checked: dict[int, tuple[int, int, str]] = {}  # id(document) -> (id, project, text)
     for req in requests:
-        if req.code.project_id != req.document.project_id:
-            raise Invalid(
-                f"Code {req.code.name!r} is not in the project of {req.document.title!r}."
-            )
-        check_span(req.document, req.start, req.end)
-        key = (req.document.id, req.code.id, req.coder.id, req.start, req.end)
+        document = req.document
+        known = checked.get(id(document))
+        if known is None:
+            known = checked[id(document)] = (document.id, document.project_id, document.text)
+        doc_id, project_id, text = known
+        code = req.code
+        if code.project_id != project_id:
+            raise Invalid(f"Code {code.name!r} is not in the project of {document.title!r}.")
+        start, end = req.start, req.end
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            check_span(document, start, end)
+        key = (doc_id, code.id, req.coder.id, start, end)
         if key in seen:
             continue
         seen.add(key)
-        rows.append(key)
-    if not rows:
-        return 0
-    texts = {req.document.id: req.document.text for req in requests}
-    new = [
-        {
-            "document_id": d,
-            "code_id": c,
-            "coder_id": k,
-            "start": s,
-            "end": e,
-            "text": texts[d][s:e],
-        }
-        for d, c, k, s, e in rows
-    ]
-    # Stored duplicates are skipped by the database (ON CONFLICT DO NOTHING on the unique
-    # span key), so the cost does not grow with the codings already stored.
-    inserted = 0
-    for start in range(0, len(new), BULK_CHUNK):
-        result = session.execute(
-            _insert_ignoring_duplicates(session), new[start : start + BULK_CHUNK]
-        )
-        inserted += len(result.all())
-    return inserted
-
-
-BULK_CHUNK = 50_000
-
-
-def _insert_ignoring_duplicates(session: Session):
-    table = Coding.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing().returning(table.c.id)
+        rows.append((*key, text[start:end]))
+    return insert_codings(session, rows)
 
 
 def get_coding(session: Session, coding_id: int) -> Coding:
