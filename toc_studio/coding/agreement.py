@@ -18,7 +18,7 @@ import bisect
 from collections.abc import Hashable, Sequence
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import bindparam, distinct, func, select, text
+from sqlalchemy import bindparam, distinct, func, select, text, true
 from sqlmodel import Session
 
 from toc_studio.coding.codebook import code_paths
@@ -122,10 +122,10 @@ def binary_statistics(
 HISTOGRAM_SQL = """
 WITH ev AS (
   SELECT code_id, document_id, coder_id, "start" AS pos, 1 AS d FROM coding
-   WHERE document_id IN :documents AND coder_id IN :coders AND code_id IN :codes
+   WHERE document_id IN :documents AND coder_id IN :coders {codes}
   UNION ALL
   SELECT code_id, document_id, coder_id, "end" AS pos, -1 AS d FROM coding
-   WHERE document_id IN :documents AND coder_id IN :coders AND code_id IN :codes
+   WHERE document_id IN :documents AND coder_id IN :coders {codes}
 ), net AS (
   SELECT code_id, document_id, coder_id, pos, SUM(d) AS d FROM ev
    GROUP BY code_id, document_id, coder_id, pos
@@ -215,23 +215,16 @@ def agreement(
         raise Invalid(
             "These coders have not all coded the same document yet; choose documents to compare."
         )
-    paths = code_paths(session, project)
-    if codes is not None:
-        code_ids = sorted({c.id for c in codes})
-    else:
-        code_ids = sorted(
-            session.execute(
-                select(Coding.code_id)
-                .where(Coding.document_id.in_(doc_ids), Coding.coder_id.in_(coder_ids))
-                .distinct()
-            ).scalars()
-        )
-    if not code_ids:
+    code_ids = sorted({c.id for c in codes}) if codes is not None else None
+    if code_ids == []:
         return []
     if unit == "character":
         total, histogram, coverage = _character_counts(session, doc_ids, coder_ids, code_ids)
     else:
         total, histogram, coverage = _sentence_counts(session, doc_ids, coder_ids, code_ids)
+    if code_ids is None:  # every code the coders used there
+        code_ids = sorted({code for code, _ in coverage})
+    paths = code_paths(session, project, only=code_ids)
     results = []
     for code_id in sorted(code_ids, key=lambda i: paths[i]):
         cover = [coverage.get((code_id, k), 0) for k in coder_ids]
@@ -256,16 +249,16 @@ def _character_counts(session, doc_ids, coder_ids, code_ids):
     total = session.execute(
         select(func.sum(func.length(Document.text))).where(Document.id.in_(doc_ids))
     ).scalar_one()
-    stmt = text(HISTOGRAM_SQL).bindparams(
-        bindparam("documents", expanding=True),
-        bindparam("coders", expanding=True),
-        bindparam("codes", expanding=True),
-    )
+    params = {"documents": doc_ids, "coders": coder_ids}
+    binds = [bindparam("documents", expanding=True), bindparam("coders", expanding=True)]
+    if code_ids is not None:
+        params["codes"] = code_ids
+        binds.append(bindparam("codes", expanding=True))
+    sql = HISTOGRAM_SQL.format(codes="AND code_id IN :codes" if code_ids is not None else "")
+    stmt = text(sql).bindparams(*binds)
     histogram: dict[int, dict[int, int]] = {}
     coverage: dict[tuple[int, int], int] = {}
-    for kind, code_id, k, units in session.execute(
-        stmt, {"documents": doc_ids, "coders": coder_ids, "codes": code_ids}
-    ).all():
+    for kind, code_id, k, units in session.execute(stmt, params).all():
         if kind == "h":
             histogram.setdefault(code_id, {})[int(k)] = int(units)
         else:
@@ -287,7 +280,7 @@ def _sentence_counts(session, doc_ids, coder_ids, code_ids):
             select(Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
                 Coding.document_id == doc_id,
                 Coding.coder_id.in_(coder_ids),
-                Coding.code_id.in_(code_ids),
+                Coding.code_id.in_(code_ids) if code_ids is not None else true(),
             )
         ).all():
             first = max(0, bisect.bisect_right(starts, start) - 1)

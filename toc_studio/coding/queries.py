@@ -12,7 +12,7 @@ from sqlalchemy import case, distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from toc_studio.coding.codebook import code_paths
+from toc_studio.coding.codebook import code_path, code_paths
 from toc_studio.coding.models import Code
 from toc_studio.coding.scope import (
     NONE,
@@ -20,13 +20,12 @@ from toc_studio.coding.scope import (
     all_of,
     code_ids,
     coded,
-    coder_names,
     coding_with_participant,
     person_filter,
 )
 from toc_studio.errors import Invalid
 from toc_studio.ingest.models import Document
-from toc_studio.project.models import Group, Participant, ParticipantAttribute, Project
+from toc_studio.project.models import Coder, Group, Participant, ParticipantAttribute, Project
 
 DEFAULT_CONTEXT = 150
 
@@ -56,45 +55,47 @@ class Excerpt:
 
 
 def _excerpt_select(project: Project, ids: list[int], scope: Scope, context: int):
+    """The excerpts statement: codings with their participant id (inner), then document,
+    coder, participant and group joined once (outer), as one would write it by hand."""
     alias, person = coding_with_participant()
-    c, d = alias.c, Document.__table__.c
+    c = alias.c
+    inner = select(
+        c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, c.text,
+        person.label("participant_id"),
+    ).where(c.code_id.in_(ids))  # fmt: skip
+    if scope.documents:
+        inner = inner.where(c.document_id.in_(list(scope.documents)))
+    k = inner.subquery("k")
+    d, coder, p, g = (Document.__table__.c, Coder.__table__.c, Participant.__table__.c,
+                      Group.__table__.c)  # fmt: skip
     ctx = max(0, int(context))
     before = func.substr(
         d.text,
-        case((c.start > ctx, c.start - ctx + 1), else_=1),
-        case((c.start > ctx, ctx), else_=c.start),
+        case((k.c.start > ctx, k.c.start - ctx + 1), else_=1),
+        case((k.c.start > ctx, ctx), else_=k.c.start),
     )
-    after = func.substr(d.text, c.end + 1, ctx)
+    after = func.substr(d.text, k.c.end + 1, ctx)
     empty = literal("")
     stmt = (
         select(
-            c.id,
-            c.document_id,
-            d.title,
-            d.kind,
-            c.code_id,
-            c.coder_id,
-            c.start,
-            c.end,
-            c.text,
-            person.label("participant_id"),
-            (before if ctx else empty).label("before"),
+            k.c.id, k.c.document_id, d.title, d.kind, k.c.code_id, coder.name.label("coder"),
+            k.c.start, k.c.end, k.c.text, k.c.participant_id, p.label.label("participant"),
+            g.name.label("group_name"), (before if ctx else empty).label("before"),
             (after if ctx else empty).label("after"),
         )
-        .select_from(alias.join(Document.__table__, d.id == c.document_id))
-        .where(d.project_id == project.id, c.code_id.in_(ids))
-    )
+        .select_from(
+            k.join(Document.__table__, d.id == k.c.document_id)
+            .join(Coder.__table__, coder.id == k.c.coder_id)
+            .outerjoin(Participant.__table__, p.id == k.c.participant_id)
+            .outerjoin(Group.__table__, g.id == p.group_id)
+        )
+        .where(d.project_id == project.id)
+    )  # fmt: skip
     if scope.kinds:
         stmt = stmt.where(d.kind.in_(list(scope.kinds)))
-    if scope.documents:
-        stmt = stmt.where(c.document_id.in_(list(scope.documents)))
     if scope.coders:
-        from toc_studio.project.models import Coder
-
-        stmt = stmt.where(
-            c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
-        )
-    return stmt.where(all_of(person_filter(person, scope))), c
+        stmt = stmt.where(coder.name.in_(list(scope.coders)))
+    return stmt.where(all_of(person_filter(k.c.participant_id, scope))), k.c
 
 
 def excerpts(
@@ -121,9 +122,12 @@ def excerpts(
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = session.execute(stmt).all()
-    people = _people(session, {r.participant_id for r in rows if r.participant_id})
-    paths = code_paths(session, project, only={r.code_id for r in rows})
-    coders = coder_names(session)
+    attributes = _attributes(session, {r.participant_id for r in rows if r.participant_id})
+    paths = (
+        {code.id: code_path(session, code)}
+        if len(ids) == 1
+        else code_paths(session, project, only={r.code_id for r in rows})
+    )
     return [
         Excerpt(
             coding_id=r.id,
@@ -132,13 +136,13 @@ def excerpts(
             kind=r.kind,
             code_id=r.code_id,
             code=paths[r.code_id],
-            coder=coders[r.coder_id],
+            coder=r.coder,
             start=r.start,
             end=r.end,
             text=r.text,
-            participant=people[r.participant_id][0] if r.participant_id else None,
-            group=people[r.participant_id][1] if r.participant_id else None,
-            attributes=dict(people[r.participant_id][2]) if r.participant_id else {},
+            participant=r.participant,
+            group=r.group_name,
+            attributes=dict(attributes.get(r.participant_id, {})),
             before=r.before or "",
             after=r.after or "",
         )
@@ -165,26 +169,21 @@ def count_excerpts(
     return session.execute(stmt).scalar_one()
 
 
-def _people(session: Session, ids: set[int]) -> dict[int, tuple[str, str | None, dict]]:
+def _attributes(session: Session, ids: set[int]) -> dict[int, dict[str, str]]:
+    found: dict[int, dict[str, str]] = {}
     if not ids:
-        return {}
-    people = {
-        pid: (label, group, {})
-        for pid, label, group in session.execute(
-            select(Participant.id, Participant.label, Group.name)
-            .outerjoin(Group, Group.id == Participant.group_id)
-            .where(Participant.id.in_(sorted(ids)))
-        ).all()
-    }
+        return found
     for pid, name, value in session.execute(
         select(
             ParticipantAttribute.participant_id,
             ParticipantAttribute.name,
             ParticipantAttribute.value,
-        ).where(ParticipantAttribute.participant_id.in_(sorted(ids)))
+        )
+        .where(ParticipantAttribute.participant_id.in_(sorted(ids)))
+        .order_by(ParticipantAttribute.name)
     ).all():
-        people[pid][2][name] = value
-    return people
+        found.setdefault(pid, {})[name] = value
+    return found
 
 
 # --- framework matrix ---------------------------------------------------------------------
