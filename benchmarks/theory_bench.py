@@ -152,7 +152,7 @@ def build(session, codings_total: int, seed: int = 7) -> None:
     batch = []
     for doc_id in doc_ids:
         for k in range(per_doc):
-            start = rng.randrange(0, TURN_CHARS * TURNS - 40)
+            start = (k * 37 + doc_id) % (TURN_CHARS * TURNS - 40)  # distinct within a document
             batch.append(
                 {
                     "document_id": doc_id,

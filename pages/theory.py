@@ -5,6 +5,7 @@ import json
 import streamlit as st
 
 from toc_studio import ui
+from toc_studio.project import service as projects
 from toc_studio.theory import diff, edit, export_json, render_html, render_image, table, versions
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.models import LINK_KINDS
@@ -18,6 +19,13 @@ def diagram_html(document_json: str, quotes_json: str, presentation: bool, heigh
     graph = export_json.graph_from_dict(json.loads(document_json))
     quotes = {k: [tuple(q) for q in v] for k, v in json.loads(quotes_json).items()}
     return render_html.version_html(graph, quotes, presentation=presentation, height=height)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def hover_quotes(project_id: int, version_id: int, document_json: str) -> str:
+    """Quotes for the hovers; read again only when the version's JSON form changes."""
+    with ui.session() as s:
+        return theory_view.quotes_json(s, projects.get_project(s, project_id), version_id)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -61,7 +69,12 @@ tabs = st.tabs(["Diagram", "Table", "Evidence", "Workshop", "Compare", "Versions
 with tabs[0]:
     height = 900 if presentation else 760
     st.iframe(
-        diagram_html(current.document_json, current.quotes_json, presentation, height),
+        diagram_html(
+            current.document_json,
+            hover_quotes(project.id, version_id, current.document_json),
+            presentation,
+            height,
+        ),
         height=height + 20,
     )
     st.caption(

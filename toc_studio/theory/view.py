@@ -27,7 +27,6 @@ class VersionInfo:
 class TheoryView:
     version: VersionInfo
     document_json: str  # the stable JSON form: the cache key of the pictures
-    quotes_json: str  # hover quotes per element: {"code:1": [[text, label], ...]}
     edits: list[dict]
     code_paths: list[str]
 
@@ -68,16 +67,21 @@ def _edit_row(e: TocEdit) -> dict:
 
 def load(session: Session, project: Project, version_id: int) -> TheoryView:
     version = versions.get_version(session, project, version_id)
-    graph = versions.version_graph(session, project, version)
     document = versions.version_document(session, project, version)
-    quotes = evidence.hover_quotes(session, project.id, graph)
     return TheoryView(
         version=info(version),
         document_json=export_json.dumps(document),
-        quotes_json=json.dumps(quotes, ensure_ascii=False, sort_keys=True),
         edits=[_edit_row(e) for e in versions.edit_log(session, version)],
         code_paths=sorted(codebook.code_paths(session, project).values()),
     )
+
+
+def quotes_json(session: Session, project: Project, version_id: int) -> str:
+    """Hover quotes per element of a version: {"code:1": [[text, participant], ...]}."""
+    version = versions.get_version(session, project, version_id)
+    graph = versions.version_graph(session, project, version)
+    quotes = evidence.hover_quotes(session, project.id, graph)
+    return json.dumps(quotes, ensure_ascii=False, sort_keys=True)
 
 
 def node_excerpts(
