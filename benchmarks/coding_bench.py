@@ -57,10 +57,17 @@ ORDER BY c.document_id, c.start, c.id"""
 
 PLAIN_SQL = 'SELECT id, document_id, start, "end", text FROM coding WHERE code_id = :code'
 
+PID_FAST = PID.replace("COALESCE(", "COALESCE(dp.sole,", 1).rsplit(",\n  (SELECT MIN", 1)[0] + ")"
+
 MATRIX_SQL = f"""
-WITH coded AS (SELECT c.id, c.code_id, c.document_id, {PID} AS pid
-                 FROM coding c JOIN document d ON d.id = c.document_id
-                WHERE d.project_id = :project)
+WITH dp AS (SELECT t.document_id, MIN(t.participant_id) AS sole
+              FROM turn t JOIN document d ON d.id = t.document_id
+             WHERE d.project_id = :project GROUP BY t.document_id
+            HAVING COUNT(DISTINCT t.participant_id) = 1),
+coded AS (SELECT c.id, c.code_id, c.document_id, {PID_FAST} AS pid
+            FROM coding c JOIN document d ON d.id = c.document_id
+            LEFT JOIN dp ON dp.document_id = c.document_id
+           WHERE d.project_id = :project)
 SELECT 1, c.code_id, g.name, COUNT(*), COUNT(DISTINCT c.pid), COUNT(DISTINCT c.document_id)
   FROM coded c LEFT JOIN participant p ON p.id = c.pid
   LEFT JOIN stakeholder_group g ON g.id = p.group_id GROUP BY c.code_id, g.name

@@ -142,3 +142,30 @@ def test_cooccurrence_by_overlap_characters_and_turns(session, m):
         "confidence. I felt",
         "Ben",
     )
+
+
+def test_in_a_workshop_each_coding_belongs_to_the_speaker_where_it_starts(session, m):
+    from toc_studio.ingest import documents
+    from toc_studio.ingest.turns import detect_turns
+    from toc_studio.project import service
+
+    text = (
+        "Facilitator: Welcome.\n\nMentor B1: Training helped.\n\n"
+        "Mentee C1: Meeting in cafes helped.\n\nMentee C2: Me too."
+    )
+    people = {p.label: p.id for p in service.list_participants(session, m.project)}
+    doc = documents.add_document(
+        session, m.project, "Workshop", text, kind="workshop", turns=detect_turns(text),
+        speakers={k: people[k] for k in ("Mentor B1", "Mentee C1", "Mentee C2")},
+    )  # fmt: skip
+    code = codebook.create_code(session, m.project, "Helped")
+    for quote in ["Training helped.", "cafes helped.\n\nMentee C2: Me", "Welcome.\n\nMentor B1: Training"]:
+        codings.add_coding(session, doc, code, m.asha, *span_of(doc, quote))
+    rows = {r.code: r for r in queries.matrix(session, m.project, by="participant").rows}
+    # "Welcome..." starts in the facilitator's turn: the first participant turn inside it
+    assert rows["Helped"].cells == {
+        "Mentor B1": queries.Cell(2, 1, 1),
+        "Mentee C1": queries.Cell(1, 1, 1),
+    }
+    found = queries.excerpts(session, m.project, code)
+    assert [e.participant for e in found] == ["Mentor B1", "Mentor B1", "Mentee C1"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import case, distinct, func, literal, select, union_all
+from sqlalchemy import distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -54,7 +54,7 @@ class Excerpt:
         return asdict(self)
 
 
-def _excerpt_select(project: Project, ids: list[int], scope: Scope, context: int):
+def _excerpt_select(project: Project, ids: list[int], scope: Scope):
     """The excerpts statement: codings with their participant id (inner), then document,
     coder, participant and group joined once (outer), as one would write it by hand."""
     alias, person = coding_with_participant()
@@ -68,20 +68,11 @@ def _excerpt_select(project: Project, ids: list[int], scope: Scope, context: int
     k = inner.subquery("k")
     d, coder, p, g = (Document.__table__.c, Coder.__table__.c, Participant.__table__.c,
                       Group.__table__.c)  # fmt: skip
-    ctx = max(0, int(context))
-    before = func.substr(
-        d.text,
-        case((k.c.start > ctx, k.c.start - ctx + 1), else_=1),
-        case((k.c.start > ctx, ctx), else_=k.c.start),
-    )
-    after = func.substr(d.text, k.c.end + 1, ctx)
-    empty = literal("")
     stmt = (
         select(
             k.c.id, k.c.document_id, d.title, d.kind, k.c.code_id, coder.name.label("coder"),
             k.c.start, k.c.end, k.c.text, k.c.participant_id, p.label.label("participant"),
-            g.name.label("group_name"), (before if ctx else empty).label("before"),
-            (after if ctx else empty).label("after"),
+            g.name.label("group_name"),
         )
         .select_from(
             k.join(Document.__table__, d.id == k.c.document_id)
@@ -117,11 +108,12 @@ def excerpts(
     """
     scope = scope or Scope()
     ids = code_ids(session, code, with_subcodes)
-    stmt, c = _excerpt_select(project, ids, scope, context)
+    stmt, c = _excerpt_select(project, ids, scope)
     stmt = stmt.order_by(c.document_id, c.start, c.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = session.execute(stmt).all()
+    around = _context(session, rows, max(0, int(context)))
     attributes = _attributes(session, {r.participant_id for r in rows if r.participant_id})
     paths = (
         {code.id: code_path(session, code)}
@@ -143,11 +135,38 @@ def excerpts(
             participant=r.participant,
             group=r.group_name,
             attributes=dict(attributes.get(r.participant_id, {})),
-            before=r.before or "",
-            after=r.after or "",
+            before=around[r.id][0],
+            after=around[r.id][1],
         )
         for r in rows
     ]
+
+
+CONTEXT_BATCH = 20  # documents read at a time for context
+
+
+def _context(session: Session, rows, width: int) -> dict[int, tuple[str, str]]:
+    """The ``width`` characters before and after each excerpt. Each document's text is
+    read once, a few documents at a time (rows come in document order), and sliced here:
+    cheaper than one substring per excerpt in SQL, which reads the whole text each time."""
+    around: dict[int, tuple[str, str]] = {r.id: ("", "") for r in rows}
+    if not width or not rows:
+        return around
+    doc_ids = list(dict.fromkeys(r.document_id for r in rows))
+    by_doc: dict[int, list] = {}
+    for r in rows:
+        by_doc.setdefault(r.document_id, []).append(r)
+    for index in range(0, len(doc_ids), CONTEXT_BATCH):
+        batch = doc_ids[index : index + CONTEXT_BATCH]
+        for doc_id, text in session.execute(
+            select(Document.id, Document.text).where(Document.id.in_(batch))
+        ).all():
+            for r in by_doc[doc_id]:
+                around[r.id] = (
+                    text[max(0, r.start - width) : r.start],
+                    text[r.end : r.end + width],
+                )
+    return around
 
 
 def count_excerpts(
@@ -271,7 +290,7 @@ def matrix(
     scope = scope or Scope()
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
-    sub = coded(project, None, scope).element.cte("coded")
+    sub = coded(project, None, scope, many=True).element.cte("coded")
     column, joins = _column(by, sub.c.participant_id)
     if with_subcodes:
         tree = code_tree(project)

@@ -24,8 +24,12 @@ from toc_studio.project.models import Coder, Group, Participant, ParticipantAttr
 NONE = "(none)"  # the matrix column of codings with no participant, group or attribute
 
 
-def participant_of(coding) -> object:
-    """SQL expression: the participant id of ``coding`` (an alias of the coding table)."""
+def participant_of(coding, document_only=None) -> object:
+    """SQL expression: the participant id of ``coding`` (an alias of the coding table).
+
+    ``document_only``, when given, is a column holding the document's only participant
+    (from :func:`document_participants`); it is tried first, so that codings of one-person
+    documents need no turn look-up at all (the answer is the same either way)."""
     turn = Turn.__table__
     t1, t2, t3, t4 = (turn.alias().c for _ in range(4))
     c = coding.c
@@ -63,7 +67,23 @@ def participant_of(coding) -> object:
         .correlate(coding)
         .scalar_subquery()
     )
+    if document_only is not None:
+        return func.coalesce(document_only, containing, inside)
     return func.coalesce(containing, inside, only)
+
+
+def document_participants(project: Project):
+    """Subquery (document_id, sole): documents of ``project`` whose turns have exactly one
+    participant, with that participant. One pass over the project's turns."""
+    turn, document = Turn.__table__.c, Document.__table__.c
+    return (
+        select(turn.document_id, func.min(turn.participant_id).label("sole"))
+        .select_from(Turn.__table__.join(Document.__table__, document.id == turn.document_id))
+        .where(document.project_id == project.id)
+        .group_by(turn.document_id)
+        .having(func.count(distinct(turn.participant_id)) == 1)
+        .subquery("dp")
+    )
 
 
 @cache
@@ -102,19 +122,29 @@ def code_ids(session: Session, codes: Code | Iterable[Code], with_subcodes: bool
     return sorted(set(ids))
 
 
-def coded(project: Project, code_ids: Sequence[int] | None, scope: Scope):
+def coded(project: Project, code_ids: Sequence[int] | None, scope: Scope, *, many: bool = False):
     """A subquery of the codings in scope, one row each, with their participant.
 
-    Columns: id, document_id, code_id, coder_id, start, end, participant_id.
+    Columns: id, document_id, code_id, coder_id, start, end, participant_id. With ``many``
+    (a query over a large share of the project's codings) the documents' only participants
+    are found first, in one pass, and turns are looked up only for the other documents.
     """
-    alias, person = coding_with_participant()
-    person = person.label("participant_id")
-    c = alias.c
-    stmt = select(c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, person)
     document = Document.__table__.c
-    stmt = stmt.join(Document.__table__, document.id == c.document_id).where(
-        document.project_id == project.id
-    )
+    if many:
+        alias = Coding.__table__.alias("c")
+        dp = document_participants(project)
+        person = participant_of(alias, dp.c.sole).label("participant_id")
+        c = alias.c
+        source = alias.join(Document.__table__, document.id == c.document_id).outerjoin(
+            dp, dp.c.document_id == c.document_id
+        )
+    else:
+        alias, person = coding_with_participant()
+        person = person.label("participant_id")
+        c = alias.c
+        source = alias.join(Document.__table__, document.id == c.document_id)
+    stmt = select(c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, person)
+    stmt = stmt.select_from(source).where(document.project_id == project.id)
     if code_ids is not None:
         stmt = stmt.where(c.code_id.in_(list(code_ids)))
     if scope.kinds:
