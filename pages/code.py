@@ -5,7 +5,7 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.coding import codings as coding_store
 from toc_studio.coding import memos
-from toc_studio.errors import Invalid
+from toc_studio.errors import Invalid, TocStudioError
 from toc_studio.ingest import documents
 from toc_studio.project import service as projects
 from toc_studio.workspace import actions, view
@@ -93,13 +93,13 @@ with ui.session() as s:
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    nav = st.columns([1, 2, 1, 2])
+    nav = st.columns([1, 1, 1.4, 1.6], vertical_alignment="center")
     if nav[0].button("Previous", icon=":material/chevron_left:", disabled=page == 0):
         st.session_state[PAGE] = page - 1
         forget_pointer()
         st.rerun()
-    nav[1].markdown(f"Page **{page + 1}** of {model['pages']} · {model['codings']} highlight(s)")
-    if nav[2].button("Next", icon=":material/chevron_right:", disabled=page + 1 >= model["pages"]):
+    nav[2].markdown(f"Page **{page + 1}** of {model['pages']}  \n{model['codings']} highlight(s)")
+    if nav[1].button("Next", icon=":material/chevron_right:", disabled=page + 1 >= model["pages"]):
         st.session_state[PAGE] = page + 1
         forget_pointer()
         st.rerun()
@@ -154,18 +154,20 @@ def chosen_codes(s, ids: list[int]):
 
 
 def act(work) -> None:
-    """Run ``work(session)`` (it returns (undo step or None, message)); on success commit,
-    remember the undo step, say what happened and redraw."""
-    outcome = None
-    with ui.reported(), ui.session() as s:
-        outcome = work(s)
-    if outcome is not None:
-        step, message = outcome
-        if step is not None:
-            st.session_state[UNDO].append(step)
-        st.session_state["code_flash"] = message
-        forget_pointer()
-        st.rerun()
+    """A button's callback: run ``work(session)``, which returns (undo step or None,
+    message). On success the change is committed, the undo step kept and the message
+    shown; a refusal is shown beside the buttons. Running before the next script run, it
+    lets that one run draw the result (no second run)."""
+    try:
+        with ui.session() as s:
+            step, message = work(s)
+    except TocStudioError as exc:
+        st.session_state["code_error"] = str(exc)
+        return
+    if step is not None:
+        st.session_state[UNDO].append(step)
+    st.session_state["code_flash"] = message
+    forget_pointer()
 
 
 def applied(done: actions.Applied, what: str):
@@ -173,9 +175,52 @@ def applied(done: actions.Applied, what: str):
     return done.undo, f"Coded {what}{skipped}."
 
 
+def picked_codes(s):
+    return chosen_codes(s, st.session_state.get("code_pick") or [])
+
+
+def apply_to_selection(s):
+    span = st.session_state[SEL]
+    codes = picked_codes(s)
+    done = actions.apply_codes(s, document, codes, coder(s), span["start"], span["end"])
+    return applied(done, "the selection")
+
+
+def code_whole_turn(s, turn_id: int):
+    return applied(actions.code_turn(s, turn_id, picked_codes(s), coder(s)), "the whole turn")
+
+
+def code_whole_sentence(s, caret: int):
+    done = actions.code_sentence(s, document, caret, picked_codes(s), coder(s))
+    return applied(done, "the sentence")
+
+
+def memo_on_coding(s, coding_id: int):
+    text = st.session_state.get(f"memo_text_{coding_id}", "")
+    coding = coding_store.get_coding(s, coding_id)
+    memos.add_memo(s, project, text, author=coder(s), coding=coding)
+    return None, "Saved the memo."
+
+
+def memo_on_document(s):
+    title = st.session_state.get("doc_memo_title", "")
+    text = st.session_state.get("doc_memo_text", "")
+    memos.add_memo(s, project, text, title=title, author=coder(s), document=document)
+    return None, "Saved the memo."
+
+
+def undo_last(s):
+    steps = st.session_state[UNDO]
+    label = actions.undo(s, project, steps[-1])
+    steps.pop()
+    return None, f"Undone: {label}."
+
+
 with right:
+    if error := st.session_state.pop("code_error", None):
+        st.error(error, icon=":material/error:")
     options = actions.recent_first(list(codebook), st.session_state[RECENT])
-    picked = st.multiselect(
+    st.multiselect(
         "Codes to apply",
         options,
         format_func=lambda c: codebook[c]["path"],
@@ -189,39 +234,31 @@ with right:
         quote = document.text[selection["start"] : selection["end"]]
         st.markdown("**Selected**")
         st.text(quote if len(quote) < 400 else quote[:400] + " …")
-        if st.button("Apply to selection", type="primary", icon=":material/check:"):
-            act(
-                lambda s: applied(
-                    actions.apply_codes(
-                        s,
-                        document,
-                        chosen_codes(s, picked),
-                        coder(s),
-                        selection["start"],
-                        selection["end"],
-                    ),
-                    "the selection",
-                )
-            )
+        st.button(
+            "Apply to selection",
+            type="primary",
+            icon=":material/check:",
+            on_click=act,
+            args=(apply_to_selection,),
+        )
     else:
         st.caption("Select words in the transcript with the mouse to code them.")
     block = block_at(shape.blocks, caret) if caret is not None else None
     if block is not None:
         cols = st.columns(2)
-        if block.turn is not None and cols[0].button("Code this turn", icon=":material/notes:"):
-            act(
-                lambda s: applied(
-                    actions.code_turn(s, block.turn.id, chosen_codes(s, picked), coder(s)),
-                    "the whole turn",
-                )
+        if block.turn is not None:
+            cols[0].button(
+                "Code this turn",
+                icon=":material/notes:",
+                on_click=act,
+                args=(lambda s, t=block.turn.id: code_whole_turn(s, t),),
             )
-        if cols[1].button("Code this sentence", icon=":material/short_text:"):
-            act(
-                lambda s: applied(
-                    actions.code_sentence(s, document, caret, chosen_codes(s, picked), coder(s)),
-                    "the sentence",
-                )
-            )
+        cols[1].button(
+            "Code this sentence",
+            icon=":material/short_text:",
+            on_click=act,
+            args=(lambda s, c=caret: code_whole_sentence(s, c),),
+        )
 
     clicked = st.session_state.get(CLICKED)
     if clicked:
@@ -233,14 +270,19 @@ with right:
             with st.container(border=True):
                 st.markdown(f"**{d.code}** · {d.coder}")
                 st.text(d.text if len(d.text) < 300 else d.text[:300] + " …")
-                c1, c2 = st.columns([1, 2])
-                if c1.button("Remove", key=f"rm_{d.id}", icon=":material/delete:"):
-                    act(
-                        lambda s, d=d: (
-                            actions.remove_coding(s, project, d.id),
+                c1, c2 = st.columns([1.3, 2], vertical_alignment="bottom")
+                c1.button(
+                    "Remove",
+                    key=f"rm_{d.id}",
+                    icon=":material/delete:",
+                    on_click=act,
+                    args=(
+                        lambda s, i=d.id: (
+                            actions.remove_coding(s, project, i),
                             "Removed the highlight.",
-                        )
-                    )
+                        ),
+                    ),
+                )
                 new = c2.selectbox(
                     "Recode as",
                     [c for c in codebook if c != d.code_id],
@@ -250,61 +292,43 @@ with right:
                     placeholder="Recode as…",
                     label_visibility="collapsed",
                 )
-                if new is not None and c2.button("Recode", key=f"do_recode_{d.id}"):
-                    act(
-                        lambda s, d=d, new=new: (
-                            actions.recode_coding(
-                                s, project, d.id, *view.get_codes(s, project, [new])
+                if new is not None:
+                    c2.button(
+                        "Recode",
+                        key=f"do_recode_{d.id}",
+                        on_click=act,
+                        args=(
+                            lambda s, i=d.id, n=new: (
+                                actions.recode_coding(
+                                    s, project, i, *view.get_codes(s, project, [n])
+                                ),
+                                "Recoded the highlight.",
                             ),
-                            "Recoded the highlight.",
-                        )
+                        ),
                     )
                 with st.popover("Memo on this highlight", icon=":material/edit_note:"):
-                    text = st.text_area("Memo", key=f"memo_text_{d.id}")
-                    if st.button("Save memo", key=f"memo_{d.id}"):
-                        act(
-                            lambda s, d=d, text=text: (
-                                memos.add_memo(
-                                    s,
-                                    project,
-                                    text,
-                                    author=coder(s),
-                                    coding=coding_store.get_coding(s, d.id),
-                                )
-                                and None,
-                                "Saved the memo.",
-                            )
-                        )
+                    st.text_area("Memo", key=f"memo_text_{d.id}")
+                    st.button(
+                        "Save memo",
+                        key=f"memo_{d.id}",
+                        on_click=act,
+                        args=(lambda s, i=d.id: memo_on_coding(s, i),),
+                    )
 
     with st.popover("Memo on this document", icon=":material/description:"):
-        doc_title = st.text_input("Title", key="doc_memo_title")
-        doc_text = st.text_area("Memo", key="doc_memo_text")
-        if st.button("Save document memo"):
-            act(
-                lambda s: (
-                    memos.add_memo(
-                        s, project, doc_text, title=doc_title, author=coder(s), document=document
-                    )
-                    and None,
-                    "Saved the memo.",
-                )
-            )
+        st.text_input("Title", key="doc_memo_title")
+        st.text_area("Memo", key="doc_memo_text")
+        st.button("Save document memo", on_click=act, args=(memo_on_document,))
 
     steps = st.session_state[UNDO]
-    if st.button(
+    st.button(
         f"Undo: {steps[-1].label}" if steps else "Undo",
         disabled=not steps,
         icon=":material/undo:",
         help="Undo your last action on this screen (you can go back several steps).",
-    ):
-        label = steps[-1].label
-
-        def undo_last(s):
-            actions.undo(s, project, steps[-1])
-            steps.pop()
-            return None, f"Undone: {label}."
-
-        act(undo_last)
+        on_click=act,
+        args=(undo_last,),
+    )
 
     with st.expander("Codebook", expanded=not clicked, icon=":material/list:"):
         st.markdown(legend_html(codebook), unsafe_allow_html=True)

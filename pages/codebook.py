@@ -47,6 +47,10 @@ if rows:
         width="stretch",
         column_config={"Definition": st.column_config.TextColumn(width="large")},
     )
+    st.caption(
+        "Group columns: codings · participants (p) · documents (d) in that group's branch "
+        "of the data."
+    )
 else:
     st.info("The codebook is empty. Add a first code below, or import a codebook.")
 

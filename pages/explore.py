@@ -96,7 +96,7 @@ with grid:
     measure = c2.selectbox(
         "Count", list(explore.MEASURES), format_func=explore.MEASURES.get, key="matrix_measure"
     )
-    with_sub = c3.checkbox("Rows include sub-codes", key="matrix_sub")
+    with_sub = c3.checkbox("Rows include sub-codes", value=True, key="matrix_sub")
     with ui.session() as s:
         found_matrix = queries.matrix(s, project, by=by, with_subcodes=with_sub)
     table = explore.matrix_table(found_matrix, measure)

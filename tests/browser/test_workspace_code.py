@@ -45,7 +45,7 @@ def test_a_mouse_selection_with_an_emoji_and_curly_quotes_is_stored_exactly(app_
     page.get_by_role("button", name="Apply to selection").click()
     page.get_by_text("Coded the selection").wait_for()
     wait_for_app(page)
-    screenshot(page, "code")
+    screenshot(page, "code_selection")
 
     new = [c for c in _codings(engine, built.mentee_doc.id) if c.id not in before]
     assert [(c.text, c.code_id) for c in new] == [

@@ -16,6 +16,7 @@ _CHAR_BOX = """([quote, which]) => {
   for (const seg of segs) {
     const len = seg.textContent.length;
     if (index < offset + len) {
+      if (which === 'first') seg.scrollIntoView({block: 'center'});
       const range = document.createRange();
       let i = index - offset;
       const text = seg.firstChild;

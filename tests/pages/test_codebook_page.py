@@ -33,7 +33,7 @@ def test_the_tree_shows_counts_per_group(app, database_url):
     frame = at.dataframe[0].value
     trust = frame[frame["Code"].str.strip() == "Trust"].iloc[0]
     assert trust["Codings"] == 1
-    assert trust["Mentee"] == "1 · 1 ppl · 1 docs"
+    assert trust["Mentee"] == "1 · 1p · 1d"
     assert trust["Mentor"] == ""
     assert trust["Branch"] == "Mentee"
     engine.dispose()

@@ -48,7 +48,6 @@ def test_a_matrix_cell_shows_its_quotes(app, demo):
     frame = at.dataframe[0].value
     assert {"Code", "Mentor", "Mentee", "Total"} <= set(frame.columns)
     at.session_state["matrix_cell"] = (codes["Mentee/Outcomes"], "Mentee")
-    at.checkbox(key="matrix_sub").check()
     rerun(at, project)
     cell_quotes = [c.value for c in at.code if "— Mentee" in c.value]
     assert cell_quotes

@@ -54,7 +54,8 @@ def codebook_rows(session: Session, project: Project) -> list[CodeRow]:
 
 
 def table(rows: list[CodeRow], groups: list[str]) -> list[dict]:
-    """Rows for a data frame: the tree drawn by indentation, one column per group."""
+    """Rows for a data frame: the tree drawn by indentation, one column per group with
+    "codings · participants p · documents d"."""
     out = []
     for r in rows:
         entry = {
@@ -68,7 +69,7 @@ def table(rows: list[CodeRow], groups: list[str]) -> list[dict]:
         }
         for g in groups:
             n, people, docs = r.per_group.get(g, (0, 0, 0))
-            entry[g] = f"{n} · {people} ppl · {docs} docs" if n else ""
+            entry[g] = f"{n} · {people}p · {docs}d" if n else ""
         entry["Definition"] = r.code.definition
         out.append(entry)
     return out
