@@ -5,8 +5,9 @@ import of a 51-document project with 12,000 codings (and bigger with --codings).
     .venv/bin/python benchmarks/report_bench.py --codings 1000000 --documents 500 --skip-report
 
 Each measured step runs in its own process, so its peak resident memory (ru_maxrss) is its
-own; the figure printed beside it is the baseline of a process that has imported the same
-modules and done nothing. Stores live in benchmarks/.cache/ (SQLite), rebuilt with --fresh.
+own; the "baseline" step is a process that has imported the same modules and done nothing.
+Wall time and CPU time (user + system) are both printed: on a shared machine the CPU time
+is the steadier figure. Stores live in benchmarks/.cache/ (SQLite), rebuilt with --fresh.
 """
 
 from __future__ import annotations
@@ -132,6 +133,8 @@ def measure(step: str, url: str, path: str) -> dict:
         import lxml.etree  # noqa: F401
 
         from toc_studio.report import docx_report, refi_export, refi_import  # noqa: F401
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     start = time.perf_counter()
     result: dict = {}
     if step == "export":
@@ -154,8 +157,15 @@ def measure(step: str, url: str, path: str) -> dict:
         with db.session_scope(engine) as session:
             result = build_report(session, get_project(session, PROJECT), path, choices).__dict__
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"step": step, "seconds": round(elapsed, 2), "peak_mb": round(peak), "result": result}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    return {
+        "step": step,
+        "seconds": round(elapsed, 2),
+        "cpu_seconds": round(cpu, 2),
+        "peak_mb": round(usage.ru_maxrss / 1024),
+        "result": result,
+    }
 
 
 def run_step(step: str, url: str, path: Path) -> dict:

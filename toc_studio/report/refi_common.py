@@ -21,9 +21,6 @@ SCHEMA_LOCATION = "http://schema.qdasoftware.org/versions/Project/v1.0/Project.x
 
 # Characters XML 1.0 cannot carry (C0 controls other than tab, newline, carriage return).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_GUID = re.compile(
-    r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
-)
 
 
 def xml_safe(text: str) -> str:
@@ -55,9 +52,7 @@ def normalise_id(value: str | None) -> str:
     """A GUID or other id as a lookup key: trimmed, braces dropped, lower case."""
     if not value:
         return ""
-    value = value.strip()
-    match = _GUID.match(value)
-    return (match.group(1) if match else value).lower()
+    return value.strip().strip("{}").lower()
 
 
 def with_marker(text: str, payload: dict[str, object]) -> str:

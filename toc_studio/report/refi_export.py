@@ -9,6 +9,7 @@ codings a project has. Codings of the same span become one selection with severa
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -137,9 +138,15 @@ class _Exporter:
             ).scalar_one()
             archive.writestr(f"sources/{self.guid('document', document_id)}.txt", text)
         with archive.open("project.qde", "w", force_zip64=True) as handle:
-            with etree.xmlfile(handle, encoding="utf-8") as xf:
+            # lxml writes the structure unbuffered into one buffer, so that the selections
+            # (the bulk, made only of GUIDs, numbers and dates) can be written between its
+            # calls as preformatted text, in order.
+            self.out = io.BufferedWriter(handle, buffer_size=1 << 20)
+            with etree.xmlfile(self.out, encoding="utf-8", buffered=False) as xf:
                 xf.write_declaration()
                 self._project(xf)
+            self.out.flush()
+            self.out.detach()
 
     def _project(self, xf) -> None:
         project = self.project
@@ -250,39 +257,47 @@ class _Exporter:
                 attrs.update(plainTextPath=f"internal://{guid}.txt")
                 attrs["creationDateTime"] = _when(created)
                 with xf.element(_q("TextSource"), **attrs):
+                    chunks: list[str] = []
                     span: list = []
                     while pending is not None and pending.document_id == document_id:
                         if span and (pending.start, pending.end) != (span[0].start, span[0].end):
-                            self._selection(xf, span)
+                            self._selection(chunks, span)
                             span = []
                         span.append(pending)
                         pending = next(rows, None)
+                        if len(chunks) > 2_000:
+                            self.out.write("".join(chunks).encode("utf-8"))
+                            chunks.clear()
                     if span:
-                        self._selection(xf, span)
+                        self._selection(chunks, span)
+                    self.out.write("".join(chunks).encode("utf-8"))
                     for ref in self.memo_refs.get(("document", document_id), []):
                         _leaf(xf, "NoteRef", targetGUID=ref)
                     self._value(xf, KIND_VARIABLE, kind)
 
-    def _selection(self, xf, span: list) -> None:
-        first = span[0]
-        attrs = {
-            "guid": self.guid("selection", self.selections),
-            "startPosition": str(first.start),
-            "endPosition": str(first.end),
-            "creatingUser": self.guid("coder", first.coder_id),
-            "creationDateTime": _when(first.created),
-        }
+    def _selection(self, chunks: list[str], span: list) -> None:
+        """One selection with its codings, as text: every value is a GUID, a number or a
+        date made here, so nothing needs escaping."""
+        first, guid = span[0], self.guid
+        chunks.append(
+            f'<PlainTextSelection guid="{guid("selection", self.selections)}" '
+            f'startPosition="{first.start}" endPosition="{first.end}" '
+            f'creatingUser="{guid("coder", first.coder_id)}" '
+            f'creationDateTime="{_when(first.created)}">'
+        )
         self.selections += 1
-        with xf.element(_q("PlainTextSelection"), **attrs):
-            for row in span:
-                self.codings += 1
-                attrs = {"guid": self.guid("coding", row.id)}
-                attrs["creatingUser"] = self.guid("coder", row.coder_id)
-                attrs["creationDateTime"] = _when(row.created)
-                with xf.element(_q("Coding"), **attrs):
-                    _leaf(xf, "CodeRef", targetGUID=self.guid("code", row.code_id))
-                    for ref in self.memo_refs.get(("coding", row.id), []):
-                        _leaf(xf, "NoteRef", targetGUID=ref)
+        for row in span:
+            self.codings += 1
+            chunks.append(
+                f'<Coding guid="{guid("coding", row.id)}" '
+                f'creatingUser="{guid("coder", row.coder_id)}" '
+                f'creationDateTime="{_when(row.created)}">'
+                f'<CodeRef targetGUID="{guid("code", row.code_id)}"/>'
+            )
+            for ref in self.memo_refs.get(("coding", row.id), ()):
+                chunks.append(f'<NoteRef targetGUID="{ref}"/>')
+            chunks.append("</Coding>")
+        chunks.append("</PlainTextSelection>")
 
     def _notes(self, xf) -> None:
         if not self.memos:

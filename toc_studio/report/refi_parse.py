@@ -1,7 +1,9 @@
 """Reading a REFI-QDA project file as a stream of plain records.
 
-``defusedxml`` parses (entity declarations and external references are refused: no XML
-bombs); elements are dropped as soon as they are read, so memory holds one source's
+lxml's ``iterparse`` reads the file with entity substitution, DTD loading and network
+access off, and any document type declaration is refused before the first element is
+used (the stance of ``defusedxml``'s ``forbid_dtd``: no XML bombs, no external
+entities). Elements are dropped as soon as they are read, so memory holds one source's
 selections at most. Namespaces are ignored (files use ``urn:QDA-XML:project:1.0``,
 ``urn:QDA-XML:codebook:1.0`` or the older ``urn:QDA-XML:codebook:0:4``) and ids are
 normalised (case, braces) but not required to be GUIDs.
@@ -12,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from lxml import etree
+from lxml.etree import _Element as Element
 
 from toc_studio.errors import Invalid
 from toc_studio.report.refi_common import normalise_id
@@ -136,8 +137,14 @@ DETACH = {"User", "Code", "Variable", "Case", "TextSource", "PDFSource", "Note",
 DETACH |= {"PlainTextSelection", "PictureSource", "AudioSource", "VideoSource", "Graph", "Link"}
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+_LOCAL: dict[str, str] = {}
+
+
+def _local(tag) -> str:
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = _LOCAL[tag] = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return name
 
 
 def _children(element: Element, name: str) -> list[Element]:
@@ -164,13 +171,19 @@ def _int(element: Element, name: str) -> int:
 
 
 def _coding(element: Element) -> CodingRec:
-    refs = _children(element, "CodeRef")
+    code, notes = "", []
+    for child in element:
+        name = _local(child.tag)
+        if name == "CodeRef" and not code:
+            code = normalise_id(child.get("targetGUID"))
+        elif name == "NoteRef":
+            notes.append(normalise_id(child.get("targetGUID")))
     return CodingRec(
         guid=normalise_id(element.get("guid")),
-        code=normalise_id(refs[0].get("targetGUID")) if refs else "",
+        code=code,
         user=normalise_id(element.get("creatingUser")),
         created=element.get("creationDateTime") or "",
-        note_refs=_refs(element),
+        note_refs=notes,
     )
 
 
@@ -197,36 +210,70 @@ def _source(element: Element, kind: str, name: str, guid: str) -> SourceRec:
     )
 
 
+class _RefusedDoctype(Exception):
+    pass
+
+
+WANTED = DETACH | {"CodeBook", "Representation", "Project"}
+
+
 def records(stream: BinaryIO) -> Iterator[object]:
-    """The records of a project (or codebook) file, in file order."""
-    stack: list[Element] = []
+    """The records of a project (or codebook) file, in file order.
+
+    Only the elements that make a record raise an event (``tag`` filter); their small
+    children (references, values, descriptions) are read from them, then they are removed
+    from the tree.
+    """
     selections: list[SelectionRec] = []
+    started = False
+    events = etree.iterparse(
+        stream,
+        events=("end",),
+        tag=[f"{{*}}{name}" for name in sorted(WANTED)],
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
-        for event, element in iterparse(stream, events=("start", "end")):
+        for _event, element in events:
+            if not started:
+                started = True
+                tree = element.getroottree()
+                info = tree.docinfo
+                if info.doctype or info.internalDTD is not None:
+                    raise _RefusedDoctype
+                root = tree.getroot()
+                if _local(root.tag) == "Project":
+                    creator = normalise_id(root.get("creatingUserGUID"))
+                    yield ProjectStart(root.get("name") or "", creator)
             tag = _local(element.tag)
-            if event == "start":
-                stack.append(element)
-                if tag == "Project" and len(stack) == 1:
-                    creator = normalise_id(element.get("creatingUserGUID"))
-                    yield ProjectStart(element.get("name") or "", creator)
-                elif tag in ("TextSource", "Representation"):
-                    selections = []
-                continue
-            stack.pop()
-            parent = _local(stack[-1].tag) if stack else ""
-            yield from _on_end(tag, element, parent, stack, selections)
-            if tag in DETACH and stack:
-                stack[-1].remove(element)
-    except (DefusedXmlException, ParseError) as exc:
-        raise Invalid(_parse_message(exc)) from exc
+            parent_el = element.getparent()
+            parent = _local(parent_el.tag) if parent_el is not None else ""
+            yield from _on_end(tag, element, parent, parent_el, selections)
+            if tag in ("TextSource", "Representation"):
+                selections = []
+            if tag in DETACH and parent_el is not None:
+                parent_el.remove(element)
+    except _RefusedDoctype as exc:
+        raise Invalid(
+            "The project file declares a document type (and with it, possibly XML entities), "
+            "which is refused for safety; nothing was imported."
+        ) from exc
+    except etree.XMLSyntaxError as exc:
+        raise Invalid(
+            f"The project file is not well-formed XML ({exc}); nothing was imported."
+        ) from exc
 
 
-def _on_end(tag: str, el: Element, parent: str, stack: list[Element], selections: list):
+def _on_end(tag: str, el: Element, parent: str, parent_el, selections: list):
     guid = normalise_id(el.get("guid"))
     if tag == "User":
         yield UserRec(guid, (el.get("name") or el.get("id") or "").strip())
     elif tag == "Code" and parent in ("Codes", "Code"):
-        parent_guid = normalise_id(stack[-1].get("guid")) if parent == "Code" else ""
+        parent_guid = normalise_id(parent_el.get("guid")) if parent == "Code" else ""
         yield CodeRec(
             guid=guid,
             name=el.get("name") or "",
@@ -261,7 +308,7 @@ def _on_end(tag: str, el: Element, parent: str, stack: list[Element], selections
         source.selections = selections
         yield source
     elif tag == "Representation" and parent == "PDFSource":
-        pdf = stack[-1]
+        pdf = parent_el
         source = _source(el, "pdf", pdf.get("name") or el.get("name") or "", guid)
         source.guid = normalise_id(pdf.get("guid")) or guid
         source.note_refs += _refs(pdf)
@@ -286,14 +333,5 @@ def _on_end(tag: str, el: Element, parent: str, stack: list[Element], selections
         yield SetRec(
             guid, el.get("name") or "", codes, _refs(el, "MemberSource"), _refs(el, "MemberNote")
         )
-    elif tag == "Project" and not stack:
+    elif tag == "Project" and parent_el is None:
         yield ProjectEnd(_text(el, "Description") or "", _refs(el))
-
-
-def _parse_message(exc: Exception) -> str:
-    if isinstance(exc, DefusedXmlException):
-        return (
-            "The project file declares XML entities or external references, which are refused "
-            f"for safety ({exc.__class__.__name__}); nothing was imported."
-        )
-    return f"The project file is not well-formed XML ({exc}); nothing was imported."

@@ -88,30 +88,41 @@ def import_source(importer, rec: rp.SourceRec) -> None:
 def _store_codings(importer, rec, document, text, mapping, title) -> None:
     rows, seen = [], set()
     bad_spans = unknown_codes = 0
+    document_id, length = document.id, len(text)
+    code_ids = {guid: code.id for guid, code in importer.codes.items()}
+    coder_ids: dict[tuple, int] = {}
+    dates: dict[str, object] = {}
 
     def add(coding: rp.CodingRec, start: int, end: int, *users: str) -> tuple | None:
         nonlocal unknown_codes
-        code = importer.codes.get(coding.code)
-        if code is None:
+        code_id = code_ids.get(coding.code)
+        if code_id is None:
             unknown_codes += 1
             return None
-        coder = importer.coder(coding.user, *users, importer.default_user)
-        key = (document.id, code.id, coder.id, start, end)
+        who = (coding.user, *users)
+        coder_id = coder_ids.get(who)
+        if coder_id is None:
+            coder_id = coder_ids[who] = importer.coder(*who, importer.default_user).id
+        key = (document_id, code_id, coder_id, start, end)
         for ref in coding.note_refs:
             importer.notes.target(ref, "coding", key)
         if key in seen:
             importer.counts["duplicate codings merged"] += 1
             return key
         seen.add(key)
+        stamp = coding.created or created_fallback
+        created = dates.get(stamp)
+        if created is None:
+            created = dates[stamp] = _created(stamp)
         rows.append(
             {
-                "document_id": document.id,
-                "code_id": code.id,
-                "coder_id": coder.id,
+                "document_id": document_id,
+                "code_id": code_id,
+                "coder_id": coder_id,
                 "start": start,
                 "end": end,
                 "text": text[start:end],
-                "created": _created(coding.created or created_fallback),
+                "created": created,
             }
         )
         if len(rows) >= INSERT_BATCH:
@@ -121,7 +132,7 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
     for selection in rec.selections:
         start, _ = mapping.to_index(selection.start)
         end, _ = mapping.to_index(selection.end)
-        if not (0 <= start < end <= len(text)):
+        if not (0 <= start < end <= length):
             bad_spans += 1
             continue
         created_fallback = selection.created
