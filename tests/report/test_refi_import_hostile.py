@@ -124,3 +124,15 @@ def test_a_file_that_is_neither_zip_nor_xml_is_refused(engine, tmp_path):
     with pytest.raises(Invalid, match="neither"):
         import_in_one_transaction(engine, path)
     assert store_is_empty(engine)
+
+
+def test_a_doctype_after_a_long_comment_and_parameter_entities_are_refused(engine, tmp_path):
+    padding = "<!--" + " " * 200_000 + "-->"
+    hostile = (
+        f'<?xml version="1.0"?>{padding}<!DOCTYPE p [<!ENTITY % a "<!ENTITY b \'x\'>"> %a;]>'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="P"/>'
+    )
+    path = write_qdpx(tmp_path / "pe.qdpx", hostile)
+    with pytest.raises(Invalid, match="document type"):
+        import_in_one_transaction(engine, path)
+    assert store_is_empty(engine)

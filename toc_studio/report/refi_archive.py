@@ -33,6 +33,8 @@ class Archive:
     entries: dict[str, str] = field(default_factory=dict)  # lower-case base name -> entry
     zip: zipfile.ZipFile | None = None
     warnings: list[str] = field(default_factory=list)
+    handle: BinaryIO | None = None
+    owned: bool = False  # the handle was opened here, so it is closed here
 
     def read_text(self, reference: str) -> str | None:
         """The text file a ``plainTextPath`` names (``internal://x.txt``, ``x.txt``,
@@ -53,6 +55,8 @@ class Archive:
     def close(self) -> None:
         if self.zip is not None:
             self.zip.close()
+        if self.handle is not None and self.owned:
+            self.handle.close()
 
 
 def _read_capped(archive: zipfile.ZipFile, entry: str) -> bytes:
@@ -107,11 +111,21 @@ def open_refi(
     source: str | Path | BinaryIO, name: str = "", max_total: int = MAX_TOTAL_BYTES
 ) -> Archive:
     """Open ``source`` (a path or a binary file) as a ``.qdpx`` or a bare ``.qde``."""
-    if isinstance(source, str | Path):
+    owned = isinstance(source, str | Path)
+    if owned:
         name = name or Path(source).name
         handle: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed with the archive
     else:
         handle = source
+    try:
+        return _open(handle, owned, name, max_total)
+    except Invalid:
+        if owned:
+            handle.close()
+        raise
+
+
+def _open(handle: BinaryIO, owned: bool, name: str, max_total: int) -> Archive:
     if not zipfile.is_zipfile(handle):
         handle.seek(0)
         head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -120,7 +134,12 @@ def open_refi(
             raise Invalid(
                 f"{name or 'The file'} is neither a .qdpx (zip) nor a .qde (XML) project file."
             )
-        return Archive(name=name, open_project=lambda: handle)
+        return Archive(
+            name=name,
+            open_project=lambda: io.BufferedReader(_Rewound(handle)),
+            handle=handle,
+            owned=owned,
+        )
     handle.seek(0)
     try:
         archive = zipfile.ZipFile(handle)
@@ -138,7 +157,30 @@ def open_refi(
     def open_project() -> BinaryIO:
         return io.BufferedReader(_Capped(archive, project))
 
-    return Archive(name=name, open_project=open_project, entries=entries, zip=archive)
+    return Archive(
+        name=name,
+        open_project=open_project,
+        entries=entries,
+        zip=archive,
+        handle=handle,
+        owned=owned,
+    )
+
+
+class _Rewound(io.RawIOBase):
+    """A bare .qde read from the start again; closing it leaves the file open."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self.inner = inner
+        inner.seek(0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class _Capped(io.RawIOBase):

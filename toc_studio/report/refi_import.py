@@ -297,6 +297,8 @@ def import_refi(
     try:
         importer = _Importer(session, archive, project_name)
         with archive.open_project() as stream:
+            rp.check_prolog(stream)
+        with archive.open_project() as stream:
             result = importer.run(stream)
     finally:
         archive.close()

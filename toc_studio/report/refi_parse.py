@@ -1,9 +1,10 @@
 """Reading a REFI-QDA project file as a stream of plain records.
 
-lxml's ``iterparse`` reads the file with entity substitution, DTD loading and network
-access off, and any document type declaration is refused before the first element is
-used (the stance of ``defusedxml``'s ``forbid_dtd``: no XML bombs, no external
-entities). Elements are dropped as soon as they are read, so memory holds one source's
+First :func:`check_prolog` lets expat read the prolog only and refuses any document type
+or entity declaration (the stance of ``defusedxml``'s ``forbid_dtd``: no XML bombs, no
+external entities). Then lxml's ``iterparse`` reads the file with entity substitution,
+DTD loading and network access off (and checks again for a document type). Elements
+are dropped as soon as they are read, so memory holds one source's
 selections at most. Namespaces are ignored (files use ``urn:QDA-XML:project:1.0``,
 ``urn:QDA-XML:codebook:1.0`` or the older ``urn:QDA-XML:codebook:0:4``) and ids are
 normalised (case, braces) but not required to be GUIDs.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
+from xml.parsers import expat
 
 from lxml import etree
 from lxml.etree import _Element as Element
@@ -131,6 +133,10 @@ class SkippedRec:
     name: str
 
 
+REFUSED = (
+    "The project file declares a document type (and with it, possibly XML entities), "
+    "which is refused for safety; nothing was imported."
+)
 VALUE_TAGS = {"TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue"}
 VALUE_TAGS.add("DateTimeValue")
 DETACH = {"User", "Code", "Variable", "Case", "TextSource", "PDFSource", "Note", "Set"}
@@ -214,6 +220,38 @@ class _RefusedDoctype(Exception):
     pass
 
 
+class _RootReached(Exception):
+    pass
+
+
+def check_prolog(stream: BinaryIO, chunk: int = 1 << 16) -> None:
+    """Refuse a file whose prolog declares a document type or entities, before any
+    full parser sees it: expat reads up to the first element and stops (any encoding)."""
+    parser = expat.ParserCreate()
+
+    def refuse(*_args) -> None:
+        raise _RefusedDoctype
+
+    def stop(*_args) -> None:
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = stop
+    try:
+        while data := stream.read(chunk):
+            parser.Parse(data, False)
+        parser.Parse(b"", True)
+    except _RootReached:
+        return
+    except _RefusedDoctype as exc:
+        raise Invalid(REFUSED) from exc
+    except expat.ExpatError as exc:
+        raise Invalid(
+            f"The project file is not well-formed XML ({exc}); nothing was imported."
+        ) from exc
+
+
 WANTED = DETACH | {"CodeBook", "Representation", "Project"}
 
 
@@ -258,10 +296,7 @@ def records(stream: BinaryIO) -> Iterator[object]:
             if tag in DETACH and parent_el is not None:
                 parent_el.remove(element)
     except _RefusedDoctype as exc:
-        raise Invalid(
-            "The project file declares a document type (and with it, possibly XML entities), "
-            "which is refused for safety; nothing was imported."
-        ) from exc
+        raise Invalid(REFUSED) from exc
     except etree.XMLSyntaxError as exc:
         raise Invalid(
             f"The project file is not well-formed XML ({exc}); nothing was imported."
