@@ -159,7 +159,11 @@ def test_in_a_workshop_each_coding_belongs_to_the_speaker_where_it_starts(sessio
         speakers={k: people[k] for k in ("Mentor B1", "Mentee C1", "Mentee C2")},
     )  # fmt: skip
     code = codebook.create_code(session, m.project, "Helped")
-    for quote in ["Training helped.", "cafes helped.\n\nMentee C2: Me", "Welcome.\n\nMentor B1: Training"]:
+    for quote in [
+        "Training helped.",
+        "cafes helped.\n\nMentee C2: Me",
+        "Welcome.\n\nMentor B1: Training",
+    ]:
         codings.add_coding(session, doc, code, m.asha, *span_of(doc, quote))
     rows = {r.code: r for r in queries.matrix(session, m.project, by="participant").rows}
     # "Welcome..." starts in the facilitator's turn: the first participant turn inside it

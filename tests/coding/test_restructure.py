@@ -187,3 +187,43 @@ def select_turns(doc):
     from toc_studio.ingest.models import Turn
 
     return select(Turn).where(Turn.document_id == doc.id).order_by(Turn.start)
+
+
+def test_other_packages_rows_follow_a_merge_and_come_back_on_undo(session):
+    """A ToC node pointing at a code (SET NULL on delete) and a report mark on a memo
+    (CASCADE) are found through the metadata: merge repoints the node, undo restores."""
+    from toc_studio.report.models import ReportMemo
+    from toc_studio.theory.models import TocNode, TocVersion
+
+    m = build_mentoring_project(session)
+    family = m.codes["Mentee/Outcomes/Social/Family contact"]
+    trust = m.codes["Mentee/Outcomes/Personal/Trust"]
+    version = TocVersion(project_id=m.project.id, name="Draft")
+    session.add(version)
+    session.flush()
+    node = TocNode(version_id=version.id, key="n1", code_id=family.id)
+    session.add(node)
+    memo = memos.add_memo(session, m.project, "family matters", code=family)
+    session.add(ReportMemo(memo_id=memo.id))
+    session.commit()
+    memo_id, node_id = memo.id, node.id
+
+    merge_codes(session, family, trust)
+    session.commit()
+    session.expire_all()
+    assert session.get(TocNode, node_id).code_id == trust.id
+    undo.undo(session, m.project)
+    session.commit()
+    session.expire_all()
+    assert session.get(TocNode, node_id).code_id == family.id
+
+    codebook.delete_code(session, session.get(Code, family.id), drop_codings=True)
+    session.commit()
+    session.expire_all()
+    assert session.get(TocNode, node_id).code_id is None
+    assert session.get(ReportMemo, memo_id) is None
+    undo.undo(session, m.project)
+    session.commit()
+    session.expire_all()
+    assert session.get(TocNode, node_id).code_id == family.id
+    assert session.get(ReportMemo, memo_id) is not None

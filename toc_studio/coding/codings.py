@@ -117,7 +117,10 @@ def delete_coding(session: Session, coding: Coding) -> int:
 
     project_id = session.get(Document, coding.document_id).project_id
     log = undo.UndoLog()
-    log.deleted("memo", undo.snapshot(session, "memo", "coding_id", [coding.id]))
+    memos = undo.snapshot(session, "memo", "coding_id", [coding.id])
+    undo.before_delete(session, log, "memo", [m["id"] for m in memos])
+    undo.before_delete(session, log, "coding", [coding.id])
+    log.deleted("memo", memos)
     log.deleted("coding", undo.snapshot(session, "coding", "id", [coding.id]))
     description = f"remove coding {coding.id} ({_preview(coding.text)})"
     session.execute(delete(Coding).where(Coding.id == coding.id))

@@ -194,7 +194,10 @@ def _rewrite(session, project, item: Disagreement, target: dict, decision: str) 
     coder_ids = dict(session.execute(select(Coder.name, Coder.id)).all())
     log = undo.UndoLog()
     old_ids = [i for v in item.versions for i, _, _ in v.codings]
-    log.deleted("memo", undo.snapshot(session, "memo", "coding_id", old_ids))
+    memos = undo.snapshot(session, "memo", "coding_id", old_ids)
+    undo.before_delete(session, log, "memo", [m["id"] for m in memos])
+    undo.before_delete(session, log, "coding", old_ids)
+    log.deleted("memo", memos)
     log.deleted("coding", undo.snapshot(session, "coding", "id", old_ids))
     session.execute(delete(Coding).where(Coding.id.in_(old_ids)))
     new = [

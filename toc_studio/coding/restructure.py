@@ -127,6 +127,14 @@ def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
             .where(Code.id == child.id)
             .values(parent_id=target.id, position=last + offset)
         )
+    for table_name, column, ondelete in undo.references("code"):
+        if ondelete == "SET NULL":  # e.g. ToC nodes: they now stand for the target
+            table = undo._table(table_name)
+            ids = _ids(session, select(table.c.id).where(table.c[column] == source.id))
+            log.updated(table_name, column, ids, source.id)
+            session.execute(
+                update(table).where(table.c[column] == source.id).values({column: target.id})
+            )
     _delete_rows(session, log, [source.id], [])
     entry = undo.save(session, source.project_id, "merge", description, log)
     session.expire_all()
@@ -174,6 +182,10 @@ def _delete_rows(session: Session, log: undo.UndoLog, code_ids: list[int], codin
     cascades from them and from codings ``coding_ids``."""
     memos = undo.snapshot(session, "memo", "code_id", code_ids)
     memos += undo.snapshot(session, "memo", "coding_id", coding_ids)
+    # other packages' rows first: on undo they come back after the rows they point at
+    undo.before_delete(session, log, "memo", [m["id"] for m in memos])
+    undo.before_delete(session, log, "coding", coding_ids)
+    undo.before_delete(session, log, "code", code_ids)
     log.deleted("memo", memos)
     log.deleted("code_pattern", undo.snapshot(session, "code_pattern", "code_id", code_ids))
     log.deleted(

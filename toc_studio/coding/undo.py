@@ -27,9 +27,41 @@ UNDOABLE_TABLES = ("code", "coding", "memo", "code_pattern", "agreement_resoluti
 
 
 def _table(name: str):
-    if name not in UNDOABLE_TABLES:
+    if name not in SQLModel.metadata.tables:
         raise ValueError(f"table {name!r} is not covered by the undo log")
     return SQLModel.metadata.tables[name]
+
+
+def references(parent: str) -> list[tuple[str, str, str]]:
+    """(table, column, ondelete) of every foreign key to ``parent``.id held by tables
+    other than the coding store's own (e.g. ToC nodes pointing at codes, report marks on
+    memos), found in the metadata so that undo covers other packages' rows too."""
+    found = []
+    for table in SQLModel.metadata.tables.values():
+        if table.name in UNDOABLE_TABLES:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == parent and fk.column.name == "id":
+                found.append((table.name, fk.parent.name, (fk.ondelete or "").upper()))
+    return found
+
+
+def before_delete(session: Session, log: UndoLog, parent: str, ids: Sequence[int]) -> None:
+    """Record what deleting rows ``ids`` of ``parent`` does to other packages' rows: rows
+    that cascade are saved for re-insertion, references set to NULL are saved to restore."""
+    if not ids:
+        return
+    for table_name, column, ondelete in references(parent):
+        table = _table(table_name)
+        if ondelete == "CASCADE":
+            log.deleted(table_name, snapshot(session, table_name, column, ids))
+        elif ondelete == "SET NULL" and "id" in table.c:
+            rows = []
+            for part in chunks(sorted(set(ids))):
+                rows += session.execute(
+                    select(table.c.id, table.c[column]).where(table.c[column].in_(part))
+                ).all()
+            log.updated_each(table_name, column, {row_id: old for row_id, old in rows})
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -42,9 +74,8 @@ def snapshot(session: Session, table_name: str, column: str, values: Sequence[An
     table = _table(table_name)
     rows: list[dict] = []
     for part in chunks(sorted(set(values))):
-        result = session.execute(
-            select(table).where(table.c[column].in_(part)).order_by(table.c.id)
-        )
+        order = table.c.id if "id" in table.c else list(table.primary_key.columns)[0]
+        result = session.execute(select(table).where(table.c[column].in_(part)).order_by(order))
         rows.extend(dict(row._mapping) for row in result)
     return rows
 
