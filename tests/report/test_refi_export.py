@@ -99,3 +99,26 @@ def test_several_codings_of_one_span_share_a_selection_and_memos_become_notes(se
     note = root.find(f"q:Notes/q:Note[@guid='{note_ref}']", Q)
     assert note.get("name") == "Trust"
     assert note.findtext("q:PlainTextContent", namespaces=Q) == "Says this twice."
+
+
+def test_the_codebook_alone_is_a_valid_qdc_that_imports_back(session, mentoring, tmp_path):
+    from toc_studio.coding.codebook import code_paths
+    from toc_studio.project.service import get_project
+    from toc_studio.report.refi_codebook import export_qdc
+    from toc_studio.report.refi_import import import_refi
+
+    path = tmp_path / "codes.qdc"
+    assert export_qdc(session, mentoring.project, path) == len(
+        code_paths(session, mentoring.project)
+    )
+    schema = etree.XMLSchema(etree.parse("/work/shared/refi-qda/Codebook.xsd"))
+    assert schema.validate(etree.parse(str(path))), schema.error_log
+    import_refi(session, path, project_name="Codes only")
+    copy = get_project(session, "Codes only")
+    assert sorted(code_paths(session, copy).values()) == sorted(
+        code_paths(session, mentoring.project).values()
+    )
+    from toc_studio.coding.codebook import get_code_by_path
+
+    family = get_code_by_path(session, copy, "Mentee/Outcomes/Social/Family contact")
+    assert (family.category, family.domain) == ("outcome", "Social")

@@ -33,17 +33,18 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_report_docx)
 
-    export = subparsers.add_parser("export", help="export a project: qdpx, csv, xlsx")
+    export = subparsers.add_parser("export", help="export a project: qdpx, qdc, csv, xlsx")
     esub = export.add_subparsers(dest="export_command", metavar="FORMAT")
     for fmt, text in (
         ("qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder"),
+        ("qdc", "the codebook alone as a REFI-QDA codebook"),
         ("csv", "the quote bank or the framework matrix as CSV"),
         ("xlsx", "the quote bank and the framework matrix as an Excel workbook"),
     ):
         p = esub.add_parser(fmt, parents=[common], help=text)
         p.add_argument("output", metavar=f"OUT.{fmt}")
         p.add_argument("--project", required=True)
-        if fmt != "qdpx":
+        if fmt in ("csv", "xlsx"):
             p.add_argument("--groups", help="only excerpts of these groups' participants")
             p.add_argument(
                 "--by", default="group", help="matrix columns: group, participant or attribute:NAME"
@@ -126,6 +127,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         project = get_project(session, args.project)
         if args.format == "qdpx":
             summary = export_qdpx(session, project, output).__dict__
+        elif args.format == "qdc":
+            from toc_studio.report.refi_codebook import export_qdc
+
+            summary = {"codes": export_qdc(session, project, output)}
         else:
             quotes = tables.quote_bank(session, project, _split(args.groups))
             matrix = tables.matrix_table(session, project, by=args.by)
