@@ -17,6 +17,7 @@ FORMATS = ("png", "svg")
 X_STEP, Y_STEP = 3.0, 0.9  # inches between columns and rows
 WRAP = 24  # characters per label line
 MAX_PIXELS = 8000
+CHAR_WIDTH, LINE_HEIGHT = 0.075, 0.16  # inches, for 9 pt text
 MAX_LINES = 400  # default links drawn one by one up to this many
 
 
@@ -29,9 +30,9 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib.collections import LineCollection
+    from matplotlib.collections import LineCollection, PatchCollection
     from matplotlib.figure import Figure
-    from matplotlib.patches import FancyArrowPatch, Rectangle
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
     grid = layout(graph)
     rows = max(grid.rows, 1)
@@ -131,6 +132,7 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
             parse_math=False,
             zorder=4,
         )
+    boxes = []
     for node, attrs in graph.nodes(data=True):
         x, y = xy(node)
         label = textwrap.fill(str(attrs["label"]), WRAP)
@@ -138,6 +140,23 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
             count = attrs["evidence"].codings
             suffix = "no evidence yet" if not count else f"{count} codings"
             label += f"\n({suffix}{', thin' if attrs.get('thin') else ''})"
+        lines = label.split("\n")
+        # Box sizes from the text's size (9 pt: ~0.07 in a character, 0.15 in a line), so
+        # that matplotlib lays each label out once and draws all boxes in one collection.
+        w = max(len(line) for line in lines) * CHAR_WIDTH + 0.25
+        h = (len(lines) * LINE_HEIGHT + 0.1) / Y_STEP
+        boxes.append(
+            FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.02,rounding_size=0.06",
+                facecolor=COLOURS.get(attrs["category"], "#dddddd"),
+                edgecolor=THIN_BORDER if attrs.get("thin") else "#555555",
+                linewidth=2 if attrs.get("thin") or attrs.get("hand_made") else 0.8,
+                linestyle="--" if attrs.get("hand_made") else "-",
+            )
+        )
         ax.text(
             x,
             y,
@@ -148,14 +167,8 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = 150) -> bytes:
             parse_math=False,
             zorder=5,
             fontweight="bold" if attrs["category"] == DOMAIN else "normal",
-            bbox=dict(
-                boxstyle="round,pad=0.35",
-                facecolor=COLOURS.get(attrs["category"], "#dddddd"),
-                edgecolor=THIN_BORDER if attrs.get("thin") else "#555555",
-                linewidth=2 if attrs.get("thin") or attrs.get("hand_made") else 0.8,
-                linestyle="--" if attrs.get("hand_made") else "-",
-            ),
         )
+    ax.add_collection(PatchCollection(boxes, match_original=True, zorder=4))
     buffer = io.BytesIO()
     # Very large diagrams: keep the picture under MAX_PIXELS on its longest side.
     options = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
