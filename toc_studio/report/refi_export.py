@@ -227,20 +227,20 @@ class _Exporter:
                     for document_id in self.sources_of.get(person.id, []):
                         _leaf(xf, "SourceRef", targetGUID=self.guid("document", document_id))
 
-    def _coding_rows(self) -> Iterator:
+    def _coding_rows(self, document_id: int) -> Iterator:
+        """One document's codings in span order: a query per document keeps the sort (and
+        so the database's memory) to one document's size."""
         stmt = (
             select(
                 Coding.id,
-                Coding.document_id,
                 Coding.start,
                 Coding.end,
                 Coding.code_id,
                 Coding.coder_id,
                 Coding.created,
             )
-            .join(Document, Document.id == Coding.document_id)
-            .where(Document.project_id == self.project.id)
-            .order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
+            .where(Coding.document_id == document_id)
+            .order_by(Coding.start, Coding.end, Coding.id)
             .execution_options(yield_per=BATCH)
         )
         yield from self.session.execute(stmt)
@@ -248,8 +248,6 @@ class _Exporter:
     def _sources(self, xf) -> None:
         if not self.documents:
             return
-        rows = self._coding_rows()
-        pending = next(rows, None)
         with xf.element(_q("Sources")):
             for document_id, title, kind, created in self.documents:
                 guid = self.guid("document", document_id)
@@ -259,15 +257,14 @@ class _Exporter:
                 with xf.element(_q("TextSource"), **attrs):
                     chunks: list[str] = []
                     span: list = []
-                    while pending is not None and pending.document_id == document_id:
-                        if span and (pending.start, pending.end) != (span[0].start, span[0].end):
+                    for row in self._coding_rows(document_id):
+                        if span and (row.start, row.end) != (span[0].start, span[0].end):
                             self._selection(chunks, span)
                             span = []
-                        span.append(pending)
-                        pending = next(rows, None)
-                        if len(chunks) > 2_000:
-                            self.out.write("".join(chunks).encode("utf-8"))
-                            chunks.clear()
+                            if len(chunks) > 2_000:
+                                self.out.write("".join(chunks).encode("utf-8"))
+                                chunks.clear()
+                        span.append(row)
                     if span:
                         self._selection(chunks, span)
                     self.out.write("".join(chunks).encode("utf-8"))
