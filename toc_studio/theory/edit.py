@@ -11,9 +11,7 @@ row it created). Undo restores them, newest edit first.
 
 from __future__ import annotations
 
-import json
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
@@ -22,62 +20,26 @@ from toc_studio.coding import codebook
 from toc_studio.coding.models import Category, Code
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project import service as projects
-from toc_studio.project.models import Group, Project
+from toc_studio.project.models import Project
 from toc_studio.theory.assemble import DOMAIN, assemble
-from toc_studio.theory.models import LINK_KINDS, STRUCTURE, TocEdge, TocEdit, TocNode, TocVersion
+from toc_studio.theory.edit_links import add_link, relabel_link, remove_link
+from toc_studio.theory.edit_log import Log, record, undo_last
+from toc_studio.theory.models import TocEdit, TocNode, TocVersion
 from toc_studio.theory.versions import require_working
 
-TABLES: dict[str, type[SQLModel]] = {
-    "toc_node": TocNode,
-    "toc_edge": TocEdge,
-    "toc_version": TocVersion,
-    "code": Code,
-}
-# Only these columns of rows outside the theory package are restored by an undo.
-FIELDS = {"code": ("category", "branch_group_id", "domain"), "toc_version": ("level",)}
-
-
-class _Log:
-    """Collects the undo steps of one edit."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.steps: list[dict[str, Any]] = []
-
-    def before(self, row: SQLModel) -> None:
-        table = row.__tablename__
-        fields = FIELDS.get(table)
-        data = row.model_dump(include=set(fields) if fields else None, exclude={"id"})
-        self.steps.append({"table": table, "id": row.id, "before": data})
-
-    def created(self, row: SQLModel) -> None:
-        self.session.add(row)
-        self.session.flush()
-        self.steps.append({"table": row.__tablename__, "id": row.id, "before": None})
-
-
-def _record(
-    session: Session,
-    version: TocVersion,
-    log: _Log,
-    action: str,
-    summary: str,
-    author: str,
-    note: str,
-) -> TocEdit:
-    coder = projects.get_or_create_coder(session, author) if author.strip() else None
-    edit = TocEdit(
-        version_id=version.id,
-        author_id=coder.id if coder else None,
-        author=coder.name if coder else "",
-        action=action,
-        summary=summary,
-        note=note or "",
-        undo=json.dumps(log.steps, default=str),
-    )
-    session.add(edit)
-    session.flush()
-    return edit
+__all__ = [
+    "add_node",
+    "rename_node",
+    "move_node",
+    "merge_nodes",
+    "delete_node",
+    "link_node_to_code",
+    "add_link",
+    "remove_link",
+    "relabel_link",
+    "set_level",
+    "undo_last",
+]
 
 
 def _elements(session: Session, project: Project, version: TocVersion) -> dict[str, dict]:
@@ -93,7 +55,7 @@ def _element(elements: dict[str, dict], key: str) -> dict:
     return elements[key]
 
 
-def _node_row(session: Session, version: TocVersion, key: str, log: _Log) -> TocNode:
+def _node_row(session: Session, version: TocVersion, key: str, log: Log) -> TocNode:
     row = (
         session.execute(select(TocNode).where(TocNode.version_id == version.id, TocNode.key == key))
         .scalars()
@@ -139,7 +101,7 @@ def add_node(
     label = " ".join((label or "").split())
     if not label:
         raise Invalid("A new element needs a label.")
-    log = _Log(session)
+    log = Log(session)
     key = f"hand:{uuid.uuid4().hex[:12]}"
     log.created(
         TocNode(
@@ -152,7 +114,7 @@ def add_node(
             hand_made=True,
         )
     )
-    _record(session, version, log, "add", f"Added {category} {label!r}", author, note)
+    record(session, version, log, "add", f"Added {category} {label!r}", author, note)
     return key
 
 
@@ -171,11 +133,11 @@ def rename_node(
     label = " ".join((label or "").split())
     if not label:
         raise Invalid("An element needs a label.")
-    log = _Log(session)
+    log = Log(session)
     row = _node_row(session, version, key, log)
     row.label = label
     session.add(row)
-    return _record(session, version, log, "rename", f"Renamed {old!r} to {label!r}", author, note)
+    return record(session, version, log, "rename", f"Renamed {old!r} to {label!r}", author, note)
 
 
 def move_node(
@@ -194,7 +156,7 @@ def move_node(
     For an element from a code, the code's own category, branch or domain changes."""
     require_working(version)
     attrs = _element(_elements(session, project, version), key)
-    log = _Log(session)
+    log = Log(session)
     if attrs["code_id"] is not None:  # from a code, or linked to one: the code moves
         row: SQLModel = session.get(Code, attrs["code_id"])
         log.before(row)
@@ -214,7 +176,7 @@ def move_node(
         raise Invalid("Say where to move the element: a category, a branch or a domain.")
     session.add(row)
     summary = f"Moved {attrs['label']!r} to " + ", ".join(changes)
-    return _record(session, version, log, "move", summary, author, note)
+    return record(session, version, log, "move", summary, author, note)
 
 
 def merge_nodes(
@@ -233,11 +195,11 @@ def merge_nodes(
     a, b = _element(elements, source), _element(elements, target)
     if source == target:
         raise Invalid("An element cannot be merged into itself.")
-    log = _Log(session)
+    log = Log(session)
     row = _node_row(session, version, source, log)
     row.merged_into = target
     session.add(row)
-    return _record(
+    return record(
         session, version, log, "merge", f"Merged {a['label']!r} into {b['label']!r}", author, note
     )
 
@@ -254,11 +216,11 @@ def delete_node(
     """Take an element off this version's diagram (its code and codings stay)."""
     require_working(version)
     attrs = _element(_elements(session, project, version), key)
-    log = _Log(session)
+    log = Log(session)
     row = _node_row(session, version, key, log)
     row.removed = True
     session.add(row)
-    return _record(session, version, log, "delete", f"Deleted {attrs['label']!r}", author, note)
+    return record(session, version, log, "delete", f"Deleted {attrs['label']!r}", author, note)
 
 
 def link_node_to_code(
@@ -289,7 +251,7 @@ def link_node_to_code(
     ).first()
     if taken:
         raise Conflict(f"Code {code_path!r} is already linked to another hand-made element.")
-    log = _Log(session)
+    log = Log(session)
     row = _node_row(session, version, key, log)
     row.code_id = code.id
     session.add(row)
@@ -299,7 +261,7 @@ def link_node_to_code(
         code.branch_group_id = row.branch_group_id
         code.domain = row.domain
         session.add(code)
-    return _record(
+    return record(
         session,
         version,
         log,
@@ -307,122 +269,6 @@ def link_node_to_code(
         f"Linked {attrs['label']!r} to code {code_path!r}",
         author,
         note,
-    )
-
-
-def _edge_row(session: Session, version: TocVersion, source: str, target: str) -> TocEdge | None:
-    return (
-        session.execute(
-            select(TocEdge).where(
-                TocEdge.version_id == version.id,
-                TocEdge.source == source,
-                TocEdge.target == target,
-            )
-        )
-        .scalars()
-        .first()
-    )
-
-
-def _link_ends(session: Session, project: Project, version: TocVersion, source: str, target: str):
-    graph = assemble(session, project, version, with_evidence=False)
-    for key in (source, target):
-        if key not in graph:
-            raise NotFound(f"The working version has no element {key!r}.")
-    if source == target:
-        raise Invalid("A link needs two different elements.")
-    return graph
-
-
-def add_link(
-    session: Session,
-    project: Project,
-    version: TocVersion,
-    source: str,
-    target: str,
-    kind: str = "leads to",
-    label: str = "",
-    rationale: str = "",
-    *,
-    author: str = "",
-    note: str = "",
-) -> TocEdit:
-    """Draw a causal link ("leads to", "enables", "hinders") from ``source`` to ``target``."""
-    require_working(version)
-    if kind not in LINK_KINDS:
-        raise Invalid(f"A link is one of: {', '.join(LINK_KINDS)} (not {kind!r}).")
-    graph = _link_ends(session, project, version, source, target)
-    log = _Log(session)
-    row = _edge_row(session, version, source, target)
-    if row is None:
-        row = TocEdge(version_id=version.id, source=source, target=target)
-        log.created(row)
-    else:
-        log.before(row)
-    row.kind, row.label, row.rationale, row.removed = kind, label or "", rationale or "", False
-    session.add(row)
-    summary = f"Linked {graph.nodes[source]['label']!r} {kind} {graph.nodes[target]['label']!r}"
-    return _record(session, version, log, "add link", summary, author, note or rationale)
-
-
-def remove_link(
-    session: Session,
-    project: Project,
-    version: TocVersion,
-    source: str,
-    target: str,
-    *,
-    author: str = "",
-    note: str = "",
-) -> TocEdit:
-    """Remove a link, a causal one or a default one that follows the structure."""
-    require_working(version)
-    graph = _link_ends(session, project, version, source, target)
-    if not graph.has_edge(source, target):
-        raise NotFound("There is no link between those two elements.")
-    log = _Log(session)
-    row = _edge_row(session, version, source, target)
-    if row is None:
-        row = TocEdge(version_id=version.id, source=source, target=target, kind=STRUCTURE)
-        log.created(row)
-    else:
-        log.before(row)
-    row.removed = True
-    session.add(row)
-    summary = (
-        f"Removed the link {graph.nodes[source]['label']!r} -> {graph.nodes[target]['label']!r}"
-    )
-    return _record(session, version, log, "remove link", summary, author, note)
-
-
-def relabel_link(
-    session: Session,
-    project: Project,
-    version: TocVersion,
-    source: str,
-    target: str,
-    *,
-    kind: str | None = None,
-    label: str | None = None,
-    rationale: str | None = None,
-    author: str = "",
-    note: str = "",
-) -> TocEdit:
-    """Change a causal link's kind, label or rationale."""
-    require_working(version)
-    row = _edge_row(session, version, source, target)
-    if row is None or row.removed or row.kind == STRUCTURE:
-        raise NotFound("There is no causal link between those two elements; add one first.")
-    if kind is not None and kind not in LINK_KINDS:
-        raise Invalid(f"A link is one of: {', '.join(LINK_KINDS)} (not {kind!r}).")
-    log = _Log(session)
-    log.before(row)
-    row.kind = kind or row.kind
-    row.label = row.label if label is None else label
-    row.rationale = row.rationale if rationale is None else rationale
-    session.add(row)
-    return _record(
-        session, version, log, "relabel link", f"Relabelled a link ({row.kind})", author, note
     )
 
 
@@ -439,51 +285,9 @@ def set_level(
     require_working(version)
     if level is not None and level < 1:
         raise Invalid("The roll-up level counts from 1 (top-level codes).")
-    log = _Log(session)
+    log = Log(session)
     log.before(version)
     version.level = level
     session.add(version)
     what = f"level {level}" if level else "every sub-theme its own element"
-    return _record(session, version, log, "set level", f"Roll-up: {what}", author, note)
-
-
-def undo_last(session: Session, version: TocVersion) -> TocEdit:
-    """Undo the newest edit of the working version that is not undone yet."""
-    require_working(version)
-    edit = (
-        session.execute(
-            select(TocEdit)
-            .where(TocEdit.version_id == version.id, TocEdit.undone.is_(False))
-            .order_by(TocEdit.id.desc())
-        )
-        .scalars()
-        .first()
-    )
-    if edit is None:
-        raise Conflict("There is nothing left to undo in this version.")
-    for step in reversed(json.loads(edit.undo)):
-        model = TABLES[step["table"]]
-        row = session.get(model, step["id"])
-        if step["before"] is None:
-            if row is not None:
-                session.delete(row)
-            continue
-        if row is None:
-            if model in (Code, TocVersion):
-                continue  # deleted since: nothing to restore on it
-            row = model(id=step["id"], **step["before"])
-        for name, value in step["before"].items():
-            setattr(row, name, value)
-        session.add(row)
-    edit.undone = True
-    session.add(edit)
-    session.flush()
-    return edit
-
-
-def group_names(session: Session, project: Project) -> list[str]:
-    return list(
-        session.execute(
-            select(Group.name).where(Group.project_id == project.id).order_by(Group.position)
-        ).scalars()
-    )
+    return record(session, version, log, "set level", f"Roll-up: {what}", author, note)
