@@ -34,6 +34,12 @@ if not docs:
     st.stop()
 
 titles = {d.id: d.title for d in docs}
+# Streamlit forgets a widget's value while another page is shown: keep these three.
+for widget in ("code_doc", "coder_name", "code_font"):
+    if widget not in st.session_state and f"{widget}_kept" in st.session_state:
+        st.session_state[widget] = st.session_state[f"{widget}_kept"]
+if st.session_state.get("code_doc") not in titles:
+    st.session_state.pop("code_doc", None)
 top = st.columns([3, 2, 1])
 doc_id = top[0].selectbox("Document", list(titles), format_func=titles.get, key="code_doc")
 coder_names = [c.name for c in coders]
@@ -46,7 +52,10 @@ coder_name = top[1].selectbox(
     key="coder_name",
     help="Your codings are stored under this name. Type a new name to add yourself.",
 )
-font = top[2].select_slider("Text size", [14, 17, 20, 24, 28], value=17, key="code_font")
+st.session_state.setdefault("code_font", 17)
+font = top[2].select_slider("Text size", [14, 17, 20, 24, 28], key="code_font")
+for widget, value in (("code_doc", doc_id), ("coder_name", coder_name), ("code_font", font)):
+    st.session_state[f"{widget}_kept"] = value
 
 
 def reset() -> None:

@@ -121,3 +121,16 @@ def test_the_turn_under_the_caret_can_be_coded(app, database_url):
     rerun(at, built)
     assert "I felt ready to listen — really listen." in _texts(engine, built.mentor_doc.id)
     engine.dispose()
+
+
+def test_the_document_and_coder_survive_a_visit_to_another_page(app, database_url):
+    engine, built = _build(database_url)
+    at = _open(app, built, "mentor")
+    at.switch_page("pages/memos.py")
+    rerun(at, built)
+    at.switch_page("pages/code.py")
+    rerun(at, built)
+    assert at.selectbox(key="code_doc").value == built.mentor_doc.id
+    assert at.selectbox(key="coder_name").value == "Ben"
+    assert not at.warning
+    engine.dispose()

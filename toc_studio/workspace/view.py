@@ -118,7 +118,7 @@ def document_view(
     rows = coding_rows(session, document, start, end, coders, codes) if end > start else []
     order = {code_id: entry["order"] for code_id, entry in codebook.items()}
     base, blocks = highlight.view_blocks(document.text, shape.blocks[first:last], rows, order)
-    used = {code_id for row in rows for code_id in [row.code_id]}
+    used = {row.code_id for row in rows}
     return {
         "document": document.id,
         "title": document.title,
