@@ -29,12 +29,11 @@ def insert_codings(session: Session, rows: Sequence[Row]) -> int:
     column_type = Coding.__table__.c.created.type.dialect_impl(dialect)
     created = column_type.bind_processor(dialect)  # SQLite stores a string, as ORM does
     now = created(utcnow()) if created else utcnow()
+    rows = sorted(rows)  # key order: each row's index pages are mostly the ones just used
     if dialect.name == "postgresql":
         return _postgres(connection, rows, now)
     sql = f"INSERT INTO coding ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-    # In key order the index pages each row touches are mostly the ones just touched.
-    ordered = sorted(rows)
-    result = connection.exec_driver_sql(sql, [(*row, now) for row in ordered])
+    result = connection.exec_driver_sql(sql, [(*row, now) for row in rows])
     return result.rowcount
 
 
@@ -53,7 +52,7 @@ def _postgres(connection, rows: Sequence[Row], now) -> int:
         cursor.execute(
             f"INSERT INTO coding ({COLUMNS}) "
             'SELECT document_id, code_id, coder_id, "start", "end", text, %s FROM coding_load '
-            "ON CONFLICT DO NOTHING",
+            'ORDER BY document_id, code_id, coder_id, "start", "end" ON CONFLICT DO NOTHING',
             (now,),
         )
         inserted = cursor.rowcount

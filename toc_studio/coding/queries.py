@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from toc_studio.coding.codebook import code_path, code_paths
-from toc_studio.coding.models import Code
+from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.scope import (
     NONE,
     Scope,
@@ -54,9 +54,31 @@ class Excerpt:
         return asdict(self)
 
 
-def _excerpt_select(project: Project, ids: list[int], scope: Scope):
+def _page(project: Project, ids: list[int], scope: Scope, limit: int, offset: int):
+    """Ids of one page of codings, in excerpt order, found before any participant is
+    looked up (only when no filter needs the participant)."""
+    alias = Coding.__table__.alias("pg")
+    c, d = alias.c, Document.__table__.c
+    stmt = (
+        select(c.id)
+        .select_from(alias.join(Document.__table__, d.id == c.document_id))
+        .where(c.code_id.in_(ids), d.project_id == project.id)
+    )
+    if scope.documents:
+        stmt = stmt.where(c.document_id.in_(list(scope.documents)))
+    if scope.kinds:
+        stmt = stmt.where(d.kind.in_(list(scope.kinds)))
+    if scope.coders:
+        stmt = stmt.where(
+            c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
+        )
+    return stmt.order_by(c.document_id, c.start, c.id).limit(limit).offset(offset)
+
+
+def _excerpt_select(project: Project, ids: list[int], scope: Scope, page=None):
     """The excerpts statement: codings with their participant id (inner), then document,
-    coder, participant and group joined once (outer), as one would write it by hand."""
+    coder, participant and group joined once (outer), as one would write it by hand.
+    ``page`` (ids of the wanted rows) keeps participant look-ups to those rows."""
     alias, person = coding_with_participant()
     c = alias.c
     inner = select(
@@ -65,6 +87,8 @@ def _excerpt_select(project: Project, ids: list[int], scope: Scope):
     ).where(c.code_id.in_(ids))  # fmt: skip
     if scope.documents:
         inner = inner.where(c.document_id.in_(list(scope.documents)))
+    if page is not None:
+        inner = inner.where(c.id.in_(page))
     k = inner.subquery("k")
     d, coder, p, g = (Document.__table__.c, Coder.__table__.c, Participant.__table__.c,
                       Group.__table__.c)  # fmt: skip
@@ -108,10 +132,15 @@ def excerpts(
     """
     scope = scope or Scope()
     ids = code_ids(session, code, with_subcodes)
-    stmt, c = _excerpt_select(project, ids, scope)
-    stmt = stmt.order_by(c.document_id, c.start, c.id).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
+    if limit is not None and not scope.needs_participant:
+        page = _page(project, ids, scope, limit, offset)
+        stmt, c = _excerpt_select(project, ids, scope, page)
+        stmt = stmt.order_by(c.document_id, c.start, c.id)
+    else:
+        stmt, c = _excerpt_select(project, ids, scope)
+        stmt = stmt.order_by(c.document_id, c.start, c.id).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
     rows = session.execute(stmt).all()
     around = _context(session, rows, max(0, int(context)))
     attributes = _attributes(session, {r.participant_id for r in rows if r.participant_id})
