@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import UTC, datetime
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 ORIGIN = "TOC Studio"
@@ -79,3 +80,12 @@ def split_marker(text: str) -> tuple[str, dict[str, object]]:
         return text, {}
     body = stripped[: cut + 1]
     return (body[:-2] if body.endswith("\n\n") else body.rstrip("\n")), payload
+
+
+def parse_when(value: str) -> datetime:
+    """An xsd:dateTime from a file as an aware datetime (now, when missing or unreadable)."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,6 +30,7 @@ from toc_studio.report import refi_parse as rp
 from toc_studio.report.refi_archive import open_refi
 from toc_studio.report.refi_common import GROUP_VARIABLE, split_marker
 from toc_studio.report.refi_notes import NoteKeeper
+from toc_studio.report.refi_sources import import_set, import_source
 
 FALLBACK_CODER = "REFI-QDA import"
 
@@ -49,14 +49,6 @@ class ImportResult:
             "offset_conventions": self.offset_conventions,
             "warnings": self.warnings,
         }
-
-
-def _when(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return datetime.now(UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class _Importer:
@@ -256,16 +248,12 @@ class _Importer:
         self.warn(f"Skipped {rec.what} {rec.name!r}: TOC Studio imports text sources only.")
 
     def _SourceRec(self, rec: rp.SourceRec) -> None:
-        from toc_studio.report.refi_sources import import_source
-
         import_source(self, rec)
 
     def _NoteRec(self, rec: rp.NoteRec) -> None:
         self.notes.add(rec)
 
     def _SetRec(self, rec: rp.SetRec) -> None:
-        from toc_studio.report.refi_sources import import_set
-
         import_set(self, rec)
 
     def _order_groups(self) -> None:

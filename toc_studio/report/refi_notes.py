@@ -14,6 +14,7 @@ from sqlalchemy import select
 from toc_studio.coding.models import Coding, Memo
 from toc_studio.ingest.models import Document
 from toc_studio.report import refi_parse as rp
+from toc_studio.report.refi_common import parse_when
 
 
 class NoteKeeper:
@@ -68,8 +69,8 @@ class NoteKeeper:
             if rec.user in importer.users:
                 memo.author_id = importer.coder(rec.user).id
             if rec.created:
-                memo.created = importer_when(rec.created)
-            memo.updated = importer_when(rec.modified) if rec.modified else memo.created
+                memo.created = parse_when(rec.created)
+            memo.updated = parse_when(rec.modified) if rec.modified else memo.created
             importer.session.add(memo)
             importer.counts["memos"] += 1
         missing = set(self.targets) - seen
@@ -88,9 +89,3 @@ class NoteKeeper:
                 Coding.end == end,
             )
         ).scalar_one_or_none()
-
-
-def importer_when(value: str):
-    from toc_studio.report.refi_import import _when
-
-    return _when(value)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from toc_studio.coding.infer import match_group
 from toc_studio.coding.models import Coding
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import DocumentKind
 from toc_studio.ingest.turns import detect_turns
+from toc_studio.project import service as projects
+from toc_studio.project.models import Participant
 from toc_studio.report import refi_parse as rp
-from toc_studio.report.refi_common import KIND_VARIABLE
+from toc_studio.report.refi_common import KIND_VARIABLE, parse_when
 from toc_studio.report.refi_offsets import STANDARD, choose, stored_text
 
 INSERT_BATCH = 5_000
@@ -113,7 +116,7 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         stamp = coding.created or created_fallback
         created = dates.get(stamp)
         if created is None:
-            created = dates[stamp] = _created(stamp)
+            created = dates[stamp] = parse_when(stamp)
         rows.append(
             {
                 "document_id": document_id,
@@ -154,12 +157,6 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         )
 
 
-def _created(value: str):
-    from toc_studio.report.refi_import import _when
-
-    return _when(value)
-
-
 def _flush(importer, rows: list[dict]) -> None:
     if rows:
         importer.session.execute(Coding.__table__.insert(), rows)
@@ -171,9 +168,6 @@ def import_set(importer, rec: rp.SetRec) -> None:
     """A set of sources named after a stakeholder group puts the documents' ungrouped
     participants in that group; another set of sources becomes a participant attribute
     (set name = "yes"). Sets of codes or notes have no equivalent and are reported."""
-    from toc_studio.coding.infer import match_group
-    from toc_studio.project import service as projects
-
     name = " ".join(rec.name.split())[:100]
     if rec.codes or rec.notes:
         importer.warn(
@@ -188,8 +182,6 @@ def import_set(importer, rec: rp.SetRec) -> None:
             people[participant.id] = participant
         for participant_id in importer.speakers_of.get(source, ()):
             if participant_id not in people:
-                from toc_studio.project.models import Participant
-
                 people[participant_id] = importer.session.get(Participant, participant_id)
     if not people:
         importer.warn(
