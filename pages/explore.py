@@ -9,6 +9,7 @@ from toc_studio.coding import agreement, cooccurrence, disagreements, queries, w
 from toc_studio.coding.models import Code
 from toc_studio.coding.scope import Scope
 from toc_studio.errors import Invalid
+from toc_studio.ingest.models import DocumentKind
 from toc_studio.project import service as projects
 from toc_studio.workspace import explore
 from toc_studio.workspace.codebook_view import codebook_rows
@@ -22,7 +23,9 @@ if project is None:
 with ui.session() as s:
     rows = codebook_rows(s, project)
     groups = [g.name for g in projects.list_groups(s, project)]
-    people = [p.label for p in projects.list_participants(s, project)]
+    participants = projects.list_participants(s, project)
+    people = [p.label for p in participants]
+    attributes = sorted({name for p in participants for name in p.attributes})
     coder_names = [c.name for c in projects.list_coders(s)]
 if not rows:
     st.info("The codebook is empty: add codes and code some documents first.")
@@ -77,9 +80,16 @@ with quotes:
     in_groups = c1.multiselect("Groups", groups, key="quotes_groups")
     in_people = c2.multiselect("Participants", people, key="quotes_people")
     by_coders = c3.multiselect("Coders", coder_names, key="quotes_coders")
-    subcodes = st.checkbox("Include sub-codes", value=True, key="quotes_sub")
+    c4, c5 = st.columns([2, 1], vertical_alignment="bottom")
+    kinds = c4.multiselect(
+        "Kinds of document",
+        [k.value for k in DocumentKind],
+        format_func=lambda k: k.replace("_", " "),
+        key="quotes_kinds",
+    )
+    subcodes = c5.checkbox("Include sub-codes", value=True, key="quotes_sub")
     if code_id is not None:
-        scope = Scope(groups=in_groups, participants=in_people, coders=by_coders)
+        scope = Scope(groups=in_groups, participants=in_people, coders=by_coders, kinds=kinds)
         with ui.reported(), ui.session() as s:
             code = code_of(s, code_id)
             total = queries.count_excerpts(s, project, code, with_subcodes=subcodes, scope=scope)
@@ -91,8 +101,13 @@ with quotes:
 
 with grid:
     c1, c2, c3 = st.columns(3)
-    by_options = ["group", "participant"]
-    by = c1.selectbox("Columns", by_options, key="matrix_by", format_func=str.capitalize)
+    by_options = ["group", "participant", *[f"attribute:{a}" for a in attributes]]
+    by = c1.selectbox(
+        "Columns",
+        by_options,
+        key="matrix_by",
+        format_func=lambda b: b.split(":", 1)[1].capitalize() if ":" in b else b.capitalize(),
+    )
     measure = c2.selectbox(
         "Count", list(explore.MEASURES), format_func=explore.MEASURES.get, key="matrix_measure"
     )

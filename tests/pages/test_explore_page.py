@@ -66,3 +66,14 @@ def test_agreement_and_the_disagreement_walk(app, demo):
     assert any("Kappa" in t.columns for t in tables)
     walk = [c.value for c in at.caption if c.value.startswith("Disagreement 1 of")]
     assert walk
+
+
+def test_the_matrix_can_run_by_a_participant_attribute(app, demo):
+    project, _ = demo
+    at = app("pages/explore.py")
+    assert "Site" in at.selectbox(key="matrix_by").options
+    at.selectbox(key="matrix_by").set_value("attribute:site")
+    rerun(at, project)
+    frame = at.dataframe[0].value
+    assert {"B", "C"} <= set(frame.columns)
+    assert "Mentor" not in frame.columns
