@@ -86,6 +86,8 @@ def import_source(importer, rec: rp.SourceRec) -> None:
     for ref in rec.note_refs:
         importer.notes.target(ref, "document", document.id)
     _store_codings(importer, rec, document, text, mapping, title)
+    # The transaction may hold thousands of documents: keep none of their texts in memory.
+    importer.session.expunge(document)
 
 
 def _store_codings(importer, rec, document, text, mapping, title) -> None:
