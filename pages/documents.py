@@ -120,27 +120,22 @@ for person in mapped:
                 index=group_options.index(person.group) if person.group in groups else 0,
                 format_func=lambda g: "No group" if g is None else g,
             )
-            table = st.data_editor(
-                [{"Attribute": k, "Value": v} for k, v in person.attributes.items()],
-                num_rows="dynamic",
-                column_config={
-                    "Attribute": st.column_config.TextColumn(required=True),
-                    "Value": st.column_config.TextColumn(),
-                },
-                key=f"attrs_{person.id}",
-            )
+            values = {
+                name: st.text_input(name, value=value, key=f"attr_{person.id}_{name}")
+                for name, value in person.attributes.items()
+            }
+            st.caption("Empty a value to remove that attribute.")
+            a1, a2 = st.columns(2)
+            new_name = a1.text_input("New attribute", key=f"attr_new_name_{person.id}")
+            new_value = a2.text_input("Its value", key=f"attr_new_value_{person.id}")
             if st.form_submit_button("Save participant"):
                 message = None
                 with ui.reported(), ui.session() as s:
                     participant = projects.get_participant(s, project, person.label)
                     projects.update_participant(s, participant, group=group)
-                    kept = {
-                        str(r["Attribute"]).strip(): str(r.get("Value") or "")
-                        for r in table
-                        if r.get("Attribute") and str(r["Attribute"]).strip()
-                    }
-                    removed = {name: "" for name in person.attributes if name not in kept}
-                    projects.set_attributes(s, participant, {**removed, **kept})
+                    if new_name.strip():
+                        values[new_name.strip()] = new_value
+                    projects.set_attributes(s, participant, values)
                     message = f"Saved {person.label}."
                 if message:
                     done(message)

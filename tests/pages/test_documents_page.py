@@ -76,3 +76,22 @@ def test_deleting_needs_the_title_typed(app, database_url):
     assert titles == {"Mentee C1 interview"}
     assert "Deleted" in at.success[0].value
     engine.dispose()
+
+
+def test_a_participant_s_group_and_attributes_are_edited_from_the_document(app, database_url):
+    engine, built = _build(database_url)
+    at = app("pages/documents.py")
+    at.selectbox(key="documents_open").select(built.mentor_doc.id)
+    rerun(at, built)
+    with Session(engine) as s:
+        b1 = projects.get_participant(s, built.project, "Mentor B1")
+    at.text_input(key=f"attr_{b1.id}_site").input("")
+    at.text_input(key=f"attr_new_name_{b1.id}").input("wave")
+    at.text_input(key=f"attr_new_value_{b1.id}").input("2")
+    at.button[[b.label for b in at.button].index("Save participant")].click()
+    rerun(at, built)
+    with Session(engine) as s:
+        view = next(p for p in projects.list_participants(s, built.project) if p.id == b1.id)
+    assert view.attributes == {"wave": "2"}
+    assert view.group == "Mentor"
+    engine.dispose()
