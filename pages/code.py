@@ -11,6 +11,7 @@ from toc_studio.project import service as projects
 from toc_studio.workspace import actions, view
 from toc_studio.workspace.component import transcript
 from toc_studio.workspace.highlight import block_at, legend_html, page_of
+from toc_studio.workspace.markdown import md
 
 SEL, CARET, CLICKED = "code_selection", "code_caret", "code_clicked"
 UNDO, RECENT, PAGE, FOCUS = "code_undo", "code_recent", "code_page", "code_focus"
@@ -277,7 +278,7 @@ with right:
             details = actions.coding_details(s, clicked, paths)
         for d in details:
             with st.container(border=True):
-                st.markdown(f"**{d.code}** · {d.coder}")
+                st.markdown(f"**{md(d.code)}** · {md(d.coder)}")
                 st.text(d.text if len(d.text) < 300 else d.text[:300] + " …")
                 c1, c2 = st.columns([1.3, 2], vertical_alignment="bottom")
                 c1.button(

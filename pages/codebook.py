@@ -9,6 +9,7 @@ from toc_studio.coding.models import Category, Code
 from toc_studio.errors import Invalid
 from toc_studio.project import service as projects
 from toc_studio.workspace.codebook_view import codebook_rows, table
+from toc_studio.workspace.markdown import md
 
 st.title("Codebook")
 project = ui.current_project()
@@ -215,7 +216,7 @@ with remove:
     doomed = pick("Code to delete", "delete_code")
     if doomed is not None:
         row = by_id[doomed]
-        st.write(f"**{row.path}** has {row.codings} coding(s) of its own.")
+        st.write(f"**{md(row.path)}** has {row.codings} coding(s) of its own.")
         choice = st.radio(
             "Its codings (and those of its sub-codes)",
             ["move", "drop", "refuse"],

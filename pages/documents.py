@@ -7,6 +7,7 @@ from toc_studio import ui
 from toc_studio.ingest import documents
 from toc_studio.project import service as projects
 from toc_studio.workspace import documents as workspace_docs
+from toc_studio.workspace.markdown import md
 
 st.title("Documents")
 project = ui.current_project()
@@ -63,7 +64,7 @@ with ui.session() as s:
     document = documents.get_document(s, project, doc_id)
     speakers = workspace_docs.speakers(s, document)
 row = by_id[doc_id]
-st.subheader(row.title)
+st.subheader(md(row.title))
 st.caption(
     f"{row.kind.replace('_', ' ').capitalize()} · {row.words:,} words · {row.turns} turns · "
     f"{row.codings} codings"
@@ -111,7 +112,7 @@ mapped = [people_by_id[sp.participant_id] for sp in speakers if sp.participant_i
 if mapped:
     st.markdown("#### Participants in this document")
 for person in mapped:
-    with st.expander(f"{person.label} · {person.group or 'no group'}"):
+    with st.expander(f"{md(person.label)} · {md(person.group or 'no group')}"):
         with st.form(f"person_{doc_id}_{person.id}"):
             group_options = [None, *groups]
             group = st.selectbox(

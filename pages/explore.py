@@ -13,6 +13,7 @@ from toc_studio.ingest.models import DocumentKind
 from toc_studio.project import service as projects
 from toc_studio.workspace import explore
 from toc_studio.workspace.codebook_view import codebook_rows
+from toc_studio.workspace.markdown import md
 
 st.title("Explore")
 project = ui.current_project()
@@ -59,7 +60,7 @@ def show_quotes(found: list[queries.Excerpt], key: str) -> None:
     for e in found:
         st.code(explore.quote_text(e), language=None, wrap_lines=True)
         cols = st.columns([3, 1])
-        cols[0].caption(f"{e.document} · {e.code} · coded by {e.coder}")
+        cols[0].caption(f"{md(e.document)} · {md(e.code)} · coded by {md(e.coder)}")
         if cols[1].button("Open", key=f"{key}_{e.coding_id}", icon=":material/open_in_new:"):
             st.session_state["code_doc"] = e.document_id
             st.session_state["code_last_doc"] = e.document_id
@@ -131,7 +132,7 @@ with grid:
             st.session_state["matrix_cell"] = (found_matrix.rows[row_index].code_id, column)
     cell = st.session_state.get("matrix_cell")
     if cell and cell[0] in paths and cell[1] in found_matrix.columns:
-        st.markdown(f"**{paths[cell[0]]} · {cell[1]}**")
+        st.markdown(f"**{md(paths[cell[0]])} · {md(cell[1])}**")
         with ui.reported(), ui.session() as s:
             show_quotes(
                 queries.cell_excerpts(
@@ -196,9 +197,9 @@ with near:
                     limit=50,
                 ):
                     with st.container(border=True):
-                        st.caption(f"{p.document} · {p.code} ({p.coder})")
+                        st.caption(f"{md(p.document)} · {md(p.code)} ({md(p.coder)})")
                         st.text(" ".join(p.text.split()))
-                        st.caption(f"{p.other_code} ({p.other_coder})")
+                        st.caption(f"{md(p.other_code)} ({md(p.other_coder)})")
                         st.text(" ".join(p.other_text.split()))
 
 with wordtab:
@@ -260,10 +261,12 @@ with agree:
         if items:
             index = min(st.session_state.get("walk_index", 0), len(items) - 1)
             item = items[index]
-            st.caption(f"Disagreement {index + 1} of {len(items)} · {item.document} · {item.code}")
+            st.caption(
+                f"Disagreement {index + 1} of {len(items)} · {md(item.document)} · {md(item.code)}"
+            )
             st.text(" ".join(item.text.split()))
             for version in item.versions:
-                st.markdown(f"- **{version.coder}**: {len(version.codings)} coding(s)")
+                st.markdown(f"- **{md(version.coder)}**: {len(version.codings)} coding(s)")
             b = st.columns(4)
             if b[0].button("Previous", disabled=index == 0, key="walk_prev"):
                 st.session_state["walk_index"] = index - 1

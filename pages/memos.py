@@ -6,6 +6,7 @@ from toc_studio import ui
 from toc_studio.coding import memos
 from toc_studio.coding.models import Memo
 from toc_studio.project import service as projects
+from toc_studio.workspace.markdown import md
 from toc_studio.workspace.memo_links import memo_cards
 
 st.title("Memos")
@@ -37,15 +38,15 @@ with ui.session() as s:
         found = list(reversed(found))
     cards = memo_cards(s, project, found)
 
-st.caption(f"{len(cards)} memo(s)" + (f" containing “{query}”" if query else ", newest first"))
+st.caption(f"{len(cards)} memo(s)" + (f" containing “{md(query)}”" if query else ", newest first"))
 if not cards:
     st.info("No memos match." if query else "No memos yet. Write one below or on the Code screen.")
 
 for card in cards:
     with st.container(border=True):
-        st.markdown(f"**{card.title or 'Untitled memo'}**")
+        st.markdown(f"**{md(card.title) or 'Untitled memo'}**")
         st.caption(
-            f"On {card.attached_to} · {card.author or 'unknown author'} · "
+            f"On {md(card.attached_to)} · {md(card.author or 'unknown author')} · "
             f"{card.updated:%d %b %Y %H:%M}"
         )
         st.text(card.text)

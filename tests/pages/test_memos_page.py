@@ -7,6 +7,7 @@ from tests.builders import build_mentoring_project
 from toc_studio import db
 from toc_studio.coding import memos
 from toc_studio.coding.models import Coding, Memo
+from toc_studio.workspace.markdown import md
 
 
 def _build(database_url: str):
@@ -37,10 +38,10 @@ def test_every_memo_says_what_it_is_attached_to(app, database_url):
     engine, _ = _build(database_url)
     at = app("pages/memos.py")
     captions = " | ".join(c.value for c in at.caption)
-    assert "a coding of “Mentor B1 interview” with Mentor/Challenges/Access to supervision" in (
+    assert md("a coding of “Mentor B1 interview” with Mentor/Challenges/Access to supervision") in (
         captions
     )
-    assert "the document “Mentee C1 interview”" in captions
+    assert md("the document “Mentee C1 interview”") in captions
     assert "the project · Asha" in captions
     engine.dispose()
 
