@@ -74,6 +74,7 @@ class _Importer:
         self.notes = NoteKeeper(self)
         self.group_order: list[str] = []
         self.conventions: Counter = Counter()
+        self.inserter = None
 
     # --- records -----------------------------------------------------------------------
 

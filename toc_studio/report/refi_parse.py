@@ -24,25 +24,25 @@ from toc_studio.errors import Invalid
 from toc_studio.report.refi_common import normalise_id
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectStart:
     name: str
     creating_user: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectEnd:
     description: str
     note_refs: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class UserRec:
     guid: str
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CodeRec:
     guid: str
     name: str
@@ -53,18 +53,18 @@ class CodeRec:
     note_refs: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class CodeBookEnd:
     pass
 
 
-@dataclass
+@dataclass(slots=True)
 class VariableRec:
     guid: str
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRec:
     guid: str
     name: str
@@ -73,7 +73,7 @@ class CaseRec:
     other_refs: int
 
 
-@dataclass
+@dataclass(slots=True)
 class CodingRec:
     guid: str
     code: str
@@ -82,7 +82,7 @@ class CodingRec:
     note_refs: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class SelectionRec:
     guid: str
     start: int
@@ -94,7 +94,7 @@ class SelectionRec:
     note_refs: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRec:
     guid: str
     name: str
@@ -107,7 +107,7 @@ class SourceRec:
     values: list[tuple[str, str]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class NoteRec:
     guid: str
     name: str
@@ -118,7 +118,7 @@ class NoteRec:
     modified: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SetRec:
     guid: str
     name: str
@@ -127,7 +127,7 @@ class SetRec:
     notes: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class SkippedRec:
     what: str
     name: str
@@ -189,6 +189,26 @@ def _coding(element: Element) -> CodingRec:
         code=code,
         user=normalise_id(element.get("creatingUser")),
         created=element.get("creationDateTime") or "",
+        note_refs=notes,
+    )
+
+
+def _selection(el: Element) -> SelectionRec:
+    codings, notes = [], []
+    for child in el:
+        name = _local(child.tag)
+        if name == "Coding":
+            codings.append(_coding(child))
+        elif name == "NoteRef":
+            notes.append(normalise_id(child.get("targetGUID")))
+    return SelectionRec(
+        guid=normalise_id(el.get("guid")),
+        start=_int(el, "startPosition"),
+        end=_int(el, "endPosition"),
+        name=el.get("name") or "",
+        user=normalise_id(el.get("creatingUser")),
+        created=el.get("creationDateTime") or "",
+        codings=codings,
         note_refs=notes,
     )
 
@@ -290,6 +310,11 @@ def records(stream: BinaryIO) -> Iterator[object]:
             tag = _local(element.tag)
             parent_el = element.getparent()
             parent = _local(parent_el.tag) if parent_el is not None else ""
+            if tag == "PlainTextSelection":  # the bulk of a file: kept on a short path
+                if parent in ("TextSource", "Representation"):
+                    selections.append(_selection(element))
+                parent_el.remove(element)
+                continue
             yield from _on_end(tag, element, parent, parent_el, selections)
             if tag in ("TextSource", "Representation"):
                 selections = []
@@ -325,19 +350,6 @@ def _on_end(tag: str, el: Element, parent: str, parent_el, selections: list):
     elif tag == "Case":
         other = len(_children(el, "SelectionRef")) + len(_children(el, "CodeRef"))
         yield CaseRec(guid, el.get("name") or "", _values(el), _refs(el, "SourceRef"), other)
-    elif tag == "PlainTextSelection" and parent in ("TextSource", "Representation"):
-        selections.append(
-            SelectionRec(
-                guid=guid,
-                start=_int(el, "startPosition"),
-                end=_int(el, "endPosition"),
-                name=el.get("name") or "",
-                user=normalise_id(el.get("creatingUser")),
-                created=el.get("creationDateTime") or "",
-                codings=[_coding(c) for c in _children(el, "Coding")],
-                note_refs=_refs(el),
-            )
-        )
     elif tag == "TextSource" and parent == "Sources":
         source = _source(el, "text", el.get("name") or "", guid)
         source.selections = selections
