@@ -19,7 +19,14 @@ from sqlmodel import Session
 from toc_studio.errors import Conflict, Invalid, TocStudioError
 from toc_studio.ingest import documents, keystore
 from toc_studio.ingest.models import Document, Turn
-from toc_studio.ingest.pipeline import DocumentPreview, FilePreview, ImportOptions, Upload, plan
+from toc_studio.ingest.pipeline import (
+    DocumentPreview,
+    FilePreview,
+    ImportOptions,
+    Upload,
+    paused_gc,
+    plan,
+)
 from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Sentence
 from toc_studio.project import service as projects
 from toc_studio.project.models import Participant, Project
@@ -71,7 +78,7 @@ def commit_file(
         outcome.status = "skipped"
         return outcome
     try:
-        with session.begin_nested():
+        with paused_gc(), session.begin_nested():
             for term, kind in terms:
                 keystore.add_term(session, project, term, kind)
             _save_key(session, project, preview)
