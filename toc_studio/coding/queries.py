@@ -7,6 +7,7 @@ the rows a caller asked for. Co-occurrence lives in :mod:`toc_studio.coding.cooc
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 from sqlalchemy import distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
@@ -54,10 +55,15 @@ class Excerpt:
         return asdict(self)
 
 
+@cache
+def _page_alias():
+    return Coding.__table__.alias("pg")
+
+
 def _page(project: Project, ids: list[int], scope: Scope, limit: int, offset: int):
     """Ids of one page of codings, in excerpt order, found before any participant is
     looked up (only when no filter needs the participant)."""
-    alias = Coding.__table__.alias("pg")
+    alias = _page_alias()
     c, d = alias.c, Document.__table__.c
     stmt = (
         select(c.id)
