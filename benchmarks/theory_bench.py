@@ -172,12 +172,46 @@ def build(session, codings_total: int, seed: int = 7) -> None:
     session.commit()
 
 
+def demo_figures(repeat: int) -> None:
+    """The same steps on the demo project (173 codings): a typical small evaluation."""
+    import tempfile
+
+    from sqlmodel import Session
+
+    from toc_studio import db
+    from toc_studio.demo import load_demo
+    from toc_studio.theory import evidence, render_html, render_image, versions
+    from toc_studio.theory.assemble import assemble
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = db.make_engine(f"sqlite:///{folder}/demo.db")
+        db.init_db(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            project = load_demo(session)
+            session.commit()
+            version = versions.working_version(session, project)
+            t, graph = timed(lambda: assemble(session, project, version, use_cache=False), repeat)
+            print(
+                f"demo assembly, counted in SQL: {t * 1000:.0f} ms "
+                f"({graph.number_of_nodes()} nodes)"
+            )
+            quotes = evidence.hover_quotes(session, project.id, graph)
+        engine.dispose()
+    render_html.version_html(graph, quotes)
+    t, _ = timed(lambda: render_html.version_html(graph, quotes), repeat)
+    print(f"demo HTML page: {t * 1000:.0f} ms")
+    render_image.draw(graph)
+    t, _ = timed(lambda: render_image.draw(graph), repeat)
+    print(f"demo PNG: {t * 1000:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 codings")
     parser.add_argument("--db", help="store URL (default: a SQLite file in benchmarks/.cache)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fresh", action="store_true", help="rebuild the store")
+    parser.add_argument("--demo", action="store_true", help="measure the demo project only")
     args = parser.parse_args()
 
     from sqlalchemy import func
@@ -189,6 +223,9 @@ def main() -> None:
     from toc_studio.theory import evidence, evidence_cache, render_html, render_image, versions
     from toc_studio.theory.assemble import assemble
 
+    if args.demo:
+        demo_figures(args.repeat)
+        return
     total = int(1_000_000 * args.scale)
     url = args.db
     if url is None:
