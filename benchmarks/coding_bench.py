@@ -55,6 +55,15 @@ LEFT JOIN stakeholder_group g ON g.id = p.group_id
 WHERE d.project_id = :project
 ORDER BY c.document_id, c.start, c.id"""
 
+# the same rows without the context columns (no substring of the document text)
+EXCERPTS_NO_CONTEXT_SQL = EXCERPTS_SQL.replace(
+    """,
+  substr(d.text, CASE WHEN c.start > 150 THEN c.start - 149 ELSE 1 END,
+                 CASE WHEN c.start > 150 THEN 150 ELSE c.start END),
+  substr(d.text, c."end" + 1, 150)""",
+    "",
+)
+
 PLAIN_SQL = 'SELECT id, document_id, start, "end", text FROM coding WHERE code_id = :code'
 
 PID_FAST = PID.replace("COALESCE(", "COALESCE(dp.sole,", 1).rsplit(",\n  (SELECT MIN", 1)[0] + ")"
@@ -156,6 +165,11 @@ def run(url: str, scale: float, repeat: int) -> list[dict]:
         full = timed(lambda: queries.excerpts(session, project, target), max(3, repeat // 4))
         hand = timed(lambda: session.execute(text(EXCERPTS_SQL), params).all(), max(3, repeat // 4))
         results.append(report("excerpts: full list (1% code)", full, hand, n_target))
+        bare = timed(
+            lambda: session.execute(text(EXCERPTS_NO_CONTEXT_SQL), params).all(),
+            max(3, repeat // 4),
+        )
+        results.append(report("  hand SQL without the context columns", bare, None, n_target))
         plain = timed(lambda: session.execute(text(PLAIN_SQL), params).all(), max(3, repeat // 4))
         results.append(report("  plain SQL: the code's codings only", plain, None, n_target))
         cells = queries.matrix(session, project, by="group")
