@@ -129,7 +129,7 @@ with tabs[2]:
             found = theory_view.node_excerpts(s, project, version_id, chosen)
         for x in found:
             who = x.participant or "no speaker"
-            st.markdown(f"> {x.text}")
+            st.markdown(theory_view.markdown_quote(x.text))
             st.caption(f"{who} · {x.document}")
 
 with tabs[3]:

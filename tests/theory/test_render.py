@@ -131,3 +131,16 @@ def test_the_table_view_has_one_row_per_branch(session):
     assert "Social: Community participation; Reconnected with family" in mentee["Outcomes"]
     assert "Housing and finances [thin: one participant]" in mentee["Outcomes"]
     assert "Mentors feel valued by the service [workshop, no evidence yet]" in rows[1]["Outcomes"]
+
+
+def test_excerpts_shown_as_markdown_cannot_become_links_images_or_markup():
+    from toc_studio.theory.view import markdown_quote
+
+    quoted = markdown_quote("![x](http://evil.example/a.png) <img src=x> *so* [go](javascript:x)")
+    assert quoted.startswith("> ")
+    # every Markdown or HTML character is preceded by a backslash
+    assert not re.search(r"(?<!\\)[!\[\]()<>*:]", quoted[2:])
+    assert (
+        quoted.replace("\\", "")
+        == "> ![x](http://evil.example/a.png) <img src=x> *so* [go](javascript:x)"
+    )

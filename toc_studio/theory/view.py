@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -41,6 +42,16 @@ class TheoryView:
             for n in self.document["nodes"]
             if n["category"] != "domain"
         }
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def markdown_quote(text: str) -> str:
+    """A transcript excerpt as a Markdown block quote, every Markdown and HTML character
+    escaped (an excerpt must not become a link, an image or markup)."""
+    lines = " ".join(str(text).split())
+    return "> " + _MARKDOWN.sub(r"\\\1", lines)
 
 
 def info(version: TocVersion) -> VersionInfo:
