@@ -24,6 +24,7 @@ def insert_codings(session: Session, rows: Sequence[Row]) -> int:
     and span) are skipped. Returns how many were inserted."""
     if not rows:
         return 0
+    session.flush()  # rows may point at codes or coders the session has not written yet
     connection = session.connection()
     dialect = connection.dialect
     column_type = Coding.__table__.c.created.type.dialect_impl(dialect)
