@@ -82,11 +82,6 @@ st.dataframe([review.file_summary(p) for p in previews], hide_index=True, width=
 
 for file_index, preview in enumerate(previews):
     with st.expander(preview.name, expanded=bool(preview.error) or len(previews) == 1):
-        if preview.error:
-            st.error(preview.error, icon=":material/error:")
-            continue
-        for warning in preview.warnings:
-            st.warning(warning, icon=":material/warning:")
         if preview.survey_columns is not None:
             cols = preview.survey_columns
             headers = preview.survey_headers
@@ -112,6 +107,11 @@ for file_index, preview in enumerate(previews):
             if chosen != cols:
                 state[UPLOADS][preview.name].survey_columns = chosen
                 st.rerun()
+        if preview.error:
+            st.error(preview.error, icon=":material/error:")
+            continue
+        for warning in preview.warnings:
+            st.warning(warning, icon=":material/warning:")
         for doc_index, doc in enumerate(preview.documents):
             st.markdown(f"**{doc.title}** — {doc.kind}, {doc.words} words, {len(doc.turns)} turns")
             for choice in doc.speakers:

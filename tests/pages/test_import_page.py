@@ -104,3 +104,17 @@ def test_confirming_imports_with_the_edited_participant_mapping(app, database_ur
     engine.dispose()
     assert people == {"Carer C9": "Carer"}
     assert "[Email 1]" in text and "dana@example.org" not in text
+
+
+def test_survey_columns_can_be_chosen_when_the_guess_finds_no_answers(app, database_url):
+    pid = _project(database_url)
+    csv = b"id,Site,Comment\n1,North,Good\n2,North,Too short\n3,South,Fine\n"
+    at = _with_uploads(app, pid, Upload("short.csv", csv))
+    assert any("choose at least one open-ended text column" in e.value for e in at.error)
+    answers = [m for m in at.multiselect if m.label.startswith("Open-ended answers")][0]
+    answers.select("Comment")
+    _run(at)
+    _run(at)  # the page re-plans with the researcher's columns
+    summary = _summary(at)
+    assert summary.loc["short.csv", "Status"] == "ready"
+    assert summary.loc["short.csv", "Turns"] == 3

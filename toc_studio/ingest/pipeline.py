@@ -256,6 +256,9 @@ def preview_upload(upload: Upload, context: ProjectContext, options: ImportOptio
     preview = FilePreview(name=upload.name, size=upload.byte_size)
     preview.file_sha256 = hashlib.sha256(upload.data).hexdigest()
     try:
+        if file_format(upload.name) in ("csv", "xlsx") and upload.byte_size <= options.max_mb * 1e6:
+            # Headers first, so that columns can be chosen even when the guess fails.
+            _describe_survey(upload, preview)
         result = read_upload(upload, options.max_mb)
     except TocStudioError as exc:
         preview.error = str(exc)
@@ -265,8 +268,6 @@ def preview_upload(upload: Upload, context: ProjectContext, options: ImportOptio
         return preview
     preview.file_format, preview.encoding = result.file_format, result.encoding
     preview.warnings = list(result.warnings)
-    if result.file_format in ("csv", "xlsx"):
-        _describe_survey(upload, preview)
     pseudonymiser = context.pseudonymiser
     preview.pseudonymised = pseudonymiser is not None
     preview.ner_used = bool(pseudonymiser and pseudonymiser.ner_used)
@@ -292,7 +293,7 @@ def preview_upload(upload: Upload, context: ProjectContext, options: ImportOptio
 def _describe_survey(upload: Upload, preview: FilePreview) -> None:
     from toc_studio.ingest.readers.survey import load_table, propose_columns
 
-    table = load_table(upload.data, upload.name, preview.file_format)
+    table = load_table(upload.data, upload.name, file_format(upload.name))
     preview.survey_headers = table.headers
     preview.survey_columns = upload.survey_columns or propose_columns(table)
 
