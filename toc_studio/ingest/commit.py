@@ -30,6 +30,7 @@ from toc_studio.ingest.pipeline import (
 from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Sentence
 from toc_studio.project import service as projects
 from toc_studio.project.models import Participant, Project
+from toc_studio.timeutil import utcnow
 
 
 @dataclass
@@ -253,7 +254,7 @@ def _after_store(session, document, doc, preview, speakers, replaced: bool) -> N
                 "file_bytes": preview.size, "pseudonymised": preview.pseudonymised,
                 "replacements": len(doc.replacements), "ner_used": preview.ner_used,
                 "warnings": json.dumps(preview.warnings, ensure_ascii=False),
-                "imported": documents.Document.model_fields["created"].default_factory(),
+                "imported": utcnow(),
             }
         ],
     )  # fmt: skip

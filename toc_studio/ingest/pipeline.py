@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from toc_studio.errors import TocStudioError
 from toc_studio.ingest import keystore
+from toc_studio.ingest.documents import sha256_text
 from toc_studio.ingest.models import Document, DocumentKind
 from toc_studio.ingest.pseudonymise import (
     Key,
@@ -278,8 +279,6 @@ def preview_upload(upload: Upload, context: ProjectContext, options: ImportOptio
     preview.key_entries = [e for e in context.key.entries.values() if e.placeholder in used]
     seen = set(context.file_hashes.get(preview.file_sha256, []))
     for document in preview.documents:
-        from toc_studio.ingest.documents import sha256_text
-
         seen.update(context.text_hashes.get(sha256_text(document.text), []))
     preview.duplicates = sorted(seen)
     if preview.duplicates:
