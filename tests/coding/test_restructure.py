@@ -1,6 +1,10 @@
 """Merge, split, delete, remove, resize and recode: each does its job and can be undone."""
 
+import uuid
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.builders import build_mentoring_project, span_of
@@ -227,3 +231,23 @@ def test_other_packages_rows_follow_a_merge_and_come_back_on_undo(session):
     session.expire_all()
     assert session.get(TocNode, node_id).code_id == family.id
     assert session.get(ReportMemo, memo_id) is not None
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_resize_always_re_anchors_the_text_and_undo_restores_it(session, data):
+    m = build_mentoring_project(session, name=f"Resize {uuid.uuid4().hex[:8]}")
+    doc = m.mentee_doc  # has an emoji: offsets are code points
+    coding = codings.list_codings(session, doc)[0]
+    before = (coding.start, coding.end, coding.text)
+    start = data.draw(st.integers(0, len(doc.text) - 1))
+    end = data.draw(st.integers(start + 1, len(doc.text)))
+    if (start, end) == (coding.start, coding.end):
+        return
+    codings.resize_coding(session, coding, start, end)
+    assert coding.text == doc.text[start:end]
+    undo.undo(session, m.project)
+    session.refresh(coding)
+    assert (coding.start, coding.end, coding.text) == before

@@ -139,8 +139,7 @@ def _update_coding(session: Session, coding: Coding, action: str, description: s
 
     document = session.get(Document, coding.document_id)
     log = undo.UndoLog()
-    for column in values:
-        log.updated("coding", column, [coding.id], getattr(coding, column))
+    log.updated_row("coding", coding.id, {column: getattr(coding, column) for column in values})
     try:
         with session.begin_nested():
             session.execute(update(Coding).where(Coding.id == coding.id).values(**values))

@@ -117,6 +117,12 @@ class UndoLog:
         for old, ids in by_old.items():
             self.updated(table, column, ids, old)
 
+    def updated_row(self, table: str, row_id: int, old: dict[str, Any]) -> None:
+        """Several columns of one row are about to change; undo sets them back together
+        (one statement, so that checks across columns such as start < end hold)."""
+        encoded = {k: _encode(v) for k, v in old.items()}
+        self.steps.append({"op": "setrow", "table": table, "id": row_id, "values": encoded})
+
     def inserted(self, table: str, ids: Sequence[int]) -> None:
         """Rows ``ids`` were inserted; undo deletes them."""
         if ids:
@@ -155,6 +161,9 @@ def _apply(session: Session, step: dict) -> None:
     if step["op"] == "remove":
         for part in chunks(step["ids"]):
             session.execute(delete(table).where(table.c.id.in_(part)))
+    elif step["op"] == "setrow":
+        values = {k: _decode(v) for k, v in step["values"].items()}
+        session.execute(update(table).where(table.c.id == step["id"]).values(values))
     elif step["op"] == "set":
         for part in chunks(step["ids"]):
             session.execute(
