@@ -57,3 +57,36 @@ def test_an_unknown_project_or_group_is_an_error_before_anything_is_read(databas
     code, _, err = run(capsys, "ingest", "--db", database_url, "--project", "Study", "--group",
                        "Carer", "x.txt")  # fmt: skip
     assert code == 1 and "no group 'Carer'" in err
+
+
+def test_names_are_listed_and_the_key_is_shown_only_to_an_owner(database_url, tmp_path, capsys):
+    from sqlmodel import Session
+
+    from toc_studio import db
+    from toc_studio.project import service
+
+    run(capsys, "--db", database_url, "project", "create", "Study")
+    assert (
+        run(capsys, "names", "add", "--db", database_url, "--project", "Study", "Ann Lee")[0] == 0
+    )
+    code, out, _ = run(
+        capsys, "names", "list", "--db", database_url, "--project", "Study", "--json"
+    )
+    assert json.loads(out)["names"] == [{"name": "Ann Lee", "kind": "person"}]
+    note = tmp_path / "n.txt"
+    note.write_text("I: Who?\nR: Ann Lee did.")
+    run(capsys, "ingest", "--db", database_url, "--project", "Study", str(note), "--no-ner")
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        service.get_or_create_coder(s, "Lead", "owner")
+        service.get_or_create_coder(s, "Peer", "researcher")
+        s.commit()
+    engine.dispose()
+    base = ("names", "key", "--db", database_url, "--project", "Study", "--json", "--coder")
+    code, out, _ = run(capsys, *base, "Lead")
+    assert code == 0
+    assert json.loads(out)["key"][0] == {
+        "placeholder": "[Person 1]", "original": "Ann Lee", "kind": "person", "source": "list",
+    }  # fmt: skip
+    code, out, err = run(capsys, *base, "Peer")
+    assert code == 1 and "Only a project owner" in err and "Ann Lee" not in out

@@ -37,6 +37,27 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_ingest)
 
+    names = subparsers.add_parser(
+        "names", help="the project's lists of names to pseudonymise, and the key (owners only)"
+    )
+    nsub = names.add_subparsers(dest="names_command", metavar="ACTION")
+    p = nsub.add_parser("add", parents=[common], help="add a name to replace in future imports")
+    p.add_argument("--project", required=True)
+    p.add_argument("name")
+    p.add_argument("--kind", default="person", choices=["person", "place", "organisation"])
+    p.set_defaults(handler=cmd_names_add)
+    p = nsub.add_parser("list", parents=[common], help="the names the project replaces")
+    p.add_argument("--project", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_names_list)
+    p = nsub.add_parser(
+        "key", parents=[common], help="placeholder -> original; only for a project owner"
+    )
+    p.add_argument("--project", required=True)
+    p.add_argument("--coder", required=True, help="your coder name (must have the owner role)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_names_key)
+
 
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
@@ -105,3 +126,50 @@ def _print(outcome) -> None:
         )
     for warning in outcome.warnings:
         print(f"         warning: {warning}")
+
+
+def cmd_names_add(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import keystore
+    from toc_studio.project import service
+
+    with store(args) as session:
+        project = service.get_project(session, args.project)
+        added = keystore.add_term(session, project, args.name, args.kind)
+    print(f"Added {args.name!r} ({args.kind})." if added else f"{args.name!r} was already listed.")
+    return EXIT_OK
+
+
+def cmd_names_list(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import keystore
+    from toc_studio.project import service
+
+    with store(args) as session:
+        terms = keystore.list_terms(session, service.get_project(session, args.project))
+    if args.json:
+        emit_json({"names": [{"name": t, "kind": k} for t, k in terms]})
+    else:
+        for term, kind in terms:
+            print(f"{kind:<13} {term}")
+    return EXIT_OK
+
+
+def cmd_names_key(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from toc_studio.errors import NotFound
+    from toc_studio.ingest import keystore
+    from toc_studio.project import service
+    from toc_studio.project.models import Coder
+
+    with store(args) as session:
+        project = service.get_project(session, args.project)
+        coder = session.execute(select(Coder).where(Coder.name == args.coder)).scalars().first()
+        if coder is None:
+            raise NotFound(f"No coder {args.coder!r}.")
+        rows = keystore.read_key(session, project, coder)
+    if args.json:
+        emit_json({"key": [row.__dict__ for row in rows]})
+    else:
+        for row in rows:
+            print(f"{row.placeholder:<22} {row.original}  ({row.source})")
+    return EXIT_OK
