@@ -128,7 +128,7 @@ with left:
         st.rerun()
     event = transcript(
         model,
-        key=f"transcript_{doc_id}",
+        key="transcript",
         font_size=font,
         chosen=st.session_state.get(CLICKED, []),
         focus=st.session_state[FOCUS],

@@ -164,6 +164,11 @@ export default function (component) {
   if (root.dataset.sig !== data.sig) {
     draw(root, data);
     root.dataset.sig = data.sig;
+    const where = `${data.document}:${data.page}`;
+    if (root.dataset.where !== where) {
+      root.scrollTop = 0; // another document or page: start at its top
+      root.dataset.where = where;
+    }
   }
   if (data.focus !== null && data.focus !== undefined && root.dataset.focus !== String(data.focusKey)) {
     root.dataset.focus = String(data.focusKey);
