@@ -171,9 +171,22 @@ with tabs[3]:
             new_label = cols[0].text_input("New label", key="toc_el_label")
             if cols[0].button("Rename", disabled=not new_label.strip()):
                 run(edit.rename_node, "Renamed.", key=key, label=new_label, note=note)
-            move_to = cols[1].selectbox("Move to category", CATEGORIES, key="toc_el_cat")
-            move_branch = cols[1].selectbox("and branch", groups, key="toc_el_branch")
-            move_domain = cols[1].text_input("and domain", key="toc_el_domain")
+            now = next((n for n in document["nodes"] if n["id"] == key), {})
+            move_to = cols[1].selectbox(
+                "Move to category",
+                CATEGORIES,
+                index=CATEGORIES.index(now.get("category", "outcome")),
+                key=f"toc_el_cat_{key}",
+            )
+            move_branch = cols[1].selectbox(
+                "and branch",
+                groups,
+                index=groups.index(now["branch"]) if now.get("branch") in groups else 0,
+                key=f"toc_el_branch_{key}",
+            )
+            move_domain = cols[1].text_input(
+                "and domain", value=now.get("domain") or "", key=f"toc_el_domain_{key}"
+            )
             if cols[1].button("Move"):
                 run(
                     edit.move_node,

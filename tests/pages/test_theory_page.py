@@ -90,3 +90,29 @@ def test_freezing_from_the_page_starts_a_new_working_version(app, database_url):
     found = _versions(database_url)
     assert found["After the mentee workshop"] == (True, 4)
     assert found["Working draft"] == (False, 0)
+
+
+def test_moving_an_element_keeps_what_was_not_changed(app, database_url):
+    from toc_studio.coding import codebook
+    from toc_studio.coding.models import Code
+
+    project_id = _demo(database_url)
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        project = service.get_project(s, project_id)
+        code_id = codebook.get_code_by_path(
+            s, project, "Mentee/Outcomes/Practical/Housing and finances"
+        ).id
+    at = app(PAGE)
+    at.selectbox(key="toc_el").set_value(f"code:{code_id}")
+    _run(at, project_id)
+    assert at.selectbox(key=f"toc_el_cat_code:{code_id}").value == "outcome"
+    assert at.selectbox(key=f"toc_el_branch_code:{code_id}").value == "Mentee"
+    at.text_input(key=f"toc_el_domain_code:{code_id}").input("Social")
+    [b for b in at.button if b.label == "Move"][0].click()
+    _run(at, project_id)
+    with Session(engine) as s:
+        code = s.get(Code, code_id)
+        assert (code.category, code.domain) == ("outcome", "Social")
+        assert code.branch_group_id is not None
+    engine.dispose()
