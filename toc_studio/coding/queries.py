@@ -334,17 +334,23 @@ def matrix(
     else:
         row_key = sub.c.code_id
         base = select().select_from(sub)
+    filters = [all_of(person_filter(sub.c.participant_id, scope))]
+    if codes is not None:
+        filters.append(row_key.in_(wanted))
+    with_column = base
     for target, on in joins:
-        base = base.outerjoin(target, on)
-    base = base.where(row_key.in_(wanted), all_of(person_filter(sub.c.participant_id, scope)))
+        with_column = with_column.outerjoin(target, on)
     measures = (
         func.count(),
         func.count(distinct(sub.c.participant_id)),
         func.count(distinct(sub.c.document_id)),
     )
-    # cells and row totals in one statement: the codings in scope are found once
-    cells_part = base.add_columns(literal(1).label("cell"), row_key, column, *measures)
-    totals_part = base.add_columns(literal(0), row_key, literal(None), *measures)
+    # cells and row totals in one statement: the codings in scope are found once; the
+    # totals need no join to the column's table
+    cells_part = with_column.where(*filters).add_columns(
+        literal(1).label("cell"), row_key, column, *measures
+    )
+    totals_part = base.where(*filters).add_columns(literal(0), row_key, literal(None), *measures)
     stmt = union_all(cells_part.group_by(row_key, column), totals_part.group_by(row_key))
     cells: dict[int, dict[str, Cell]] = {}
     totals: dict[int, Cell] = {}
