@@ -176,18 +176,33 @@ def _int(element: Element, name: str) -> int:
         raise Invalid(f"A selection has {name}={value!r}, which is not a whole number.") from exc
 
 
+_IDS: dict[str, str] = {}
+
+
+def _ref_id(value: str | None) -> str:
+    """normalise_id for values that repeat (users, codes), remembered."""
+    if not value:
+        return ""
+    found = _IDS.get(value)
+    if found is None:
+        if len(_IDS) > 100_000:
+            _IDS.clear()
+        found = _IDS[value] = normalise_id(value)
+    return found
+
+
 def _coding(element: Element) -> CodingRec:
     code, notes = "", []
     for child in element:
         name = _local(child.tag)
         if name == "CodeRef" and not code:
-            code = normalise_id(child.get("targetGUID"))
+            code = _ref_id(child.get("targetGUID"))
         elif name == "NoteRef":
             notes.append(normalise_id(child.get("targetGUID")))
     return CodingRec(
-        guid=normalise_id(element.get("guid")),
+        guid=element.get("guid") or "",
         code=code,
-        user=normalise_id(element.get("creatingUser")),
+        user=_ref_id(element.get("creatingUser")),
         created=element.get("creationDateTime") or "",
         note_refs=notes,
     )
@@ -202,11 +217,11 @@ def _selection(el: Element) -> SelectionRec:
         elif name == "NoteRef":
             notes.append(normalise_id(child.get("targetGUID")))
     return SelectionRec(
-        guid=normalise_id(el.get("guid")),
+        guid=el.get("guid") or "",
         start=_int(el, "startPosition"),
         end=_int(el, "endPosition"),
         name=el.get("name") or "",
-        user=normalise_id(el.get("creatingUser")),
+        user=_ref_id(el.get("creatingUser")),
         created=el.get("creationDateTime") or "",
         codings=codings,
         note_refs=notes,

@@ -93,6 +93,8 @@ def import_source(importer, rec: rp.SourceRec) -> None:
 def _store_codings(importer, rec, document, text, mapping, title) -> None:
     rows, seen = [], set()
     bad_spans = unknown_codes = 0
+    if importer.inserter is None:
+        importer.inserter = CodingInserter(importer.session)
     document_id, length = document.id, len(text)
     code_ids = {guid: code.id for guid, code in importer.codes.items()}
     coder_ids: dict[tuple, int] = {}
@@ -118,7 +120,7 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         stamp = coding.created or created_fallback
         created = dates.get(stamp)
         if created is None:
-            created = dates[stamp] = parse_when(stamp)
+            created = dates[stamp] = importer.inserter.date_value(parse_when(stamp))
         rows.append((document_id, code_id, coder_id, start, end, text[start:end], created))
         if len(rows) >= INSERT_BATCH:
             _flush(importer, rows)
@@ -169,17 +171,16 @@ class CodingInserter:
         column = Coding.__table__.c.created
         self.date = column.type.dialect_impl(dialect).bind_processor(dialect)
 
+    def date_value(self, moment):
+        """A date as this database's driver takes it."""
+        return self.date(moment) if self.date is not None else moment
+
     def insert(self, rows: list[tuple]) -> None:
-        if self.date is not None:
-            date = self.date
-            rows = [(*row[:6], date(row[6])) for row in rows]
-        self.connection.exec_driver_sql(self.sql, rows)
+        self.connection.exec_driver_sql(self.sql, sorted(rows))
 
 
 def _flush(importer, rows: list[tuple]) -> None:
     if rows:
-        if importer.inserter is None:
-            importer.inserter = CodingInserter(importer.session)
         importer.inserter.insert(rows)
         importer.counts["codings"] += len(rows)
         rows.clear()
