@@ -103,17 +103,16 @@ with ui.session() as s:
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    nav = st.columns([1, 1, 1.4, 1.6], vertical_alignment="center")
+    nav = st.columns([1.15, 0.85, 1.7], vertical_alignment="center")
     if nav[0].button("Previous", icon=":material/chevron_left:", disabled=page == 0):
         st.session_state[PAGE] = page - 1
         forget_pointer()
         st.rerun()
-    nav[2].markdown(f"Page **{page + 1}** of {model['pages']}  \n{model['codings']} highlight(s)")
     if nav[1].button("Next", icon=":material/chevron_right:", disabled=page + 1 >= model["pages"]):
         st.session_state[PAGE] = page + 1
         forget_pointer()
         st.rerun()
-    if nav[3].button("Next uncoded turn", icon=":material/skip_next:"):
+    if nav[2].button("Next uncoded turn", icon=":material/skip_next:"):
         after = st.session_state.get(CARET, st.session_state[FOCUS] or model["base"] - 1)
         with ui.session() as s:
             block = view.next_uncoded_block(s, shape, after)
@@ -126,6 +125,7 @@ with left:
             forget_pointer()
             st.session_state[CARET] = block.start
         st.rerun()
+    st.caption(f"Page {page + 1} of {model['pages']} · {model['codings']} highlight(s) shown")
     event = transcript(
         model,
         key="transcript",
