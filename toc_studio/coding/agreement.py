@@ -33,6 +33,8 @@ UNITS = ("character", "sentence")
 
 @dataclass(frozen=True)
 class CodeAgreement:
+    """Agreement on one code between the compared coders, over ``units`` units."""
+
     code_id: int
     code: str
     coders: list[str]

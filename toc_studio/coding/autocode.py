@@ -30,6 +30,8 @@ EXTENDS = ("match", "sentence", "turn")
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A span proposed for coding, with the rule that proposed it."""
+
     document_id: int
     document: str
     start: int
@@ -133,6 +135,7 @@ def _token_pattern(pattern: str) -> list[dict]:
 
 
 def list_patterns(session: Session, code: Code) -> list[CodePattern]:
+    """The patterns stored with ``code``, oldest first."""
     return list(
         session.execute(
             select(CodePattern).where(CodePattern.code_id == code.id).order_by(CodePattern.id)
@@ -141,6 +144,7 @@ def list_patterns(session: Session, code: Code) -> list[CodePattern]:
 
 
 def remove_pattern(session: Session, pattern_id: int) -> None:
+    """Delete one stored pattern."""
     if session.execute(delete(CodePattern).where(CodePattern.id == pattern_id)).rowcount == 0:
         raise NotFound(f"There is no pattern {pattern_id}.")
 

@@ -157,6 +157,7 @@ def code_paths(
 
 
 def code_path(session: Session, code: Code) -> str:
+    """The path of one code ("Mentee/Outcomes/Social")."""
     parts = [code.name]
     parent_id = code.parent_id
     while parent_id is not None:
@@ -167,6 +168,7 @@ def code_path(session: Session, code: Code) -> str:
 
 
 def split_path(path: str) -> list[str]:
+    """The names of a code path, white space tidied; refuses empty parts."""
     parts = [" ".join(p.split()) for p in path.split(PATH_SEPARATOR)]
     if not path.strip() or any(not p for p in parts):
         raise Invalid(f"{path!r} is not a code path (names separated by {PATH_SEPARATOR!r}).")
@@ -174,6 +176,7 @@ def split_path(path: str) -> list[str]:
 
 
 def get_code_by_path(session: Session, project: Project, path: str) -> Code:
+    """The code at ``path`` in ``project``; NotFound when there is none."""
     parent_id: int | None = None
     code = None
     for name in split_path(path):
@@ -296,11 +299,14 @@ def move_code(
 
 @dataclass(frozen=True)
 class CodeUsage:
+    """How much hangs on a code: codings of it and its sub-codes, and sub-codes."""
+
     codings: int
     sub_codes: int
 
 
 def code_usage(session: Session, code: Code) -> CodeUsage:
+    """Codings of ``code`` and its sub-codes, and how many sub-codes it has."""
     ids = descendant_ids(session, code)
     codings = session.execute(
         select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))

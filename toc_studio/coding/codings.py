@@ -59,6 +59,8 @@ def add_coding(
 
 @dataclass(frozen=True)
 class SpanRequest:
+    """One coding to add in bulk with :func:`add_codings`."""
+
     document: Document
     code: Code
     coder: Coder
@@ -95,6 +97,7 @@ def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
 
 
 def get_coding(session: Session, coding_id: int) -> Coding:
+    """The coding with ``coding_id``; NotFound when there is none."""
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise NotFound(f"There is no coding {coding_id}.")

@@ -25,6 +25,8 @@ COLUMNS = ("document", "start", "end", "code", "coder")
 
 @dataclass(frozen=True)
 class CodingsImport:
+    """What applying a codings CSV did."""
+
     rows: int
     inserted: int
     duplicates: int

@@ -32,6 +32,7 @@ def _output(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
+    """Add the codebook, code, undo and query commands to ``toc-studio``."""
     book = subparsers.add_parser("codebook", help="import or export a codebook (csv, qdc)")
     bsub = book.add_subparsers(dest="codebook_command", metavar="ACTION")
     p = bsub.add_parser("import", parents=[common], help="import codes from .csv or .qdc")

@@ -42,6 +42,8 @@ class CoOccurrence:
 
 @dataclass(frozen=True)
 class Pair:
+    """A coding of the chosen code and a coding of another code near it."""
+
     document: str
     code: str
     start: int

@@ -38,6 +38,8 @@ class Version:
 
 @dataclass(frozen=True)
 class Disagreement:
+    """A cluster of overlapping codings of one code where the coders differ."""
+
     document_id: int
     document: str
     code_id: int

@@ -53,6 +53,7 @@ def add_memo(
 
 
 def list_memos(session: Session, project: Project) -> list[Memo]:
+    """Every memo of the project, oldest first."""
     return list(
         session.execute(
             select(Memo).where(Memo.project_id == project.id).order_by(Memo.created, Memo.id)
@@ -79,6 +80,7 @@ def update_memo(
 
 
 def delete_memo(session: Session, memo: Memo) -> None:
+    """Delete one memo."""
     session.delete(memo)
     session.flush()
 

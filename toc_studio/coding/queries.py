@@ -245,6 +245,8 @@ def _attributes(session: Session, ids: set[int]) -> dict[int, dict[str, str]]:
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of the matrix: codings, distinct participants, distinct documents."""
+
     codings: int
     participants: int
     documents: int
@@ -252,6 +254,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class MatrixRow:
+    """One code's row of the matrix, with its cells by column and its total."""
+
     code_id: int
     code: str
     cells: dict[str, Cell]

@@ -194,8 +194,10 @@ def person_filter(participant_id, scope: Scope) -> list:
 
 
 def all_of(clauses: list):
+    """AND of ``clauses``; true when there are none."""
     return and_(*clauses) if clauses else true()
 
 
 def coder_names(session: Session) -> dict[int, str]:
+    """Every coder's name by id."""
     return dict(session.execute(select(Coder.id, Coder.name)).all())

@@ -23,6 +23,8 @@ CODING_LENGTH_INDEX = Index("ix_coding_length", (Coding.__table__.c.end - Coding
 
 
 class UndoEntry(SQLModel, table=True):
+    """One undoable operation: its inverse steps as JSON (see ``undo.py``)."""
+
     __tablename__ = "undo_entry"
     __table_args__ = (Index("ix_undo_entry_project_id_id", "project_id", "id"),)
 
@@ -35,6 +37,8 @@ class UndoEntry(SQLModel, table=True):
 
 
 class CodePattern(SQLModel, table=True):
+    """A phrase or spaCy token pattern stored with a code, for auto-coding."""
+
     __tablename__ = "code_pattern"
     __table_args__ = (
         CheckConstraint("kind IN ('phrase', 'tokens')", name="ck_code_pattern_kind"),
@@ -49,6 +53,8 @@ class CodePattern(SQLModel, table=True):
 
 
 class AgreementResolution(SQLModel, table=True):
+    """A disagreement settled by keeping both versions, so it is not listed again."""
+
     __tablename__ = "agreement_resolution"
     __table_args__ = (
         CheckConstraint('"start" >= 0 AND "end" > "start"', name="ck_agreement_resolution_span"),

@@ -65,6 +65,7 @@ def before_delete(session: Session, log: UndoLog, parent: str, ids: Sequence[int
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    """``values`` in slices small enough for one IN (...) list."""
     for index in range(0, len(values), size):
         yield values[index : index + size]
 

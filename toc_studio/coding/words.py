@@ -52,6 +52,8 @@ def load_pipeline(name: str | None = None):
 
 @dataclass(frozen=True)
 class WordCount:
+    """A word (or lemma) and how often it occurs."""
+
     word: str
     count: int
     texts: int  # in how many of the texts it occurs
@@ -62,6 +64,8 @@ class WordCount:
 
 @dataclass(frozen=True)
 class KeywordInContext:
+    """One occurrence of a keyword with the words either side."""
+
     source: str
     start: int  # offset of the keyword in the source document (code points)
     end: int
