@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from toc_studio.coding import agreement, codebook, codings, disagreements, undo
 from toc_studio.coding.agreement import binary_statistics, cohen_kappa, krippendorff_alpha_nominal
-from toc_studio.errors import Invalid
+from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest import documents
 from toc_studio.project import service
 
@@ -127,6 +127,10 @@ def test_agreement_needs_two_known_coders(session):
         agreement.agreement(session, project, ["X"])
     with pytest.raises(Invalid, match="characters or sentences"):
         agreement.agreement(session, project, ["X", "Y"], unit="word")
+    with pytest.raises(NotFound, match="not in project"):
+        agreement.agreement(session, project, ["X", "Y"], documents=[10_000])
+    with pytest.raises(NotFound, match="No coder called 'Zed'"):
+        agreement.agreement(session, project, ["X", "Zed"])
 
 
 def test_disagreements_are_listed_and_resolved(session):

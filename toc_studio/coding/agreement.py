@@ -196,6 +196,26 @@ def _documents(session: Session, project: Project, coder_ids: list[int], documen
     )
 
 
+def _document_lengths(
+    session: Session, project: Project, coder_ids: list[int], documents
+) -> dict[int, int]:
+    """Length (code points) of each compared document, checking that they belong to the
+    project: one query when the documents are named."""
+    ids = list(documents) if documents else _documents(session, project, coder_ids, None)
+    if not ids:
+        return {}
+    lengths = dict(
+        session.execute(
+            select(Document.id, func.length(Document.text)).where(
+                Document.project_id == project.id, Document.id.in_(ids)
+            )
+        ).all()
+    )
+    if len(lengths) != len(set(ids)):
+        raise NotFound(f"Some of those documents are not in project {project.name!r}.")
+    return lengths
+
+
 def agreement(
     session: Session,
     project: Project,
@@ -212,7 +232,8 @@ def agreement(
         raise Invalid(f"Agreement is measured over characters or sentences, not {unit!r}.")
     people = _coders(session, coders)
     coder_ids = [c.id for c in people]
-    doc_ids = _documents(session, project, coder_ids, documents)
+    lengths = _document_lengths(session, project, coder_ids, documents)
+    doc_ids = sorted(lengths)
     if not doc_ids:
         raise Invalid(
             "These coders have not all coded the same document yet; choose documents to compare."
@@ -221,7 +242,8 @@ def agreement(
     if code_ids == []:
         return []
     if unit == "character":
-        total, histogram, coverage = _character_counts(session, doc_ids, coder_ids, code_ids)
+        histogram, coverage = _character_counts(session, doc_ids, coder_ids, code_ids)
+        total = sum(lengths.values())
     else:
         total, histogram, coverage = _sentence_counts(session, doc_ids, coder_ids, code_ids)
     if code_ids is None:  # every code the coders used there
@@ -248,9 +270,6 @@ def agreement(
 
 
 def _character_counts(session, doc_ids, coder_ids, code_ids):
-    total = session.execute(
-        select(func.sum(func.length(Document.text))).where(Document.id.in_(doc_ids))
-    ).scalar_one()
     params = {"documents": doc_ids, "coders": coder_ids}
     binds = [bindparam("documents", expanding=True), bindparam("coders", expanding=True)]
     if code_ids is not None:
@@ -265,7 +284,7 @@ def _character_counts(session, doc_ids, coder_ids, code_ids):
             histogram.setdefault(code_id, {})[int(k)] = int(units)
         else:
             coverage[(code_id, int(k))] = int(units)
-    return int(total or 0), histogram, coverage
+    return histogram, coverage
 
 
 def _sentence_counts(session, doc_ids, coder_ids, code_ids):
