@@ -53,8 +53,13 @@ def write_toc_section(report) -> None:
         "enablers, challenges and outcomes are given per stakeholder group.",
     )
     if graph.number_of_nodes():
-        picture = render_image.draw(graph, "png")
-        doc.add_picture(io.BytesIO(picture), width=Inches(6.3))
+        # 100 dpi: the diagram is drawn large, so it is still ~300 dpi once fitted to the page
+        picture = render_image.draw(graph, "png", dpi=100)
+        width, height = int.from_bytes(picture[16:20]), int.from_bytes(picture[20:24])  # IHDR
+        if height / width > 8.5 / 6.3:  # taller than the page allows: fit the height
+            doc.add_picture(io.BytesIO(picture), height=Inches(8.5))
+        else:
+            doc.add_picture(io.BytesIO(picture), width=Inches(6.3))
         report.summary.pictures += 1
         report.figure_caption(f"Theory of Change, {label}")
     else:
