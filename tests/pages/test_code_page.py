@@ -134,3 +134,30 @@ def test_the_document_and_coder_survive_a_visit_to_another_page(app, database_ur
     assert at.selectbox(key="coder_name").value == "Ben"
     assert not at.warning
     engine.dispose()
+
+
+def test_memos_go_on_a_clicked_highlight_and_on_the_document(app, database_url):
+    from toc_studio.coding.models import Memo
+
+    engine, built = _build(database_url)
+    at = _open(app, built, "mentor")
+    with Session(engine) as s:
+        coding = s.execute(
+            select(Coding).where(Coding.text == "Supervision was hard to reach")
+        ).scalar_one()
+    at.session_state["code_clicked"] = [coding.id]
+    rerun(at, built)
+    at.text_area(key=f"memo_text_{coding.id}").input("Ask about the rota.")
+    at.button(key=f"memo_{coding.id}").click()
+    rerun(at, built)
+    at.text_input(key="doc_memo_title").input("Tone")
+    at.text_area(key="doc_memo_text").input("Calm, open.")
+    at.button[[b.label for b in at.button].index("Save document memo")].click()
+    rerun(at, built)
+    with Session(engine) as s:
+        memos = {(m.text, m.coding_id, m.document_id) for m in s.execute(select(Memo)).scalars()}
+    assert memos == {
+        ("Ask about the rota.", coding.id, None),
+        ("Calm, open.", None, built.mentor_doc.id),
+    }
+    engine.dispose()
