@@ -173,3 +173,17 @@ def test_in_a_workshop_each_coding_belongs_to_the_speaker_where_it_starts(sessio
     }
     found = queries.excerpts(session, m.project, code)
     assert [e.participant for e in found] == ["Mentor B1", "Mentor B1", "Mentee C1"]
+
+
+def test_a_page_and_the_full_list_give_the_same_context(session, m):
+    code = m.codes["Activities"]
+    doc = m.mentee_doc
+    for quote in ["Interviewer", "I trust people again 🙂", "sister.", "opened up."]:
+        codings.add_coding(session, doc, code, m.ben, *span_of(doc, quote))
+    full = queries.excerpts(session, m.project, code, context=12)
+    page = queries.excerpts(session, m.project, code, context=12, limit=10)
+    assert [(e.before, e.text, e.after) for e in page] == [
+        (e.before, e.text, e.after) for e in full
+    ]
+    assert full[1].before == doc.text[full[1].start - 12 : full[1].start]
+    assert full[0].before == ""

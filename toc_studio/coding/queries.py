@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
-from sqlalchemy import distinct, func, literal, select, union_all
+from sqlalchemy import case, distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -119,6 +119,22 @@ def _excerpt_select(project: Project, ids: list[int], scope: Scope, page=None):
     return stmt.where(all_of(person_filter(k.c.participant_id, scope))), k.c
 
 
+SQL_CONTEXT_ROWS = 200  # up to this many rows, context is cut in SQL; beyond, in Python
+
+
+def _sql_context(stmt, c, width: int):
+    """Add ``before`` and ``after`` columns cut by the database (cheap for a page)."""
+    d = Document.__table__.c
+    before = func.substr(
+        d.text,
+        case((c.start > width, c.start - width + 1), else_=1),
+        case((c.start > width, width), else_=c.start),
+    )
+    return stmt.add_columns(
+        before.label("before"), func.substr(d.text, c.end + 1, width).label("after")
+    )
+
+
 def excerpts(
     session: Session,
     project: Project,
@@ -147,8 +163,15 @@ def excerpts(
         stmt = stmt.order_by(c.document_id, c.start, c.id).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
+    width = max(0, int(context))
+    in_sql = width > 0 and limit is not None and limit <= SQL_CONTEXT_ROWS
+    if in_sql:
+        stmt = _sql_context(stmt, c, width)
     rows = session.execute(stmt).all()
-    around = _context(session, rows, max(0, int(context)))
+    if in_sql:
+        around = {r.id: (r.before or "", r.after or "") for r in rows}
+    else:
+        around = _context(session, rows, width)
     attributes = _attributes(session, {r.participant_id for r in rows if r.participant_id})
     paths = (
         {code.id: code_path(session, code)}
