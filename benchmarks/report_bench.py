@@ -145,8 +145,17 @@ def measure(step: str, url: str, path: str) -> dict:
     elif step == "import":
         from toc_studio.report.refi_import import import_refi
 
+        # into a fresh store, as a team importing a project would
+        target = CACHE / "import_target.db"
+        for leftover in CACHE.glob("import_target.db*"):
+            leftover.unlink()
+        engine = db.make_engine(f"sqlite:///{target}")
+        db.init_db(engine)
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = before.ru_utime + before.ru_stime
+        start = time.perf_counter()
         with db.session_scope(engine) as session:
-            result = import_refi(session, path, project_name=f"Imported {time.time():.0f}").counts
+            result = import_refi(session, path, project_name="Imported").counts
     elif step.startswith("report"):
         from toc_studio.report.docx_report import build_report
         from toc_studio.report.templates import SECTIONS, ReportChoices
