@@ -154,7 +154,10 @@ def excerpts(
     """
     scope = scope or Scope()
     ids = code_ids(session, code, with_subcodes)
-    if limit is not None and not scope.needs_participant:
+    # PostgreSQL computes the select list before ORDER BY ... LIMIT, so its pages are
+    # chosen first; SQLite evaluates the participant look-ups only for the rows it returns.
+    early = session.get_bind().dialect.name == "postgresql"
+    if early and limit is not None and not scope.needs_participant:
         page = _page(project, ids, scope, limit, offset)
         stmt, c = _excerpt_select(project, ids, scope, page)
         stmt = stmt.order_by(c.document_id, c.start, c.id)
