@@ -167,7 +167,9 @@ def excerpts(
         if limit is not None:
             stmt = stmt.limit(limit)
     width = max(0, int(context))
-    in_sql = width > 0 and limit is not None and limit <= SQL_CONTEXT_ROWS
+    # SQLite cuts a page's context cheaply; PostgreSQL would decompress the whole text for
+    # every row, so there (and for long lists) each document is read once and sliced here.
+    in_sql = not early and width > 0 and limit is not None and limit <= SQL_CONTEXT_ROWS
     if in_sql:
         stmt = _sql_context(stmt, c, width)
     rows = session.execute(stmt).all()
