@@ -19,18 +19,13 @@ _ABBREVIATIONS = (
     "approx", "dept", "est", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "fig", "p.m", "a.m", "a.k.a",
 )  # fmt: skip
-# Not after an abbreviation or an initial (a single letter other than "I": "so did I."
-# ends a sentence, though the sentencizer keeps "I." as one token and does not split).
-# One look-behind per length (a look-behind's alternatives must share a width).
-_NOT_ABBREVIATION = "".join(
-    rf"(?<!\b(?i:{'|'.join(re.escape(a) for a in _ABBREVIATIONS if len(a) == n)})\.)"
-    for n in sorted({len(a) for a in _ABBREVIATIONS})
+_END = re.compile(r"[.!?][.!?\"'”’)\]]*(?=\s)|\n[ \t]*\n")
+# The word before a full stop is an abbreviation or an initial (any single letter but "I":
+# "so did I." ends a sentence, though the sentencizer keeps "I." as one token).
+_ABBREVIATION_TAIL = re.compile(
+    rf"(?:^|[\s\"“(‘'])(?:[A-HJ-Za-z]|(?i:{'|'.join(map(re.escape, _ABBREVIATIONS))}))\Z"
 )
-_END = re.compile(
-    rf"(?:[!?][.!?]*|\.(?<!\.\.)(?!\.){_NOT_ABBREVIATION}(?<![\s\"“(‘'][A-HJ-Za-z]\.)[!?]*)"
-    r"[\"'”’)\]]*(?=\s)"
-    r"|\n[ \t]*\n"
-)
+_LONGEST = max(map(len, _ABBREVIATIONS)) + 1
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -39,8 +34,18 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _END.finditer(text, start, end):
-        boundary = match.start() if match.group()[0] == "\n" else match.end()
-        _add(text, cursor, boundary, spans)
+        run = match.group()
+        if run[0] == "\n":
+            _add(text, cursor, match.start(), spans)
+            cursor = match.end()
+            continue
+        if ".." in run:  # an ellipsis is a pause in speech, as for the sentencizer
+            continue
+        dot = match.start()
+        if run[0] == "." and (len(run) == 1 or run[1] not in "!?"):
+            if _ABBREVIATION_TAIL.search(text[max(start, dot - _LONGEST) : dot]):
+                continue
+        _add(text, cursor, match.end(), spans)
         cursor = match.end()
     _add(text, cursor, end, spans)
     return spans
