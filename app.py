@@ -8,15 +8,17 @@ st.set_page_config(page_title="TOC Studio", page_icon=":material/account_tree:",
 
 navigation = st.navigation(
     [
-        st.Page("pages/projects.py", title="Projects", icon=":material/folder_open:", default=True),
-        st.Page("pages/import_files.py", title="Import", icon=":material/upload_file:"),
-        st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
-        st.Page("pages/code.py", title="Code", icon=":material/format_ink_highlighter:"),
-        st.Page("pages/codebook.py", title="Codebook", icon=":material/list_alt:"),
-        st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),
-        st.Page("pages/memos.py", title="Memos", icon=":material/sticky_note_2:"),
-        st.Page("pages/theory.py", title="Theory of Change", icon=":material/account_tree:"),
-        st.Page("pages/export.py", title="Export", icon=":material/ios_share:"),
+        st.Page(
+            "screens/projects.py", title="Projects", icon=":material/folder_open:", default=True
+        ),
+        st.Page("screens/import_files.py", title="Import", icon=":material/upload_file:"),
+        st.Page("screens/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("screens/code.py", title="Code", icon=":material/format_ink_highlighter:"),
+        st.Page("screens/codebook.py", title="Codebook", icon=":material/list_alt:"),
+        st.Page("screens/explore.py", title="Explore", icon=":material/query_stats:"),
+        st.Page("screens/memos.py", title="Memos", icon=":material/sticky_note_2:"),
+        st.Page("screens/theory.py", title="Theory of Change", icon=":material/account_tree:"),
+        st.Page("screens/export.py", title="Export", icon=":material/ios_share:"),
     ]
 )
 st.sidebar.title("TOC Studio")

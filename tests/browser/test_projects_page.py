@@ -34,3 +34,20 @@ def test_creating_a_project_in_the_browser_stores_it_with_its_groups(app_server,
     assert by_name["Carers' support 2026"].groups == ["Carer", "Staff"]
     assert by_name["Peer Mentoring Evaluation (demo)"].codings == 173
     engine.dispose()
+
+
+def test_a_bookmarked_screen_opens_with_navigation_and_the_project_picker(app_server, page):
+    engine = db.make_engine(app_server.database_url)
+    with Session(engine) as s:
+        load_demo(s)
+        s.commit()
+    engine.dispose()
+
+    page.goto(app_server.url + "/memos")
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    picker = sidebar.get_by_role("combobox", name="Project")
+    expect(picker).to_have_value("Peer Mentoring Evaluation (demo)")
+    # the navigation is app.py's (titles), not a list of file names
+    expect(sidebar.get_by_role("link", name="Theory of Change")).to_be_visible()
+    expect(page.get_by_role("heading", name="Memos")).to_be_visible()

@@ -34,16 +34,16 @@ def test_the_list_shows_each_project_with_its_counts(app, database_url):
     assert row["Groups"] == "Mentor, Mentee"
 
 
-def test_creating_a_project_stores_it(app, database_url):
+def test_creating_a_project_stores_it_and_makes_it_current(app, database_url):
     at = app()
     at.text_input[0].input("Carers study")
     at.text_input[1].input("Carer, Staff")
     at.button[0].click().run()
     assert not at.exception
     assert at.success[0].value == "Created project 'Carers study'."
-    assert _projects(database_url)["Carers study"].groups == ["Carer", "Staff"]
-    # (that the new project becomes the current one is checked in the browser test:
-    # AppTest does not re-run app.py's sidebar after st.rerun)
+    created = _projects(database_url)["Carers study"]
+    assert created.groups == ["Carer", "Staff"]
+    assert at.sidebar.selectbox(key="project_id").value == created.id  # now the current one
 
 
 def test_a_duplicate_name_is_explained_and_nothing_changes(app, database_url):

@@ -5,16 +5,13 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.builders import build_mentoring_project, span_of
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.coding.models import Coding
 
 
 def rerun(at, built) -> None:
-    """After switch_page AppTest runs the page alone, without app.py's project picker, so
-    the current project is put back before each run."""
-    at.session_state["project_id"] = built.project.id
-    at.run()
-    assert not at.exception, at.exception
+    run_on(at, built.project.id)
 
 
 def _build(database_url: str):
@@ -32,7 +29,7 @@ def _texts(engine, document_id: int) -> list[str]:
 
 
 def _open(app, built, title: str):
-    at = app("pages/code.py")
+    at = app("screens/code.py")
     at.selectbox(key="code_doc").select(
         built.mentee_doc.id if title == "mentee" else built.mentor_doc.id
     )
@@ -67,7 +64,7 @@ def test_a_selection_is_coded_with_the_picked_codes_and_undone(app, database_url
 
 def test_coding_needs_a_name_and_a_code(app, database_url):
     engine, built = _build(database_url)
-    at = app("pages/code.py")
+    at = app("screens/code.py")
     start, end = span_of(built.mentor_doc, "Supervision was hard")
     at.selectbox(key="code_doc").select(built.mentor_doc.id)
     rerun(at, built)
@@ -126,9 +123,9 @@ def test_the_turn_under_the_caret_can_be_coded(app, database_url):
 def test_the_document_and_coder_survive_a_visit_to_another_page(app, database_url):
     engine, built = _build(database_url)
     at = _open(app, built, "mentor")
-    at.switch_page("pages/memos.py")
+    at.switch_page("screens/memos.py")
     rerun(at, built)
-    at.switch_page("pages/code.py")
+    at.switch_page("screens/code.py")
     rerun(at, built)
     assert at.selectbox(key="code_doc").value == built.mentor_doc.id
     assert at.selectbox(key="coder_name").value == "Ben"

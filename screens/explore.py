@@ -66,7 +66,7 @@ def show_quotes(found: list[queries.Excerpt], key: str) -> None:
             st.session_state["code_last_doc"] = e.document_id
             st.session_state["code_jump"] = e.start
             st.session_state["code_clicked"] = [e.coding_id]
-            st.switch_page("pages/code.py")
+            st.switch_page("screens/code.py")
     with st.expander("All of these as text, to copy at once"):
         st.code(explore.quotes_block(found), language=None, wrap_lines=True)
 

@@ -71,7 +71,7 @@ st.caption(
 )
 if st.button("Code this document", icon=":material/format_ink_highlighter:", type="primary"):
     st.session_state["code_doc"] = doc_id
-    st.switch_page("pages/code.py")
+    st.switch_page("screens/code.py")
 
 people_by_id = {p.id: p for p in people}
 st.markdown("#### Who speaks")

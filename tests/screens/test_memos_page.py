@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.builders import build_mentoring_project
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.coding import memos
 from toc_studio.coding.models import Coding, Memo
@@ -27,16 +28,12 @@ def _build(database_url: str):
 
 
 def rerun(at, built) -> None:
-    """After switch_page AppTest runs the page alone, without app.py's project picker, so
-    the current project is put back before each run."""
-    at.session_state["project_id"] = built.project.id
-    at.run()
-    assert not at.exception, at.exception
+    run_on(at, built.project.id)
 
 
 def test_every_memo_says_what_it_is_attached_to(app, database_url):
     engine, _ = _build(database_url)
-    at = app("pages/memos.py")
+    at = app("screens/memos.py")
     captions = " | ".join(c.value for c in at.caption)
     assert md("a coding of “Mentor B1 interview” with Mentor/Challenges/Access to supervision") in (
         captions
@@ -48,7 +45,7 @@ def test_every_memo_says_what_it_is_attached_to(app, database_url):
 
 def test_search_finds_memos_with_every_word(app, database_url):
     engine, built = _build(database_url)
-    at = app("pages/memos.py")
+    at = app("screens/memos.py")
     at.text_input(key="memos_query").input("coordinator shifts")
     rerun(at, built)
     assert [t.value for t in at.text] == ["Shifts again: ask the coordinator."]
@@ -57,7 +54,7 @@ def test_search_finds_memos_with_every_word(app, database_url):
 
 def test_a_memo_can_be_edited_and_deleted(app, database_url):
     engine, built = _build(database_url)
-    at = app("pages/memos.py")
+    at = app("screens/memos.py")
     with Session(engine) as s:
         memo = s.execute(select(Memo).where(Memo.title == "Tone")).scalar_one()
     at.text_area(key=f"text_{memo.id}").input("Quiet, then opened up.")

@@ -2,12 +2,13 @@
 
 from sqlmodel import Session
 
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.demo import load_demo
 from toc_studio.project import service
 from toc_studio.theory import versions
 
-PAGE = "pages/theory.py"
+PAGE = "screens/theory.py"
 
 
 def _demo(database_url: str) -> int:
@@ -20,12 +21,7 @@ def _demo(database_url: str) -> int:
 
 
 def _run(at, project_id: int):
-    # After switch_page AppTest runs the page alone, without app.py's project picker,
-    # so the picker's choice is put back before each run.
-    at.session_state["project_id"] = project_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_on(at, project_id)
 
 
 def _versions(database_url: str) -> dict:

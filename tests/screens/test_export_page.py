@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.demo import load_demo
 from toc_studio.project import service
 from toc_studio.report.templates import list_templates
 
-PAGE = "pages/export.py"
+PAGE = "screens/export.py"
 DEMO = "Peer Mentoring Evaluation (demo)"
 
 
@@ -24,12 +25,7 @@ def _demo(database_url: str) -> int:
 
 
 def _run(at, project_id: int):
-    # After switch_page AppTest runs the page alone, without app.py's project picker,
-    # so the picker's choice is put back before each run.
-    at.session_state["project_id"] = project_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_on(at, project_id)
 
 
 def test_without_a_project_the_page_says_what_to_do(app):

@@ -59,7 +59,7 @@ for card in cards:
             if card.position is not None:
                 st.session_state["code_caret"] = card.position
                 st.session_state["code_jump"] = card.position
-            st.switch_page("pages/code.py")
+            st.switch_page("screens/code.py")
         with cols[1].popover("Edit", icon=":material/edit:"):
             title = st.text_input("Title", value=card.title, key=f"title_{card.id}")
             text = st.text_area("Memo", value=card.text, key=f"text_{card.id}")

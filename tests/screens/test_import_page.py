@@ -3,12 +3,13 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.pipeline import Upload
 from toc_studio.project import service
 
-PAGE = "pages/import_files.py"
+PAGE = "screens/import_files.py"
 INTERVIEW = b"Interviewer: Hi.\n\nJ: I met Dana Price in Hull. Mail dana@example.org.\n"
 
 
@@ -27,12 +28,7 @@ def _project(database_url, name="Carers"):
 
 
 def _run(at):
-    # After switch_page AppTest runs the page alone, without app.py's project picker,
-    # so the picker's choice is put back before each run.
-    at.session_state["project_id"] = at.session_state["import_project"]
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_on(at, at.session_state["import_project"])
 
 
 def _with_uploads(app, project_id, *uploads):

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.builders import build_mentoring_project
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.coding.models import Code, Coding
 
@@ -16,11 +17,7 @@ def _build(database_url: str):
 
 
 def rerun(at, built) -> None:
-    """After switch_page AppTest runs the page alone, without app.py's project picker, so
-    the current project is put back before each run."""
-    at.session_state["project_id"] = built.project.id
-    at.run()
-    assert not at.exception, at.exception
+    run_on(at, built.project.id)
 
 
 def _button(at, label: str):
@@ -29,7 +26,7 @@ def _button(at, label: str):
 
 def test_the_tree_shows_counts_per_group(app, database_url):
     engine, _ = _build(database_url)
-    at = app("pages/codebook.py")
+    at = app("screens/codebook.py")
     frame = at.dataframe[0].value
     trust = frame[frame["Code"].str.strip() == "Trust"].iloc[0]
     assert trust["Codings"] == 1
@@ -42,7 +39,7 @@ def test_the_tree_shows_counts_per_group(app, database_url):
 def test_editing_a_code_changes_its_definition_and_colour(app, database_url):
     engine, built = _build(database_url)
     code = built.codes["Activities/Induction training"]
-    at = app("pages/codebook.py")
+    at = app("screens/codebook.py")
     at.selectbox(key="edit_code").select(code.id)
     rerun(at, built)
     at.text_area[0].input("Training before the first match.")
@@ -59,7 +56,7 @@ def test_merging_moves_codings_and_undo_restores_the_code(app, database_url):
     engine, built = _build(database_url)
     source = built.codes["Mentee/Outcomes/Social/Family contact"]
     target = built.codes["Mentee/Outcomes/Personal/Trust"]
-    at = app("pages/codebook.py")
+    at = app("screens/codebook.py")
     at.selectbox(key="merge_source").select(source.id)
     rerun(at, built)
     at.selectbox(key="merge_target").select(target.id)
@@ -80,7 +77,7 @@ def test_merging_moves_codings_and_undo_restores_the_code(app, database_url):
 def test_deleting_a_coded_code_with_refuse_explains_and_keeps_it(app, database_url):
     engine, built = _build(database_url)
     code = built.codes["Mentor/Challenges/Access to supervision"]
-    at = app("pages/codebook.py")
+    at = app("screens/codebook.py")
     at.selectbox(key="delete_code").select(code.id)
     rerun(at, built)
     at.radio(key="delete_choice").set_value("refuse")

@@ -4,17 +4,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.builders import build_mentoring_project
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.project import service as projects
 
 
 def rerun(at, built) -> None:
-    """After switch_page AppTest runs the page alone, without app.py's project picker, so
-    the current project is put back before each run."""
-    at.session_state["project_id"] = built.project.id
-    at.run()
-    assert not at.exception, at.exception
+    run_on(at, built.project.id)
 
 
 def _build(database_url: str):
@@ -26,7 +23,7 @@ def _build(database_url: str):
 
 def test_the_table_lists_documents_with_people_words_and_coders(app, database_url):
     engine, _ = _build(database_url)
-    at = app("pages/documents.py")
+    at = app("screens/documents.py")
     table = at.dataframe[0].value
     mentee = table[table["Document"] == "Mentee C1 interview"].iloc[0]
     assert mentee["Participants"] == "Mentee C1"
@@ -39,7 +36,7 @@ def test_the_table_lists_documents_with_people_words_and_coders(app, database_ur
 
 def test_a_speaker_can_be_mapped_to_another_participant(app, database_url):
     engine, built = _build(database_url)
-    at = app("pages/documents.py")
+    at = app("screens/documents.py")
     at.selectbox(key="documents_open").select(built.mentee_doc.id)
     rerun(at, built)
     with Session(engine) as s:
@@ -62,7 +59,7 @@ def test_a_speaker_can_be_mapped_to_another_participant(app, database_url):
 
 def test_deleting_needs_the_title_typed(app, database_url):
     engine, built = _build(database_url)
-    at = app("pages/documents.py")
+    at = app("screens/documents.py")
     at.selectbox(key="documents_open").select(built.mentor_doc.id)
     rerun(at, built)
     delete = next(b for b in at.button if b.label == "Delete document")
@@ -80,7 +77,7 @@ def test_deleting_needs_the_title_typed(app, database_url):
 
 def test_a_participant_s_group_and_attributes_are_edited_from_the_document(app, database_url):
     engine, built = _build(database_url)
-    at = app("pages/documents.py")
+    at = app("screens/documents.py")
     at.selectbox(key="documents_open").select(built.mentor_doc.id)
     rerun(at, built)
     with Session(engine) as s:

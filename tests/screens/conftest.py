@@ -28,3 +28,11 @@ def app(database_url: str, monkeypatch: pytest.MonkeyPatch):
     import streamlit as st
 
     st.cache_resource.clear()  # drop the cached engine bound to this test's store
+
+
+def run_on(at: AppTest, project_id: int) -> AppTest:
+    """Choose ``project_id`` in the sidebar's project picker and run the app again."""
+    at.session_state["project_id"] = project_id
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -4,6 +4,7 @@ agreement and the disagreement walk, charts."""
 import pytest
 from sqlmodel import Session
 
+from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.coding.codebook import get_code_by_path
 from toc_studio.demo import load_demo
@@ -24,16 +25,12 @@ def demo(database_url):
 
 
 def rerun(at, project) -> None:
-    """After switch_page AppTest runs the page alone, without app.py's project picker, so
-    the current project is put back before each run."""
-    at.session_state["project_id"] = project.id
-    at.run()
-    assert not at.exception, at.exception
+    run_on(at, project.id)
 
 
 def test_quotes_carry_the_participant_label_ready_to_copy(app, demo):
     project, codes = demo
-    at = app("pages/explore.py")
+    at = app("screens/explore.py")
     at.selectbox(key="quotes_code").select(codes["Mentee/Outcomes"])
     rerun(at, project)
     quotes = [c.value for c in at.code]
@@ -44,7 +41,7 @@ def test_quotes_carry_the_participant_label_ready_to_copy(app, demo):
 
 def test_a_matrix_cell_shows_its_quotes(app, demo):
     project, codes = demo
-    at = app("pages/explore.py")
+    at = app("screens/explore.py")
     frame = at.dataframe[0].value
     assert {"Code", "Mentor", "Mentee", "Total"} <= set(frame.columns)
     at.session_state["matrix_cell"] = (codes["Mentee/Outcomes"], "Mentee")
@@ -56,7 +53,7 @@ def test_a_matrix_cell_shows_its_quotes(app, demo):
 
 def test_agreement_and_the_disagreement_walk(app, demo):
     project, _ = demo
-    at = app("pages/explore.py")
+    at = app("screens/explore.py")
     from toc_studio.demo import demo_spec
 
     coders = [c["name"] for c in demo_spec()["coders"]][:2]
@@ -70,7 +67,7 @@ def test_agreement_and_the_disagreement_walk(app, demo):
 
 def test_the_matrix_can_run_by_a_participant_attribute(app, demo):
     project, _ = demo
-    at = app("pages/explore.py")
+    at = app("screens/explore.py")
     assert "Site" in at.selectbox(key="matrix_by").options
     at.selectbox(key="matrix_by").set_value("attribute:site")
     rerun(at, project)
