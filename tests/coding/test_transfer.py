@@ -92,6 +92,25 @@ def test_qdc_export_is_valid_refi_qda_and_round_trips(session, tmp_path):
     )
 
 
+def test_qdc_meaning_survives_a_tool_that_keeps_descriptions_but_drops_sets(session, tmp_path):
+    m = build_mentoring_project(session)
+    data = etree.fromstring(transfer.export_codebook_qdc(session, m.project))
+    for sets in data.findall(f"{{{transfer.QDC_NS}}}Sets"):
+        data.remove(sets)
+    path = tmp_path / "kept.qdc"
+    path.write_bytes(etree.tostring(data))
+    other = service.create_project(session, "Elsewhere", ["Mentor", "Mentee"])
+    transfer.import_codebook(session, other, path, infer=False)
+    trust = codebook.get_code_by_path(session, other, "Mentee/Outcomes/Personal/Trust")
+    mentee = service.get_group(session, other, "Mentee")
+    assert (trust.category, trust.branch_group_id, trust.domain) == (
+        "outcome",
+        mentee.id,
+        "Personal",
+    )
+    assert "TOC Studio:" not in trust.definition
+
+
 def test_qdc_from_another_tool_gets_inferred_meaning(session, tmp_path):
     ns = transfer.QDC_NS
     path = tmp_path / "nvivo.qdc"

@@ -9,8 +9,8 @@ from lxml import etree
 
 from tests.report.refi_files import NS, SCHEMA
 from toc_studio.coding import memos
+from toc_studio.coding.toc_marker import split_marker
 from toc_studio.demo import load_demo
-from toc_studio.report.refi_common import split_marker
 from toc_studio.report.refi_export import export_qdpx
 
 Q = {"q": NS}
@@ -101,16 +101,16 @@ def test_several_codings_of_one_span_share_a_selection_and_memos_become_notes(se
     assert note.findtext("q:PlainTextContent", namespaces=Q) == "Says this twice."
 
 
-def test_the_codebook_alone_is_a_valid_qdc_that_imports_back(session, mentoring, tmp_path):
+def test_the_codebook_export_is_a_valid_qdc_that_imports_back_as_a_project(
+    session, mentoring, tmp_path
+):
     from toc_studio.coding.codebook import code_paths
+    from toc_studio.coding.transfer import export_codebook_qdc
     from toc_studio.project.service import get_project
-    from toc_studio.report.refi_codebook import export_qdc
     from toc_studio.report.refi_import import import_refi
 
     path = tmp_path / "codes.qdc"
-    assert export_qdc(session, mentoring.project, path) == len(
-        code_paths(session, mentoring.project)
-    )
+    path.write_bytes(export_codebook_qdc(session, mentoring.project))
     schema = etree.XMLSchema(etree.parse("/work/shared/refi-qda/Codebook.xsd"))
     assert schema.validate(etree.parse(str(path))), schema.error_log
     import_refi(session, path, project_name="Codes only")

@@ -22,6 +22,7 @@ from toc_studio.coding import codebook
 from toc_studio.coding.codebook import PATH_SEPARATOR, code_paths, list_codes
 from toc_studio.coding.infer import infer_toc, match_group
 from toc_studio.coding.models import Code
+from toc_studio.coding.toc_marker import split_marker, with_marker
 from toc_studio.errors import Invalid, NotFound, TocStudioError
 from toc_studio.project import service as projects
 from toc_studio.project.models import Project
@@ -216,7 +217,8 @@ def export_codebook_csv(session: Session, project: Project) -> str:
 
 
 def export_codebook_qdc(session: Session, project: Project) -> bytes:
-    """The codebook as a REFI-QDA ``.qdc`` file; ToC meaning travels as code Sets."""
+    """The codebook as a REFI-QDA ``.qdc`` file. ToC meaning travels twice: as the marker
+    line of each description (what the ``.qdpx`` export writes too) and as code Sets."""
     from lxml import etree
 
     groups = {g.id: g.name for g in projects.list_groups(session, project)}
@@ -235,8 +237,14 @@ def export_codebook_qdc(session: Session, project: Project) -> bytes:
             isCodable="true",
             color=code.colour.upper(),
         )
-        if code.definition:
-            etree.SubElement(el, f"{{{QDC_NS}}}Description").text = code.definition
+        meaning = {
+            "category": code.category,
+            "branch": groups.get(code.branch_group_id) if code.category else None,
+            "domain": code.domain,
+        }
+        description = with_marker(code.definition, meaning)
+        if description:
+            etree.SubElement(el, f"{{{QDC_NS}}}Description").text = description
         elements[code.id] = el
         if code.category:
             sets.setdefault(f"ToC category: {code.category}", []).append(guid)
@@ -281,12 +289,15 @@ def read_codebook_qdc(data: bytes) -> tuple[list[CodeSpec], list[str]]:
             if not name:
                 raise Invalid("A code in this codebook has no name.")
             description = code_el.find("q:Description", ns)
-            given = meaning.get(code_el.get("guid", ""), {})
+            definition, marked = (
+                split_marker(description.text or "") if description is not None else (None, {})
+            )
+            given = {**meaning.get(code_el.get("guid", ""), {}), **marked}
             branch = given.get("branch")
             specs.append(
                 CodeSpec(
                     [*parts, name],
-                    definition=(description.text or "") if description is not None else None,
+                    definition=definition,
                     colour=code_el.get("color"),
                     category=given.get("category"),
                     branch=None if branch == "shared" else branch,

@@ -127,10 +127,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         project = get_project(session, args.project)
         if args.format == "qdpx":
             summary = export_qdpx(session, project, output).__dict__
-        elif args.format == "qdc":
-            from toc_studio.report.refi_codebook import export_qdc
+        elif args.format == "qdc":  # the codebook's own exporter (toc-studio codebook export)
+            from toc_studio.coding.codebook import list_codes
+            from toc_studio.coding.transfer import export_codebook_qdc
 
-            summary = {"codes": export_qdc(session, project, output)}
+            output.write_bytes(export_codebook_qdc(session, project))
+            summary = {"codes": len(list_codes(session, project))}
         else:
             quotes = tables.quote_bank(session, project, _split(args.groups))
             matrix = tables.matrix_table(session, project, by=args.by)

@@ -1,4 +1,4 @@
-"""What the REFI-QDA export and import share: names, GUIDs, and the ToC marker.
+"""What the REFI-QDA export and import share: names, GUIDs, XML-safe text.
 
 TOC Studio keeps meaning that REFI-QDA has no element for (a code's ToC category, branch
 and domain; the order of stakeholder groups) in one line at the end of a description:
@@ -8,14 +8,12 @@ tools show and keep descriptions, so the meaning survives a trip through them.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import UTC, datetime
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 ORIGIN = "TOC Studio"
-MARKER = "TOC Studio: "
 GROUP_VARIABLE = "Stakeholder group"
 KIND_VARIABLE = "Document kind"
 SCHEMA_LOCATION = "http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd"
@@ -54,32 +52,6 @@ def normalise_id(value: str | None) -> str:
     if not value:
         return ""
     return value.strip().strip("{}").lower()
-
-
-def with_marker(text: str, payload: dict[str, object]) -> str:
-    """``text`` followed by the TOC Studio marker line (nothing added for an empty payload)."""
-    payload = {k: v for k, v in payload.items() if v not in (None, "", [])}
-    if not payload:
-        return text
-    line = MARKER + json.dumps(payload, ensure_ascii=False)
-    return f"{text}\n\n{line}" if text else line
-
-
-def split_marker(text: str) -> tuple[str, dict[str, object]]:
-    """Split a description into its free text and the TOC Studio marker (if any)."""
-    stripped = text.rstrip()
-    cut = stripped.rfind("\n")
-    last = stripped[cut + 1 :]
-    if not last.startswith(MARKER):
-        return text, {}
-    try:
-        payload = json.loads(last[len(MARKER) :])
-    except json.JSONDecodeError:
-        return text, {}
-    if not isinstance(payload, dict):
-        return text, {}
-    body = stripped[: cut + 1]
-    return (body[:-2] if body.endswith("\n\n") else body.rstrip("\n")), payload
 
 
 def parse_when(value: str) -> datetime:

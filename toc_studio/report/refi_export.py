@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Coding, Memo
+from toc_studio.coding.toc_marker import with_marker
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.project.models import Coder, Group, Project
 from toc_studio.project.service import list_groups, list_participants
@@ -33,7 +34,6 @@ from toc_studio.report.refi_common import (
     ORIGIN,
     PROJECT_NS,
     guid_factory,
-    with_marker,
     xml_safe,
 )
 

@@ -23,12 +23,13 @@ from sqlmodel import Session
 from toc_studio.coding.codebook import create_code
 from toc_studio.coding.infer import infer_toc
 from toc_studio.coding.models import Code
+from toc_studio.coding.toc_marker import split_marker
 from toc_studio.errors import Conflict
 from toc_studio.project import service as projects
 from toc_studio.project.models import Coder, Group, Participant, Project
 from toc_studio.report import refi_parse as rp
 from toc_studio.report.refi_archive import open_refi
-from toc_studio.report.refi_common import GROUP_VARIABLE, split_marker
+from toc_studio.report.refi_common import GROUP_VARIABLE
 from toc_studio.report.refi_notes import NoteKeeper
 from toc_studio.report.refi_sources import import_set, import_source
 
