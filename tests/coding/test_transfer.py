@@ -11,7 +11,7 @@ from toc_studio.coding.codings_csv import import_codings_csv
 from toc_studio.errors import Invalid
 from toc_studio.project import service
 
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "refi-qda" / "Codebook.xsd"
+SCHEMA = Path(__file__).resolve().parents[1] / "data" / "refi-qda" / "Codebook.xsd"
 
 OTHER_TOOL_CSV = """\ufeffpath,definition
 Mentee/Outcomes/Practical/Improved housing,Moved to stable housing

@@ -6,7 +6,9 @@ import zipfile
 from pathlib import Path
 
 NS = "urn:QDA-XML:project:1.0"
-SCHEMA = Path("/work/shared/refi-qda/Project-mrt2019.xsd")
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "refi-qda"
+SCHEMA = SCHEMAS / "Project-mrt2019.xsd"
+CODEBOOK_SCHEMA = SCHEMAS / "Codebook.xsd"
 
 # As NVivo writes a Windows transcript: UTF-8 BOM, CRLF line endings, non-BMP characters.
 NVIVO_TEXT = (

@@ -7,7 +7,7 @@ import zipfile
 
 from lxml import etree
 
-from tests.report.refi_files import NS, SCHEMA
+from tests.report.refi_files import CODEBOOK_SCHEMA, NS, SCHEMA
 from toc_studio.coding import memos
 from toc_studio.coding.toc_marker import split_marker
 from toc_studio.demo import load_demo
@@ -111,7 +111,7 @@ def test_the_codebook_export_is_a_valid_qdc_that_imports_back_as_a_project(
 
     path = tmp_path / "codes.qdc"
     path.write_bytes(export_codebook_qdc(session, mentoring.project))
-    schema = etree.XMLSchema(etree.parse("/work/shared/refi-qda/Codebook.xsd"))
+    schema = etree.XMLSchema(etree.parse(str(CODEBOOK_SCHEMA)))
     assert schema.validate(etree.parse(str(path))), schema.error_log
     import_refi(session, path, project_name="Codes only")
     copy = get_project(session, "Codes only")
