@@ -52,6 +52,17 @@ def code_of(s, code_id: int) -> Code:
     return code
 
 
+def _bar_chart(where, title: str, rows: list[dict], field: str, colour: str | None = None):
+    """Horizontal bars of codings per ``field``, largest first."""
+    where.markdown(f"**{title}**")
+    encoding = {"x": "Codings:Q", "y": alt.Y(f"{field}:N", sort="-x")}
+    if colour:
+        encoding["color"] = f"{colour}:N"
+    where.altair_chart(
+        alt.Chart(alt.Data(values=rows)).mark_bar().encode(**encoding), width="stretch"
+    )
+
+
 def show_quotes(found: list[queries.Excerpt], key: str) -> None:
     """Each excerpt with its label, copyable, and a way back to the transcript."""
     if not found:
@@ -299,24 +310,6 @@ with charts:
         explore.per_code(rows),
     )
     c1, c2 = st.columns(2)
-    c1.markdown("**Codings per group**")
-    c1.altair_chart(
-        alt.Chart(alt.Data(values=by_group))
-        .mark_bar()
-        .encode(x="Codings:Q", y=alt.Y("Group:N", sort="-x")),
-        width="stretch",
-    )
-    c2.markdown("**Codings per outcome domain**")
-    c2.altair_chart(
-        alt.Chart(alt.Data(values=by_domain))
-        .mark_bar()
-        .encode(x="Codings:Q", y=alt.Y("Domain:N", sort="-x")),
-        width="stretch",
-    )
-    st.markdown("**Codings per code** (the 25 most used)")
-    st.altair_chart(
-        alt.Chart(alt.Data(values=by_code))
-        .mark_bar()
-        .encode(x="Codings:Q", y=alt.Y("Code:N", sort="-x"), color="Category:N"),
-        width="stretch",
-    )
+    _bar_chart(c1, "Codings per group", by_group, "Group")
+    _bar_chart(c2, "Codings per outcome domain", by_domain, "Domain")
+    _bar_chart(st, "Codings per code (the 25 most used)", by_code, "Code", colour="Category")
