@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -240,25 +242,33 @@ def postgres_url(root: Path) -> tuple[str, object]:
     return base.rsplit("/", 1)[0] + "/" + name + "?" + query, server
 
 
+@contextmanager
+def scratch_store(backend: str, prefix: str) -> Iterator[str]:
+    """A throw-away store's URL: a SQLite file, or a database on a PostgreSQL server
+    started for the run. Everything is removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    server = None
+    try:
+        if backend == "sqlite":
+            yield f"sqlite:///{root / 'bench.db'}"
+        else:
+            url, server = postgres_url(root)
+            yield url
+    finally:
+        if server is not None:
+            server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1, help="1 = 1M codings (default 0.1)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs per query")
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="tocbench-", dir="/tmp"))
-    server = None
-    try:
-        if args.backend == "sqlite":
-            url = f"sqlite:///{root / 'bench.db'}"
-        else:
-            url, server = postgres_url(root)
+    with scratch_store(args.backend, "tocbench-") as url:
         print(f"coding store benchmark: scale {args.scale}, {args.backend}")
         run(url, args.scale, args.repeat)
-    finally:
-        if server is not None:
-            server.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

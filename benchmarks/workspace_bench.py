@@ -13,13 +13,10 @@ model of one page (``view.document_view``: the page's codings, segments, UTF-16 
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from coding_bench import postgres_url
+from coding_bench import scratch_store
 from coding_corpus import coding_requests, generate
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -107,19 +104,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="tocws-", dir="/tmp"))
-    server = None
-    try:
-        if args.backend == "sqlite":
-            url = f"sqlite:///{root / 'bench.db'}"
-        else:
-            url, server = postgres_url(root)
+    with scratch_store(args.backend, "tocws-") as url:
         print(f"workspace benchmark: scale {args.scale}, {args.backend}")
         run(url, args.scale, args.repeat)
-    finally:
-        if server is not None:
-            server.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
