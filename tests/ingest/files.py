@@ -75,3 +75,17 @@ def make_zip_bomb(megabytes: int = 300) -> bytes:
             for _ in range(megabytes):
                 member.write(chunk)
     return out.getvalue()
+
+
+def make_headed_docx(blocks: list[tuple[int | None, str]]) -> bytes:
+    """A .docx of ``(level, text)`` paragraphs: level 0 is the Title style, n is Heading n,
+    None is body text."""
+    document = docx.Document()
+    for level, text in blocks:
+        if level is None:
+            document.add_paragraph(text)
+        else:
+            document.add_heading(text, level)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

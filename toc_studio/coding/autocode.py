@@ -1,4 +1,5 @@
-"""Auto-coding suggestions: by speaker, by patterns stored with a code, by survey question.
+"""Auto-coding suggestions: by speaker, by patterns stored with a code, by structure (a
+survey question, a heading of a Word document).
 
 Suggestions are only proposals: the researcher reviews them and accepts some with
 :func:`accept`, which codes them in bulk as a coder named after the rule
@@ -21,6 +22,7 @@ from toc_studio.coding.sentences import document_sentences, sentence_at
 from toc_studio.coding.tables import CodePattern
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document, Turn
+from toc_studio.ingest.tables import Section
 from toc_studio.project import service as projects
 from toc_studio.project.models import Group, Participant, Project
 
@@ -103,6 +105,55 @@ def suggest_by_survey_question(
     ).all()
     rule = f"rule: survey question {question.strip()}"
     return [Suggestion(d, title, s, e, text[s:e], rule) for d, title, s, e, text in rows]
+
+
+def suggest_by_heading(
+    session: Session, project: Project, code: Code, heading: str, *, level: int | None = None
+) -> list[Suggestion]:
+    """The text under every heading whose title contains ``heading`` (any case), up to the
+    next heading of the same or a higher level: the heading line itself is not coded.
+    ``level`` (0 for a Title, n for Heading n) keeps only headings of that level. Each
+    suggestion's rule names the heading it came from."""
+    wanted = " ".join(heading.split())
+    if not wanted:
+        raise Invalid("Name the heading whose text to code.")
+    title_like = Section.title.ilike(f"%{_like(wanted)}%", escape="\\")
+    stmt = (
+        select(Section.document_id, Section.title, Section.heading_end, Section.end)
+        .join(Document, Document.id == Section.document_id)
+        .where(Document.project_id == project.id, title_like)
+    )
+    if level is not None:
+        stmt = stmt.where(Section.level == level)
+    rows = session.execute(stmt.order_by(Section.document_id, Section.start)).all()
+    doc_ids = sorted({row[0] for row in rows})
+    texts = {
+        doc_id: (title, text)
+        for doc_id, title, text in session.execute(
+            select(Document.id, Document.title, Document.text).where(Document.id.in_(doc_ids))
+        ).all()
+    }
+    coded = set(
+        session.execute(
+            select(Coding.document_id, Coding.start, Coding.end).where(
+                Coding.code_id == code.id, Coding.document_id.in_(doc_ids)
+            )
+        ).all()
+    )
+    found = []
+    for doc_id, name, heading_end, end in rows:
+        title, text = texts[doc_id]
+        body = text[heading_end:end]
+        start = heading_end + len(body) - len(body.lstrip())
+        if start < end and (doc_id, start, end) not in coded:
+            rule = f"rule: heading {name}"
+            found.append(Suggestion(doc_id, title, start, end, text[start:end], rule))
+    return found
+
+
+def _like(value: str) -> str:
+    """``value`` with LIKE's wildcards escaped (the escape character is a backslash)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # --- patterns stored with a code -------------------------------------------------------------

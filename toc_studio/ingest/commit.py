@@ -27,7 +27,8 @@ from toc_studio.ingest.pipeline import (
     paused_gc,
     plan,
 )
-from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Sentence
+from toc_studio.ingest.sections import section_rows
+from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Section, Sentence
 from toc_studio.project import service as projects
 from toc_studio.project.models import Participant, Project
 from toc_studio.timeutil import utcnow
@@ -203,8 +204,13 @@ def _store_turns_and_sentences(session, document, doc: DocumentPreview, speakers
         session, Sentence.__table__, ("document_id", "start", "end"),
         [(document.id, s, e) for s, e in doc.sentences],
     )  # fmt: skip
+    _bulk_insert(
+        session, Section.__table__, SECTION_COLUMNS,
+        [(document.id, *row) for row in section_rows(doc.headings, doc.text)],
+    )  # fmt: skip
 
 
+SECTION_COLUMNS = ("document_id", "level", "title", "start", "heading_end", "end")
 TURN_COLUMNS = (
     "document_id", "start", "end", "speaker_label", "participant_id", "timestamp",
     "is_interviewer",
@@ -230,6 +236,10 @@ def _store_documents(
                 original_filename=preview.name[:300], encoding=preview.encoding[:40],
             )  # fmt: skip
         _after_store(session, document, doc, preview, speakers, target_id is not None)
+        if target_id is not None:  # re-anchored codings sit in new turns
+            from toc_studio.coding.speakers import refresh_speakers
+
+            refresh_speakers(session, [document.id])
         stored.append(
             StoredDocument(
                 document.id, document.title, len(doc.turns), len(doc.sentences),
@@ -296,6 +306,7 @@ def _replace_text(session, project, document_id: int, doc: DocumentPreview, name
         session.execute(update(Coding).where(Coding.id == coding_id).values(start=start, end=end))
     session.execute(delete(Turn).where(Turn.document_id == document_id))
     session.execute(delete(Sentence).where(Sentence.document_id == document_id))
+    session.execute(delete(Section).where(Section.document_id == document_id))
     document.text = doc.text
     document.sha256 = documents.sha256_text(doc.text)
     document.kind = doc.kind

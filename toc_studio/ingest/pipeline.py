@@ -31,7 +31,7 @@ from toc_studio.ingest.pseudonymise import (
     apply,
     assign,
 )
-from toc_studio.ingest.readers import ReadDocument, ReadError, ReadResult
+from toc_studio.ingest.readers import Heading, ReadDocument, ReadError, ReadResult
 from toc_studio.ingest.readers.survey import SurveyColumns
 from toc_studio.ingest.segment import sentences_in, split_sentences
 from toc_studio.ingest.tables import DocumentImport
@@ -107,6 +107,7 @@ class DocumentPreview:
     replacements: list[Replacement]  # offsets in ``source_text``
     source_text: str  # normalised, before pseudonymisation: for review only, never stored
     speakers: list[SpeakerChoice]
+    headings: list[Heading] = field(default_factory=list)  # offsets in ``text``
 
     @property
     def words(self) -> int:
@@ -303,13 +304,14 @@ def _preview_document(
     source = read.text
     known = set(read.known_labels) | set(context.remembered)
     turns = read.turns if read.turns is not None else detect_turns(source, known)
-    text, replacements = source, []
+    text, replacements, headings = source, [], list(read.headings)
     if context.pseudonymiser is not None:
         roles = {t.speaker_label for t in turns if is_pseudonymous_label(t.speaker_label)}
         replacements = assign(context.pseudonymiser.find(source, skip, roles), context.key)
         if replacements:
             text, offsets = apply(source, replacements)
             turns = [_map_turn(t, offsets, text) for t in turns]
+            headings = [_map_heading(h, offsets, text) for h in headings]
     regions = [(t.start, t.end) for t in turns]
     sentences = sentences_in(text, regions) if regions else split_sentences(text)
     speakers = _propose_speakers(turns, read, context, options)
@@ -323,7 +325,14 @@ def _preview_document(
         replacements=replacements,
         source_text=source,
         speakers=speakers,
+        headings=headings,
     )
+
+
+def _map_heading(heading: Heading, offsets, text: str) -> Heading:
+    """A heading moved with the replacements; its title is the pseudonymised text."""
+    start, end = offsets.map(heading.start, side="start"), offsets.map(heading.end, side="end")
+    return Heading(start, end, heading.level, " ".join(text[start:end].split()))
 
 
 def _map_turn(turn: DetectedTurn, offsets, text: str) -> DetectedTurn:

@@ -7,6 +7,7 @@
 - ``SpeakerMapping``: a speaker label seen in a transcript -> the participant it stands for,
   remembered for the next files.
 - ``Sentence``: sentence boundaries of a document (offsets only, never copies of text).
+- ``Section``: a heading of a document (Word's Title and Heading 1..9) and the span it heads.
 - ``DocumentImport``: how a document was imported (format, encoding, file hash, warnings).
 """
 
@@ -78,6 +79,28 @@ class Sentence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
     start: int
+    end: int
+
+
+class Section(SQLModel, table=True):
+    """A heading at [start, heading_end) and its section [start, end): the text up to the
+    next heading of the same or a higher level (a lower number), or the end of the text.
+    ``level`` is 0 for a Title, n for Heading n."""
+
+    __table_args__ = (
+        CheckConstraint(
+            '"start" >= 0 AND heading_end > "start" AND "end" >= heading_end',
+            name="ck_section_span",
+        ),
+        Index("ix_section_document_start", "document_id", "start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    level: int
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    heading_end: int
     end: int
 
 

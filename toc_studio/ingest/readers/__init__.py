@@ -17,6 +17,17 @@ class ReadError(Invalid):
     """A file that cannot be read; the message names the file and the reason."""
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A heading paragraph: its span [start, end) in the document's text, its level (0 for
+    a Title, n for Heading n) and its text."""
+
+    start: int
+    end: int
+    level: int
+    title: str
+
+
 @dataclass
 class ReadDocument:
     title: str
@@ -26,6 +37,8 @@ class ReadDocument:
     known_labels: frozenset[str] = frozenset()
     # Survey respondents: speaker label -> attributes of that participant.
     attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Headings in text order (Word documents); their sections are worked out on storing.
+    headings: list[Heading] = field(default_factory=list)
 
 
 @dataclass

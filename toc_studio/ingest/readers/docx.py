@@ -11,9 +11,16 @@ import io
 import re
 import zipfile
 
+from docx.oxml.ns import qn
 from lxml import etree
 
-from toc_studio.ingest.readers import ReadDocument, ReadError, ReadResult, normalise_newlines
+from toc_studio.ingest.readers import (
+    Heading,
+    ReadDocument,
+    ReadError,
+    ReadResult,
+    normalise_newlines,
+)
 from toc_studio.ingest.readers.zipsafe import open_checked
 
 _TIME = re.compile(r"^\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\)?\]?$")
@@ -32,31 +39,73 @@ def read_docx(data: bytes, name: str) -> ReadResult:
         raise ReadError(f"{name} could not be opened as a Word document: {exc}.") from exc
     except etree.XMLSyntaxError as exc:
         raise ReadError(f"{name} is damaged: its XML does not parse ({exc}).") from exc
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     blocks: list[str] = []
+    headings: list[Heading] = []
     labels: set[str] = set()
-    warnings: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
+    levels = _heading_levels(document)
+    at = 0  # where the next block starts in the joined text
+    for child in document.element.body.iterchildren():
         tag = etree.QName(child).localname
         if tag == "p":
-            from docx.text.paragraph import Paragraph
-
-            line = _paragraph(Paragraph(child, document), labels)
-            if line:
-                blocks.append(line)
+            paragraph = Paragraph(child, document)
+            level = _level(child, levels)
+            if level is not None:
+                line = normalise_newlines(paragraph.text.strip())
+            else:
+                line = normalise_newlines(_paragraph(paragraph, labels))
+            if not line:
+                continue
+            if level is not None:
+                headings.append(Heading(at, at + len(line), level, " ".join(line.split())))
+            blocks.append(line)
+            at += len(line) + 2
         elif tag == "tbl":
-            from docx.table import Table
-
-            blocks.extend(_table(Table(child, document), labels))
-    text = normalise_newlines("\n\n".join(blocks))
+            for line in _table(Table(child, document), labels):
+                blocks.append(normalise_newlines(line))
+                at += len(blocks[-1]) + 2
+    text = "\n\n".join(blocks)
     if not text.strip():
         raise ReadError(f"{name} has no text in its body (headers and footers are not read).")
-    return ReadResult(
-        "docx",
-        "utf-8 (docx)",
-        [ReadDocument(title=name, text=text, known_labels=frozenset(labels))],
-        warnings,
-    )
+    read = ReadDocument(title=name, text=text, known_labels=frozenset(labels), headings=headings)
+    return ReadResult("docx", "utf-8 (docx)", [read], [])
+
+
+_HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
+
+
+def _heading_levels(document) -> dict[str, int]:
+    """Style id -> heading level for the document's paragraph styles: "Title" is 0,
+    "Heading n" is n, and a style based on one of them has its level."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    levels: dict[str, int] = {}
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        base, hops = style, 0
+        while base is not None and hops < 10:
+            name = (base.name or "").strip()
+            found = _HEADING_NAME.match(name)
+            if found or name.casefold() == "title":
+                levels[style.style_id] = int(found.group(1)) if found else 0
+                break
+            base, hops = base.base_style, hops + 1
+    return levels
+
+
+def _level(p, levels: dict[str, int]) -> int | None:
+    """The heading level of paragraph element ``p``: from its style, else from an outline
+    level set on the paragraph itself (Word's "Level 1..9"); None for body text."""
+    if p.style is not None and p.style in levels:
+        return levels[p.style]
+    if p.pPr is not None:
+        outline = p.pPr.find(qn("w:outlineLvl"))
+        if outline is not None and (value := outline.get(qn("w:val"), "")).isdigit():
+            return int(value) + 1 if int(value) < 9 else None  # 9 means body text
+    return None
 
 
 def _paragraph(paragraph, labels: set[str]) -> str:
