@@ -63,7 +63,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_undo)
 
-    query = subparsers.add_parser("query", help="excerpts, matrix, co-occurrence, words, agreement")
+    query = subparsers.add_parser(
+        "query", help="excerpts, matrix, co-occurrence, words, agreement, disagreements"
+    )
     qsub = query.add_subparsers(dest="query_command", metavar="QUERY")
     p = qsub.add_parser("excerpts", parents=[common], help="the excerpts coded with a code")
     p.add_argument("--project", required=True)
@@ -112,6 +114,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", choices=("character", "sentence"), default="character")
     _output(p)
     p.set_defaults(handler=cmd_agreement)
+    from toc_studio.coding import disagreement_commands
+
+    disagreement_commands.register(qsub, subparsers, common)
 
 
 # --- handlers -------------------------------------------------------------------------------
