@@ -1,0 +1,161 @@
+"""The links of the static diagram: default links as thin grey arrows (or, when there are
+too many to read, one broad arrow from column to column per lane), and the causal links
+made in workshops as coloured curved arrows with their label."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+from PIL import ImageFont
+
+from toc_studio.theory.layout import COLUMNS
+from toc_studio.theory.picture_shapes import Line, Polygon, Rect, Text, clean, wrap
+from toc_studio.theory.render_html import LINK_COLOURS
+
+Point = tuple[float, float]
+DEFAULT_LINK = "#b5b5b5"
+BROAD = "#c4c4c4"
+
+
+def ends(source: Rect, target: Rect) -> tuple[Point, Point]:
+    """Where a link leaves ``source`` and enters ``target``: the facing sides' middles."""
+    sy, ty = source.y + source.h / 2, target.y + target.h / 2
+    if target.x >= source.x + source.w:
+        return (source.x + source.w, sy), (target.x, ty)
+    if target.x + target.w <= source.x:
+        return (source.x, sy), (target.x + target.w, ty)
+    sx, tx = source.x + source.w / 2, target.x + target.w / 2
+    if ty > sy:
+        return (sx, source.y + source.h), (tx, target.y)
+    return (sx, source.y), (tx, target.y + target.h)
+
+
+def arrow_head(tip: Point, start: Point, size: float, colour: str) -> tuple[Polygon, Point]:
+    """A filled triangle pointing at ``tip`` from ``start``; and where its base is (the
+    line should end there)."""
+    dx, dy = tip[0] - start[0], tip[1] - start[1]
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    bx, by = tip[0] - ux * size, tip[1] - uy * size
+    half = size * 0.45
+    corners = (tip, (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half))
+    return Polygon(corners, colour), (bx, by)
+
+
+def structure_lines(
+    boxes: Mapping[str, Rect], pairs: Iterable[tuple[str, str]], scale: float
+) -> list:
+    items: list = []
+    for source, target in pairs:
+        start, tip = ends(boxes[source], boxes[target])
+        head, base = arrow_head(tip, start, 7 * scale, DEFAULT_LINK)
+        items += [Line((start, base), DEFAULT_LINK, max(1.0, scale)), head]
+    return items
+
+
+def column_arrows(graph: nx.DiGraph, nodes: Mapping, boxes: Mapping[str, Rect], scale: float):
+    """Broad grey arrows instead of hundreds of default links: resources to activities,
+    activities to each lane, each lane's enablers and challenges to its outcome domains
+    (the domain bands then hold their outcomes). Arrows bend at right angles in the gaps
+    between columns, so they never cross a box."""
+    spans: dict[tuple[str, int], tuple[float, float, Rect]] = {}
+    for node, attrs in graph.nodes(data=True):
+        column = nodes[node].column
+        lane = "trunk" if column < 2 else attrs["branch"]
+        r = boxes[node]
+        low, high, _ = spans.get((lane, column), (r.y, r.y + r.h, r))
+        spans[(lane, column)] = (min(low, r.y), max(high, r.y + r.h), r)
+
+    def middle(keys: list[tuple[str, int]]) -> float:
+        return (min(spans[k][0] for k in keys) + max(spans[k][1] for k in keys)) / 2
+
+    def left(key: tuple[str, int]) -> float:
+        return spans[key][2].x - 4 * scale
+
+    def right(key: tuple[str, int]) -> float:
+        return spans[key][2].x + spans[key][2].w + 4 * scale
+
+    items: list = []
+    resources, activities = ("trunk", 0), ("trunk", 1)
+    trunk = [k for k in (resources, activities) if k in spans]
+    if len(trunk) == 2:
+        start = (right(resources), middle([resources]))
+        items += elbow_arrow(start, left(activities), middle([activities]), scale)
+    for lane in dict.fromkeys(lane for lane, _ in spans if lane != "trunk"):
+        in_lane = [k for k in spans if k[0] == lane]
+        feeding = [(lane, c) for c in (2, 3) if (lane, c) in spans]
+        domains = (lane, COLUMNS["domain"])
+        if trunk:
+            start = (right(trunk[-1]), middle([trunk[-1]]))
+            items += elbow_arrow(
+                start, left(min(in_lane, key=lambda k: k[1])), middle(in_lane), scale
+            )
+        if feeding and domains in spans:
+            start = (right(feeding[-1]), middle(feeding))
+            items += elbow_arrow(start, left(domains), middle([domains]), scale)
+    return items
+
+
+def elbow_arrow(start: Point, tip_x: float, tip_y: float, scale: float) -> list:
+    """A broad arrow from ``start`` rightwards, turning at right angles half-way to
+    ``tip_x`` when it has to change height, ending in a head at (tip_x, tip_y)."""
+    head_length = min(14 * scale, max(tip_x - start[0], 2.0) / 2)
+    base_x = tip_x - head_length
+    bend = (start[0] + base_x) / 2
+    points = [start, (base_x, tip_y)]
+    if abs(start[1] - tip_y) > 1:
+        points = [start, (bend, start[1]), (bend, tip_y), (base_x, tip_y)]
+    head = 10 * scale
+    triangle = ((tip_x, tip_y), (base_x, tip_y - head), (base_x, tip_y + head))
+    return [Line(tuple(points), BROAD, 7 * scale), Polygon(triangle, BROAD)]
+
+
+def link_items(
+    boxes: Mapping[str, Rect],
+    links: Iterable[tuple[str, str, Mapping]],
+    face: ImageFont.FreeTypeFont,
+    scale: float,
+) -> tuple[list, list]:
+    """Curved coloured arrows for the links made by hand (dashed for "hinders"), and their
+    labels on a white ground at the middle of the curve."""
+    lines: list = []
+    labels: list = []
+    ascent, descent = face.getmetrics()
+    for source, target, attrs in links:
+        colour = LINK_COLOURS.get(attrs["kind"], "#434343")
+        start, end = ends(boxes[source], boxes[target])
+        points = _curve(start, end)
+        head, base = arrow_head(end, points[-2], 11 * scale, colour)
+        dash = (7 * scale, 5 * scale) if attrs["kind"] == "hinders" else None
+        lines += [Line((*points[:-1], base), colour, 2 * scale, dash), head]
+        text = clean(attrs.get("label") or attrs["kind"])
+        rows = wrap(text, face, 150 * scale, 2)
+        mx, my = points[len(points) // 2]
+        width = max(face.getlength(r) for r in rows) + 8 * scale
+        line_h = (ascent + descent) * 1.1
+        height = len(rows) * line_h + 4 * scale
+        top = my - height / 2
+        labels.append(
+            Rect(mx - width / 2, top, width, height, "#ffffff", colour, scale, radius=3 * scale)
+        )
+        y = top + 2 * scale + ascent
+        for row in rows:
+            labels.append(Text(mx, y, row, face.size, colour=colour))
+            y += line_h
+    return lines, labels
+
+
+def _curve(start: Point, end: Point, bend: float = 0.2, steps: int = 24) -> list[Point]:
+    """A quadratic Bézier from ``start`` to ``end`` bowed to the left by ``bend`` of its
+    length, as ``steps`` + 1 points."""
+    (x0, y0), (x2, y2) = start, end
+    x1 = (x0 + x2) / 2 + (y2 - y0) * bend
+    y1 = (y0 + y2) / 2 - (x2 - x0) * bend
+    points = []
+    for i in range(steps + 1):
+        t = i / steps
+        a, b, c = (1 - t) ** 2, 2 * t * (1 - t), t * t
+        points.append((a * x0 + b * x1 + c * x2, a * y0 + b * y1 + c * y2))
+    return points
