@@ -10,6 +10,8 @@ from docx.shared import Inches
 
 from toc_studio.report import docx_parts as parts
 
+CAPTION, HEADING = 0.5, 1.1  # inches of a page taken by a caption, by the heading and intro
+
 
 def chosen_version(session, project, name: str):
     """The named version; by default the newest frozen one, else None (the live diagram)."""
@@ -36,7 +38,7 @@ def previous_frozen(session, project, version):
 
 
 def write_toc_section(report) -> None:
-    from toc_studio.theory import assemble, diff, render_image, table, versions
+    from toc_studio.theory import assemble, diff, table, versions
 
     session, project, doc = report.session, report.project, report.doc
     version = chosen_version(session, project, report.choices.version)
@@ -46,32 +48,29 @@ def write_toc_section(report) -> None:
     else:
         graph = versions.version_graph(session, project, version)
         label = f"version {version.name!r}"
+    drawn = graph.number_of_nodes() > 0
+    if drawn:  # the diagram reads left to right: landscape pages, as wide as they come
+        parts.landscape_section(doc)
     parts.heading(doc, "Theory of Change", 1)
     parts.body(
         doc,
         f"The Theory of Change below is {label}. Resources and activities are shared; "
         "enablers, challenges and outcomes are given per stakeholder group.",
     )
-    if graph.number_of_nodes():
-        # 100 dpi: the diagram is drawn large, so it is still ~300 dpi once fitted to the page
-        picture = render_image.draw(graph, "png", dpi=100)
-        width, height = int.from_bytes(picture[16:20]), int.from_bytes(picture[20:24])  # IHDR
-        if height / width > 8.5 / 6.3:  # taller than the page allows: fit the height
-            doc.add_picture(io.BytesIO(picture), height=Inches(8.5))
-        else:
-            doc.add_picture(io.BytesIO(picture), width=Inches(6.3))
-        report.summary.pictures += 1
-        report.figure_caption(f"Theory of Change, {label}")
+    if drawn:
+        _pictures(report, graph, label)
     else:
         report.summary.notes.append("The Theory of Change is empty: no picture was drawn.")
     rows = table.table_rows(graph)
     if rows:
-        parts.landscape_section(doc)
+        if not drawn:
+            parts.landscape_section(doc)
         report.table(
             ["Branch", *table.COLUMNS],
             [[row["Branch"], *(row[c] for c in table.COLUMNS)] for row in rows],
             f"The Theory of Change as a table, {label}",
         )
+    if drawn or rows:
         parts.portrait_section(doc)
     before = previous_frozen(session, project, version)
     if before is None:
@@ -80,3 +79,24 @@ def write_toc_section(report) -> None:
     change = diff.diff_versions(session, project, before, version)
     for line in change.lines()[1:]:
         parts.styled(doc, line.lstrip("+-~ ").strip(), "List Bullet")
+
+
+def _pictures(report, graph, label: str) -> None:
+    """The diagram at the page's full width (150 dpi, so ~220 dpi on the page), cut into
+    page-sized pieces when it is taller than a page, so that labels stay readable."""
+    from toc_studio.theory import render_image
+
+    section = report.doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    height = section.page_height - section.top_margin - section.bottom_margin
+    pictures = render_image.draw_pages(
+        graph,
+        (height - Inches(CAPTION)) / width,
+        dpi=150,
+        first_ratio=(height - Inches(CAPTION + HEADING)) / width,
+    )
+    for i, picture in enumerate(pictures, 1):
+        report.doc.add_picture(io.BytesIO(picture), width=width)
+        report.summary.pictures += 1
+        part = f" (part {i} of {len(pictures)})" if len(pictures) > 1 else ""
+        report.figure_caption(f"Theory of Change, {label}{part}")

@@ -50,6 +50,8 @@ class Scene:
     items: list = field(default_factory=list)
     boxes: dict[str, Rect] = field(default_factory=dict)  # node -> its box
     labels: dict[str, list[str]] = field(default_factory=dict)  # node -> its wrapped lines
+    titles: tuple[float, float] = (0.0, 0.0)  # top and bottom of the column titles
+    lane_gaps: list[float] = field(default_factory=list)  # y between two lanes
 
 
 def evidence_line(attrs: dict) -> str:
@@ -117,8 +119,10 @@ def build(graph: nx.DiGraph, scale: float = 1.0) -> Scene:
         Text(b.column_x(i), top + b.v(TITLE), title, b._px(TITLE), weight="bold")
         for i, title in enumerate(COLUMN_TITLES)
     ]
+    titles_band = (top, top + b.v(TITLE + 10))
     top += b.v(TITLE + 16)
-    centres, lanes_bottom = _lane_rows(b, nodes, top, items)
+    lane_gaps: list[float] = []
+    centres, lanes_bottom = _lane_rows(b, nodes, top, items, lane_gaps)
     trunk_bottom = _trunk(b, nodes, top, lanes_bottom, centres)
     height = max(lanes_bottom, trunk_bottom) + b.v(MARGIN)
     boxes = {
@@ -146,6 +150,7 @@ def build(graph: nx.DiGraph, scale: float = 1.0) -> Scene:
     scene = Scene(width, math.ceil(height), scale, items)
     scene.boxes = {n: _boxed(r, graph.nodes[n]) for n, r in boxes.items()}
     scene.labels = {n: d.lines for n, d in nodes.items()}
+    scene.titles, scene.lane_gaps = titles_band, lane_gaps[:-1]
     return scene
 
 
@@ -153,9 +158,10 @@ def _boxed(rect: Rect, attrs: dict) -> Rect:
     return Rect(rect.x, rect.y, rect.w, rect.h, COLOURS.get(attrs["category"], "#dddddd"))
 
 
-def _lane_rows(b: _Builder, nodes: dict[str, _Node], top: float, items: list):
+def _lane_rows(b: _Builder, nodes: dict[str, _Node], top: float, items: list, gaps: list):
     """Centres of the lanes' elements (rows as tall as their tallest box) and the lanes'
-    backgrounds and names; returns the centres and the bottom of the last lane."""
+    backgrounds and names; returns the centres and the bottom of the last lane, and adds
+    the middle of the gap after each lane to ``gaps``."""
     tallest: dict[int, float] = {}
     for d in nodes.values():
         if d.column >= 2:
@@ -188,6 +194,7 @@ def _lane_rows(b: _Builder, nodes: dict[str, _Node], top: float, items: list):
                 anchor="start",
             )
         )
+        gaps.append(y + b.v(LANE_GAP) / 2)
         y += b.v(LANE_GAP)
     for node, d in nodes.items():
         if d.column >= 2:

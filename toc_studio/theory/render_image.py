@@ -32,6 +32,29 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = BASE_DPI) -> bytes:
         return svg(picture.build(graph))
     from toc_studio.theory.picture_png import png
 
+    scene = _png_scene(graph, dpi)
+    return png(scene, dpi=BASE_DPI * scene.scale)
+
+
+def draw_pages(
+    graph: nx.DiGraph, ratio: float, dpi: int = 150, first_ratio: float | None = None
+) -> list[bytes]:
+    """The diagram as one or more PNG pictures, each no taller than ``ratio`` times its
+    width (a page's usable height over its width), cut between lanes or rows of boxes;
+    every piece after the first repeats the column titles. When the diagram needs more
+    than one piece, the first is no taller than ``first_ratio`` times its width (room for
+    a heading and an introduction on the first page)."""
+    from toc_studio.theory.picture_pages import pages
+    from toc_studio.theory.picture_png import encode, image
+
+    scene = _png_scene(graph, dpi)
+    drawn = image(scene)
+    return [
+        encode(piece, BASE_DPI * scene.scale) for piece in pages(drawn, scene, ratio, first_ratio)
+    ]
+
+
+def _png_scene(graph: nx.DiGraph, dpi: float) -> picture.Scene:
     scale = dpi / BASE_DPI
     scene = picture.build(graph, scale)
     shrink = min(
@@ -40,6 +63,5 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = BASE_DPI) -> bytes:
         (MAX_AREA / (scene.width * scene.height)) ** 0.5,
     )
     if shrink < 1.0:  # sizes are not quite proportional (text is measured): lay out again
-        scale *= shrink * 0.98
-        scene = picture.build(graph, scale)
-    return png(scene, dpi=BASE_DPI * scale)
+        scene = picture.build(graph, scale * shrink * 0.98)
+    return scene
