@@ -54,25 +54,50 @@ def add_document(
     session.flush()
     speakers = speakers or {}
     rows = []
+    length, document_id = len(text), document.id
     for turn in turns:
-        if not 0 <= turn.start < turn.end <= len(text):
+        if not 0 <= turn.start < turn.end <= length:
             raise Invalid(
                 f"Turn [{turn.start}, {turn.end}) lies outside {title!r} ({len(text)} characters)."
             )
         rows.append(
-            {
-                "document_id": document.id,
-                "start": turn.start,
-                "end": turn.end,
-                "speaker_label": turn.speaker_label,
-                "participant_id": speakers.get(turn.speaker_label),
-                "timestamp": turn.timestamp,
-                "is_interviewer": turn.is_interviewer,
-            }
+            (
+                document_id,
+                turn.start,
+                turn.end,
+                turn.speaker_label,
+                speakers.get(turn.speaker_label),
+                turn.timestamp,
+                turn.is_interviewer,
+            )
         )
     if rows:
-        session.execute(Turn.__table__.insert(), rows)
+        _insert_turns(session, rows)
     return document
+
+
+_TURN_COLUMNS = (
+    "document_id", "start", "end", "speaker_label", "participant_id", "timestamp",
+    "is_interviewer",
+)  # fmt: skip
+
+
+def _insert_turns(session: Session, rows: list[tuple]) -> None:
+    """SQLite: straight through the driver's ``executemany`` (SQLAlchemy's per-row
+    parameter processing costs more than the insert itself for long transcripts);
+    other databases: a Core insert, which batches rows into multi-row statements."""
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        named = [dict(zip(_TURN_COLUMNS, row, strict=True)) for row in rows]
+        session.execute(Turn.__table__.insert(), named)
+        return
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(Turn.__table__.name)} ({', '.join(map(quote, _TURN_COLUMNS))}) "
+        f"VALUES ({', '.join('?' * len(_TURN_COLUMNS))})"
+    )
+    connection.exec_driver_sql(sql, rows)
 
 
 def get_document(session: Session, project: Project, title_or_id: str | int) -> Document:

@@ -122,6 +122,7 @@ def _looks_like_speaker(label: str, group: str) -> bool:
 
 def _candidates(text: str, known: frozenset[str]) -> list[tuple[re.Match, str, str | None]]:
     found = []
+    looks: dict[tuple[str, str], bool] = {}  # labels repeat: decide each (label, form) once
     for match in LABEL_LINE.finditer(text):
         for label_group, time_group in _GROUPS:
             label = match.group(label_group)
@@ -132,7 +133,12 @@ def _candidates(text: str, known: frozenset[str]) -> list[tuple[re.Match, str, s
                 rest = text[match.end() : match.end() + 400].lstrip(" \t")
                 if not rest.startswith("\n") or not rest.strip():
                     break
-            if label.casefold() in known or _looks_like_speaker(label, label_group):
+            speaker = looks.get((label, label_group))
+            if speaker is None:
+                speaker = looks[label, label_group] = label.casefold() in known or (
+                    _looks_like_speaker(label, label_group)
+                )
+            if speaker:
                 found.append((match, label_group, time_group))
             break
     return found
@@ -152,17 +158,23 @@ def detect_turns(text: str, known_labels: Iterable[str] = ()) -> list[DetectedTu
     caps = Counter(m.group("l6").strip().casefold() for m, g, _ in candidates if g == "l6")
     caps_convention = sum(caps.values()) >= 2 and max(caps.values(), default=0) >= 2
     kept = []
+    strong: dict[str, bool] = {}
     for match, group, time_group in candidates:
         label = match.group(group).strip()
         folded = label.casefold()
-        one_off = counts[folded] == 1 and recurring
-        strong = folded in known or _is_role(label) or any(c.isdigit() for c in label)
         if group == "l6" and not caps_convention and folded not in known:
             continue
-        if one_off and not strong and group in {"l3", "l5"}:
-            continue
+        if group in {"l3", "l5"} and counts[folded] == 1 and recurring:  # a one-off
+            is_strong = strong.get(label)
+            if is_strong is None:
+                is_strong = strong[label] = (
+                    folded in known or _is_role(label) or any(c.isdigit() for c in label)
+                )
+            if not is_strong:
+                continue
         kept.append((match, group, time_group))
     turns: list[DetectedTurn] = []
+    interviewer: dict[str, bool] = {}
     for index, (match, group, time_group) in enumerate(kept):
         start = match.end()
         limit = kept[index + 1][0].start() if index + 1 < len(kept) else len(text)
@@ -172,17 +184,18 @@ def detect_turns(text: str, known_labels: Iterable[str] = ()) -> list[DetectedTu
         end = start + len(stripped.rstrip())
         if end <= start:
             continue
-        label = match.group(group).strip()
-        label_start = match.start(group) + (
-            len(match.group(group)) - len(match.group(group).lstrip())
-        )
+        raw = match.group(group)
+        label = raw.strip()
+        label_start = match.start(group) + (len(raw) - len(raw.lstrip()))
         stamp = parse_timestamp(match.group(time_group)) if time_group else None
+        is_interviewer = interviewer.get(label)
+        if is_interviewer is None:
+            is_interviewer = interviewer[label] = is_interviewer_label(label)
         turns.append(
             DetectedTurn(
-                start, end, label, stamp, is_interviewer_label(label),
-                label_start, label_start + len(label),
+                start, end, label, stamp, is_interviewer, label_start, label_start + len(label)
             )
-        )  # fmt: skip
+        )
     return turns
 
 

@@ -28,6 +28,7 @@ from toc_studio.errors import Conflict
 from toc_studio.project import service as projects
 from toc_studio.project.models import Coder, Group, Participant, Project
 from toc_studio.report import refi_parse as rp
+from toc_studio.report import refi_records as rr
 from toc_studio.report.refi_archive import open_refi
 from toc_studio.report.refi_common import GROUP_VARIABLE
 from toc_studio.report.refi_notes import NoteKeeper
@@ -64,7 +65,7 @@ class _Importer:
         self.users: dict[str, str] = {}  # guid -> name
         self.coders: dict[str, Coder] = {}  # name -> coder
         self.default_user = ""
-        self.code_recs: list[rp.CodeRec] = []
+        self.code_recs: list[rr.CodeRec] = []
         self.codes: dict[str, Code] = {}
         self.variables: dict[str, str] = {}
         self.groups: dict[str, Group] = {}
@@ -75,7 +76,6 @@ class _Importer:
         self.notes = NoteKeeper(self)
         self.group_order: list[str] = []
         self.conventions: Counter = Counter()
-        self.inserter = None
 
     # --- records -----------------------------------------------------------------------
 
@@ -106,11 +106,11 @@ class _Importer:
             )
         self.project = projects.create_project(self.session, name)
 
-    def _ProjectStart(self, rec: rp.ProjectStart) -> None:
+    def _ProjectStart(self, rec: rr.ProjectStart) -> None:
         self._ensure_project(rec.name)
         self.default_user = rec.creating_user
 
-    def _ProjectEnd(self, rec: rp.ProjectEnd) -> None:
+    def _ProjectEnd(self, rec: rr.ProjectEnd) -> None:
         description, marker = split_marker(rec.description)
         self.project.description = description
         self.session.add(self.project)
@@ -118,7 +118,7 @@ class _Importer:
         for ref in rec.note_refs:
             self.notes.target(ref, "project", None)
 
-    def _UserRec(self, rec: rp.UserRec) -> None:
+    def _UserRec(self, rec: rr.UserRec) -> None:
         name = " ".join(rec.name.split()) or f"User {rec.guid[:8]}"
         if rec.guid in self.users and self.users[rec.guid] != name:
             self.warn(f"User id {rec.guid} is used twice; kept {self.users[rec.guid]!r}.")
@@ -144,10 +144,10 @@ class _Importer:
 
     # --- codebook ----------------------------------------------------------------------
 
-    def _CodeRec(self, rec: rp.CodeRec) -> None:
+    def _CodeRec(self, rec: rr.CodeRec) -> None:
         self.code_recs.append(rec)
 
-    def _CodeBookEnd(self, _rec: rp.CodeBookEnd | None) -> None:
+    def _CodeBookEnd(self, _rec: rr.CodeBookEnd | None) -> None:
         self._ensure_project("")
         recs, children = {}, defaultdict(list)
         for rec in self.code_recs:
@@ -168,7 +168,7 @@ class _Importer:
             for child in reversed(children[rec.guid]):
                 stack.append((child, code, [*path, code.name]))
 
-    def _create_code(self, rec: rp.CodeRec, parent: Code | None, path: list[str]) -> Code:
+    def _create_code(self, rec: rr.CodeRec, parent: Code | None, path: list[str]) -> Code:
         name = " ".join(rec.name.replace("/", "-").split())
         if not name:
             name = "Unnamed code"
@@ -213,10 +213,10 @@ class _Importer:
 
     # --- variables, cases ---------------------------------------------------------------
 
-    def _VariableRec(self, rec: rp.VariableRec) -> None:
+    def _VariableRec(self, rec: rr.VariableRec) -> None:
         self.variables[rec.guid] = " ".join(rec.name.split())[:100] or f"Variable {rec.guid[:8]}"
 
-    def _CaseRec(self, rec: rp.CaseRec) -> None:
+    def _CaseRec(self, rec: rr.CaseRec) -> None:
         label = " ".join(rec.name.split())[:200] or f"Case {len(self.labels) + 1}"
         group, attributes = None, {}
         for variable, value in rec.values:
@@ -246,16 +246,22 @@ class _Importer:
 
     # --- sources -----------------------------------------------------------------------
 
-    def _SkippedRec(self, rec: rp.SkippedRec) -> None:
-        self.warn(f"Skipped {rec.what} {rec.name!r}: TOC Studio imports text sources only.")
+    def _SkippedRec(self, rec: rr.SkippedRec) -> None:
+        what = f"{rec.selections} {rec.what}" if rec.selections else rec.what
+        carried = f" with {rec.codings} coding(s)" if rec.codings else ""
+        self.warn(
+            f"Skipped {what} {rec.name!r}{carried}: TOC Studio imports text only "
+            "(text sources, PDF text, transcripts)."
+        )
+        self.counts["codings skipped"] += rec.codings
 
-    def _SourceRec(self, rec: rp.SourceRec) -> None:
+    def _SourceRec(self, rec: rr.SourceRec) -> None:
         import_source(self, rec)
 
-    def _NoteRec(self, rec: rp.NoteRec) -> None:
+    def _NoteRec(self, rec: rr.NoteRec) -> None:
         self.notes.add(rec)
 
-    def _SetRec(self, rec: rp.SetRec) -> None:
+    def _SetRec(self, rec: rr.SetRec) -> None:
         import_set(self, rec)
 
     def _order_groups(self) -> None:
@@ -286,8 +292,6 @@ def import_refi(
     archive = open_refi(source, file_name)
     try:
         importer = _Importer(session, archive, project_name)
-        with archive.open_project() as stream:
-            rp.check_prolog(stream)
         with archive.open_project() as stream:
             result = importer.run(stream)
     finally:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from toc_studio.coding.models import Coding, Memo
 from toc_studio.ingest.models import Document
-from toc_studio.report import refi_parse as rp
+from toc_studio.report import refi_records as rr
 from toc_studio.report.refi_common import parse_when
 
 
@@ -21,7 +21,7 @@ class NoteKeeper:
     def __init__(self, importer) -> None:
         self.importer = importer
         self.targets: dict[str, tuple[str, object]] = {}
-        self.notes: list[rp.NoteRec] = []
+        self.notes: list[rr.NoteRec] = []
 
     def target(self, note_guid: str, kind: str, key: object) -> None:
         if not note_guid:
@@ -34,7 +34,7 @@ class NoteKeeper:
             return
         self.targets[note_guid] = (kind, key)
 
-    def add(self, rec: rp.NoteRec) -> None:
+    def add(self, rec: rr.NoteRec) -> None:
         self.notes.append(rec)
 
     def finish(self) -> None:

@@ -80,6 +80,7 @@ class OffsetMap:
             p + self.shift + c for p, c in zip(positions, self.cumulative, strict=False)
         ]
         self.positions = positions
+        self.identity = not positions and not self.shift  # every offset maps to itself
 
     def to_index(self, unit: int) -> tuple[int, bool]:
         """(stored-text index, exact?) for a unit offset; inexact means it fell inside a

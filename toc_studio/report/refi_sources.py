@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from toc_studio.coding.bulk import insert_codings
 from toc_studio.coding.infer import match_group
-from toc_studio.coding.models import Coding
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import DocumentKind
 from toc_studio.ingest.turns import detect_turns
 from toc_studio.project import service as projects
 from toc_studio.project.models import Participant
-from toc_studio.report import refi_parse as rp
-from toc_studio.report.refi_common import KIND_VARIABLE, parse_when
+from toc_studio.report import refi_records as rr
+from toc_studio.report.refi_common import KIND_VARIABLE
 from toc_studio.report.refi_offsets import STANDARD, choose, stored_text
 
 INSERT_BATCH = 5_000
 KINDS = {k.value for k in DocumentKind}
 
 
-def _source_text(importer, rec: rp.SourceRec) -> str | None:
+def _source_text(importer, rec: rr.SourceRec) -> str | None:
     if rec.content is not None and rec.content.strip():
         return rec.content
     for reference in (rec.plain_path, f"{rec.guid}.txt"):
@@ -27,7 +29,7 @@ def _source_text(importer, rec: rp.SourceRec) -> str | None:
     return None
 
 
-def import_source(importer, rec: rp.SourceRec) -> None:
+def import_source(importer, rec: rr.SourceRec) -> None:
     """Store one text source (or a PDF's plain-text representation) with its codings."""
     importer._ensure_project("")
     warn, counts = importer.warn, importer.counts
@@ -63,6 +65,8 @@ def import_source(importer, rec: rp.SourceRec) -> None:
                 f"Source {title!r}: variable {name!r} = {value!r} not kept (no document variables)."
             )
     turns = detect_turns(text)
+    if rec.sync_points:
+        turns = _timed(turns, rec.sync_points, mapping)
     speakers = {
         t.speaker_label: importer.labels[t.speaker_label.casefold()].id
         for t in turns
@@ -79,9 +83,13 @@ def import_source(importer, rec: rp.SourceRec) -> None:
         turns=turns,
         speakers=speakers,
     )
-    importer.documents[rec.guid] = document.id
     importer.speakers_of[rec.guid] = set(speakers.values())
+    for guid in (rec.guid, rec.media):  # a transcript stands for its recording too
+        if guid:
+            importer.documents.setdefault(guid, document.id)
+            importer.speakers_of.setdefault(guid, importer.speakers_of[rec.guid])
     counts["documents"] += 1
+    counts["transcripts"] += rec.kind == "transcript"
     counts["selections"] += len(rec.selections)
     for ref in rec.note_refs:
         importer.notes.target(ref, "document", document.id)
@@ -90,17 +98,34 @@ def import_source(importer, rec: rp.SourceRec) -> None:
     importer.session.expunge(document)
 
 
+def _timed(turns: list, sync_points: list[tuple[int, int]], mapping) -> list:
+    """Turns of a transcript with the time of the first sync point inside each (from
+    its label to its end), where the text itself gave none."""
+    points = [(mapping.to_index(position)[0], stamp) for position, stamp in sync_points]
+    points.sort()
+    timed, n = [], 0
+    for turn in turns:
+        first = turn.label_start if turn.label_start is not None else turn.start
+        while n < len(points) and points[n][0] < first:
+            n += 1
+        if turn.timestamp is None and n < len(points) and points[n][0] < turn.end:
+            turn = replace(turn, timestamp=points[n][1] / 1000)
+        timed.append(turn)
+    return timed
+
+
 def _store_codings(importer, rec, document, text, mapping, title) -> None:
+    """The source's codings, through the coding store's bulk insert (which also stores
+    each coding's speaker). Dates of codings in the file are not kept: the bulk insert
+    stamps the time of the import."""
     rows, seen = [], set()
     bad_spans = unknown_codes = 0
-    if importer.inserter is None:
-        importer.inserter = CodingInserter(importer.session)
     document_id, length = document.id, len(text)
     code_ids = {guid: code.id for guid, code in importer.codes.items()}
     coder_ids: dict[tuple, int] = {}
-    dates: dict[str, object] = {}
+    notes = importer.notes
 
-    def add(coding: rp.CodingRec, start: int, end: int, *users: str) -> tuple | None:
+    def add(coding: rr.CodingRec, start: int, end: int, *users: str) -> tuple | None:
         nonlocal unknown_codes
         code_id = code_ids.get(coding.code)
         if code_id is None:
@@ -112,35 +137,33 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
             coder_id = coder_ids[who] = importer.coder(*who, importer.default_user).id
         key = (document_id, code_id, coder_id, start, end)
         for ref in coding.note_refs:
-            importer.notes.target(ref, "coding", key)
+            notes.target(ref, "coding", key)
         if key in seen:
             importer.counts["duplicate codings merged"] += 1
             return key
         seen.add(key)
-        stamp = coding.created or created_fallback
-        created = dates.get(stamp)
-        if created is None:
-            created = dates[stamp] = importer.inserter.date_value(parse_when(stamp))
-        rows.append((document_id, code_id, coder_id, start, end, text[start:end], created))
+        rows.append((document_id, code_id, coder_id, start, end, text[start:end]))
         if len(rows) >= INSERT_BATCH:
             _flush(importer, rows)
         return key
 
+    to_index = None if mapping.identity else mapping.to_index
     for selection in rec.selections:
-        start, _ = mapping.to_index(selection.start)
-        end, _ = mapping.to_index(selection.end)
+        if to_index is None:
+            start, end = selection.start, selection.end
+        else:
+            start, end = to_index(selection.start)[0], to_index(selection.end)[0]
         if not (0 <= start < end <= length):
             bad_spans += 1
             continue
-        created_fallback = selection.created
         keys = [add(c, start, end, selection.user) for c in selection.codings]
-        keys = [k for k in keys if k is not None]
-        for ref in selection.note_refs:
-            target = ("coding", keys[0]) if keys else ("selection", (document.id, start, end))
-            importer.notes.target(ref, *target)
-    created_fallback = ""
+        if selection.note_refs:
+            keys = [k for k in keys if k is not None]
+            for ref in selection.note_refs:
+                target = ("coding", keys[0]) if keys else ("selection", (document_id, start, end))
+                notes.target(ref, *target)
     for coding in rec.whole_codings:
-        add(coding, 0, len(text))
+        add(coding, 0, length)
     _flush(importer, rows)
     if bad_spans:
         importer.warn(f"Source {title!r}: {bad_spans} selection(s) fall outside the text; skipped.")
@@ -151,42 +174,13 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         )
 
 
-class CodingInserter:
-    """Bulk inserts of codings straight through the driver's ``executemany``: at a million
-    rows, SQLAlchemy's per-row parameter processing costs more than the insert itself.
-    Dates are rendered by the dialect's own DateTime processor, as the ORM would."""
-
-    COLUMNS = ("document_id", "code_id", "coder_id", "start", "end", "text", "created")
-
-    def __init__(self, session) -> None:
-        self.connection = session.connection()
-        dialect = self.connection.dialect
-        quote = dialect.identifier_preparer.quote
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        self.sql = (
-            f"INSERT INTO {quote(Coding.__table__.name)} "
-            f"({', '.join(quote(c) for c in self.COLUMNS)}) "
-            f"VALUES ({', '.join([mark] * len(self.COLUMNS))})"
-        )
-        column = Coding.__table__.c.created
-        self.date = column.type.dialect_impl(dialect).bind_processor(dialect)
-
-    def date_value(self, moment):
-        """A date as this database's driver takes it."""
-        return self.date(moment) if self.date is not None else moment
-
-    def insert(self, rows: list[tuple]) -> None:
-        self.connection.exec_driver_sql(self.sql, sorted(rows))
-
-
 def _flush(importer, rows: list[tuple]) -> None:
     if rows:
-        importer.inserter.insert(rows)
-        importer.counts["codings"] += len(rows)
+        importer.counts["codings"] += insert_codings(importer.session, rows)
         rows.clear()
 
 
-def import_set(importer, rec: rp.SetRec) -> None:
+def import_set(importer, rec: rr.SetRec) -> None:
     """A set of sources named after a stakeholder group puts the documents' ungrouped
     participants in that group; another set of sources becomes a participant attribute
     (set name = "yes"). Sets of codes or notes have no equivalent and are reported."""

@@ -1,0 +1,123 @@
+"""The plain records a REFI-QDA project file is read into (see ``refi_parse``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class ProjectStart:
+    name: str
+    creating_user: str
+
+
+@dataclass(slots=True)
+class ProjectEnd:
+    description: str
+    note_refs: list[str]
+
+
+@dataclass(slots=True)
+class UserRec:
+    guid: str
+    name: str
+
+
+@dataclass(slots=True)
+class CodeRec:
+    guid: str
+    name: str
+    colour: str
+    description: str
+    parent: str
+    codable: bool
+    note_refs: list[str]
+
+
+@dataclass(slots=True)
+class CodeBookEnd:
+    pass
+
+
+@dataclass(slots=True)
+class VariableRec:
+    guid: str
+    name: str
+
+
+@dataclass(slots=True)
+class CaseRec:
+    guid: str
+    name: str
+    values: list[tuple[str, str]]
+    sources: list[str]
+    other_refs: int
+
+
+@dataclass(slots=True)
+class CodingRec:
+    guid: str
+    code: str
+    user: str
+    created: str
+    note_refs: list[str]
+
+
+@dataclass(slots=True)
+class SelectionRec:
+    guid: str
+    start: int
+    end: int
+    name: str
+    user: str
+    created: str
+    codings: list[CodingRec]
+    note_refs: list[str]
+
+
+@dataclass(slots=True)
+class SourceRec:
+    guid: str
+    name: str
+    kind: str  # "text", "pdf" or "transcript" (of an audio or video source)
+    plain_path: str
+    content: str | None
+    selections: list[SelectionRec] = field(default_factory=list)
+    whole_codings: list[CodingRec] = field(default_factory=list)
+    note_refs: list[str] = field(default_factory=list)
+    values: list[tuple[str, str]] = field(default_factory=list)
+    # Transcripts: the audio or video source's id, and its sync points as
+    # (position in the transcript, milliseconds into the recording).
+    media: str = ""
+    sync_points: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NoteRec:
+    guid: str
+    name: str
+    text: str | None
+    plain_path: str
+    user: str
+    created: str
+    modified: str
+
+
+@dataclass(slots=True)
+class SetRec:
+    guid: str
+    name: str
+    codes: list[str]
+    sources: list[str]
+    notes: list[str]
+
+
+@dataclass(slots=True)
+class SkippedRec:
+    """Something TOC Studio cannot hold (a picture, a recording without a transcript,
+    selections of a region or a stretch of time), with the codings it carried."""
+
+    what: str
+    name: str
+    codings: int = 0
+    selections: int = 0
