@@ -18,6 +18,7 @@ from PIL import Image, ImageColor, ImageDraw
 from toc_studio.theory.picture_shapes import Line, Polygon, Rect, Text, font
 
 Point = tuple[float, float]
+STRIP = 512  # rows compressed at a time
 
 
 @lru_cache(maxsize=256)
@@ -91,19 +92,25 @@ def _dashes(points: Sequence[Point], dash: tuple[float, float]) -> list[list[Poi
 
 def encode(picture: Image.Image, dpi: float, level: int = 3) -> bytes:
     """An RGB image as PNG bytes (8-bit truecolour, no row filter, the resolution in pHYs
-    so that Word gives it its intended size)."""
+    so that Word gives it its intended size). Rows are compressed a strip at a time, so
+    a big picture is never copied whole."""
     width, height = picture.size
-    raw = picture.tobytes()
     stride = width * 3
-    view = memoryview(raw)
-    rows = b"".join(b"\x00" + view[i : i + stride] for i in range(0, len(raw), stride))
+    packer = zlib.compressobj(level)
+    compressed = []
+    for top in range(0, height, STRIP):
+        raw = picture.crop((0, top, width, min(height, top + STRIP))).tobytes()
+        view = memoryview(raw)
+        rows = b"".join(b"\x00" + view[i : i + stride] for i in range(0, len(raw), stride))
+        compressed.append(packer.compress(rows))
+    compressed.append(packer.flush())
     per_metre = round(dpi / 0.0254)
     return b"".join(
         (
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
             _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _chunk(b"IDAT", zlib.compress(rows, level)),
+            _chunk(b"IDAT", b"".join(compressed)),
             _chunk(b"IEND", b""),
         )
     )
