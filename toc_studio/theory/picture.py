@@ -148,14 +148,10 @@ def build(graph: nx.DiGraph, scale: float = 1.0) -> Scene:
     items += link_lines + texts + link_labels + legend + titles
     width = round(b.v(2 * MARGIN + len(COLUMN_TITLES) * PITCH))
     scene = Scene(width, math.ceil(height), scale, items)
-    scene.boxes = {n: _boxed(r, graph.nodes[n]) for n, r in boxes.items()}
+    scene.boxes = boxes
     scene.labels = {n: d.lines for n, d in nodes.items()}
     scene.titles, scene.lane_gaps = titles_band, lane_gaps[:-1]
     return scene
-
-
-def _boxed(rect: Rect, attrs: dict) -> Rect:
-    return Rect(rect.x, rect.y, rect.w, rect.h, COLOURS.get(attrs["category"], "#dddddd"))
 
 
 def _lane_rows(b: _Builder, nodes: dict[str, _Node], top: float, items: list, gaps: list):
