@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +74,54 @@ def _text_element(xf, tag: str, text: str) -> None:
         xf.write(xml_safe(text))
 
 
+class _Offloaded(io.RawIOBase):
+    """A writable stream handing each buffer to one worker thread, in order, a few at a
+    time (memory stays at a few buffers); the worker's errors surface here."""
+
+    AHEAD = 4
+
+    def __init__(self, target: BinaryIO, worker: ThreadPoolExecutor) -> None:
+        self.target = target
+        self.worker = worker
+        self.pending: deque[Future] = deque()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        chunk = bytes(data)  # the caller reuses its buffer
+        self.pending.append(self.worker.submit(self.target.write, chunk))
+        while len(self.pending) > self.AHEAD:
+            self.pending.popleft().result()
+        return len(chunk)
+
+    def finish(self) -> None:
+        while self.pending:
+            self.pending.popleft().result()
+
+
+class _FastGuids:
+    """The GUIDs written once per selection or coding, without a call each: the kind's
+    prefix for selections and codings (ids go in the last twelve hex digits, as
+    ``guid_factory`` makes them), remembered GUIDs for the few coders and codes."""
+
+    def __init__(self, guid) -> None:
+        self.selection = guid("selection", 0)[:-12]
+        self.coding = guid("coding", 0)[:-12]
+        self.coder = _Remembered(lambda key: guid("coder", key))
+        self.code = _Remembered(lambda key: guid("code", key))
+
+
+class _Remembered(dict):
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
+
+
 class _Exporter:
     def __init__(self, session: Session, project: Project) -> None:
         self.session = session
@@ -126,6 +175,8 @@ class _Exporter:
         ).all():
             self.sources_of[participant_id].append(document_id)
         self.attribute_names = sorted({n for p in self.participants for n in p.attributes})
+        self.coding_refs = {key for kind, key in self.memo_refs if kind == "coding"}
+        self.fast = _FastGuids(self.guid)
         self.selections = 0
         self.codings = 0
 
@@ -137,16 +188,22 @@ class _Exporter:
                 select(Document.text).where(Document.id == document_id)
             ).scalar_one()
             archive.writestr(f"sources/{self.guid('document', document_id)}.txt", text)
-        with archive.open("project.qde", "w", force_zip64=True) as handle:
+        with (
+            archive.open("project.qde", "w", force_zip64=True) as handle,
+            ThreadPoolExecutor(1) as compressor,
+        ):
             # lxml writes the structure unbuffered into one buffer, so that the selections
             # (the bulk, made only of GUIDs, numbers and dates) can be written between its
-            # calls as preformatted text, in order.
-            self.out = io.BufferedWriter(handle, buffer_size=1 << 20)
+            # calls as preformatted text, in order. The buffer is compressed in another
+            # thread (zlib lets go of the interpreter lock) while the next one is written.
+            sink = _Offloaded(handle, compressor)
+            self.out = io.BufferedWriter(sink, buffer_size=1 << 20)
             with etree.xmlfile(self.out, encoding="utf-8", buffered=False) as xf:
                 xf.write_declaration()
                 self._project(xf)
             self.out.flush()
             self.out.detach()
+            sink.finish()
 
     def _project(self, xf) -> None:
         project = self.project
@@ -227,9 +284,10 @@ class _Exporter:
                     for document_id in self.sources_of.get(person.id, []):
                         _leaf(xf, "SourceRef", targetGUID=self.guid("document", document_id))
 
-    def _coding_rows(self, document_id: int) -> Iterator:
-        """One document's codings in span order: a query per document keeps the sort (and
-        so the database's memory) to one document's size."""
+    def _coding_rows(self, document_id: int) -> Iterator[tuple]:
+        """One document's codings in span order, as plain tuples (id, start, end, code,
+        coder, created): a query per document keeps the sort (and so the database's
+        memory) to one document's size."""
         stmt = (
             select(
                 Coding.id,
@@ -241,9 +299,10 @@ class _Exporter:
             )
             .where(Coding.document_id == document_id)
             .order_by(Coding.start, Coding.end, Coding.id)
-            .execution_options(yield_per=BATCH)
         )
-        yield from self.session.execute(stmt)
+        result = self.session.connection().execute(stmt.execution_options(stream_results=True))
+        while batch := result.fetchmany(BATCH):
+            yield from batch
 
     def _sources(self, xf) -> None:
         if not self.documents:
@@ -258,7 +317,7 @@ class _Exporter:
                     chunks: list[str] = []
                     span: list = []
                     for row in self._coding_rows(document_id):
-                        if span and (row.start, row.end) != (span[0].start, span[0].end):
+                        if span and (row[1] != span[0][1] or row[2] != span[0][2]):
                             self._selection(chunks, span)
                             span = []
                             if len(chunks) > 2_000:
@@ -275,24 +334,28 @@ class _Exporter:
     def _selection(self, chunks: list[str], span: list) -> None:
         """One selection with its codings, as text: every value is a GUID, a number or a
         date made here, so nothing needs escaping."""
-        first, guid = span[0], self.guid
+        coding_id, start, end, _code, coder_id, created = span[0]
+        fast = self.fast
+        when = _when(created)
         chunks.append(
-            f'<PlainTextSelection guid="{guid("selection", self.selections)}" '
-            f'startPosition="{first.start}" endPosition="{first.end}" '
-            f'creatingUser="{guid("coder", first.coder_id)}" '
-            f'creationDateTime="{_when(first.created)}">'
+            f'<PlainTextSelection guid="{fast.selection}{self.selections:012x}" '
+            f'startPosition="{start}" endPosition="{end}" '
+            f'creatingUser="{fast.coder[coder_id]}" creationDateTime="{when}">'
         )
         self.selections += 1
-        for row in span:
-            self.codings += 1
+        self.codings += len(span)
+        coding_refs = self.coding_refs
+        for coding_id, _s, _e, code_id, coder_id, created in span:
+            if created is not span[0][5]:
+                when = _when(created)
             chunks.append(
-                f'<Coding guid="{guid("coding", row.id)}" '
-                f'creatingUser="{guid("coder", row.coder_id)}" '
-                f'creationDateTime="{_when(row.created)}">'
-                f'<CodeRef targetGUID="{guid("code", row.code_id)}"/>'
+                f'<Coding guid="{fast.coding}{coding_id:012x}" '
+                f'creatingUser="{fast.coder[coder_id]}" creationDateTime="{when}">'
+                f'<CodeRef targetGUID="{fast.code[code_id]}"/>'
             )
-            for ref in self.memo_refs.get(("coding", row.id), ()):
-                chunks.append(f'<NoteRef targetGUID="{ref}"/>')
+            if coding_id in coding_refs:
+                for ref in self.memo_refs[("coding", coding_id)]:
+                    chunks.append(f'<NoteRef targetGUID="{ref}"/>')
             chunks.append("</Coding>")
         chunks.append("</PlainTextSelection>")
 
