@@ -1,10 +1,15 @@
 """A tall diagram cut into page-sized pictures for the Word report."""
 
 import io
+from types import SimpleNamespace
 
+import docx
 import networkx as nx
+from docx.shared import Inches
 from PIL import Image
 
+from toc_studio.report import docx_parts as parts
+from toc_studio.report import toc_section
 from toc_studio.theory import picture, render_image
 from toc_studio.theory.picture_pages import cuts
 
@@ -58,3 +63,41 @@ def test_cuts_fall_between_boxes_and_prefer_the_gaps_between_lanes():
     for y in found:
         assert not [r for r in scene.boxes.values() if r.y < y < r.y + r.h]
     assert set(found) <= set(scene.lane_gaps)  # each piece ends where a lane ends
+
+
+class _Report:
+    """What the report's ToC section needs of the report being written."""
+
+    def __init__(self) -> None:
+        self.doc = docx.Document()
+        parts.landscape_section(self.doc)
+        self.summary = SimpleNamespace(pictures=0)
+        self.captions: list[str] = []
+
+    def figure_caption(self, title: str) -> None:
+        self.captions.append(title)
+        parts.caption(self.doc, "Figure", title, self.summary.pictures)
+
+
+def test_the_report_prints_a_tall_diagram_as_page_sized_pictures_at_full_width():
+    report = _Report()
+    toc_section._pictures(report, tall_graph(lanes=4, outcomes=25), "version 'Draft 1'")
+    section = report.doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    height = section.page_height - section.top_margin - section.bottom_margin
+    shapes = report.doc.inline_shapes
+    assert len(shapes) == report.summary.pictures > 2
+    assert all(abs(s.width - width) < Inches(0.01) for s in shapes)
+    assert shapes[0].height <= height - Inches(toc_section.CAPTION + toc_section.HEADING)
+    assert all(s.height <= height - Inches(toc_section.CAPTION) for s in shapes)
+    n = len(shapes)
+    assert report.captions == [
+        f"Theory of Change, version 'Draft 1' (part {i} of {n})" for i in range(1, n + 1)
+    ]
+
+
+def test_the_report_prints_a_small_diagram_as_one_picture():
+    report = _Report()
+    toc_section._pictures(report, small_graph(), "the current codebook")
+    assert len(report.doc.inline_shapes) == 1
+    assert report.captions == ["Theory of Change, the current codebook"]
