@@ -124,7 +124,9 @@ def test_long_labels_wrap_inside_their_boxes_and_no_ink_leaves_them():
 
 
 def test_the_svg_is_well_formed_and_keeps_untrusted_labels_as_text():
-    graph = nx.DiGraph(project="P", version="V", groups=["<b>Group</b> & co"], level=None)
+    graph = nx.DiGraph(
+        project="<script>p()</script>", version='"V" & co', groups=["<b>Group</b> & co"]
+    )
     for i, label in enumerate(UNTRUSTED):
         node(graph, f"n{i}", label, "outcome", "<b>Group</b> & co", "D & <i>")
     node(graph, "d", "D & <i>", "domain", "<b>Group</b> & co", "D & <i>")
@@ -149,6 +151,7 @@ def test_the_svg_is_well_formed_and_keeps_untrusted_labels_as_text():
     assert "Tom & Jerry" in shown and '"hi"' in shown
     assert "🙂👍🏽" in shown and "שלום" in shown and "الثقة" in shown
     assert "<b>Group</b> & co branch" in texts
+    assert 'Theory of Change: <script>p()</script>, "V" & co' in texts
     assert "<img src=x onerror=alert(1)>" in shown
     assert "\x00" not in shown and "\x07" not in shown and "\ufffd" in shown
     titles = [e.text for e in root.iter(f"{SVG}title")]
@@ -222,6 +225,28 @@ def test_causal_links_are_coloured_arrows_with_their_labels():
     assert "builds trust" in texts and "hinders" in texts  # a link without a label: its kind
 
 
+def test_link_labels_sit_where_they_cover_no_box_and_no_other_label():
+    graph = small_graph(links=True)
+    long = "builds trust between mentor and mentee"  # two lines: its middle spot is taken
+    graph.add_edge("mentor-e", "mentee-o", kind="leads to", label=long, rationale="")
+    scene = picture.build(graph)
+    grounds = [
+        i
+        for i in scene.items
+        if isinstance(i, Rect)
+        and i.fill == "#ffffff"
+        and i.stroke in LINK_COLOURS.values()
+        and i.w > 20
+    ]
+    assert len(grounds) == 3
+
+    def overlap(a: Rect, b: Rect) -> bool:
+        return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+    assert not [(a, b) for a in grounds for b in grounds if a is not b and overlap(a, b)]
+    assert not [(g, b) for g in grounds for b in scene.boxes.values() if overlap(g, b)]
+
+
 def test_default_links_are_arrows_one_by_one_or_broad_arrows_between_columns():
     graph = small_graph()
     graph.add_edge("r", "a", kind="structure", label="", rationale="")
@@ -252,6 +277,7 @@ def test_the_legend_names_categories_flags_and_links():
     assert {"Resource", "Activity", "Enabler", "Challenge", "Outcome domain", "Outcome"} <= texts
     assert {"dashed: added in a workshop", "enables", "hinders"} <= texts
     assert {"Resources", "Outcome domains", "Mentor branch", "Mentee branch"} <= texts
+    assert "Theory of Change: P, V" in texts  # a downloaded picture says what it shows
 
 
 def test_only_png_and_svg_are_drawn():

@@ -114,7 +114,8 @@ def build(graph: nx.DiGraph, scale: float = 1.0) -> Scene:
     b = _Builder(graph, scale)
     nodes = b.nodes()
     items: list = []
-    legend, top = _legend(b, graph)
+    heading, top = _heading(b, graph)
+    legend, top = _legend(b, graph, top)
     titles = [
         Text(b.column_x(i), top + b.v(TITLE), title, b._px(TITLE), weight="bold")
         for i, title in enumerate(COLUMN_TITLES)
@@ -145,7 +146,7 @@ def build(graph: nx.DiGraph, scale: float = 1.0) -> Scene:
     items += node_items
     links = [(s, t, a) for s, t, a in graph.edges(data=True) if a["kind"] != STRUCTURE]
     link_lines, link_labels = link_items(boxes, links, b.small_font, scale)
-    items += link_lines + texts + link_labels + legend + titles
+    items += link_lines + texts + link_labels + heading + legend + titles
     width = round(b.v(2 * MARGIN + len(COLUMN_TITLES) * PITCH))
     scene = Scene(width, math.ceil(height), scale, items)
     scene.boxes = boxes
@@ -288,7 +289,23 @@ def _title(attrs: dict) -> str:
     return clean("\n".join(parts))
 
 
-def _legend(b: _Builder, graph: nx.DiGraph) -> tuple[list, float]:
+def _heading(b: _Builder, graph: nx.DiGraph) -> tuple[list, float]:
+    """ "Theory of Change: project, version" at the top left (a downloaded picture says
+    what it shows); returns the items and where the next row starts."""
+    names = [clean(graph.graph[k]) for k in ("project", "version") if graph.graph.get(k)]
+    if not names:
+        return [], b.v(MARGIN)
+    face = font(b._px(TITLE + 2), "bold")
+    width = b.v(len(COLUMN_TITLES) * PITCH)
+    lines = wrap("Theory of Change: " + ", ".join(names), face, width, 2)
+    items, y = [], b.v(MARGIN)
+    for line in lines:
+        y += face.size * 1.25
+        items.append(Text(b.v(MARGIN), y, line, face.size, weight="bold", anchor="start"))
+    return items, y + b.v(12)
+
+
+def _legend(b: _Builder, graph: nx.DiGraph, top: float) -> tuple[list, float]:
     """Colour swatches for the categories, the border and bar conventions, the kinds of
     link drawn; flowed into rows across the picture. Returns the items and their bottom."""
     entries: list[tuple[str, dict]] = [
@@ -303,7 +320,7 @@ def _legend(b: _Builder, graph: nx.DiGraph) -> tuple[list, float]:
     entries += [(kind, {"link": LINK_COLOURS.get(kind, "#434343")}) for kind in kinds]
     face = b.small_font
     items: list = []
-    x, y = b.v(MARGIN), b.v(MARGIN)
+    x, y = b.v(MARGIN), top
     right = b.v(MARGIN + len(COLUMN_TITLES) * PITCH)
     swatch, gap = b.v(22), b.v(18)
     for text, style in entries:

@@ -123,6 +123,7 @@ def link_items(
     lines: list = []
     labels: list = []
     ascent, descent = face.getmetrics()
+    taken = list(boxes.values())  # what a label should not cover: boxes, earlier labels
     for source, target, attrs in links:
         colour = LINK_COLOURS.get(attrs["kind"], "#434343")
         start, end = ends(boxes[source], boxes[target])
@@ -132,19 +133,36 @@ def link_items(
         lines += [Line((*points[:-1], base), colour, 2 * scale, dash), head]
         text = clean(attrs.get("label") or attrs["kind"])
         rows = wrap(text, face, 150 * scale, 2)
-        mx, my = points[len(points) // 2]
         width = max(face.getlength(r) for r in rows) + 8 * scale
         line_h = (ascent + descent) * 1.1
         height = len(rows) * line_h + 4 * scale
+        mx, my = _label_spot(points, width, height, taken)
         top = my - height / 2
-        labels.append(
-            Rect(mx - width / 2, top, width, height, "#ffffff", colour, scale, radius=3 * scale)
+        ground = Rect(
+            mx - width / 2, top, width, height, "#ffffff", colour, scale, radius=3 * scale
         )
+        labels.append(ground)
+        taken.append(ground)
         y = top + 2 * scale + ascent
         for row in rows:
             labels.append(Text(mx, y, row, face.size, colour=colour))
             y += line_h
     return lines, labels
+
+
+def _label_spot(points: list[Point], width: float, height: float, boxes) -> Point:
+    """The point of the curve nearest its middle where a label of this size covers none
+    of ``boxes`` (the middle itself if every spot does)."""
+    middle = len(points) // 2
+    for offset in (0, -2, 2, -4, 4, -6, 6, -8, 8):
+        x, y = points[middle + offset]
+        left, top = x - width / 2, y - height / 2
+        if not any(
+            left < b.x + b.w and b.x < left + width and top < b.y + b.h and b.y < top + height
+            for b in boxes
+        ):
+            return x, y
+    return points[middle]
 
 
 def _curve(start: Point, end: Point, bend: float = 0.2, steps: int = 24) -> list[Point]:
