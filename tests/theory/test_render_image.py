@@ -105,6 +105,7 @@ def test_long_labels_wrap_inside_their_boxes_and_no_ink_leaves_them():
     node(graph, "m", medium, "enabler", "Mentee")
     node(graph, "w", f"A {LONG_WORD} word", "challenge", "Mentee")
     node(graph, "l", " ".join(["confidence"] * 60), "outcome", "Mentee")
+    node(graph, "x", "x" * 20_000 + " tail", "enabler", "Mentee")  # pasted by mistake
     scene = picture.build(graph)
     face = font(picture.FONT)
     width = picture.BOX_W - 2 * picture.PAD
@@ -115,6 +116,8 @@ def test_long_labels_wrap_inside_their_boxes_and_no_ink_leaves_them():
     assert "".join(scene.labels["w"]).replace(" ", "") == f"A{LONG_WORD}word"
     assert len(scene.labels["l"]) == picture.MAX_LABEL_LINES
     assert scene.labels["l"][-1].endswith("…")
+    assert len(scene.labels["x"]) == picture.MAX_LABEL_LINES
+    assert scene.labels["x"][-1].endswith("…")
     image = Image.open(io.BytesIO(render_image.draw(graph))).convert("RGB")
     for key, rect in scene.boxes.items():
         box_rows = range(round(rect.y) + 2, round(rect.y + rect.h) - 2)

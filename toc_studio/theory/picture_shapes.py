@@ -91,7 +91,7 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: float, max_lines: int) 
             continue
         if current:
             lines.append(current)
-        while face.getlength(word) > width:
+        while len(lines) <= max_lines and face.getlength(word) > width:
             head = _longest_prefix(word, face, width)
             lines.append(head)
             word = word[len(head) :]
