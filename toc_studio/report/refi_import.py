@@ -32,7 +32,8 @@ from toc_studio.report import refi_records as rr
 from toc_studio.report.refi_archive import open_refi
 from toc_studio.report.refi_common import GROUP_VARIABLE
 from toc_studio.report.refi_notes import NoteKeeper
-from toc_studio.report.refi_sources import import_set, import_source
+from toc_studio.report.refi_sets import import_set
+from toc_studio.report.refi_sources import import_source
 
 FALLBACK_CODER = "REFI-QDA import"
 
@@ -67,6 +68,7 @@ class _Importer:
         self.default_user = ""
         self.code_recs: list[rr.CodeRec] = []
         self.codes: dict[str, Code] = {}
+        self.inferred: set[str] = set()  # codes whose ToC meaning was inferred from paths
         self.variables: dict[str, str] = {}
         self.groups: dict[str, Group] = {}
         self.labels: dict[str, Participant] = {}  # casefolded label -> participant
@@ -185,6 +187,7 @@ class _Importer:
             self.warn(f"Two codes under the same parent are called {base!r}; one is now {name!r}.")
         definition, meaning = split_marker(rec.description)
         if not meaning:
+            self.inferred.add(rec.guid)  # code Sets may still say what it means
             inferred = infer_toc([*path, name], [g.name for g in self.groups.values()])
             meaning = {"category": inferred.category, "branch": inferred.branch}
             meaning["domain"] = inferred.domain

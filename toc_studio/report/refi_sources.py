@@ -1,16 +1,14 @@
-"""Turning imported REFI-QDA sources and sets into documents, codings and groups."""
+"""Turning imported REFI-QDA sources (texts, PDF text, transcripts) into documents and
+codings."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from toc_studio.coding.bulk import insert_codings
-from toc_studio.coding.infer import match_group
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import DocumentKind
 from toc_studio.ingest.turns import detect_turns
-from toc_studio.project import service as projects
-from toc_studio.project.models import Participant
 from toc_studio.report import refi_records as rr
 from toc_studio.report.refi_common import KIND_VARIABLE
 from toc_studio.report.refi_offsets import STANDARD, choose, stored_text
@@ -178,42 +176,3 @@ def _flush(importer, rows: list[tuple]) -> None:
     if rows:
         importer.counts["codings"] += insert_codings(importer.session, rows)
         rows.clear()
-
-
-def import_set(importer, rec: rr.SetRec) -> None:
-    """A set of sources named after a stakeholder group puts the documents' ungrouped
-    participants in that group; another set of sources becomes a participant attribute
-    (set name = "yes"). Sets of codes or notes have no equivalent and are reported."""
-    name = " ".join(rec.name.split())[:100]
-    if rec.codes or rec.notes:
-        importer.warn(
-            f"Set {name!r}: its {len(rec.codes)} code(s) and {len(rec.notes)} note(s) were "
-            "not kept (TOC Studio has no code or note sets)."
-        )
-    if not rec.sources or not name:
-        return
-    people = {}
-    for source in rec.sources:
-        for participant in importer.case_sources.get(source, []):
-            people[participant.id] = participant
-        for participant_id in importer.speakers_of.get(source, ()):
-            if participant_id not in people:
-                people[participant_id] = importer.session.get(Participant, participant_id)
-    if not people:
-        importer.warn(
-            f"Set {name!r}: none of its {len(rec.sources)} document(s) has a participant, "
-            "so it was not kept."
-        )
-        return
-    group_name = match_group(
-        name, [g.name for g in projects.list_groups(importer.session, importer.project)]
-    )
-    for participant in people.values():
-        if group_name is not None:
-            if participant.group_id is None:
-                participant.group_id = importer.group(group_name).id
-                importer.session.add(participant)
-        else:
-            projects.set_attributes(importer.session, participant, {name: "yes"})
-            importer.counts["attributes"] += 1
-    importer.session.flush()
