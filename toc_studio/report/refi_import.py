@@ -250,11 +250,13 @@ class _Importer:
     # --- sources -----------------------------------------------------------------------
 
     def _SkippedRec(self, rec: rr.SkippedRec) -> None:
-        what = f"{rec.selections} {rec.what}" if rec.selections else rec.what
-        carried = f" with {rec.codings} coding(s)" if rec.codings else ""
+        parts = [f"{rec.selections} selection(s)"] if rec.selections else []
+        parts += [f"{rec.codings} coding(s)"] if rec.codings else []
+        carried = f" ({', '.join(parts)})" if parts else ""
+        why = f"{rec.why}; " if rec.why else ""
         self.warn(
-            f"Skipped {what} {rec.name!r}{carried}: TOC Studio imports text only "
-            "(text sources, PDF text, transcripts)."
+            f"Skipped {rec.what} {rec.name!r}{carried}: {why}TOC Studio imports text only "
+            "(text sources, the text of PDFs, transcripts of recordings)."
         )
         self.counts["codings skipped"] += rec.codings
 

@@ -365,12 +365,13 @@ class _Reader(ContentHandler):
         if areas:
             codings = sum(len(_children(s, "Coding")) for s in areas)
             what = "area" if kind == "PDF" else "time"
-            out = SkippedRec(f"{label} {what} selections of", name, codings, len(areas))
+            out = SkippedRec(f"{what} selections of {label} source", name, codings, len(areas))
             self.out.append(out)
         own = [_coding(c) for c in _children(el, "Coding")]
         if not texts:
             missing = "plain-text representation" if kind == "PDF" else "transcript"
-            self.out.append(SkippedRec(f"{label} source without a {missing}", name, len(own)))
+            why = f"it has no {missing}"
+            self.out.append(SkippedRec(f"{label} source", name, len(own), why=why))
             return
         for n, record in enumerate(texts):
             record.values = _values(el)

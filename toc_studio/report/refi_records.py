@@ -121,3 +121,4 @@ class SkippedRec:
     name: str
     codings: int = 0
     selections: int = 0
+    why: str = ""
