@@ -157,6 +157,8 @@ def measure(step: str, url: str, path: str) -> dict:
         start = time.perf_counter()
         with db.session_scope(engine) as session:
             result = import_refi(session, path, project_name="Imported").counts
+    elif step.startswith("parse-"):
+        result = {"count": parse_only(step, path)}
     elif step.startswith("report"):
         from toc_studio.report.docx_report import build_report
         from toc_studio.report.templates import SECTIONS, ReportChoices
@@ -178,6 +180,62 @@ def measure(step: str, url: str, path: str) -> dict:
     }
 
 
+LXML_READER = "de63141^"  # the commit whose parent still read the file with lxml
+
+
+def parse_only(step: str, path: str) -> int:
+    """Read the project file of the .qdpx at ``path`` with one parser; the count of what
+    it produced (records, or elements for the bare lower bound)."""
+    import zipfile
+
+    entry = zipfile.ZipFile(path).open("project.qde")
+    if step == "parse-defusedxml":  # what the importer uses
+        from toc_studio.report.refi_parse import records
+
+        return sum(1 for _ in records(entry))
+    if step == "parse-defusedxml-sax":  # the same reader behind the full SAX layer
+        from defusedxml import expatreader
+
+        from toc_studio.report.refi_parse import _Reader
+
+        reader, count = _Reader(), 0
+        parser = expatreader.create_parser(forbid_dtd=True)
+        parser.setContentHandler(reader)
+        while data := entry.read(1 << 18):
+            parser.feed(data)
+            count += len(reader.out)
+            reader.out.clear()
+        parser.close()
+        return count + len(reader.out)
+    if step == "parse-defusedxml-etree":  # lower bound: elements only, no records
+        from defusedxml.ElementTree import iterparse
+
+        count = 0
+        for _event, element in iterparse(entry, events=("end",)):
+            count += 1
+            if element.tag.endswith("Selection"):
+                element.clear()
+        return count
+    if step == "parse-lxml":  # the reader used before (prolog checked, then iterparse)
+        source = subprocess.run(
+            ["git", "show", f"{LXML_READER}:toc_studio/report/refi_parse.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        import types
+
+        module = sys.modules["lxml_reader"] = types.ModuleType("lxml_reader")
+        exec(compile(source, "lxml_reader.py", "exec"), module.__dict__)  # noqa: S102
+        module.check_prolog(zipfile.ZipFile(path).open("project.qde"))
+        return sum(1 for _ in module.records(entry))
+    raise SystemExit(f"unknown step {step}")
+
+
+PARSERS = ("parse-defusedxml", "parse-defusedxml-sax", "parse-defusedxml-etree", "parse-lxml")
+
+
 def run_step(step: str, url: str, path: Path) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--step", step, "--db", url, "--path", str(path)],
@@ -195,6 +253,11 @@ def main() -> None:
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument("--report-only", action="store_true", help="skip the .qdpx steps")
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--parsers",
+        action="store_true",
+        help="also time the XML readers alone (defusedxml paths, lxml) on the exported file",
+    )
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -220,6 +283,8 @@ def main() -> None:
         print(json.dumps(export), f"({qdpx.stat().st_size / 1e6:.1f} MB)")
         imported = run_step("import", url, qdpx)
         print(json.dumps(imported))
+        for step in PARSERS if args.parsers else ():
+            print(json.dumps(run_step(step, url, qdpx)))
     if not args.skip_report:
         print(json.dumps(run_step("report", url, CACHE / "report.docx")))
         print(json.dumps(run_step("report-no-toc", url, CACHE / "report.docx")))

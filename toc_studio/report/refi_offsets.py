@@ -116,10 +116,13 @@ def score(text: str, mapping: OffsetMap, selections: Sequence[tuple[int, int, st
 
 def choose(raw: str, selections: Sequence[tuple[int, int, str]]) -> tuple[Convention, OffsetMap]:
     """The convention that best fits the selections of one source (the standard on ties)."""
+    candidates = conventions(raw)
+    if len(candidates) == 1:  # no BOM, CRLF or character beyond the BMP: nothing to choose
+        return candidates[0], OffsetMap(raw, candidates[0])
     text, _ = stored_text(raw)
     sample = list(selections[:SAMPLE])
     best: tuple[int, Convention, OffsetMap] | None = None
-    for convention in conventions(raw):
+    for convention in candidates:
         mapping = OffsetMap(raw, convention)
         points = score(text, mapping, sample) if sample else 0
         if best is None or points > best[0]:
