@@ -286,3 +286,21 @@ def test_the_legend_names_categories_flags_and_links():
 def test_only_png_and_svg_are_drawn():
     with pytest.raises(Invalid, match="png or svg"):
         render_image.draw(small_graph(), "gif")
+
+
+def test_workshop_boxes_have_dashed_borders_and_thin_evidence_orange_ones():
+    graph = small_graph()
+    scene = picture.build(graph)
+    image = Image.open(io.BytesIO(render_image.draw(graph))).convert("RGB")
+
+    def top_edge(key: str) -> list[str]:
+        rect = scene.boxes[key]
+        y = round(rect.y)
+        return [
+            hex_at(image, (x, y)) for x in range(round(rect.x) + 10, round(rect.x + rect.w) - 10)
+        ]
+
+    hand_made = top_edge("mentee-o")  # added in a workshop
+    assert picture.BORDER in hand_made and COLOURS["outcome"] in hand_made  # dash, gap
+    assert set(top_edge("mentee-e")) == {picture.BORDER}  # an ordinary box: solid
+    assert set(top_edge("mentee-c")) == {picture.THIN_BORDER}  # one participant: orange
