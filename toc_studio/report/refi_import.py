@@ -6,8 +6,10 @@ NVivo's UTF-16 offsets over text with a BOM and CRLF (see ``refi_offsets``), ``S
 or ``sources/``, any project file name, ``plainTextPath`` as ``internal://x.txt``, a bare
 name or missing, GUIDs in any case and repeated across element types, one selection per
 coding or several codings per selection, selections that only anchor notes, parent codes
-that are not codable, empty names and descriptions. Anything that cannot be carried over
-is reported in ``ImportResult.warnings``.
+that are not codable, empty names and descriptions. Transcripts of audio and video
+sources become documents (their sync points time the turns); pictures, recordings without
+a transcript and selections of an area or a stretch of time are reported with what they
+carried. Anything that cannot be carried over is reported in ``ImportResult.warnings``.
 """
 
 from __future__ import annotations

@@ -13,12 +13,15 @@ Namespaces are ignored (files use ``urn:QDA-XML:project:1.0``, ``urn:QDA-XML:cod
 or the older ``urn:QDA-XML:codebook:0:4``, with or without a prefix) and ids are
 normalised (case, braces) but not required to be GUIDs.
 
-Why this reader (measured on the 1-million-coding benchmark file, 432 MB of XML, see
-benchmarks/README.md): the earlier path (an expat pass refusing a DTD in the prolog, then
-lxml's ``iterparse``, building records from lxml elements) took 25 s of CPU to produce
-the records; this one takes about 21 s, so the file is read once, by defusedxml, and
-faster. ``defusedxml.ElementTree.iterparse`` (pure-Python parser feeding a tree) needs 20 s
-before any record is built, so it was not used.
+Why this reader (the 1-million-coding benchmark file, 432 MB of XML, each reader alone,
+CPU seconds; ``benchmarks/report_bench.py --parsers``, see benchmarks/README.md): this
+one, defusedxml's expat reader with the element events handed straight to the reader,
+12.8-16.5 s; the same behind the full SAX layer (``defusedxml.sax`` with a plain
+``ContentHandler``: an attributes object and a wrapper call per element) 13.5-20.6 s;
+``defusedxml.ElementTree.iterparse`` 14.8 s before building a single record (its parser
+is the pure-Python one); the earlier path (an expat pass refusing a DTD in the prolog,
+then lxml's ``iterparse``, records built from lxml elements) 25.7 s. So the file is read
+once, by defusedxml, faster than before.
 
 Audio and video sources bring their transcripts (``<Transcript>`` with ``SyncPoint``s,
 ``TranscriptSelection``s between sync points, or ``PlainTextSelection``s); a PDF brings
@@ -391,7 +394,7 @@ class _Reader(ContentHandler):
 class _DefusedReader(expatreader.DefusedExpatParser):
     """defusedxml's expat reader, its guards kept, handing the element events to the
     content handler without the SAX layer's per-element wrapper (an attributes object and
-    a call each way: a tenth of the reading time at a million selections)."""
+    a call each way: 5-25% of the reading time at a million selections)."""
 
     def reset(self) -> None:
         super().reset()  # a new expat parser, with defusedxml's guards installed
