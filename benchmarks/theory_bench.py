@@ -192,7 +192,7 @@ def demo_figures(repeat: int) -> None:
             project = load_demo(session)
             session.commit()
             version = versions.working_version(session, project)
-            t, graph = timed(lambda: assemble(session, project, version, use_cache=False), repeat)
+            t, graph = timed(lambda: assemble(session, project, version), repeat)
             print(
                 f"demo assembly, counted in SQL: {t * 1000:.0f} ms "
                 f"({graph.number_of_nodes()} nodes)"
@@ -254,7 +254,7 @@ def main() -> None:
     from toc_studio import db
     from toc_studio.coding.models import Coding
     from toc_studio.project import service
-    from toc_studio.theory import evidence, evidence_cache, render_html, versions
+    from toc_studio.theory import evidence, render_html, versions
     from toc_studio.theory.assemble import assemble
 
     if args.demo:
@@ -286,7 +286,7 @@ def main() -> None:
         print(f"store: {engine.url.get_backend_name()}, {codings:,} codings")
 
         def cold(**options):
-            return assemble(session, project, version, use_cache=False, **options)
+            return assemble(session, project, version, **options)
 
         t, graph = timed(cold, args.repeat)
         elements = sum(1 for _, a in graph.nodes(data=True) if a["category"] != "domain")
@@ -298,11 +298,6 @@ def main() -> None:
         print(f"  rolled up to level 2: {t * 1000:.0f} ms ({rolled.number_of_nodes()} nodes)")
         t, _ = timed(lambda: cold(with_evidence=False), args.repeat)
         print(f"  structure only, no evidence: {t * 1000:.0f} ms")
-        assemble(session, project, version)  # fills the evidence cache
-        t, _ = timed(lambda: assemble(session, project, version), args.repeat)
-        print(f"assembly, evidence unchanged since the last count (cache): {t * 1000:.0f} ms")
-        t, _ = timed(lambda: evidence_cache.data_stamp(session, project.id), args.repeat)
-        print(f"  of which checking the data stamp: {t * 1000:.0f} ms")
         t, quotes = timed(lambda: evidence.hover_quotes(session, project.id, graph), 1)
         print(f"hover quotes for every element: {t * 1000:.0f} ms")
     engine.dispose()

@@ -171,22 +171,15 @@ def test_demo_evidence_matches_a_count_made_by_hand(session):
         assert attrs["thin"] == (len(people) == 1)
 
 
-def test_unchanged_evidence_comes_from_the_cache(session, mentoring, monkeypatch):
-    from toc_studio.theory import evidence
-
+def test_assembling_twice_counts_the_same_evidence(session, mentoring):
     first = assemble(session, mentoring.project)
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("counted again although nothing changed")
-
-    monkeypatch.setattr(evidence, "aggregate", refuse)
     again = assemble(session, mentoring.project)
     assert {k: a["evidence"] for k, a in again.nodes(data=True)} == {
         k: a["evidence"] for k, a in first.nodes(data=True)
     }
 
 
-def test_the_cache_notices_swapped_codes_and_regrouped_participants(session, mentoring):
+def test_evidence_follows_swapped_codes_and_regrouped_participants(session, mentoring):
     from sqlalchemy import update
 
     from toc_studio.project import service

@@ -1,9 +1,14 @@
 """Fast bulk insertion of codings, skipping exact duplicates already stored.
 
-SQLite: one prepared ``INSERT ... ON CONFLICT DO NOTHING`` run with ``executemany``.
-PostgreSQL: ``COPY`` into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT
-DO NOTHING``. Both go below SQLAlchemy's per-row parameter processing, which costs more
-than the insert itself at a million rows. The rows must have been checked already.
+Each coding gets its speaker (``participant_id``, see :mod:`toc_studio.coding.speakers`).
+
+SQLite: one prepared ``INSERT ... ON CONFLICT DO NOTHING`` run with ``executemany``, the
+speaker looked up by the statement itself (one seek on the turns' index per row).
+PostgreSQL: speakers found in Python from the documents' turns, then ``COPY`` straight
+into the table inside a savepoint; when that meets a stored duplicate, the rows go through
+a temporary table and one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` instead. Both
+go below SQLAlchemy's per-row parameter processing, which costs more than the insert
+itself at a million rows. The rows must have been checked already.
 """
 
 from __future__ import annotations
@@ -13,10 +18,16 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from toc_studio.coding.models import Coding
+from toc_studio.coding.speakers import SPEAKER_SQL, speaker_lookup
 from toc_studio.timeutil import utcnow
 
 Row = tuple[int, int, int, int, int, str]  # document, code, coder, start, end, text
-COLUMNS = 'document_id, code_id, coder_id, "start", "end", text, created'
+COLUMNS = 'document_id, code_id, coder_id, "start", "end", text, created, participant_id'
+SQLITE_INSERT = (
+    f"INSERT INTO coding ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ("
+    + SPEAKER_SQL.format(document="?1", start="?4")
+    + ")) ON CONFLICT DO NOTHING"
+)
 
 
 def insert_codings(session: Session, rows: Sequence[Row]) -> int:
@@ -24,38 +35,51 @@ def insert_codings(session: Session, rows: Sequence[Row]) -> int:
     and span) are skipped. Returns how many were inserted."""
     if not rows:
         return 0
-    session.flush()  # rows may point at codes or coders the session has not written yet
+    session.flush()  # rows may point at codes, coders or turns not written yet
     connection = session.connection()
     dialect = connection.dialect
     column_type = Coding.__table__.c.created.type.dialect_impl(dialect)
     created = column_type.bind_processor(dialect)  # SQLite stores a string, as ORM does
     now = created(utcnow()) if created else utcnow()
-    rows = sorted(rows)  # key order: each row's index pages are mostly the ones just used
+    # key order (the unique span's): each row's index pages are mostly the ones just used
+    unique = {(r[0], r[3], r[4], r[1], r[2]): r for r in rows}
+    ordered = [unique[k] for k in sorted(unique)]
     if dialect.name == "postgresql":
-        return _postgres(connection, rows, now)
-    sql = f"INSERT INTO coding ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-    result = connection.exec_driver_sql(sql, [(*row, now) for row in rows])
+        return _postgres(session, connection, ordered, now)
+    result = connection.exec_driver_sql(SQLITE_INSERT, [(*row, now) for row in ordered])
     return result.rowcount
 
 
-def _postgres(connection, rows: Sequence[Row], now) -> int:
+def _postgres(session: Session, connection, rows: Sequence[Row], now) -> int:
+    speaker = speaker_lookup(session, {row[0] for row in rows})
+    full = [(*row, now, speaker(row[0], row[3])) for row in rows]
     raw = connection.connection.driver_connection
+    import psycopg
+
     with raw.cursor() as cursor:
+        cursor.execute("SAVEPOINT coding_copy")
+        try:
+            with cursor.copy(f"COPY coding ({COLUMNS}) FROM STDIN") as copy:
+                for row in full:
+                    copy.write_row(row)
+        except psycopg.errors.UniqueViolation:
+            cursor.execute("ROLLBACK TO SAVEPOINT coding_copy")
+        else:
+            cursor.execute("RELEASE SAVEPOINT coding_copy")
+            return len(full)
+        cursor.execute("RELEASE SAVEPOINT coding_copy")
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS coding_load (document_id int, code_id int, "
-            'coder_id int, "start" int, "end" int, text text) ON COMMIT DELETE ROWS'
+            "CREATE TEMP TABLE IF NOT EXISTS coding_batch (document_id int, code_id int, "
+            'coder_id int, "start" int, "end" int, text text, created timestamptz, '
+            "participant_id int) ON COMMIT DELETE ROWS"
         )
-        with cursor.copy(
-            'COPY coding_load (document_id, code_id, coder_id, "start", "end", text) FROM STDIN'
-        ) as copy:
-            for row in rows:
+        with cursor.copy(f"COPY coding_batch ({COLUMNS}) FROM STDIN") as copy:
+            for row in full:
                 copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO coding ({COLUMNS}) "
-            'SELECT document_id, code_id, coder_id, "start", "end", text, %s FROM coding_load '
-            'ORDER BY document_id, code_id, coder_id, "start", "end" ON CONFLICT DO NOTHING',
-            (now,),
+            f"INSERT INTO coding ({COLUMNS}) SELECT {COLUMNS} FROM coding_batch "
+            'ORDER BY document_id, "start", "end", code_id, coder_id ON CONFLICT DO NOTHING'
         )
         inserted = cursor.rowcount
-        cursor.execute("TRUNCATE coding_load")
+        cursor.execute("TRUNCATE coding_batch")
     return inserted

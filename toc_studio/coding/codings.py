@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toc_studio.coding.models import Code, Coding
+from toc_studio.coding.speakers import speaker_at
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.project.models import Coder
@@ -44,6 +45,7 @@ def add_coding(
         start=start,
         end=end,
         text=document.text[start:end],
+        participant_id=speaker_at(session, document.id, start),
     )
     try:
         with session.begin_nested():
@@ -141,6 +143,8 @@ def _update_coding(session: Session, coding: Coding, action: str, description: s
     from toc_studio.coding import undo
 
     document = session.get(Document, coding.document_id)
+    if "start" in values:  # a moved coding may have another speaker
+        values["participant_id"] = speaker_at(session, document.id, values["start"])
     log = undo.UndoLog()
     log.updated_row("coding", coding.id, {column: getattr(coding, column) for column in values})
     try:

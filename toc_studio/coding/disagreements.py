@@ -190,6 +190,7 @@ def resolve(
 
 
 def _rewrite(session, project, item: Disagreement, target: dict, decision: str) -> int:
+    from toc_studio.coding.speakers import speaker_at
     from toc_studio.project.models import Coder
 
     document = session.get(Document, item.document_id)
@@ -210,6 +211,7 @@ def _rewrite(session, project, item: Disagreement, target: dict, decision: str) 
             start=s,
             end=e,
             text=document.text[s:e],
+            participant_id=speaker_at(session, item.document_id, s),
         )
         for name, spans in target.items()
         for s, e in spans

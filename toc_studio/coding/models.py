@@ -69,21 +69,33 @@ class Coding(SQLModel, table=True):
 
     ``text`` is the coded text as stored, kept so that a span can be checked and
     re-anchored if the document ever changes.
+
+    ``participant_id`` is the speaker: the participant of the turn that contains the
+    coding's start (NULL outside every turn or in a turn without a participant). It is
+    derived data, stored so that evidence and the matrix group by it instead of looking a
+    turn up per coding; :mod:`toc_studio.coding.speakers` keeps it right wherever a
+    coding's start or a turn's participant changes.
+
+    Indexes: the unique span, in document order, also serves every "codings of this
+    document from here" read; ``ix_coding_code_document`` serves a code's codings in
+    document order and, carrying the speaker, counts evidence from the index alone.
     """
 
     __table_args__ = (
         CheckConstraint('"start" >= 0 AND "end" > "start"', name="ck_coding_span"),
         UniqueConstraint(
-            "document_id", "code_id", "coder_id", "start", "end", name="uq_coding_span"
+            "document_id", "start", "end", "code_id", "coder_id", name="uq_coding_span"
         ),
-        Index("ix_coding_code_document", "code_id", "document_id", "start"),
-        Index("ix_coding_document_start", "document_id", "start"),
+        Index("ix_coding_code_document", "code_id", "document_id", "start", "participant_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
     code_id: int = Field(foreign_key="code.id", ondelete="CASCADE")
-    coder_id: int = Field(foreign_key="coder.id", ondelete="RESTRICT", index=True)
+    coder_id: int = Field(foreign_key="coder.id", ondelete="RESTRICT")
+    participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", ondelete="SET NULL", index=True
+    )
     start: int
     end: int
     text: str = Field(sa_column=Column(Text, nullable=False))

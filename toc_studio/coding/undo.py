@@ -179,6 +179,18 @@ def _apply(session: Session, step: dict) -> None:
             session.execute(insert(table), list(part))
 
 
+def _refresh_speakers(session: Session, steps: list[dict]) -> None:
+    """Codings put back or moved back take the speaker their turns give them now."""
+    from toc_studio.coding.speakers import documents_of_codings, refresh_speakers
+
+    ids = [
+        row["id"] for s in steps if s["table"] == "coding" and s["op"] == "reinsert"
+        for row in s["rows"]
+    ] + [s["id"] for s in steps if s["table"] == "coding" and s["op"] == "setrow"]  # fmt: skip
+    if ids:
+        refresh_speakers(session, documents_of_codings(session, ids))
+
+
 def undo(session: Session, project: Project, entry_id: int | None = None) -> UndoEntry:
     """Undo the project's newest operation (or the one with ``entry_id``).
 
@@ -192,8 +204,10 @@ def undo(session: Session, project: Project, entry_id: int | None = None) -> Und
         raise NotFound(f"Project {project.name!r} has nothing to undo.")
     try:
         with session.begin_nested():
-            for step in reversed(json.loads(entry.payload)):
+            steps = json.loads(entry.payload)
+            for step in reversed(steps):
                 _apply(session, step)
+            _refresh_speakers(session, steps)
             session.execute(delete(UndoEntry).where(UndoEntry.id == entry.id))
     except IntegrityError as exc:
         raise Conflict(

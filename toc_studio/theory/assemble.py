@@ -26,7 +26,6 @@ from toc_studio.coding.codebook import PATH_SEPARATOR
 from toc_studio.coding.models import Code
 from toc_studio.project.models import Group, Project
 from toc_studio.theory import evidence as ev
-from toc_studio.theory import evidence_cache
 from toc_studio.theory.models import STRUCTURE, TocEdge, TocNode, TocVersion
 
 CATEGORIES = ("resource", "activity", "enabler", "challenge", "outcome")
@@ -131,12 +130,10 @@ def assemble(
     *,
     level: int | None | type[Ellipsis] = ...,
     with_evidence: bool = True,
-    use_cache: bool = True,
 ) -> nx.DiGraph:
     """The Theory of Change of ``project`` as a DiGraph, with the workshop records of
     ``version`` (if given) applied. ``level`` overrides the version's roll-up level.
-    Evidence counts come from the evidence cache while still valid, unless ``use_cache``
-    is false."""
+    Evidence is counted in SQL on every call (under a second at a million codings)."""
     if level is ...:
         level = version.level if version is not None else None
     groups = list(
@@ -269,14 +266,7 @@ def assemble(
             for code_id in attrs["code_ids"]:
                 node_map.setdefault(code_id, []).append(node_numbers[key])
 
-        def count() -> dict[int, ev.Evidence]:
-            return ev.aggregate(session, node_map, group_names, project.id)
-
-        found = (
-            evidence_cache.cached_aggregate(session, project.id, node_map, group_names, count)
-            if use_cache
-            else count()
-        )
+        found = ev.aggregate(session, node_map, group_names, project.id)
     for key, attrs in [*elements.items(), *domains.items()]:
         evidence = found.get(node_numbers[key], ev.Evidence())
         if key in optional and evidence.codings == 0 and with_evidence:

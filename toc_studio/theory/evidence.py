@@ -3,7 +3,9 @@
 A coding's participant is the participant of the speaker turn that contains the coding's
 start (turns of a document do not overlap: the turn is the last one starting at or before
 the coding, if it has not ended yet). Codings outside every turn count, without a
-participant. No coding is loaded into Python: the database groups and counts.
+participant. The speaker is stored on each coding (``Coding.participant_id``, kept right
+by :mod:`toc_studio.coding.speakers`), so no turn is looked up here. No coding is loaded
+into Python: the database groups and counts.
 """
 
 from __future__ import annotations
@@ -11,12 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, case, column, func, literal, select, union_all, values
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    column,
+    func,
+    literal,
+    select,
+    union_all,
+    values,
+)
 from sqlmodel import Session
 
 from toc_studio.coding.models import Coding
-from toc_studio.ingest.models import Document, Turn
+from toc_studio.ingest.models import Document
 from toc_studio.project.models import Group, Participant
 
 
@@ -47,30 +59,29 @@ class Excerpt:
     end: int
 
 
-def _containing_turn():
-    """A correlated subquery: the id of the last turn of the coding's document that starts
-    at or before the coding (an index seek on (document_id, start))."""
-    t2 = aliased(Turn)
-    return (
-        select(t2.id)
-        .where(t2.document_id == Coding.document_id, t2.start <= Coding.start)
-        .order_by(t2.start.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+# SQLite groups by sorting; fed node by node (a node's codes in a row, each code's codings
+# from the index), it counts each node as the rows stream past. A temporary table with
+# (node, code) as its key is what tells SQLite the rows come in node order.
+_NODE_MAP = Table(
+    "toc_node_map",
+    MetaData(),
+    Column("node", Integer, primary_key=True),
+    Column("code_id", Integer, primary_key=True),
+    prefixes=["TEMPORARY"],
+    sqlite_with_rowid=False,
+)
 
 
-def _speaker():
-    """A correlated subquery: the participant of the turn containing the coding's start, or
-    NULL (one seek on the covering index ``ix_toc_turn_lookup``)."""
-    t2 = aliased(Turn)
-    return (
-        select(case((t2.end > Coding.start, t2.participant_id)))
-        .where(t2.document_id == Coding.document_id, t2.start <= Coding.start)
-        .order_by(t2.start.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+def _node_map(session: Session, rows: list[tuple[int, int]]):
+    """The (node, code_id) pairs as a table: temporary on SQLite, VALUES elsewhere."""
+    if session.get_bind().dialect.name != "sqlite":
+        node_map = values(column("node", Integer), column("code_id", Integer), name="node_map")
+        return node_map.data(rows).cte("node_map")
+    connection = session.connection()
+    _NODE_MAP.create(connection, checkfirst=True)
+    connection.execute(_NODE_MAP.delete())
+    connection.execute(_NODE_MAP.insert(), [{"node": n, "code_id": c} for n, c in rows])
+    return _NODE_MAP
 
 
 def aggregate(
@@ -80,58 +91,36 @@ def aggregate(
     project_id: int | None = None,
 ) -> dict[int, Evidence]:
     """Evidence per node, where ``mapping`` sends each code id to the node numbers its
-    codings count for. ``groups`` names the project's groups by id.
+    codings count for. ``groups`` names the project's groups by id (``project_id`` is
+    accepted for callers; the codes already belong to one project).
 
-    One statement: (1) each coding of the project with its speaker, in document order so
-    that the turn seeks stay local, materialised once; (2) grouped by node, speaker and
-    document; (3) counted per node and group, and per node (group -1) for the totals.
+    One statement over the stored speakers (``Coding.participant_id``), read from the
+    covering index ``ix_coding_code_document``: codings, distinct speakers and distinct
+    documents per node (group -1: the totals), and the same per node and speaker's group.
     """
     result: dict[int, Evidence] = {}
-    rows = [(code_id, node) for code_id, nodes in mapping.items() for node in nodes]
+    rows = sorted((node, code_id) for code_id, nodes in mapping.items() for node in nodes)
     if not rows:
         return result
-    node_map = values(column("code_id", Integer), column("node", Integer), name="node_map")
-    node_map = node_map.data(rows).cte("node_map")
-    tagged = select(Coding.code_id, Coding.document_id, _speaker().label("pid"))
-    if project_id is not None:
-        tagged = tagged.where(
-            Coding.document_id.in_(select(Document.id).where(Document.project_id == project_id))
-        )
-    else:
-        tagged = tagged.where(Coding.code_id.in_(list(mapping)))
-    tagged = (
-        tagged.order_by(Coding.document_id, Coding.start).cte("tagged").prefix_with("MATERIALIZED")
+    node_map = _node_map(session, rows)
+    coding = Coding.__table__.c
+    coded = node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id)
+    measures = (
+        func.count(),
+        func.count(func.distinct(coding.participant_id)),
+        func.count(func.distinct(coding.document_id)),
     )
-    per_speaker = (
-        select(node_map.c.node, tagged.c.pid, tagged.c.document_id, func.count().label("n"))
-        .select_from(tagged)
-        .join(node_map, node_map.c.code_id == tagged.c.code_id)
-        .group_by(node_map.c.node, tagged.c.pid, tagged.c.document_id)
-        .cte("per_speaker")
-        .prefix_with("MATERIALIZED")
+    totals = (
+        select(node_map.c.node, literal(-1), *measures).select_from(coded).group_by(node_map.c.node)
     )
-    group_id = func.coalesce(Participant.group_id, -2)
     by_group = (
-        select(
-            per_speaker.c.node,
-            group_id.label("group_id"),
-            func.sum(per_speaker.c.n),
-            func.count(func.distinct(per_speaker.c.pid)),
-            func.count(func.distinct(per_speaker.c.document_id)),
-        )
-        .select_from(per_speaker)
-        .outerjoin(Participant, Participant.id == per_speaker.c.pid)
-        .group_by(per_speaker.c.node, group_id)
+        select(node_map.c.node, Participant.group_id, *measures)
+        .select_from(coded.join(Participant, Participant.id == coding.participant_id))
+        .where(Participant.group_id.is_not(None))
+        .group_by(node_map.c.node, Participant.group_id)
     )
-    totals = select(
-        per_speaker.c.node,
-        literal(-1).label("group_id"),
-        func.sum(per_speaker.c.n),
-        func.count(func.distinct(per_speaker.c.pid)),
-        func.count(func.distinct(per_speaker.c.document_id)),
-    ).group_by(per_speaker.c.node)
     order = {name: i for i, name in enumerate(groups.values())}
-    for node, gid, codings, participants, documents in session.execute(union_all(by_group, totals)):
+    for node, gid, codings, participants, documents in session.execute(union_all(totals, by_group)):
         evidence = result.setdefault(node, Evidence())
         if gid == -1:
             evidence.codings = int(codings)
@@ -168,8 +157,7 @@ def excerpts(session: Session, code_ids: Sequence[int], limit: int = 50) -> list
             )
             .select_from(Coding)
             .join(Document, Document.id == Coding.document_id)
-            .outerjoin(Turn, and_(Turn.id == _containing_turn(), Coding.start < Turn.end))
-            .outerjoin(Participant, Participant.id == Turn.participant_id)
+            .outerjoin(Participant, Participant.id == Coding.participant_id)
             .outerjoin(Group, Group.id == Participant.group_id)
             .where(Coding.code_id == code_id)
             .order_by(Coding.code_id, Coding.document_id, Coding.start)

@@ -124,10 +124,10 @@ class TocEdit(SQLModel, table=True):
     undone: bool = Field(default=False)
 
 
-# Assembly finds the speaker of every coding with one seek per coding: the turn of the
-# coding's document that starts last at or before it. Covering (end, participant) makes the
-# seek read the index only. Declared here, on the ingest package's table, because only the
-# theory package needs it (created by migration 0004_theory).
+# A coding's speaker is found with one seek: the turn of the coding's document that starts
+# last at or before it (toc_studio.coding.speakers, when codings are stored or turns
+# change). Covering (end, participant) makes the seek read the index only. Declared here,
+# on the ingest package's table (created by migration 0004_theory).
 TURN_LOOKUP = Index(
     "ix_toc_turn_lookup",
     Turn.__table__.c.document_id,
@@ -135,20 +135,3 @@ TURN_LOOKUP = Index(
     Turn.__table__.c.end,
     Turn.__table__.c.participant_id,
 )
-
-
-class TocEvidenceCache(SQLModel, table=True):
-    """Evidence counts of a project's elements, kept while nothing they depend on changes.
-
-    ``key`` hashes what the counts depend on: the project's codings (which code, where),
-    its turns (where, whose), its participants' groups, and which codes count for which
-    element. Counting a million codings takes seconds; checking the key takes a scan of an
-    index. Old entries are dropped as new ones come.
-    """
-
-    __tablename__ = "toc_evidence_cache"
-
-    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
-    key: str = Field(primary_key=True, max_length=64)
-    payload: str = Field(sa_column=Column(Text, nullable=False))
-    computed: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -104,5 +104,8 @@ def map_speaker(
     )
     if not result.rowcount:
         raise Invalid(f"{document.title!r} has no turns spoken by {label!r}.")
+    from toc_studio.coding.speakers import refresh_speakers
+
+    refresh_speakers(session, [document.id])  # the codings in those turns change speaker
     session.expire_all()
     return result.rowcount

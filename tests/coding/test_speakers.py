@@ -1,0 +1,201 @@
+"""The speaker stored on each coding stays equal to the rule after everything that can change
+it: the participant of the turn containing the coding's start, None outside every turn or
+in a turn without a participant."""
+
+from collections import defaultdict
+
+from sqlalchemy import select, text, update
+
+from tests.builders import MENTOR_TEXT, span_of
+from toc_studio.coding import codebook, codings, disagreements, undo
+from toc_studio.coding.bulk import insert_codings
+from toc_studio.coding.models import Coding
+from toc_studio.coding.speakers import refresh_speakers, speaker_lookup, stale_codings
+from toc_studio.ingest import documents
+from toc_studio.ingest.commit import import_batch
+from toc_studio.ingest.models import Turn
+from toc_studio.ingest.pipeline import ImportOptions, Upload
+from toc_studio.project import service
+from toc_studio.workspace.documents import map_speaker
+
+
+def expected_speakers(session) -> dict[int, int | None]:
+    """The rule, worked out here in plain Python from every turn and coding."""
+    turns = defaultdict(list)
+    for doc_id, start, end, pid in session.execute(
+        select(Turn.document_id, Turn.start, Turn.end, Turn.participant_id)
+    ):
+        turns[doc_id].append((start, end, pid))
+    found = {}
+    for coding_id, doc_id, start in session.execute(
+        select(Coding.id, Coding.document_id, Coding.start)
+    ):
+        hits = [pid for s, e, pid in turns[doc_id] if s <= start < e]
+        found[coding_id] = hits[0] if hits else None
+    return found
+
+
+def stored_speakers(session) -> dict[int, int | None]:
+    session.expire_all()
+    return dict(session.execute(select(Coding.id, Coding.participant_id)).all())
+
+
+def assert_right(session) -> None:
+    assert stored_speakers(session) == expected_speakers(session)
+    assert stale_codings(session) == []
+
+
+def people(session, project) -> dict[str, int]:
+    return {p.label: p.id for p in service.list_participants(session, project)}
+
+
+def test_a_new_coding_stores_its_speaker_none_in_the_interviewers_turn(session, mentoring):
+    code = mentoring.codes["Activities"]
+    doc = mentoring.mentor_doc
+    inside = codings.add_coding(session, doc, code, mentoring.ben, *span_of(doc, "ready"))
+    question = codings.add_coding(session, doc, code, mentoring.ben, *span_of(doc, "And"))
+    ids = people(session, mentoring.project)
+    assert (inside.participant_id, question.participant_id) == (ids["Mentor B1"], None)
+    assert_right(session)
+
+
+def test_codings_added_in_bulk_store_their_speakers(session, mentoring):
+    doc = mentoring.mentor_doc
+    requests = [
+        codings.SpanRequest(doc, mentoring.codes["Activities"], mentoring.ben, s, s + 3)
+        for s in range(0, len(doc.text) - 3, 7)
+    ]
+    assert codings.add_codings(session, requests) == len(requests)
+    assert codings.add_codings(session, requests) == 0  # all duplicates now
+    speakers = {c.participant_id for c in codings.list_codings(session, doc)}
+    assert speakers == {None, people(session, mentoring.project)["Mentor B1"]}
+    assert_right(session)
+
+
+def test_bulk_rows_duplicated_within_one_call_are_inserted_once(session, mentoring):
+    doc = mentoring.mentee_doc
+    code, coder = mentoring.codes["Activities"], mentoring.ben
+    row = (doc.id, code.id, coder.id, 40, 50, doc.text[40:50])
+    assert insert_codings(session, [row, row]) == 1
+    assert_right(session)
+
+
+def test_a_resized_coding_takes_the_speaker_of_its_new_start_and_undo_restores(session, mentoring):
+    doc = mentoring.mentor_doc
+    coding = codings.add_coding(
+        session, doc, mentoring.codes["Activities"], mentoring.ben, *span_of(doc, "confidence")
+    )
+    codings.resize_coding(session, coding, *span_of(doc, "And supervision?"))
+    assert coding.participant_id is None
+    assert_right(session)
+    undo.undo(session, mentoring.project)
+    session.refresh(coding)
+    assert coding.participant_id == people(session, mentoring.project)["Mentor B1"]
+    assert_right(session)
+
+
+def test_mapping_a_speaker_to_another_participant_moves_their_codings(session, mentoring):
+    project, doc = mentoring.project, mentoring.mentor_doc
+    c2 = service.get_participant(session, project, "Mentee C2")
+    map_speaker(session, doc, "Mentor B1", c2)
+    assert {c.participant_id for c in codings.list_codings(session, doc)} == {c2.id}
+    assert_right(session)
+    map_speaker(session, doc, "Mentor B1", None)
+    assert {c.participant_id for c in codings.list_codings(session, doc)} == {None}
+    assert_right(session)
+
+
+def test_deleting_a_participant_leaves_their_codings_without_a_speaker(session, mentoring):
+    project = mentoring.project
+    service.delete_participant(session, service.get_participant(session, project, "Mentee C1"))
+    assert {c.participant_id for c in codings.list_codings(session, mentoring.mentee_doc)} == {None}
+    assert_right(session)
+
+
+def test_resolving_a_disagreement_stores_the_new_codings_speakers(session, mentoring):
+    doc = mentoring.mentor_doc
+    code = mentoring.codes["Activities"]
+    start, end = span_of(doc, "I felt ready")
+    codings.add_coding(session, doc, code, mentoring.asha, start, end)
+    codings.add_coding(session, doc, code, mentoring.ben, start + 2, end)
+    [item] = disagreements.list_disagreements(
+        session, mentoring.project, ["Asha", "Ben"], code_ids=[code.id]
+    )
+    disagreements.resolve(session, mentoring.project, item, "merge")
+    merged = [c for c in codings.list_codings(session, doc) if c.code_id == code.id]
+    assert len(merged) == 2 and {c.participant_id for c in merged} == {
+        people(session, mentoring.project)["Mentor B1"]
+    }
+    assert_right(session)
+
+
+def test_a_document_added_with_turns_after_its_codings_is_refreshed(session, mentoring):
+    project = mentoring.project
+    doc = documents.add_document(session, project, "Notes", MENTOR_TEXT)  # no turns yet
+    code = mentoring.codes["Activities"]
+    coding = codings.add_coding(session, doc, code, mentoring.ben, *span_of(doc, "ready"))
+    assert coding.participant_id is None
+    session.execute(
+        Turn.__table__.insert(),
+        [{"document_id": doc.id, "start": 0, "end": len(MENTOR_TEXT),
+          "participant_id": people(session, project)["Mentor B1"]}],
+    )  # fmt: skip
+    assert stale_codings(session, [doc.id]) == [coding.id]
+    assert refresh_speakers(session, [doc.id]) == 1
+    assert refresh_speakers(session, [doc.id]) == 0
+    assert_right(session)
+
+
+def test_the_lookup_bisects_turns_as_the_sql_rule_does(session, mentoring):
+    doc = mentoring.mentor_doc
+    lookup = speaker_lookup(session, [doc.id])
+    b1 = people(session, mentoring.project)["Mentor B1"]
+    for offset in range(len(doc.text)):
+        turn = [t for t in documents.list_turns(session, doc) if t.start <= offset < t.end]
+        assert lookup(doc.id, offset) == (turn[0].participant_id if turn else None), offset
+    assert lookup(doc.id, span_of(doc, "ready")[0]) == b1
+    assert lookup(-1, 0) is None
+
+
+def test_replacing_a_coded_document_gives_its_codings_the_new_turns_speakers(session):
+    project = service.create_project(session, "Carers", ["Carer"])
+    upload = Upload("a.txt", b"I: Hi Tom.\n\nCarer A1: I trust people again. Tom helped me.\n")
+    options = ImportOptions(pseudonymise=False)
+    [outcome] = import_batch(session, project, [upload], options)
+    doc = documents.get_document(session, project, outcome.documents[0].id)
+    code = codebook.create_code(session, project, "Trust")
+    coder = service.get_or_create_coder(session, "Asha")
+    codings.add_coding(session, doc, code, coder, *span_of(doc, "I trust people again."))
+    session.execute(update(Coding).values(participant_id=None))  # as if it had been wrong
+    session.commit()
+    replace = ImportOptions(ner=False, extra_terms=(("Tom", "person"),))
+    [outcome] = import_batch(session, project, [upload], replace, replace_existing=True)
+    assert outcome.status == "replaced"
+    [coding] = codings.list_codings(session, doc)
+    assert coding.participant_id == people(session, project)["Carer A1"]
+    assert_right(session)
+
+
+def test_the_migration_fills_the_speakers_of_a_store_coded_before_it(engine):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from tests.builders import build_mentoring_project
+    from toc_studio import db
+    from toc_studio.coding import memos
+
+    with db.session_scope(engine) as session:
+        m = build_mentoring_project(session)
+        coding = codings.list_codings(session, m.mentee_doc)[0]
+        memos.add_memo(session, m.project, "kept", coding=coding)
+    config = db.alembic_config(engine)
+    command.downgrade(config, "0003_coding")
+    assert "participant_id" not in {c["name"] for c in inspect(engine).get_columns("coding")}
+    command.upgrade(config, "heads")
+    assert db.schema_is_current(engine)
+    with db.session_scope(engine) as session:
+        assert_right(session)
+        speakers = {c.participant_id for c in codings.list_codings(session, m.mentee_doc)}
+        assert speakers == {people(session, m.project)["Mentee C1"]}
+        kept = "SELECT count(*) FROM memo WHERE coding_id IS NOT NULL"
+        assert session.execute(text(kept)).scalar() == 1  # memos on codings survive
