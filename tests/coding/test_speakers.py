@@ -199,3 +199,26 @@ def test_the_migration_fills_the_speakers_of_a_store_coded_before_it(engine):
         assert speakers == {people(session, m.project)["Mentee C1"]}
         kept = "SELECT count(*) FROM memo WHERE coding_id IS NOT NULL"
         assert session.execute(text(kept)).scalar() == 1  # memos on codings survive
+
+
+def test_a_refi_qda_import_stores_every_codings_speaker(session, mentoring):
+    import io
+
+    from toc_studio.report.refi_export import export_qdpx
+    from toc_studio.report.refi_import import import_refi
+
+    doc = mentoring.mentor_doc
+    codings.add_coding(session, doc, mentoring.codes["Activities"], mentoring.ben, 0, 11)
+    buffer = io.BytesIO()
+    export_qdpx(session, mentoring.project, buffer)
+    buffer.seek(0)
+    import_refi(session, buffer, project_name="Copy")
+    copy = service.get_project(session, "Copy")
+    ids = people(session, copy)
+    speakers = sorted(
+        (c.start, c.participant_id)
+        for d in documents.list_documents(session, copy)
+        for c in codings.list_codings(session, documents.get_document(session, copy, d.id))
+    )
+    assert {pid for _, pid in speakers} == {None, ids["Mentor B1"], ids["Mentee C1"]}
+    assert_right(session)
