@@ -169,9 +169,10 @@ def run(url: str, scale: float, repeat: int) -> list[dict]:
             text("SELECT COUNT(*) FROM coding WHERE code_id = :c"), {"c": target.id}
         ).scalar_one()
         params = {"code": target.id, "project": project.id}
-        page = timed(lambda: queries.excerpts(session, project, target, limit=50), repeat)
-        hand = timed(
-            lambda: session.execute(text(EXCERPTS_SQL + " LIMIT 50"), params).all(), repeat
+        page, hand = paired(
+            lambda: queries.excerpts(session, project, target, limit=50),
+            lambda: session.execute(text(EXCERPTS_SQL + " LIMIT 50"), params).all(),
+            repeat,
         )
         results.append(report("excerpts: first page of 50", page, hand, 50))
         full, hand = paired(

@@ -17,11 +17,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Hashable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
 
 from sqlalchemy import bindparam, distinct, func, select, text, true
 from sqlmodel import Session
 
-from toc_studio.coding.codebook import code_paths
+from toc_studio.coding.codebook import PATH_SEPARATOR, code_paths
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.sentences import document_sentences
 from toc_studio.errors import Invalid, NotFound
@@ -101,17 +102,25 @@ def binary_statistics(
     m = len(coverage)
     if units <= 0:
         raise Invalid("There is nothing to compare: the chosen documents are empty.")
-    counts = {c: histogram.get(c, 0) for c in range(1, m + 1)}
-    counts[0] = units - sum(counts.values())
+    counts = [0, *(histogram.get(c, 0) for c in range(1, m + 1))]
+    counts[0] = units - sum(counts)
     percent = (counts[0] + counts[m]) / units
-    kappa = None
-    if m == 2:
+    if m == 2:  # Cohen's kappa from the 2 × 2 table, and the sums below written out
         both, first, second = counts[2], coverage[0], coverage[1]
-        table = [[both, first - both], [second - both, units - first - second + both]]
-        kappa = cohen_kappa(table)
-    # coincidences of "coded" (1) and "not coded" (0) values within units, weighted
-    ones = sum(n * c * (c - 1) for c, n in counts.items()) / (m - 1)
-    mixed = sum(n * c * (m - c) for c, n in counts.items()) / (m - 1)
+        observed = (both + (units - first - second + both)) / units
+        expected = first / units * (second / units) + (units - first) / units * (
+            (units - second) / units
+        )
+        if expected == 1:
+            kappa = 1.0 if observed == 1 else None
+        else:
+            kappa = (observed - expected) / (1 - expected)
+        ones, mixed = 2 * counts[2] / 1, counts[1] / 1
+    else:
+        kappa = None
+        # coincidences of "coded" (1) and "not coded" (0) values within units, weighted
+        ones = sum(n * c * (c - 1) for c, n in enumerate(counts)) / (m - 1)
+        mixed = sum(n * c * (m - c) for c, n in enumerate(counts)) / (m - 1)
     n_total = units * m
     n1 = ones + mixed
     n0 = n_total - n1
@@ -121,13 +130,13 @@ def binary_statistics(
 
 # --- over the store -----------------------------------------------------------------------
 
-HISTOGRAM_SQL = """
+SWEEP_SQL = """
 WITH ev AS (
   SELECT code_id, document_id, coder_id, "start" AS pos, 1 AS d FROM coding
-   WHERE document_id IN :documents AND coder_id IN :coders {codes}
+   WHERE document_id IN :documents AND coder_id IN {coders} {codes}
   UNION ALL
   SELECT code_id, document_id, coder_id, "end" AS pos, -1 AS d FROM coding
-   WHERE document_id IN :documents AND coder_id IN :coders {codes}
+   WHERE document_id IN :documents AND coder_id IN {coders} {codes}
 ), net AS (
   SELECT code_id, document_id, coder_id, pos, SUM(d) AS d FROM ev
    GROUP BY code_id, document_id, coder_id, pos
@@ -152,6 +161,10 @@ WITH ev AS (
          LEAD(pos) OVER (PARTITION BY code_id, document_id ORDER BY pos) - pos AS len
     FROM agg
 )
+"""
+
+# Per code: units covered by exactly n coders ('h'), units each coder covered ('c').
+HISTOGRAM_SQL = SWEEP_SQL.replace("{coders}", ":coders") + """
 SELECT 'h' AS kind, code_id, n AS k, SUM(len) AS units FROM run WHERE n > 0
  GROUP BY code_id, n
 UNION ALL
@@ -159,17 +172,56 @@ SELECT 'c' AS kind, code_id, coder_id AS k, SUM(next_pos - pos) AS units FROM ch
  WHERE covered = 1 GROUP BY code_id, coder_id
 """
 
+# The same counts with, in the same statement, the coders named ('k'), the documents'
+# lengths ('d', checking that they belong to the project) and the codes counted with their
+# ancestors, for their paths ('p'): one round trip for everything agreement needs.
+AGREEMENT_SQL = (
+    SWEEP_SQL.replace("WITH ev AS", "WITH RECURSIVE ev AS", 1)
+    .replace("{coders}", "(SELECT id FROM coder WHERE name IN :names)")
+    .rstrip()
+    + """, tree AS (
+  SELECT id, parent_id, name FROM code
+   WHERE project_id = :project AND id IN {counted}
+  UNION
+  SELECT up.id, up.parent_id, up.name FROM code up JOIN tree ON up.id = tree.parent_id
+)
+SELECT 'h' AS kind, code_id, n AS k, SUM(len) AS units, NULL AS name FROM run WHERE n > 0
+ GROUP BY code_id, n
+UNION ALL
+SELECT 'c', code_id, coder_id, SUM(next_pos - pos), NULL FROM chg
+ WHERE covered = 1 GROUP BY code_id, coder_id
+UNION ALL
+SELECT 'k', id, NULL, NULL, name FROM coder WHERE name IN :names
+UNION ALL
+SELECT 'd', id, NULL, length(text), NULL FROM document
+ WHERE id IN :documents AND project_id = :project
+UNION ALL
+SELECT 'p', id, parent_id, NULL, name FROM tree
+"""
+)
 
-def _coders(session: Session, names: Sequence[str]) -> list[Coder]:
+
+def _names(names: Sequence[str]) -> list[str]:
     names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     if len(names) < 2:
         raise Invalid("Name at least two coders to compare.")
-    found = {
-        c.name: c for c in session.execute(select(Coder).where(Coder.name.in_(names))).scalars()
-    }
+    return names
+
+
+def _missing(names: Sequence[str], found) -> None:
     missing = [n for n in names if n not in found]
     if missing:
         raise NotFound(f"No coder called {', '.join(map(repr, missing))}.")
+
+
+def _coders(session: Session, names: Sequence[str]) -> list:
+    """The named coders (rows with ``id`` and ``name``) in the order named."""
+    names = _names(names)
+    found = {
+        row.name: row
+        for row in session.execute(select(Coder.id, Coder.name).where(Coder.name.in_(names)))
+    }
+    _missing(names, found)
     return [found[n] for n in names]
 
 
@@ -230,43 +282,104 @@ def agreement(
     used there)."""
     if unit not in UNITS:
         raise Invalid(f"Agreement is measured over characters or sentences, not {unit!r}.")
-    people = _coders(session, coders)
-    coder_ids = [c.id for c in people]
-    lengths = _document_lengths(session, project, coder_ids, documents)
-    doc_ids = sorted(lengths)
-    if not doc_ids:
-        raise Invalid(
-            "These coders have not all coded the same document yet; choose documents to compare."
-        )
+    names = _names(coders)
     code_ids = sorted({c.id for c in codes}) if codes is not None else None
-    if code_ids == []:
-        return []
-    if unit == "character":
-        histogram, coverage = _character_counts(session, doc_ids, coder_ids, code_ids)
-        total = sum(lengths.values())
+    if unit == "character" and documents and code_ids != []:
+        coder_ids, total, histogram, coverage, paths = _counts_at_once(
+            session, project, names, sorted(set(documents)), code_ids
+        )
     else:
-        total, histogram, coverage = _sentence_counts(session, doc_ids, coder_ids, code_ids)
+        coder_ids = [c.id for c in _coders(session, names)]
+        lengths = _document_lengths(session, project, coder_ids, documents)
+        doc_ids = sorted(lengths)
+        if not doc_ids:
+            raise Invalid(
+                "These coders have not all coded the same document yet; choose documents to "
+                "compare."
+            )
+        if code_ids == []:
+            return []
+        if unit == "character":
+            histogram, coverage = _character_counts(session, doc_ids, coder_ids, code_ids)
+            total = sum(lengths.values())
+        else:
+            total, histogram, coverage = _sentence_counts(session, doc_ids, coder_ids, code_ids)
+        paths = None
     if code_ids is None:  # every code the coders used there
         code_ids = sorted({code for code, _ in coverage})
-    paths = code_paths(session, project, only=code_ids)
+    if paths is None:
+        paths = code_paths(session, project, only=code_ids)
     results = []
-    for code_id in sorted(code_ids, key=lambda i: paths[i]):
+    for code_id in sorted(code_ids, key=paths.__getitem__):
         cover = [coverage.get((code_id, k), 0) for k in coder_ids]
         percent, kappa, alpha = binary_statistics(total, histogram.get(code_id, {}), cover)
         results.append(
             CodeAgreement(
-                code_id,
-                paths[code_id],
-                [c.name for c in people],
-                unit,
-                total,
-                percent,
-                kappa,
-                alpha,
-                {c.name: n for c, n in zip(people, cover, strict=True)},
+                code_id, paths[code_id], list(names), unit, total, percent, kappa, alpha,
+                dict(zip(names, cover, strict=True)),
             )
-        )
+        )  # fmt: skip
     return results
+
+
+@cache
+def _agreement_statement(with_codes: bool):
+    binds = [bindparam(n, expanding=True) for n in ("names", "documents")]
+    if with_codes:
+        binds.append(bindparam("codes", expanding=True))
+    sql = AGREEMENT_SQL.format(
+        codes="AND code_id IN :codes" if with_codes else "",
+        counted=":codes" if with_codes else "(SELECT code_id FROM chg WHERE covered = 1)",
+    )
+    return text(sql).bindparams(*binds)
+
+
+def _counts_at_once(session, project, names, doc_ids, code_ids):
+    """Coders, document lengths, counts and code paths from one statement, checked."""
+    params = {"names": names, "documents": doc_ids, "project": project.id}
+    if code_ids is not None:
+        params["codes"] = code_ids
+    histogram: dict[int, dict[int, int]] = {}
+    coverage: dict[tuple[int, int], int] = {}
+    coder_ids: dict[str, int] = {}
+    total, found_documents = 0, 0
+    codes: dict[int, tuple[int | None, str]] = {}
+    for kind, key, k, units, name in session.execute(
+        _agreement_statement(code_ids is not None), params
+    ).all():
+        if kind == "h":
+            histogram.setdefault(key, {})[int(k)] = int(units)
+        elif kind == "c":
+            coverage[(key, int(k))] = int(units)
+        elif kind == "p":
+            codes[key] = (None if k is None else int(k), name)
+        elif kind == "k":
+            coder_ids[name] = key
+        else:
+            total, found_documents = total + int(units), found_documents + 1
+    _missing(names, coder_ids)
+    if found_documents != len(doc_ids):
+        raise NotFound(f"Some of those documents are not in project {project.name!r}.")
+    used = code_ids if code_ids is not None else {code for code, _ in coverage}
+    unknown = [i for i in used if i not in codes]
+    if unknown:
+        raise NotFound(f"Some of those codes are not in project {project.name!r}.")
+    return [coder_ids[n] for n in names], total, histogram, coverage, _paths(codes, used)
+
+
+def _paths(codes: dict[int, tuple[int | None, str]], ids) -> dict[int, str]:
+    """Paths ("Mentee/Outcomes/Social") of ``ids`` from (parent id, name) by code id."""
+    paths: dict[int, str] = {}
+
+    def path(code_id: int) -> str:
+        found = paths.get(code_id)
+        if found is None:
+            parent_id, name = codes[code_id]
+            found = name if parent_id is None else path(parent_id) + PATH_SEPARATOR + name
+            paths[code_id] = found
+        return found
+
+    return {i: path(i) for i in ids}
 
 
 def _character_counts(session, doc_ids, coder_ids, code_ids):

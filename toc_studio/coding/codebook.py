@@ -136,10 +136,10 @@ def code_paths(
     """Map every code id of the project (or just the ids in ``only``) to its path
     ("Mentee/Outcomes/Social")."""
     codes = {
-        row.id: (row.parent_id, row.name)
-        for row in session.execute(
+        code_id: (parent_id, name)
+        for code_id, parent_id, name in session.execute(
             select(Code.id, Code.parent_id, Code.name).where(Code.project_id == project.id)
-        ).all()
+        )
     }
     paths: dict[int, str] = {}
 

@@ -11,8 +11,9 @@ follows the codings near each window, never a whole document per coding.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cache
 
-from sqlalchemy import case, distinct, func, literal, select
+from sqlalchemy import Integer, bindparam, case, distinct, func, select
 from sqlmodel import Session
 
 from toc_studio.coding.codebook import code_paths
@@ -65,13 +66,13 @@ def longest_coding(session: Session) -> int:
     return session.execute(select(func.max(Coding.end - Coding.start))).scalar() or 0
 
 
-def _window(a_table, within_chars: int, within_turns: int | None):
-    """(window start, window end) SQL expressions for coding ``a_table`` (an alias)."""
+def _window(a_table, within_turns: int | None):
+    """(window start, window end) SQL expressions for coding ``a_table`` (an alias); a
+    window in characters widens the coding by the bound parameter ``chars``."""
     a = a_table.c
     if within_turns is None:
-        return a.start - within_chars, a.end + within_chars
-    if within_turns < 0:
-        raise Invalid("Say how many turns apart, zero or more.")
+        chars = bindparam("chars", type_=Integer)
+        return a.start - chars, a.end + chars
     before, after = Turn.__table__.alias().c, Turn.__table__.alias().c
     start = (
         select(before.start)
@@ -105,14 +106,16 @@ def _window(a_table, within_chars: int, within_turns: int | None):
     return func.coalesce(start, 0), case((end > a.end, end), else_=a.end)
 
 
-def _pairs_select(session, project, code, with_subcodes, within_chars, within_turns, scope):
-    if within_chars < 0:
-        raise Invalid("Say how many characters apart, zero or more.")
-    ids = code_ids(session, code, with_subcodes)
+@cache
+def _pairs_statement(within_turns: int | None, kinds: bool, documents: bool, coders: bool):
+    """The pairs of codings (a: the code's, b: another code's near it), built once per
+    shape with its values as bound parameters (``ids``, ``project``, ``chars``,
+    ``kinds``, ``documents``, ``coders``). The longest coding bounds the index range scan
+    on b; the database finds it once per statement (an index look-up)."""
     a_table, b_table = Coding.__table__.alias("a"), Coding.__table__.alias("b")
     a, b, d = a_table.c, b_table.c, Document.__table__.c
-    ws, we = _window(a_table, within_chars, within_turns)
-    reach = literal(longest_coding(session))
+    ws, we = _window(a_table, within_turns)
+    longest = select(func.coalesce(func.max(Coding.end - Coding.start), 0)).scalar_subquery()
     stmt = (
         select()
         .select_from(a_table)
@@ -120,21 +123,51 @@ def _pairs_select(session, project, code, with_subcodes, within_chars, within_tu
         .join(
             b_table,
             (b.document_id == a.document_id)
-            & (b.start >= ws - reach)
+            & (b.start >= ws - longest)
             & (b.start < we)
             & (b.end > ws)
-            & b.code_id.not_in(ids),
+            & b.code_id.not_in(bindparam("ids", expanding=True)),
         )
-        .where(d.project_id == project.id, a.code_id.in_(ids))
+        .where(
+            d.project_id == bindparam("project"), a.code_id.in_(bindparam("ids", expanding=True))
+        )
     )
-    if scope.kinds:
-        stmt = stmt.where(d.kind.in_(list(scope.kinds)))
-    if scope.documents:
-        stmt = stmt.where(a.document_id.in_(list(scope.documents)))
-    if scope.coders:
-        wanted = select(Coder.id).where(Coder.name.in_(list(scope.coders)))
+    if kinds:
+        stmt = stmt.where(d.kind.in_(bindparam("kinds", expanding=True)))
+    if documents:
+        stmt = stmt.where(a.document_id.in_(bindparam("documents", expanding=True)))
+    if coders:
+        wanted = select(Coder.id).where(Coder.name.in_(bindparam("coders", expanding=True)))
         stmt = stmt.where(a.coder_id.in_(wanted), b.coder_id.in_(wanted))
     return stmt, a, b
+
+
+def _pairs_select(session, project, code, with_subcodes, within_chars, within_turns, scope):
+    """(shape of the statement, its parameters) for the pairs in ``scope``."""
+    if within_chars < 0:
+        raise Invalid("Say how many characters apart, zero or more.")
+    if within_turns is not None and within_turns < 0:
+        raise Invalid("Say how many turns apart, zero or more.")
+    shape = (within_turns, bool(scope.kinds), bool(scope.documents), bool(scope.coders))
+    params = {
+        "ids": code_ids(session, code, with_subcodes), "project": project.id,
+        "chars": within_chars, "kinds": list(scope.kinds),
+        "documents": list(scope.documents), "coders": list(scope.coders),
+    }  # fmt: skip
+    return shape, params
+
+
+@cache
+def _counted_statement(*shape):
+    """Per other code: pairs, its distinct codings, the code's, and documents."""
+    stmt, a, b = _pairs_statement(*shape)
+    return stmt.add_columns(
+        b.code_id,
+        func.count(),
+        func.count(distinct(b.id)),
+        func.count(distinct(a.id)),
+        func.count(distinct(a.document_id)),
+    ).group_by(b.code_id)
 
 
 def cooccurrence(
@@ -150,19 +183,11 @@ def cooccurrence(
     """Codes whose codings overlap (or lie within ``within_chars`` characters, or within
     ``within_turns`` turns, of) a coding of ``code``, most frequent first."""
     scope = scope or Scope()
-    stmt, a, b = _pairs_select(
+    shape, params = _pairs_select(
         session, project, code, with_subcodes, within_chars, within_turns, scope
     )
-    rows = session.execute(
-        stmt.add_columns(
-            b.code_id,
-            func.count(),
-            func.count(distinct(b.id)),
-            func.count(distinct(a.id)),
-            func.count(distinct(a.document_id)),
-        ).group_by(b.code_id)
-    ).all()
-    paths = code_paths(session, project)
+    rows = session.execute(_counted_statement(*shape), params).all()
+    paths = code_paths(session, project, only={row[0] for row in rows})
     found = [CoOccurrence(cid, paths[cid], n, nb, na, nd) for cid, n, nb, na, nd in rows]
     return sorted(found, key=lambda r: (-r.pairs, r.code))
 
@@ -182,9 +207,10 @@ def cooccurrence_pairs(
 ) -> list[Pair]:
     """The pairs of excerpts behind one row of :func:`cooccurrence`."""
     scope = scope or Scope()
-    stmt, a, b = _pairs_select(
+    shape, params = _pairs_select(
         session, project, code, with_subcodes, within_chars, within_turns, scope
     )
+    stmt, a, b = _pairs_statement(*shape)
     stmt = (
         stmt.add_columns(
             Document.title,
@@ -209,5 +235,7 @@ def cooccurrence_pairs(
     coders = coder_names(session)
     return [
         Pair(title, paths[ac], a_s, a_e, a_t, paths[bc], b_s, b_e, b_t, coders[ak], coders[bk])
-        for title, ac, a_s, a_e, a_t, ak, bc, b_s, b_e, b_t, bk in session.execute(stmt).all()
+        for title, ac, a_s, a_e, a_t, ak, bc, b_s, b_e, b_t, bk in session.execute(
+            stmt, params
+        ).all()
     ]

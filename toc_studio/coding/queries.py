@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
-from sqlalchemy import case, distinct, func, literal, select, union_all
+from sqlalchemy import Integer, bindparam, case, distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -60,41 +60,52 @@ def _page_alias():
     return Coding.__table__.alias("pg")
 
 
-def _page(project: Project, ids: list[int], scope: Scope, limit: int, offset: int):
-    """Ids of one page of codings, in excerpt order, found before any participant is
-    looked up (only when no filter needs the participant)."""
+def _in(name: str):
+    return bindparam(name, expanding=True)
+
+
+def _page(has_documents: bool, has_kinds: bool, has_coders: bool):
+    """Ids of one page of codings (``lim``, ``off``), in excerpt order, found before any
+    participant is looked up (only when no filter needs the participant)."""
     alias = _page_alias()
     c, d = alias.c, Document.__table__.c
     stmt = (
         select(c.id)
         .select_from(alias.join(Document.__table__, d.id == c.document_id))
-        .where(c.code_id.in_(ids), d.project_id == project.id)
+        .where(c.code_id.in_(_in("ids")), d.project_id == bindparam("project"))
     )
-    if scope.documents:
-        stmt = stmt.where(c.document_id.in_(list(scope.documents)))
-    if scope.kinds:
-        stmt = stmt.where(d.kind.in_(list(scope.kinds)))
-    if scope.coders:
-        stmt = stmt.where(
-            c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
-        )
-    return stmt.order_by(c.document_id, c.start, c.id).limit(limit).offset(offset)
+    if has_documents:
+        stmt = stmt.where(c.document_id.in_(_in("documents")))
+    if has_kinds:
+        stmt = stmt.where(d.kind.in_(_in("kinds")))
+    if has_coders:
+        stmt = stmt.where(c.coder_id.in_(select(Coder.id).where(Coder.name.in_(_in("coders")))))
+    order = (c.document_id, c.start, c.id)
+    return stmt.order_by(*order).limit(bindparam("lim")).offset(bindparam("off"))
 
 
-def _excerpt_select(project: Project, ids: list[int], scope: Scope, page=None):
-    """The excerpts statement: codings with their participant id (inner), then document,
-    coder, participant and group joined once (outer), as one would write it by hand.
-    ``page`` (ids of the wanted rows) keeps participant look-ups to those rows."""
+@cache
+def _excerpt_statement(
+    has_documents: bool, has_kinds: bool, has_coders: bool, paging: str, in_sql: bool
+):
+    """The excerpts statement, built once per shape with its values as bound parameters
+    (``ids``, ``project``, ``documents``, ``kinds``, ``coders``, ``lim``, ``off``,
+    ``width``): codings with their participant id (inner), then document, coder,
+    participant and group joined once (outer), as one would write it by hand.
+
+    ``paging``: "first" chooses the page's ids before participants are looked up (see
+    :func:`excerpts`), "limit" pages the outer statement, "all" returns every row.
+    ``in_sql`` adds ``before`` and ``after`` context columns cut by the database."""
     alias, person = coding_with_participant()
     c = alias.c
     inner = select(
         c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, c.text,
         person.label("participant_id"),
-    ).where(c.code_id.in_(ids))  # fmt: skip
-    if scope.documents:
-        inner = inner.where(c.document_id.in_(list(scope.documents)))
-    if page is not None:
-        inner = inner.where(c.id.in_(page))
+    ).where(c.code_id.in_(_in("ids")))  # fmt: skip
+    if has_documents:
+        inner = inner.where(c.document_id.in_(_in("documents")))
+    if paging == "first":
+        inner = inner.where(c.id.in_(_page(has_documents, has_kinds, has_coders)))
     k = inner.subquery("k")
     d, coder, p, g = (Document.__table__.c, Coder.__table__.c, Participant.__table__.c,
                       Group.__table__.c)  # fmt: skip
@@ -110,29 +121,30 @@ def _excerpt_select(project: Project, ids: list[int], scope: Scope, page=None):
             .outerjoin(Participant.__table__, p.id == k.c.participant_id)
             .outerjoin(Group.__table__, g.id == p.group_id)
         )
-        .where(d.project_id == project.id)
+        .where(d.project_id == bindparam("project"))
     )  # fmt: skip
-    if scope.kinds:
-        stmt = stmt.where(d.kind.in_(list(scope.kinds)))
-    if scope.coders:
-        stmt = stmt.where(coder.name.in_(list(scope.coders)))
-    return stmt.where(all_of(person_filter(k.c.participant_id, scope))), k.c
+    if has_kinds:
+        stmt = stmt.where(d.kind.in_(_in("kinds")))
+    if has_coders:
+        stmt = stmt.where(coder.name.in_(_in("coders")))
+    if in_sql:
+        width = bindparam("width", type_=Integer)
+        before = func.substr(
+            d.text,
+            case((k.c.start > width, k.c.start - width + 1), else_=1),
+            case((k.c.start > width, width), else_=k.c.start),
+        )
+        after = func.substr(d.text, k.c.end + 1, width)
+        stmt = stmt.add_columns(before.label("before"), after.label("after"))
+    stmt = stmt.order_by(k.c.document_id, k.c.start, k.c.id)
+    if paging == "limit":
+        stmt = stmt.limit(bindparam("lim")).offset(bindparam("off"))
+    elif paging == "all":
+        stmt = stmt.offset(bindparam("off"))
+    return stmt, k.c
 
 
 SQL_CONTEXT_ROWS = 200  # up to this many rows, context is cut in SQL; beyond, in Python
-
-
-def _sql_context(stmt, c, width: int):
-    """Add ``before`` and ``after`` columns cut by the database (cheap for a page)."""
-    d = Document.__table__.c
-    before = func.substr(
-        d.text,
-        case((c.start > width, c.start - width + 1), else_=1),
-        case((c.start > width, width), else_=c.start),
-    )
-    return stmt.add_columns(
-        before.label("before"), func.substr(d.text, c.end + 1, width).label("after")
-    )
 
 
 def excerpts(
@@ -154,81 +166,75 @@ def excerpts(
     """
     scope = scope or Scope()
     ids = code_ids(session, code, with_subcodes)
+    width = max(0, int(context))
     # PostgreSQL computes the select list before ORDER BY ... LIMIT, so its pages are
     # chosen first; SQLite evaluates the participant look-ups only for the rows it returns.
     early = session.get_bind().dialect.name == "postgresql"
-    if early and limit is not None and not scope.needs_participant:
-        page = _page(project, ids, scope, limit, offset)
-        stmt, c = _excerpt_select(project, ids, scope, page)
-        stmt = stmt.order_by(c.document_id, c.start, c.id)
+    if limit is None:
+        paging = "all"
+    elif early and not scope.needs_participant:
+        paging = "first"
     else:
-        stmt, c = _excerpt_select(project, ids, scope)
-        stmt = stmt.order_by(c.document_id, c.start, c.id).offset(offset)
-        if limit is not None:
-            stmt = stmt.limit(limit)
-    width = max(0, int(context))
+        paging = "limit"
     # SQLite cuts a page's context cheaply; PostgreSQL would decompress the whole text for
     # every row, so there (and for long lists) each document is read once and sliced here.
     in_sql = not early and width > 0 and limit is not None and limit <= SQL_CONTEXT_ROWS
+    stmt, k = _excerpt_statement(
+        bool(scope.documents), bool(scope.kinds), bool(scope.coders), paging, in_sql
+    )
+    if scope.needs_participant:
+        stmt = stmt.where(all_of(person_filter(k.participant_id, scope)))
+    params = {
+        "ids": ids, "project": project.id, "documents": list(scope.documents),
+        "kinds": list(scope.kinds), "coders": list(scope.coders), "width": width,
+        "lim": limit, "off": offset,
+    }  # fmt: skip
+    rows = session.execute(stmt, params).all()
     if in_sql:
-        stmt = _sql_context(stmt, c, width)
-    rows = session.execute(stmt).all()
-    if in_sql:
-        around = {r.id: (r.before or "", r.after or "") for r in rows}
+        around = {r[0]: (r[12] or "", r[13] or "") for r in rows}
     else:
         around = _context(session, rows, width)
-    attributes = _attributes(session, {r.participant_id for r in rows if r.participant_id})
+    attributes = _attributes(session, {r[9] for r in rows if r[9] is not None})
     paths = (
         {code.id: code_path(session, code)}
         if len(ids) == 1
-        else code_paths(session, project, only={r.code_id for r in rows})
+        else code_paths(session, project, only={r[4] for r in rows})
     )
     return [
         Excerpt(
-            coding_id=r.id,
-            document_id=r.document_id,
-            document=r.title,
-            kind=r.kind,
-            code_id=r.code_id,
-            code=paths[r.code_id],
-            coder=r.coder,
-            start=r.start,
-            end=r.end,
-            text=r.text,
-            participant=r.participant,
-            group=r.group_name,
-            attributes=dict(attributes.get(r.participant_id, {})),
-            before=around[r.id][0],
-            after=around[r.id][1],
+            coding_id=cid, document_id=doc_id, document=title, kind=kind, code_id=code_id,
+            code=paths[code_id], coder=coder, start=start, end=end, text=text,
+            participant=participant, group=group,
+            attributes=dict(attributes.get(pid, ())), before=around[cid][0],
+            after=around[cid][1],
         )
-        for r in rows
-    ]
+        for cid, doc_id, title, kind, code_id, coder, start, end, text, pid, participant, group,
+        *_ in rows
+    ]  # fmt: skip
 
 
 CONTEXT_BATCH = 20  # documents read at a time for context
 
 
 def _context(session: Session, rows, width: int) -> dict[int, tuple[str, str]]:
-    """The ``width`` characters before and after each excerpt. Each document's text is
-    read once, a few documents at a time (rows come in document order), and sliced here:
-    cheaper than one substring per excerpt in SQL, which reads the whole text each time."""
-    around: dict[int, tuple[str, str]] = {r.id: ("", "") for r in rows}
+    """The ``width`` characters before and after each excerpt (rows: id, document id, ...,
+    start at 6, end at 7). Each document's text is read once, a few documents at a time
+    (rows come in document order), and sliced here: cheaper than one substring per
+    excerpt in SQL, which reads the whole text each time."""
+    around: dict[int, tuple[str, str]] = {r[0]: ("", "") for r in rows}
     if not width or not rows:
         return around
-    doc_ids = list(dict.fromkeys(r.document_id for r in rows))
     by_doc: dict[int, list] = {}
     for r in rows:
-        by_doc.setdefault(r.document_id, []).append(r)
+        by_doc.setdefault(r[1], []).append(r)
+    doc_ids = list(by_doc)
     for index in range(0, len(doc_ids), CONTEXT_BATCH):
         batch = doc_ids[index : index + CONTEXT_BATCH]
         for doc_id, text in session.execute(
             select(Document.id, Document.text).where(Document.id.in_(batch))
         ).all():
             for r in by_doc[doc_id]:
-                around[r.id] = (
-                    text[max(0, r.start - width) : r.start],
-                    text[r.end : r.end + width],
-                )
+                around[r[0]] = (text[max(0, r[6] - width) : r[6]], text[r[7] : r[7] + width])
     return around
 
 
@@ -251,19 +257,21 @@ def count_excerpts(
     return session.execute(stmt).scalar_one()
 
 
+@cache
+def _attributes_statement():
+    a = ParticipantAttribute.__table__.c
+    return (
+        select(a.participant_id, a.name, a.value)
+        .where(a.participant_id.in_(_in("people")))
+        .order_by(a.name)
+    )
+
+
 def _attributes(session: Session, ids: set[int]) -> dict[int, dict[str, str]]:
     found: dict[int, dict[str, str]] = {}
     if not ids:
         return found
-    for pid, name, value in session.execute(
-        select(
-            ParticipantAttribute.participant_id,
-            ParticipantAttribute.name,
-            ParticipantAttribute.value,
-        )
-        .where(ParticipantAttribute.participant_id.in_(sorted(ids)))
-        .order_by(ParticipantAttribute.name)
-    ).all():
+    for pid, name, value in session.execute(_attributes_statement(), {"people": sorted(ids)}):
         found.setdefault(pid, {})[name] = value
     return found
 
@@ -357,7 +365,9 @@ def matrix(
     scope = scope or Scope()
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
-    sub = coded(project, None, scope, many=True).element.cte("coded")
+    from toc_studio.coding.speakers import query_codings
+
+    sub = query_codings(project, scope).cte("coded")
     column, joins = _column(by, sub.c.participant_id)
     if with_subcodes:
         tree = code_tree(project)
