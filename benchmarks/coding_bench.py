@@ -34,10 +34,9 @@ from toc_studio.coding import agreement, codings, queries  # noqa: E402
 from toc_studio.coding.agreement import HISTOGRAM_SQL  # noqa: E402
 from toc_studio.coding.cooccurrence import cooccurrence, longest_coding  # noqa: E402
 
-PID = """COALESCE(
-  (SELECT t1.participant_id FROM turn t1 WHERE t1.id = (
-      SELECT t2.id FROM turn t2 WHERE t2.document_id = c.document_id AND t2.start <= c.start
-       ORDER BY t2.start DESC LIMIT 1) AND t1."end" > c.start),
+# a coding's participant: its stored speaker (the turn containing its start, migration
+# 0006), else the first participant turn inside it, else the document's only participant
+PID = """COALESCE(c.participant_id,
   (SELECT t3.participant_id FROM turn t3 WHERE t3.document_id = c.document_id
       AND t3.start > c.start AND t3.start < c."end" AND t3.participant_id IS NOT NULL
     ORDER BY t3.start LIMIT 1),
@@ -68,17 +67,20 @@ EXCERPTS_NO_CONTEXT_SQL = EXCERPTS_SQL.replace(
 
 PLAIN_SQL = 'SELECT id, document_id, start, "end", text FROM coding WHERE code_id = :code'
 
-PID_FAST = PID.replace("COALESCE(", "COALESCE(dp.sole,", 1).rsplit(",\n  (SELECT MIN", 1)[0] + ")"
 
-MATRIX_SQL = f"""
-WITH dp AS (SELECT t.document_id, MIN(t.participant_id) AS sole
+# the matrix reads each coding's stored speaker (coding.participant_id); only codings without
+# one look further: the document's only participant, else the first participant turn inside
+MATRIX_SQL = """
+WITH dp AS MATERIALIZED (SELECT t.document_id, MIN(t.participant_id) AS sole
               FROM turn t JOIN document d ON d.id = t.document_id
              WHERE d.project_id = :project GROUP BY t.document_id
             HAVING COUNT(DISTINCT t.participant_id) = 1),
-coded AS (SELECT c.id, c.code_id, c.document_id, {PID_FAST} AS pid
-            FROM coding c JOIN document d ON d.id = c.document_id
-            LEFT JOIN dp ON dp.document_id = c.document_id
-           WHERE d.project_id = :project)
+coded AS (SELECT c.id, c.code_id, c.document_id, COALESCE(c.participant_id,
+            (SELECT dp.sole FROM dp WHERE dp.document_id = c.document_id),
+            (SELECT t3.participant_id FROM turn t3 WHERE t3.document_id = c.document_id
+                AND t3.start > c.start AND t3.start < c."end" AND t3.participant_id IS NOT NULL
+              ORDER BY t3.start LIMIT 1)) AS pid
+            FROM coding c WHERE c.code_id IN (SELECT id FROM code WHERE project_id = :project))
 SELECT 1, c.code_id, g.name, COUNT(*), COUNT(DISTINCT c.pid), COUNT(DISTINCT c.document_id)
   FROM coded c LEFT JOIN participant p ON p.id = c.pid
   LEFT JOIN stakeholder_group g ON g.id = p.group_id GROUP BY c.code_id, g.name

@@ -43,6 +43,7 @@ def build(session, codings_total: int, seed: int = 7) -> None:
     """Bulk-insert the benchmark project through the tables (no per-row services)."""
     from toc_studio.coding import codebook
     from toc_studio.coding.models import Coding
+    from toc_studio.coding.speakers import speaker_lookup
     from toc_studio.ingest.models import Document, Turn
     from toc_studio.project import service
     from toc_studio.project.models import Participant
@@ -150,6 +151,7 @@ def build(session, codings_total: int, seed: int = 7) -> None:
                 }
             )
     session.execute(Turn.__table__.insert(), turns)
+    speaker = speaker_lookup(session, doc_ids)  # each coding's stored speaker, by the rule
     per_doc = codings_total // len(doc_ids)
     batch = []
     for doc_id in doc_ids:
@@ -164,6 +166,7 @@ def build(session, codings_total: int, seed: int = 7) -> None:
                     "end": start + 20 + k % 20,
                     "text": "word word word word",
                     "created": project.created,
+                    "participant_id": speaker(doc_id, start),
                 }
             )
         if len(batch) >= 50_000:

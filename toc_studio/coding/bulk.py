@@ -50,23 +50,42 @@ def insert_codings(session: Session, rows: Sequence[Row]) -> int:
     return result.rowcount
 
 
+# COPY's text format: backslash, tab and line breaks escaped; NULL written as \N
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
+
+
+def _copy_text(rows: Sequence[Row], now, speaker) -> str:
+    """The rows as COPY text, formatted here in one pass (psycopg's per-value adaptation
+    costs more than the database's insert)."""
+    stamp = now.isoformat()
+    lines = []
+    for document, code, coder, start, end, text in rows:
+        person = speaker(document, start)
+        if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # 4 scans in C
+            text = text.translate(_ESCAPE)  # are cheaper than translating every text
+        lines.append(
+            f"{document}\t{code}\t{coder}\t{start}\t{end}\t{text}\t"
+            f"{stamp}\t{_NULL if person is None else person}\n"
+        )
+    return "".join(lines)
+
+
 def _postgres(session: Session, connection, rows: Sequence[Row], now) -> int:
-    speaker = speaker_lookup(session, {row[0] for row in rows})
-    full = [(*row, now, speaker(row[0], row[3])) for row in rows]
-    raw = connection.connection.driver_connection
     import psycopg
 
+    data = _copy_text(rows, now, speaker_lookup(session, {row[0] for row in rows}))
+    raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
         cursor.execute("SAVEPOINT coding_copy")
         try:
             with cursor.copy(f"COPY coding ({COLUMNS}) FROM STDIN") as copy:
-                for row in full:
-                    copy.write_row(row)
+                copy.write(data)
         except psycopg.errors.UniqueViolation:
             cursor.execute("ROLLBACK TO SAVEPOINT coding_copy")
         else:
             cursor.execute("RELEASE SAVEPOINT coding_copy")
-            return len(full)
+            return len(rows)
         cursor.execute("RELEASE SAVEPOINT coding_copy")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS coding_batch (document_id int, code_id int, "
@@ -74,8 +93,7 @@ def _postgres(session: Session, connection, rows: Sequence[Row], now) -> int:
             "participant_id int) ON COMMIT DELETE ROWS"
         )
         with cursor.copy(f"COPY coding_batch ({COLUMNS}) FROM STDIN") as copy:
-            for row in full:
-                copy.write_row(row)
+            copy.write(data)
         cursor.execute(
             f"INSERT INTO coding ({COLUMNS}) SELECT {COLUMNS} FROM coding_batch "
             'ORDER BY document_id, "start", "end", code_id, coder_id ON CONFLICT DO NOTHING'

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -133,3 +133,55 @@ def documents_of_codings(session: Session, coding_ids: Sequence[int]) -> list[in
             select(Coding.document_id).where(Coding.id.in_(list(coding_ids))).distinct()
         ).scalars()
     )
+
+
+def query_codings(project, scope):
+    """The codings of ``project`` in ``scope`` (a :class:`toc_studio.coding.scope.Scope`),
+    with the participant the coding queries attribute each to (see ``coding.scope``): the
+    stored speaker; for a coding without one, the document's only participant, else the
+    first participant turn that begins inside the coding. The look-ups run only for codings
+    without a stored speaker. Columns: id, document_id, code_id, coder_id, start, end,
+    participant_id.
+
+    Codes belong to one project, so the project's codings are found through their codes
+    (the code index, in code order), without a read of each coding's document."""
+    from toc_studio.coding.models import Code
+    from toc_studio.coding.scope import document_participants
+    from toc_studio.ingest.models import Document
+    from toc_studio.project.models import Coder
+
+    coding = Coding.__table__.alias("c")
+    c = coding.c
+    only = document_participants(project).element.cte("dp").prefix_with("MATERIALIZED")
+    t = Turn.__table__.alias("t_in")
+    inside = (
+        select(t.c.participant_id)
+        .where(
+            t.c.document_id == c.document_id,
+            t.c.start > c.start,
+            t.c.start < c.end,
+            t.c.participant_id.is_not(None),
+        )
+        .order_by(t.c.start)
+        .limit(1)
+        .correlate(coding)
+        .scalar_subquery()
+    )
+    sole = select(only.c.sole).where(only.c.document_id == c.document_id).scalar_subquery()
+    person = func.coalesce(c.participant_id, sole, inside).label("participant_id")
+    codes = select(Code.id).where(Code.project_id == project.id)
+    stmt = select(c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, person).where(
+        c.code_id.in_(codes)
+    )
+    if scope.kinds:
+        kinds = select(Document.id).where(
+            Document.project_id == project.id, Document.kind.in_(list(scope.kinds))
+        )
+        stmt = stmt.where(c.document_id.in_(kinds))
+    if scope.documents:
+        stmt = stmt.where(c.document_id.in_(list(scope.documents)))
+    if scope.coders:
+        stmt = stmt.where(
+            c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
+        )
+    return stmt
