@@ -9,11 +9,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, case, distinct, func, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    case,
+    distinct,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from toc_studio.coding.codebook import code_path, code_paths
+from toc_studio.coding.codebook import PATH_SEPARATOR, code_paths
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.scope import (
     NONE,
@@ -21,11 +31,10 @@ from toc_studio.coding.scope import (
     all_of,
     code_ids,
     coded,
-    coding_with_participant,
     person_filter,
 )
 from toc_studio.errors import Invalid
-from toc_studio.ingest.models import Document
+from toc_studio.ingest.models import Document, Turn
 from toc_studio.project.models import Coder, Group, Participant, ParticipantAttribute, Project
 
 DEFAULT_CONTEXT = 150
@@ -84,6 +93,35 @@ def _page(has_documents: bool, has_kinds: bool, has_coders: bool):
     return stmt.order_by(*order).limit(bindparam("lim")).offset(bindparam("off"))
 
 
+def _speaker(coding):
+    """SQL expression: the participant of ``coding`` (an alias of the coding table) as
+    :mod:`toc_studio.coding.scope` defines it, starting from the stored speaker of its
+    start (``coding.participant_id``): only codings without one look turns up."""
+    c = coding.c
+    t3, t4 = Turn.__table__.alias().c, Turn.__table__.alias().c
+    inside = (
+        select(t3.participant_id)
+        .where(
+            t3.document_id == c.document_id,
+            t3.start > c.start,
+            t3.start < c.end,
+            t3.participant_id.is_not(None),
+        )
+        .order_by(t3.start)
+        .limit(1)
+        .correlate(coding)
+        .scalar_subquery()
+    )
+    only = (
+        select(func.min(t4.participant_id))
+        .where(t4.document_id == c.document_id)
+        .having(func.count(distinct(t4.participant_id)) == 1)
+        .correlate(coding)
+        .scalar_subquery()
+    )
+    return func.coalesce(c.participant_id, inside, only)
+
+
 @cache
 def _excerpt_statement(
     has_documents: bool, has_kinds: bool, has_coders: bool, paging: str, in_sql: bool
@@ -96,7 +134,8 @@ def _excerpt_statement(
     ``paging``: "first" chooses the page's ids before participants are looked up (see
     :func:`excerpts`), "limit" pages the outer statement, "all" returns every row.
     ``in_sql`` adds ``before`` and ``after`` context columns cut by the database."""
-    alias, person = coding_with_participant()
+    alias = Coding.__table__.alias("c")
+    person = _speaker(alias)
     c = alias.c
     inner = select(
         c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, c.text,
@@ -194,11 +233,8 @@ def excerpts(
         around = {r[0]: (r[12] or "", r[13] or "") for r in rows}
     else:
         around = _context(session, rows, width)
-    attributes = _attributes(session, {r[9] for r in rows if r[9] is not None})
-    paths = (
-        {code.id: code_path(session, code)}
-        if len(ids) == 1
-        else code_paths(session, project, only={r[4] for r in rows})
+    paths, attributes = _paths_and_attributes(
+        session, {r[4] for r in rows} or {code.id}, {r[9] for r in rows if r[9] is not None}
     )
     return [
         Excerpt(
@@ -257,23 +293,42 @@ def count_excerpts(
     return session.execute(stmt).scalar_one()
 
 
+# The paths of some codes (their ancestors' names joined) and the attributes of some
+# participants, in one statement: what an excerpt needs beside its row.
+DETAILS_SQL = f"""
+WITH RECURSIVE up (code_id, parent_id, path) AS (
+  SELECT id, parent_id, CAST(name AS TEXT) FROM code WHERE id IN :codes
+  UNION ALL
+  SELECT up.code_id, p.parent_id, CAST(p.name AS TEXT) || '{PATH_SEPARATOR}' || up.path
+    FROM code p JOIN up ON p.id = up.parent_id
+)
+SELECT 'p' AS kind, code_id AS id, path AS name, NULL AS value FROM up WHERE parent_id IS NULL
+UNION ALL
+SELECT 'a', participant_id, name, value FROM participant_attribute
+ WHERE participant_id IN :people
+ORDER BY 1, 3
+"""
+
+
 @cache
-def _attributes_statement():
-    a = ParticipantAttribute.__table__.c
-    return (
-        select(a.participant_id, a.name, a.value)
-        .where(a.participant_id.in_(_in("people")))
-        .order_by(a.name)
-    )
+def _details_statement():
+    return sql_text(DETAILS_SQL).bindparams(_in("codes"), _in("people"))
 
 
-def _attributes(session: Session, ids: set[int]) -> dict[int, dict[str, str]]:
-    found: dict[int, dict[str, str]] = {}
-    if not ids:
-        return found
-    for pid, name, value in session.execute(_attributes_statement(), {"people": sorted(ids)}):
-        found.setdefault(pid, {})[name] = value
-    return found
+def _paths_and_attributes(
+    session: Session, codes: set[int], people: set[int]
+) -> tuple[dict[int, str], dict[int, dict[str, str]]]:
+    """Paths of ``codes`` and attributes (by name) of ``people``."""
+    paths: dict[int, str] = {}
+    attributes: dict[int, dict[str, str]] = {}
+    for kind, key, name, value in session.execute(
+        _details_statement(), {"codes": sorted(codes), "people": sorted(people)}
+    ):
+        if kind == "p":
+            paths[key] = name
+        else:
+            attributes.setdefault(key, {})[name] = value
+    return paths, attributes
 
 
 # --- framework matrix ---------------------------------------------------------------------
