@@ -272,3 +272,28 @@ def test_a_pdf_source_is_imported_through_its_plain_text_representation(session,
     project = projects.get_project(session, "Imported study")
     assert coded(session, project) == {("Outcomes", "referrals doubled")}
     assert any("Flip chart" in w for w in result.warnings)
+
+
+def test_a_utf16_file_with_a_namespace_prefix_and_character_references(session, tmp_path):
+    text = "Mentee C1: I said &lt;no&gt; at first &#x1F642; then yes."
+    stored = "Mentee C1: I said <no> at first 🙂 then yes."
+    start, end = codepoint_span(stored, "<no>")
+    qde = (
+        '<?xml version="1.0" encoding="utf-16"?>\n'
+        '<qda:Project xmlns:qda="urn:QDA-XML:project:1.0" name="Prefixed">'
+        '<qda:CodeBook><qda:Codes><qda:Code guid="D0000000-0000-4000-8000-000000000001" '
+        'name="Refusal" isCodable="true"/></qda:Codes></qda:CodeBook><qda:Sources>'
+        '<qda:TextSource guid="D0000000-0000-4000-8000-000000000002" name="C1">'
+        f"<qda:PlainTextContent><![CDATA[{stored[:11]}]]>{text[11:]}</qda:PlainTextContent>"
+        f'<qda:PlainTextSelection guid="D0000000-0000-4000-8000-000000000003" '
+        f'startPosition="{start}" endPosition="{end}"><qda:Coding '
+        'guid="D0000000-0000-4000-8000-000000000004"><qda:CodeRef '
+        'targetGUID="D0000000-0000-4000-8000-000000000001"/></qda:Coding>'
+        "</qda:PlainTextSelection></qda:TextSource></qda:Sources></qda:Project>"
+    )
+    path = tmp_path / "prefixed.qde"
+    path.write_bytes(qde.encode("utf-16"))
+    import_refi(session, path)
+    project = projects.get_project(session, "Prefixed")
+    assert coded(session, project) == {("Refusal", "<no>")}
+    assert session.execute(select(Document.text)).scalar_one() == stored

@@ -128,9 +128,11 @@ def open_refi(
 def _open(handle: BinaryIO, owned: bool, name: str, max_total: int) -> Archive:
     if not zipfile.is_zipfile(handle):
         handle.seek(0)
-        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+        head = handle.read(512)
         handle.seek(0)
-        if not head.startswith(b"<"):
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows tools may write
+            head = head.decode("utf-16", errors="ignore").encode("utf-8")
+        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             raise Invalid(
                 f"{name or 'The file'} is neither a .qdpx (zip) nor a .qde (XML) project file."
             )
