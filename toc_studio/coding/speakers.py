@@ -140,8 +140,7 @@ def query_codings(project, scope):
     with the participant the coding queries attribute each to (see ``coding.scope``): the
     stored speaker; for a coding without one, the document's only participant, else the
     first participant turn that begins inside the coding. The look-ups run only for codings
-    without a stored speaker. Columns: id, document_id, code_id, coder_id, start, end,
-    participant_id.
+    without a stored speaker. Columns: id, document_id, code_id, participant_id.
 
     Codes belong to one project, so the project's codings are found through their codes
     (the code index, in code order), without a read of each coding's document."""
@@ -154,12 +153,16 @@ def query_codings(project, scope):
     c = coding.c
     only = document_participants(project).element.cte("dp").prefix_with("MATERIALIZED")
     t = Turn.__table__.alias("t_in")
+    # the coding's end, read from the table only for a coding without a speaker: the main
+    # read then needs only the columns of ix_coding_code_document
+    itself = Coding.__table__.alias("c_end")
+    end = select(itself.c.end).where(itself.c.id == c.id).correlate(coding).scalar_subquery()
     inside = (
         select(t.c.participant_id)
         .where(
             t.c.document_id == c.document_id,
             t.c.start > c.start,
-            t.c.start < c.end,
+            t.c.start < end,
             t.c.participant_id.is_not(None),
         )
         .order_by(t.c.start)
@@ -170,9 +173,7 @@ def query_codings(project, scope):
     sole = select(only.c.sole).where(only.c.document_id == c.document_id).scalar_subquery()
     person = func.coalesce(c.participant_id, sole, inside).label("participant_id")
     codes = select(Code.id).where(Code.project_id == project.id)
-    stmt = select(c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, person).where(
-        c.code_id.in_(codes)
-    )
+    stmt = select(c.id, c.document_id, c.code_id, person).where(c.code_id.in_(codes))
     if scope.kinds:
         kinds = select(Document.id).where(
             Document.project_id == project.id, Document.kind.in_(list(scope.kinds))

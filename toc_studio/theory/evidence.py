@@ -84,6 +84,73 @@ def _node_map(session: Session, rows: list[tuple[int, int]]):
     return _NODE_MAP
 
 
+def _sorted_counts(session: Session, node_map):
+    """(node, group id or -1 for the totals, codings, participants, documents), counted
+    with distinct aggregates as the rows stream past node by node (SQLite)."""
+    coding = Coding.__table__.c
+    coded = node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id)
+    measures = (
+        func.count(),
+        func.count(func.distinct(coding.participant_id)),
+        func.count(func.distinct(coding.document_id)),
+    )
+    totals = (
+        select(node_map.c.node, literal(-1), *measures).select_from(coded).group_by(node_map.c.node)
+    )
+    by_group = (
+        select(node_map.c.node, Participant.group_id, *measures)
+        .select_from(coded.join(Participant, Participant.id == coding.participant_id))
+        .where(Participant.group_id.is_not(None))
+        .group_by(node_map.c.node, Participant.group_id)
+    )
+    return session.execute(union_all(totals, by_group)).all()
+
+
+def _hashed_counts(session: Session, node_map):
+    """The same counts without distinct aggregates, which PostgreSQL can only sort for:
+    codings per (node, speaker, document) once, then each distinct count as a count of
+    the rows of a hashed GROUP BY. A participant is in one group, so distinct (node,
+    group, participant) rows also count the node's participants in all."""
+    coding = Coding.__table__.c
+    per_speaker = (
+        select(
+            node_map.c.node,
+            coding.participant_id.label("pid"),
+            coding.document_id.label("doc"),
+            func.count().label("n"),
+        )
+        .select_from(node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id))
+        .group_by(node_map.c.node, coding.participant_id, coding.document_id)
+        .cte("per_speaker")
+        .prefix_with("MATERIALIZED")
+    )
+    gid = func.coalesce(Participant.group_id, -2)
+    tagged = (
+        select(per_speaker, gid.label("gid"))
+        .select_from(per_speaker.outerjoin(Participant, Participant.id == per_speaker.c.pid))
+        .cte("tagged")
+        .prefix_with("MATERIALIZED")
+    )
+    t = tagged.c
+    people = select(t.node, t.gid, t.pid).where(t.pid.is_not(None)).distinct().subquery()
+    docs = select(t.node, t.gid, t.doc).distinct().subquery()
+    all_docs = select(t.node, t.doc).distinct().subquery()
+    parts = [
+        select(literal(0), t.node, t.gid, func.sum(t.n)).group_by(t.node, t.gid),
+        select(literal(0), t.node, literal(-1), func.sum(t.n)).group_by(t.node),
+        select(literal(1), people.c.node, people.c.gid, func.count()).group_by(
+            people.c.node, people.c.gid
+        ),
+        select(literal(1), people.c.node, literal(-1), func.count()).group_by(people.c.node),
+        select(literal(2), docs.c.node, docs.c.gid, func.count()).group_by(docs.c.node, docs.c.gid),
+        select(literal(2), all_docs.c.node, literal(-1), func.count()).group_by(all_docs.c.node),
+    ]
+    counts: dict[tuple[int, int], list[int]] = {}
+    for measure, node, group_id, value in session.execute(union_all(*parts)):
+        counts.setdefault((node, group_id), [0, 0, 0])[measure] = int(value)
+    return [(node, group_id, *values) for (node, group_id), values in counts.items()]
+
+
 def aggregate(
     session: Session,
     mapping: Mapping[int, Sequence[int]],
@@ -103,24 +170,13 @@ def aggregate(
     if not rows:
         return result
     node_map = _node_map(session, rows)
-    coding = Coding.__table__.c
-    coded = node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id)
-    measures = (
-        func.count(),
-        func.count(func.distinct(coding.participant_id)),
-        func.count(func.distinct(coding.document_id)),
-    )
-    totals = (
-        select(node_map.c.node, literal(-1), *measures).select_from(coded).group_by(node_map.c.node)
-    )
-    by_group = (
-        select(node_map.c.node, Participant.group_id, *measures)
-        .select_from(coded.join(Participant, Participant.id == coding.participant_id))
-        .where(Participant.group_id.is_not(None))
-        .group_by(node_map.c.node, Participant.group_id)
+    counted = (
+        _sorted_counts(session, node_map)
+        if session.get_bind().dialect.name == "sqlite"
+        else _hashed_counts(session, node_map)
     )
     order = {name: i for i, name in enumerate(groups.values())}
-    for node, gid, codings, participants, documents in session.execute(union_all(totals, by_group)):
+    for node, gid, codings, participants, documents in counted:
         evidence = result.setdefault(node, Evidence())
         if gid == -1:
             evidence.codings = int(codings)
