@@ -131,6 +131,32 @@ def test_agreement_needs_two_known_coders(session):
         agreement.agreement(session, project, ["X", "Y"], documents=[10_000])
     with pytest.raises(NotFound, match="No coder called 'Zed'"):
         agreement.agreement(session, project, ["X", "Zed"])
+    [doc] = [d.id for d in documents.list_documents(session, project)]
+    with pytest.raises(NotFound, match="No coder called 'Zed'"):
+        agreement.agreement(session, project, ["X", "Zed"], documents=[doc])
+    other = service.create_project(session, "Elsewhere")
+    with pytest.raises(NotFound, match="not in project 'Elsewhere'"):
+        agreement.agreement(session, other, ["X", "Y"], documents=[doc])
+    assert agreement.agreement(session, project, ["X", "Y"], documents=[doc], codes=[]) == []
+
+
+def test_named_documents_and_shared_documents_give_the_same_figures(session):
+    # named documents are counted in one statement; shared ones are found first
+    project, doc, hope, x, y = _two_coders(session, "abcdefghijklmnopqrst")
+    trust = codebook.create_code(session, project, "Trust", parent=hope)
+    for code, coder, start, end in [
+        (hope, x, 0, 6), (hope, y, 2, 8), (trust, x, 10, 12), (trust, y, 15, 18),
+    ]:  # fmt: skip
+        codings.add_coding(session, doc, code, coder, start, end)
+    shared = agreement.agreement(session, project, ["X", "Y"])
+    named = agreement.agreement(session, project, ["X", "Y"], documents=[doc.id])
+    assert named == shared
+    assert [(r.code, r.coverage) for r in named] == [
+        ("Hope", {"X": 6, "Y": 6}), ("Hope/Trust", {"X": 2, "Y": 3}),
+    ]  # fmt: skip
+    assert named[0].percent_agreement == pytest.approx(16 / 20)  # 4 characters differ
+    only = agreement.agreement(session, project, ["X", "Y"], documents=[doc.id], codes=[trust])
+    assert only == named[1:]
 
 
 def test_disagreements_are_listed_and_resolved(session):
