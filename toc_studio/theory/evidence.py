@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     union_all,
     values,
 )
@@ -112,22 +113,20 @@ def _hashed_counts(session: Session, node_map):
     the rows of a hashed GROUP BY. A participant is in one group, so distinct (node,
     group, participant) rows also count the node's participants in all."""
     coding = Coding.__table__.c
-    per_speaker = (
+    gid = func.coalesce(Participant.group_id, -2)
+    counted = node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id).outerjoin(
+        Participant, Participant.id == coding.participant_id
+    )
+    tagged = (
         select(
             node_map.c.node,
             coding.participant_id.label("pid"),
             coding.document_id.label("doc"),
+            gid.label("gid"),
             func.count().label("n"),
         )
-        .select_from(node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id))
-        .group_by(node_map.c.node, coding.participant_id, coding.document_id)
-        .cte("per_speaker")
-        .prefix_with("MATERIALIZED")
-    )
-    gid = func.coalesce(Participant.group_id, -2)
-    tagged = (
-        select(per_speaker, gid.label("gid"))
-        .select_from(per_speaker.outerjoin(Participant, Participant.id == per_speaker.c.pid))
+        .select_from(counted)
+        .group_by(node_map.c.node, coding.participant_id, coding.document_id, gid)
         .cte("tagged")
         .prefix_with("MATERIALIZED")
     )
@@ -145,6 +144,8 @@ def _hashed_counts(session: Session, node_map):
         select(literal(2), docs.c.node, docs.c.gid, func.count()).group_by(docs.c.node, docs.c.gid),
         select(literal(2), all_docs.c.node, literal(-1), func.count()).group_by(all_docs.c.node),
     ]
+    # the hash tables of a million codings' groups would spill to disk at the default 4 MB
+    session.execute(text("SET LOCAL work_mem = '128MB'"))
     counts: dict[tuple[int, int], list[int]] = {}
     for measure, node, group_id, value in session.execute(union_all(*parts)):
         counts.setdefault((node, group_id), [0, 0, 0])[measure] = int(value)
