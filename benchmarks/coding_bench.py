@@ -75,12 +75,12 @@ WITH dp AS MATERIALIZED (SELECT t.document_id, MIN(t.participant_id) AS sole
               FROM turn t JOIN document d ON d.id = t.document_id
              WHERE d.project_id = :project GROUP BY t.document_id
             HAVING COUNT(DISTINCT t.participant_id) = 1),
-coded AS (SELECT c.id, c.code_id, c.document_id, COALESCE(c.participant_id,
-            (SELECT dp.sole FROM dp WHERE dp.document_id = c.document_id),
+coded AS (SELECT c.id, c.code_id, c.document_id, COALESCE(c.participant_id, dp.sole,
             (SELECT t3.participant_id FROM turn t3 WHERE t3.document_id = c.document_id
                 AND t3.start > c.start AND t3.start < c."end" AND t3.participant_id IS NOT NULL
               ORDER BY t3.start LIMIT 1)) AS pid
-            FROM coding c WHERE c.code_id IN (SELECT id FROM code WHERE project_id = :project))
+            FROM coding c LEFT JOIN dp ON dp.document_id = c.document_id
+           WHERE c.code_id IN (SELECT id FROM code WHERE project_id = :project))
 SELECT 1, c.code_id, g.name, COUNT(*), COUNT(DISTINCT c.pid), COUNT(DISTINCT c.document_id)
   FROM coded c LEFT JOIN participant p ON p.id = c.pid
   LEFT JOIN stakeholder_group g ON g.id = p.group_id GROUP BY c.code_id, g.name

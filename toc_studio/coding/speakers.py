@@ -170,10 +170,13 @@ def query_codings(project, scope):
         .correlate(coding)
         .scalar_subquery()
     )
-    sole = select(only.c.sole).where(only.c.document_id == c.document_id).scalar_subquery()
-    person = func.coalesce(c.participant_id, sole, inside).label("participant_id")
+    person = func.coalesce(c.participant_id, only.c.sole, inside).label("participant_id")
     codes = select(Code.id).where(Code.project_id == project.id)
-    stmt = select(c.id, c.document_id, c.code_id, person).where(c.code_id.in_(codes))
+    stmt = (
+        select(c.id, c.document_id, c.code_id, person)
+        .select_from(coding.outerjoin(only, only.c.document_id == c.document_id))
+        .where(c.code_id.in_(codes))
+    )
     if scope.kinds:
         kinds = select(Document.id).where(
             Document.project_id == project.id, Document.kind.in_(list(scope.kinds))
