@@ -164,24 +164,27 @@ WITH ev AS (
 """
 
 # Per code: units covered by exactly n coders ('h'), units each coder covered ('c').
-HISTOGRAM_SQL = SWEEP_SQL.replace("{coders}", ":coders") + """
+HISTOGRAM_SQL = (
+    SWEEP_SQL.replace("{coders}", ":coders")
+    + """
 SELECT 'h' AS kind, code_id, n AS k, SUM(len) AS units FROM run WHERE n > 0
  GROUP BY code_id, n
 UNION ALL
 SELECT 'c' AS kind, code_id, coder_id AS k, SUM(next_pos - pos) AS units FROM chg
  WHERE covered = 1 GROUP BY code_id, coder_id
 """
+)
 
 # The same counts with, in the same statement, the coders named ('k'), the documents'
-# lengths ('d', checking that they belong to the project) and the codes counted with their
-# ancestors, for their paths ('p'): one round trip for everything agreement needs.
+# lengths ('d', checking that they belong to the project) and the codes counted (or
+# chosen, ``seed``) with their ancestors, for their paths ('p'): one round trip for
+# everything agreement needs.
 AGREEMENT_SQL = (
     SWEEP_SQL.replace("WITH ev AS", "WITH RECURSIVE ev AS", 1)
     .replace("{coders}", "(SELECT id FROM coder WHERE name IN :names)")
     .rstrip()
     + """, tree AS (
-  SELECT id, parent_id, name FROM code
-   WHERE project_id = :project AND id IN {counted}
+  {seed}
   UNION
   SELECT up.id, up.parent_id, up.name FROM code up JOIN tree ON up.id = tree.parent_id
 )
@@ -322,6 +325,15 @@ def agreement(
     return results
 
 
+CHOSEN_CODES = "SELECT id, parent_id, name FROM code WHERE project_id = :project AND id IN :codes"
+# The codes counted, each found by its key: written so that no planner can scan the counts
+# once per code of the project (PostgreSQL did, before its first ANALYZE of a new store).
+COUNTED_CODES = """SELECT u.code_id AS id,
+         (SELECT parent_id FROM code WHERE id = u.code_id) AS parent_id,
+         (SELECT name FROM code WHERE id = u.code_id) AS name
+    FROM (SELECT DISTINCT code_id FROM chg WHERE covered = 1) u"""
+
+
 @cache
 def _agreement_statement(with_codes: bool):
     binds = [bindparam(n, expanding=True) for n in ("names", "documents")]
@@ -329,7 +341,7 @@ def _agreement_statement(with_codes: bool):
         binds.append(bindparam("codes", expanding=True))
     sql = AGREEMENT_SQL.format(
         codes="AND code_id IN :codes" if with_codes else "",
-        counted=":codes" if with_codes else "(SELECT code_id FROM chg WHERE covered = 1)",
+        seed=CHOSEN_CODES if with_codes else COUNTED_CODES,
     )
     return text(sql).bindparams(*binds)
 
