@@ -422,7 +422,11 @@ def matrix(
     wanted = [c.id for c in codes] if codes is not None else list(paths)
     from toc_studio.coding.speakers import query_codings
 
-    sub = query_codings(project, scope).cte("coded")
+    coded_rows = query_codings(project, scope)
+    # SQLite, with the codings inlined, counts the totals as they stream from the index in
+    # code order; PostgreSQL does better reading them once into a CTE for both parts
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    sub = coded_rows.subquery("coded") if sqlite else coded_rows.cte("coded")
     column, joins = _column(by, sub.c.participant_id)
     if with_subcodes:
         tree = code_tree(project)
