@@ -141,3 +141,57 @@ def test_heading_suggestions_cover_the_text_under_a_docx_heading(session):
     assert [s.text for s in again] == [found[0].text]
     with pytest.raises(Invalid, match="Name the heading"):
         autocode.suggest_by_heading(session, project, code, "  ")
+
+
+def test_accepted_suggestions_can_be_undone_together(session, m):
+    from toc_studio.coding import undo
+
+    code = codebook.create_code(session, m.project, "Mentee voice")
+    found = autocode.suggest(session, m.project, code, "group", "Mentee")
+    added, undo_id = autocode.accept_undoable(session, m.project, code, found)
+    assert added == 2 and undo_id is not None
+    assert undo.list_undo(session, m.project)[0].description == (
+        "auto-code 2 span(s) with 'Mentee voice'"
+    )
+    undo.undo(session, m.project)
+    assert [c for c in codings.list_codings(session, m.mentee_doc) if c.code_id == code.id] == []
+    assert len(autocode.suggest(session, m.project, code, "group", "Mentee")) == 2
+    # nothing new to add: no undo entry
+    assert autocode.accept_undoable(session, m.project, code, []) == (0, None)
+
+
+def test_suggest_refuses_rules_the_project_does_not_have(session, m):
+    from toc_studio.errors import NotFound
+
+    code = codebook.create_code(session, m.project, "Anything")
+    with pytest.raises(NotFound, match="no group 'Nobody'"):
+        autocode.suggest(session, m.project, code, "group", "Nobody")
+    with pytest.raises(NotFound, match="No heading .* contains 'Support'"):
+        autocode.suggest(session, m.project, code, "heading", "Support")
+    with pytest.raises(NotFound, match="No survey question"):
+        autocode.suggest(session, m.project, code, "question", "What changed")
+    with pytest.raises(Invalid, match="Name the group"):
+        autocode.suggest(session, m.project, code, "group", " ")
+    with pytest.raises(Invalid, match="not 'colour'"):
+        autocode.suggest(session, m.project, code, "colour", "red")
+
+
+def test_headings_and_survey_questions_list_what_can_be_suggested_by(session, m):
+    from tests.ingest.files import make_headed_docx
+    from toc_studio.ingest.commit import import_batch
+    from toc_studio.ingest.pipeline import ImportOptions, Upload
+
+    for name in ("a.docx", "b.docx"):  # the same headings twice are listed once
+        blocks = [(1, "Support"), (None, f"Mentee C1: {name}"), (2, "At home"), (None, "Ok.")]
+        upload = Upload(name, make_headed_docx(blocks))
+        import_batch(session, m.project, [upload], ImportOptions(pseudonymise=False))
+    documents.add_document(
+        session, m.project, "survey.csv — What changed?", "Respondent 1: Hope.", kind="survey",
+        turns=[DetectedTurn(14, 19, "Respondent 1")],
+    )  # fmt: skip
+    assert autocode.headings(session, m.project) == [(1, "Support"), (2, "At home")]
+    assert autocode.survey_questions(session, m.project) == ["survey.csv — What changed?"]
+    code = codebook.create_code(session, m.project, "Change")
+    found = autocode.suggest(session, m.project, code, "question", "what changed")
+    assert [s.text for s in found] == ["Hope."]
+    assert len(autocode.suggest(session, m.project, code, "heading", "at home", level=2)) == 2

@@ -280,7 +280,18 @@ def _units(session: Session, document: Document, extend: str):
 
 def accept(session: Session, project: Project, code: Code, chosen: Sequence[Suggestion]) -> int:
     """Code the chosen suggestions with ``code``; each rule becomes the coder of its
-    codings. Returns how many codings were added (exact duplicates are skipped)."""
+    codings. Returns how many codings were added (exact duplicates are skipped).
+    Undoable (see :func:`accept_undoable` for the undo entry)."""
+    return accept_undoable(session, project, code, chosen)[0]
+
+
+def accept_undoable(
+    session: Session, project: Project, code: Code, chosen: Sequence[Suggestion]
+) -> tuple[int, int | None]:
+    """Like :func:`accept`, and returns ``(added, undo entry id)``; the id is None when
+    nothing was added. ``toc-studio undo`` removes the added codings again."""
+    from toc_studio.coding import undo
+
     if code.project_id != project.id:
         raise Invalid("That code belongs to another project.")
     documents = {}
@@ -295,4 +306,96 @@ def accept(session: Session, project: Project, code: Code, chosen: Sequence[Sugg
         requests.append(
             codings.SpanRequest(documents[item.document_id], code, coder, item.start, item.end)
         )
-    return codings.add_codings(session, requests)
+    before = _coding_ids(session, code, list(documents))
+    added = codings.add_codings(session, requests)
+    if added == 0:
+        return 0, None
+    log = undo.UndoLog()
+    log.inserted("coding", sorted(_coding_ids(session, code, list(documents)) - before))
+    description = f"auto-code {added} span(s) with {code.name!r}"
+    return added, undo.save(session, project.id, "autocode", description, log).id
+
+
+def _coding_ids(session: Session, code: Code, document_ids: list[int]) -> set[int]:
+    from toc_studio.coding.undo import chunks
+
+    found: set[int] = set()
+    for part in chunks(sorted(document_ids)):
+        found.update(
+            session.execute(
+                select(Coding.id).where(Coding.code_id == code.id, Coding.document_id.in_(part))
+            ).scalars()
+        )
+    return found
+
+
+# --- what a project offers to suggest by ------------------------------------------------------
+
+
+def headings(session: Session, project: Project) -> list[tuple[int, str]]:
+    """The distinct (level, title) of the project's document headings, by level then title:
+    what :func:`suggest_by_heading` can be given."""
+    rows = session.execute(
+        select(Section.level, Section.title)
+        .join(Document, Document.id == Section.document_id)
+        .where(Document.project_id == project.id)
+        .distinct()
+    ).all()
+    return sorted((level, title) for level, title in rows)
+
+
+def survey_questions(session: Session, project: Project) -> list[str]:
+    """The titles of the project's survey documents (one per question), sorted: what
+    :func:`suggest_by_survey_question` can be given."""
+    return sorted(
+        session.execute(
+            select(Document.title)
+            .where(Document.project_id == project.id, Document.kind == "survey")
+            .distinct()
+        ).scalars()
+    )
+
+
+RULE_KINDS = ("group", "participant", "patterns", "heading", "question")
+
+
+def suggest(
+    session: Session,
+    project: Project,
+    code: Code,
+    kind: str,
+    value: str | None = None,
+    *,
+    level: int | None = None,
+    extend: str = "sentence",
+) -> list[Suggestion]:
+    """Suggestions by one rule: ``kind`` is a speaker ``group`` or ``participant`` (named by
+    ``value``), the code's stored ``patterns`` (widened to ``extend``), a ``heading`` (its
+    text, optionally of ``level``) or a survey ``question``."""
+    if kind not in RULE_KINDS:
+        raise Invalid(f"Suggest by {', '.join(RULE_KINDS)}, not {kind!r}.")
+    if kind == "patterns":
+        return suggest_by_patterns(session, project, code, extend=extend)
+    if not (value or "").strip():
+        raise Invalid(f"Name the {kind} to suggest by.")
+    if kind == "group":
+        return suggest_by_speaker(session, project, code, group=value)
+    if kind == "participant":
+        return suggest_by_speaker(session, project, code, participant=value)
+    if kind == "heading":
+        wanted = " ".join(value.split()).casefold()
+        known = [t for lv, t in headings(session, project) if level is None or lv == level]
+        if not any(wanted in " ".join(t.split()).casefold() for t in known):
+            raise NotFound(
+                f"No heading of {project.name!r} contains {value!r}"
+                + (f" at level {level}" if level is not None else "")
+                + f"; headings: {', '.join(sorted(set(known))[:20]) or 'none (import a .docx)'}."
+            )
+        return suggest_by_heading(session, project, code, value, level=level)
+    questions = survey_questions(session, project)
+    if not any(value.strip().casefold() in q.casefold() for q in questions):
+        raise NotFound(
+            f"No survey question of {project.name!r} contains {value!r}; questions: "
+            f"{', '.join(questions[:20]) or 'none (import a survey)'}."
+        )
+    return suggest_by_survey_question(session, project, code, value)
