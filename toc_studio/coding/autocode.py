@@ -249,7 +249,8 @@ def suggest_by_patterns(
             for p, keys in phrases
             for begin, end in phrase_matches(doc, keys)
         ]
-        found += [(rules[nlp.vocab.strings[m]], b, e) for m, b, e in tokens(doc)]
+        if len(tokens):
+            found += [(rules[nlp.vocab.strings[m]], b, e) for m, b, e in tokens(doc)]
         for rule, begin, end in found:
             span = doc[begin:end]
             s, e = span.start_char, span.end_char

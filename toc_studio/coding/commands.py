@@ -117,6 +117,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     from toc_studio.coding import disagreement_commands
 
     disagreement_commands.register(qsub, subparsers, common)
+    from toc_studio.coding import autocode_commands
+
+    autocode_commands.register(subparsers, common)
 
 
 # --- handlers -------------------------------------------------------------------------------
