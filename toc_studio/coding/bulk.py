@@ -14,6 +14,8 @@ itself at a million rows. The rows must have been checked already.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from operator import itemgetter
 
 from sqlmodel import Session
 
@@ -22,6 +24,10 @@ from toc_studio.coding.speakers import SPEAKER_SQL, speaker_lookup
 from toc_studio.timeutil import utcnow
 
 Row = tuple[int, int, int, int, int, str]  # document, code, coder, start, end, text
+# ... optionally followed by when the coding was made (an aware datetime; None means now),
+# for codings that come from another tool with their dates
+DatedRow = tuple[int, int, int, int, int, str, datetime | None]
+SPAN_ORDER = itemgetter(0, 3, 4, 1, 2)  # document, start, end, code, coder
 COLUMNS = 'document_id, code_id, coder_id, "start", "end", text, created, participant_id'
 SQLITE_INSERT = (
     f"INSERT INTO coding ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ("
@@ -30,9 +36,10 @@ SQLITE_INSERT = (
 )
 
 
-def insert_codings(session: Session, rows: Sequence[Row]) -> int:
+def insert_codings(session: Session, rows: Sequence[Row] | Sequence[DatedRow]) -> int:
     """Insert ``rows``; those that duplicate a stored coding (same document, code, coder
-    and span) are skipped. Returns how many were inserted."""
+    and span) are skipped. Rows without a date are stamped with the time of the insert.
+    Returns how many were inserted."""
     if not rows:
         return 0
     session.flush()  # rows may point at codes, coders or turns not written yet
@@ -40,14 +47,36 @@ def insert_codings(session: Session, rows: Sequence[Row]) -> int:
     dialect = connection.dialect
     column_type = Coding.__table__.c.created.type.dialect_impl(dialect)
     created = column_type.bind_processor(dialect)  # SQLite stores a string, as ORM does
-    now = created(utcnow()) if created else utcnow()
-    # key order (the unique span's): each row's index pages are mostly the ones just used
-    unique = {(r[0], r[3], r[4], r[1], r[2]): r for r in rows}
-    ordered = [unique[k] for k in sorted(unique)]
+    moment = utcnow()
+    now = created(moment) if created else moment
+    if rows and len(rows[0]) == 7:
+        rows = _with_dates(rows, moment, created)
+    # key order (the unique span's): each row's index pages are mostly the ones just used.
+    # Duplicates inside the batch are left to ON CONFLICT DO NOTHING, as stored ones are.
+    ordered = sorted(rows, key=SPAN_ORDER)
     if dialect.name == "postgresql":
         return _postgres(session, connection, ordered, now)
-    result = connection.exec_driver_sql(SQLITE_INSERT, [(*row, now) for row in ordered])
+    if len(ordered[0]) == 7:  # each row brings its date
+        return connection.exec_driver_sql(SQLITE_INSERT, ordered).rowcount
+    # the one timestamp goes into the statement as a literal (it is ours, not the user's):
+    # a parameter would mean copying every row into a new tuple
+    stamp = "'" + str(now).replace("'", "''") + "'"
+    result = connection.exec_driver_sql(SQLITE_INSERT.replace("?7", stamp), ordered)
     return result.rowcount
+
+
+def _with_dates(rows: Sequence[DatedRow], now: datetime, convert) -> list[tuple]:
+    """Rows whose date is ready for the driver (None becomes ``now``); a file's codings
+    share few distinct dates, so each is converted once."""
+    converted: dict[datetime | None, object] = {}
+    out = []
+    for *fields, when in rows:
+        value = converted.get(when)
+        if value is None:
+            moment = now if when is None else when.astimezone(UTC)  # SQLite keeps no zone
+            value = converted[when] = convert(moment) if convert else moment
+        out.append((*fields, value))
+    return out
 
 
 # COPY's text format: backslash, tab and line breaks escaped; NULL written as \N
@@ -60,13 +89,14 @@ def _copy_text(rows: Sequence[Row], now, speaker) -> str:
     costs more than the database's insert)."""
     stamp = now.isoformat()
     lines = []
-    for document, code, coder, start, end, text in rows:
+    for document, code, coder, start, end, text, *dated in rows:
+        when = dated[0].isoformat() if dated else stamp
         person = speaker(document, start)
         if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # 4 scans in C
             text = text.translate(_ESCAPE)  # are cheaper than translating every text
         lines.append(
             f"{document}\t{code}\t{coder}\t{start}\t{end}\t{text}\t"
-            f"{stamp}\t{_NULL if person is None else person}\n"
+            f"{when}\t{_NULL if person is None else person}\n"
         )
     return "".join(lines)
 

@@ -76,25 +76,33 @@ def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
     codings already stored). Returns the number inserted."""
     from toc_studio.coding.bulk import insert_codings
 
-    rows, seen = [], set()
-    checked: dict[int, tuple[int, int, str]] = {}  # id(document) -> (id, project, text)
+    rows = []
+    # Plain values read once per object: SQLAlchemy's attribute access costs more than the
+    # checks themselves at a million rows. Duplicates are dropped by insert_codings.
+    documents: dict[int, tuple[int, int, str, int]] = {}  # id(document) -> id, project, ...
+    codes: dict[int, tuple[int, int]] = {}  # id(code) -> id, project
+    coders: dict[int, int] = {}  # id(coder) -> id
     for req in requests:
         document = req.document
-        known = checked.get(id(document))
+        known = documents.get(id(document))
         if known is None:
-            known = checked[id(document)] = (document.id, document.project_id, document.text)
-        doc_id, project_id, text = known
+            text = document.text
+            known = documents[id(document)] = (document.id, document.project_id, text, len(text))
+        doc_id, project_id, text, length = known
         code = req.code
-        if code.project_id != project_id:
+        code_key = codes.get(id(code))
+        if code_key is None:
+            code_key = codes[id(code)] = (code.id, code.project_id)
+        if code_key[1] != project_id:
             raise Invalid(f"Code {code.name!r} is not in the project of {document.title!r}.")
+        coder = req.coder
+        coder_id = coders.get(id(coder))
+        if coder_id is None:
+            coder_id = coders[id(coder)] = coder.id
         start, end = req.start, req.end
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= length):
             check_span(document, start, end)
-        key = (doc_id, code.id, req.coder.id, start, end)
-        if key in seen:
-            continue
-        seen.add(key)
-        rows.append((*key, text[start:end]))
+        rows.append((doc_id, code_key[0], coder_id, start, end, text[start:end]))
     return insert_codings(session, rows)
 
 
