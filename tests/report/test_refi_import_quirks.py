@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -61,8 +63,9 @@ def nvivo_selections(raw: str) -> str:
         out.append(
             f'<PlainTextSelection guid="5E1EC700-0000-4000-8000-00000000000{n}" '
             f'startPosition="{start}" endPosition="{end}" creatingUser="{USER}">'
-            f'<Coding guid="C0D10000-0000-4000-8000-00000000000{n}" creatingUser="{USER}">'
-            f'<CodeRef targetGUID="{code.lower()}"/></Coding></PlainTextSelection>'
+            f'<Coding guid="C0D10000-0000-4000-8000-00000000000{n}" creatingUser="{USER}"'
+            + (f' creationDateTime="2019-05-0{n}T12:30:00+02:00">' if n else ">")
+            + f'<CodeRef targetGUID="{code.lower()}"/></Coding></PlainTextSelection>'
         )
     return "".join(out)
 
@@ -109,6 +112,30 @@ def test_nvivo_utf16_offsets_over_bom_and_crlf_are_detected_and_converted(sessio
     }
     document = session.execute(select(Document)).scalars().one()
     assert "\r" not in document.text and not document.text.startswith("\ufeff")
+
+
+def test_codings_keep_their_dates_from_the_file(session, tmp_path):
+    before = datetime.now(UTC)
+    import_refi(session, nvivo_project(tmp_path))
+    project = projects.get_project(session, "Imported study")
+    paths = code_paths(session, project)
+    rows = session.execute(select(Coding.code_id, Coding.text, Coding.created)).all()
+    dated = {
+        (paths[code_id].rsplit("/", 1)[-1], text): created.replace(tzinfo=UTC)
+        if created.tzinfo is None
+        else created
+        for code_id, text, created in rows
+    }
+    assert dated[("Trust", "I’ve started seeing my sister")] == datetime(
+        2019, 5, 1, 10, 30, tzinfo=UTC
+    )
+    assert dated[("Support too short", "it ended just as I opened up")] == datetime(
+        2019, 5, 3, 10, 30, tzinfo=UTC
+    )
+    # the file gives no date for the first coding: it is stamped with the time of the import
+    assert dated[("Family contact", "I’ve started seeing my sister")] >= before - timedelta(
+        seconds=1
+    )
 
 
 def test_toc_meaning_is_inferred_from_code_paths_and_branches_become_groups(session, tmp_path):

@@ -4,13 +4,14 @@ codings."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from toc_studio.coding.bulk import insert_codings
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import DocumentKind
 from toc_studio.ingest.turns import detect_turns
 from toc_studio.report import refi_records as rr
-from toc_studio.report.refi_common import KIND_VARIABLE
+from toc_studio.report.refi_common import KIND_VARIABLE, parse_when
 from toc_studio.report.refi_offsets import STANDARD, choose, stored_text
 
 INSERT_BATCH = 5_000
@@ -112,11 +113,15 @@ def _timed(turns: list, sync_points: list[tuple[int, int]], mapping) -> list:
     return timed
 
 
+MISSING = object()  # a date not parsed yet
+
+
 def _store_codings(importer, rec, document, text, mapping, title) -> None:
     """The source's codings, through the coding store's bulk insert (which also stores
-    each coding's speaker). Dates of codings in the file are not kept: the bulk insert
-    stamps the time of the import."""
+    each coding's speaker), each with its date from the file (the time of the import when
+    the file has none)."""
     rows, seen = [], set()
+    dates: dict[str, datetime | None] = {"": None}
     bad_spans = unknown_codes = 0
     document_id, length = document.id, len(text)
     code_ids = {guid: code.id for guid, code in importer.codes.items()}
@@ -140,7 +145,10 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
             importer.counts["duplicate codings merged"] += 1
             return key
         seen.add(key)
-        rows.append((document_id, code_id, coder_id, start, end, text[start:end]))
+        when = dates.get(coding.created, MISSING)
+        if when is MISSING:
+            when = dates[coding.created] = parse_when(coding.created)
+        rows.append((document_id, code_id, coder_id, start, end, text[start:end], when))
         if len(rows) >= INSERT_BATCH:
             _flush(importer, rows)
         return key
