@@ -70,9 +70,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 256 MiB page cache per connection at most (default 2 MiB; pages are taken as used):
-    # bulk coding inserts and large
-    # queries touch index pages all over a big store.
+    # Page cache of up to 256 MiB per connection (default 2 MiB; pages are taken only as
+    # used): bulk coding inserts and large queries touch index pages all over a big store.
     cursor.execute("PRAGMA cache_size=-262144")
     cursor.close()
 
