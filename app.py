@@ -15,6 +15,7 @@ navigation = st.navigation(
         st.Page("screens/documents.py", title="Documents", icon=":material/description:"),
         st.Page("screens/code.py", title="Code", icon=":material/format_ink_highlighter:"),
         st.Page("screens/codebook.py", title="Codebook", icon=":material/list_alt:"),
+        st.Page("screens/autocode.py", title="Auto-code", icon=":material/auto_fix_high:"),
         st.Page("screens/explore.py", title="Explore", icon=":material/query_stats:"),
         st.Page("screens/memos.py", title="Memos", icon=":material/sticky_note_2:"),
         st.Page("screens/theory.py", title="Theory of Change", icon=":material/account_tree:"),

@@ -195,3 +195,12 @@ def test_headings_and_survey_questions_list_what_can_be_suggested_by(session, m)
     found = autocode.suggest(session, m.project, code, "question", "what changed")
     assert [s.text for s in found] == ["Hope."]
     assert len(autocode.suggest(session, m.project, code, "heading", "at home", level=2)) == 2
+
+
+def test_contexts_show_the_text_either_side_of_each_suggestion(session, m):
+    code = codebook.create_code(session, m.project, "Mentee voice")
+    found = autocode.suggest(session, m.project, code, "participant", "Mentee C1")
+    [(before, after), _] = autocode.contexts(session, found, width=12)
+    text = m.mentee_doc.text
+    assert before == " ".join(text[found[0].start - 12 : found[0].start].split())
+    assert after == " ".join(text[found[0].end : found[0].end + 12].split())

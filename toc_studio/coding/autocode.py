@@ -400,3 +400,21 @@ def suggest(
             f"{', '.join(questions[:20]) or 'none (import a survey)'}."
         )
     return suggest_by_survey_question(session, project, code, value)
+
+
+def contexts(
+    session: Session, found: Sequence[Suggestion], width: int = 60
+) -> list[tuple[str, str]]:
+    """(before, after): up to ``width`` characters either side of each suggestion, white
+    space flattened, for reviewing it in its surroundings."""
+    ids = sorted({s.document_id for s in found})
+    rows = session.execute(select(Document.id, Document.text).where(Document.id.in_(ids)))
+    texts = {doc_id: text for doc_id, text in rows}
+    flat = " ".join
+    return [
+        (
+            flat(texts[s.document_id][max(0, s.start - width) : s.start].split()),
+            flat(texts[s.document_id][s.end : s.end + width].split()),
+        )
+        for s in found
+    ]

@@ -1,0 +1,141 @@
+"""Auto-code: suggestions for a code by speaker, by the code's patterns or by structure
+(a heading, a survey question), reviewed in a table before the chosen ones become codings."""
+
+import streamlit as st
+
+from toc_studio import ui
+from toc_studio.coding import autocode, codebook, undo
+from toc_studio.coding.models import Code
+from toc_studio.project import service as projects
+from toc_studio.workspace.markdown import md
+
+RULES = {
+    "group": "Speaker group",
+    "participant": "Participant",
+    "patterns": "The code's patterns",
+    "heading": "Document heading",
+    "question": "Survey question",
+}
+EXTENDS = {"sentence": "its sentence", "turn": "its speaker turn", "match": "the words matched"}
+
+st.title("Auto-code")
+project = ui.current_project()
+if project is None:
+    st.info("Choose or create a project first (Projects page).")
+    st.stop()
+if flash := st.session_state.pop("autocode_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+with ui.session() as s:
+    paths = sorted(codebook.code_paths(s, project).items(), key=lambda item: item[1])
+    groups = [g.name for g in projects.list_groups(s, project)]
+    participants = [p.label for p in projects.list_participants(s, project)]
+    headings = autocode.headings(s, project)
+    questions = autocode.survey_questions(s, project)
+    recent = undo.list_undo(s, project, limit=1)
+if not paths:
+    st.info("The codebook is empty. Add a code on the Codebook page first.")
+    st.stop()
+
+added = st.session_state.get("autocode_added")
+if added and recent and recent[0].id == added:
+    if st.button(f"Undo: {recent[0].description}", icon=":material/undo:", key="autocode_undo"):
+        with ui.reported(), ui.session() as s:
+            undo.undo(s, project, added)
+            st.session_state["autocode_flash"] = f"Undone: {md(recent[0].description)}."
+        st.session_state.pop("autocode_added", None)
+        st.rerun()
+
+names = dict(paths)
+code_id = st.selectbox(
+    "Code", list(names), format_func=lambda i: names[i], key=f"autocode_code_{project.id}"
+)
+kind = st.radio("Suggest", list(RULES), format_func=RULES.get, horizontal=True, key="autocode_kind")
+value, level, extend = None, None, "sentence"
+if kind == "group":
+    value = st.selectbox("Every turn of the group", groups, key="autocode_group")
+elif kind == "participant":
+    value = st.selectbox("Every turn of the participant", participants, key="autocode_person")
+elif kind == "heading":
+    choice = st.selectbox(
+        "The text under the heading",
+        headings,
+        format_func=lambda h: ("Title" if h[0] == 0 else f"Heading {h[0]}") + f": {h[1]}",
+        key="autocode_heading",
+    )
+    value, level = choice if choice else (None, None)
+    if not headings:
+        st.caption("No headings yet: they come from imported Word documents.")
+elif kind == "question":
+    value = st.selectbox("Every answer to the survey question", questions, key="autocode_q")
+    if not questions:
+        st.caption("No survey questions yet: import a survey first.")
+else:
+    extend = st.selectbox(
+        "Code", list(EXTENDS), format_func=lambda e: f"{EXTENDS[e]}", key="autocode_extend"
+    )
+    with ui.session() as s:
+        stored = autocode.list_patterns(s, s.get(Code, code_id))
+    with st.expander(f"Patterns of this code ({len(stored)})", expanded=not stored):
+        for pattern in stored:
+            cols = st.columns([6, 1])
+            cols[0].text(f"{pattern.kind}: {pattern.pattern}")
+            if cols[1].button("Remove", key=f"autocode_rm_{pattern.id}"):
+                with ui.reported(), ui.session() as s:
+                    autocode.remove_pattern(s, pattern.id)
+                st.rerun()
+        with st.form("autocode_new_pattern", clear_on_submit=True):
+            text = st.text_input("Word or phrase (matched on lemmas: “hoping” finds “hope”)")
+            tokens = st.checkbox('spaCy token pattern in JSON, e.g. [{"LEMMA": "hope"}]')
+            if st.form_submit_button("Add pattern"):
+                ok = False
+                with ui.reported(), ui.session() as s:
+                    code = s.get(Code, code_id)
+                    autocode.add_pattern(s, code, text, "tokens" if tokens else "phrase")
+                    ok = True
+                if ok:
+                    st.rerun()
+
+rule = (project.id, code_id, kind, value, level, extend)
+if st.button("Suggest", type="primary", icon=":material/auto_fix_high:", key="autocode_go"):
+    st.session_state.pop("autocode_found", None)
+    with ui.reported(), ui.session() as s:
+        code = s.get(Code, code_id)
+        found = autocode.suggest(s, project, code, kind, value, level=level, extend=extend)
+        st.session_state["autocode_found"] = (rule, found, autocode.contexts(s, found))
+
+stored_rule, found, around = st.session_state.get("autocode_found", (None, [], []))
+if stored_rule == rule:
+    if not found:
+        st.info("Nothing to suggest: this rule finds nothing that is not already coded.")
+    else:
+        st.caption(f"{len(found)} suggestion(s). Untick the ones not to code, then accept.")
+        edited = st.data_editor(
+            [
+                {
+                    "Code it": True,
+                    "Document": f.document,
+                    "Span": f"{f.start}–{f.end}",
+                    "Before": before,
+                    "Text": f.text,
+                    "After": after,
+                    "Rule": f.rule,
+                }
+                for f, (before, after) in zip(found, around, strict=True)
+            ],  # fmt: skip
+            hide_index=True,
+            disabled=["Document", "Span", "Before", "Text", "After", "Rule"],
+            column_config={"Text": st.column_config.TextColumn(width="large")},
+            key="autocode_table",
+        )
+        chosen = [f for f, row in zip(found, edited, strict=True) if row["Code it"]]
+        if st.button(f"Code {len(chosen)} chosen", disabled=not chosen, key="autocode_accept"):
+            with ui.reported(), ui.session() as s:
+                code = s.get(Code, code_id)
+                count, undo_id = autocode.accept_undoable(s, project, code, chosen)
+                st.session_state["autocode_added"] = undo_id
+                st.session_state["autocode_flash"] = (
+                    f"Added {count} coding(s) with {md(names[code_id])}."
+                )
+                st.session_state.pop("autocode_found", None)
+            st.rerun()

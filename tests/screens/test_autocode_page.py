@@ -1,0 +1,79 @@
+"""The Auto-code screen: pick a code and a rule, review suggestions, accept some, undo."""
+
+from sqlmodel import Session
+
+from tests.builders import build_mentoring_project
+from tests.screens.conftest import run_on
+from toc_studio import db
+from toc_studio.coding import autocode, codebook, codings
+from toc_studio.workspace.markdown import md
+
+
+def _build(database_url: str):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        built = build_mentoring_project(s)
+        voice = codebook.create_code(s, built.project, "Mentee voice")
+        s.commit()
+    return engine, built, voice
+
+
+def _voice_codings(engine, built, voice) -> list[str]:
+    with Session(engine) as s:
+        doc = s.get(type(built.mentee_doc), built.mentee_doc.id)
+        return [c.text for c in codings.list_codings(s, doc) if c.code_id == voice.id]
+
+
+def _open(app, built, voice):
+    at = app("screens/autocode.py")
+    run_on(at, built.project.id)
+    at.selectbox(key=f"autocode_code_{built.project.id}").set_value(voice.id).run()
+    return at
+
+
+def test_speaker_suggestions_are_reviewed_then_the_chosen_ones_coded_and_undone(app, database_url):
+    engine, built, voice = _build(database_url)
+    at = _open(app, built, voice)
+    at.selectbox(key="autocode_group").set_value("Mentee").run()
+    at.button(key="autocode_go").click().run()
+    assert not at.exception, at.exception
+    assert "2 suggestion(s)" in " ".join(c.value for c in at.caption)
+    [table] = at.dataframe
+    assert list(table.value["Text"]) == [
+        "I trust people again 🙂 and I’ve started seeing my sister.",
+        "Ten sessions felt short; it ended just as I opened up.",
+    ]
+    assert _voice_codings(engine, built, voice) == []  # suggestions are not codings yet
+    at.button(key="autocode_accept").click().run()
+    assert not at.exception, at.exception
+    assert "Added 2 coding(s)" in at.success[0].value
+    assert len(_voice_codings(engine, built, voice)) == 2
+    at.button(key="autocode_undo").click().run()
+    assert "Undone: " + md("auto-code 2 span(s) with 'Mentee voice'") in at.success[0].value
+    assert _voice_codings(engine, built, voice) == []
+    engine.dispose()
+
+
+def test_patterns_are_added_on_the_screen_and_suggest_their_sentences(app, database_url):
+    engine, built, voice = _build(database_url)
+    at = _open(app, built, voice)
+    at.radio(key="autocode_kind").set_value("patterns").run()
+    at.text_input[0].input("session")
+    next(b for b in at.button if b.label == "Add pattern").click().run()
+    assert not at.exception, at.exception
+    with Session(engine) as s:
+        assert [p.pattern for p in autocode.list_patterns(s, s.get(type(voice), voice.id))] == [
+            "session"
+        ]
+    at.button(key="autocode_go").click().run()
+    [table] = at.dataframe
+    assert "Ten sessions felt short; it ended just as I opened up." in list(table.value["Text"])
+    engine.dispose()
+
+
+def test_a_project_without_headings_says_where_they_come_from(app, database_url):
+    engine, built, voice = _build(database_url)
+    at = _open(app, built, voice)
+    at.radio(key="autocode_kind").set_value("heading").run()
+    assert "No headings yet" in " ".join(c.value for c in at.caption)
+    engine.dispose()
