@@ -296,6 +296,7 @@ def accept_undoable(
     if code.project_id != project.id:
         raise Invalid("That code belongs to another project.")
     documents = {}
+    coders = {}
     requests = []
     for item in chosen:
         if item.document_id not in documents:
@@ -303,7 +304,9 @@ def accept_undoable(
             if document is None or document.project_id != project.id:
                 raise Invalid(f"Suggestion for {item.document!r} is not in this project.")
             documents[item.document_id] = document
-        coder = projects.get_or_create_coder(session, item.rule[:200])
+        coder = coders.get(item.rule)
+        if coder is None:
+            coder = coders[item.rule] = projects.get_or_create_coder(session, item.rule[:200])
         requests.append(
             codings.SpanRequest(documents[item.document_id], code, coder, item.start, item.end)
         )
