@@ -68,7 +68,7 @@ def suggest_by_speaker(
     if (group is None) == (participant is None):
         raise Invalid("Suggest by speaker for one group or one participant.")
     stmt = (
-        select(Turn.document_id, Document.title, Turn.start, Turn.end, Document.text)
+        select(Turn.document_id, Turn.start, Turn.end)
         .join(Document, Document.id == Turn.document_id)
         .join(Participant, Participant.id == Turn.participant_id)
         .where(Document.project_id == project.id, _not_coded(code))
@@ -82,7 +82,23 @@ def suggest_by_speaker(
         stmt = stmt.where(Participant.label == participant)
         rule = f"rule: speaker {participant}"
     rows = session.execute(stmt.order_by(Turn.document_id, Turn.start)).all()
-    return [Suggestion(d, title, s, e, text[s:e], rule) for d, title, s, e, text in rows]
+    return _spans(session, rows, rule)
+
+
+def _spans(session: Session, rows: Sequence, rule: str) -> list[Suggestion]:
+    """Suggestions for (document id, start, end) rows, each document's text read once."""
+    texts: dict[int, tuple[str, str]] = {}
+    ids = sorted({row[0] for row in rows})
+    for part in range(0, len(ids), 500):
+        texts.update(
+            (doc_id, (title, text))
+            for doc_id, title, text in session.execute(
+                select(Document.id, Document.title, Document.text).where(
+                    Document.id.in_(ids[part : part + 500])
+                )
+            )
+        )
+    return [Suggestion(d, texts[d][0], s, e, texts[d][1][s:e], rule) for d, s, e in rows]
 
 
 def suggest_by_survey_question(
@@ -93,7 +109,7 @@ def suggest_by_survey_question(
     if not question.strip():
         raise Invalid("Name the survey question.")
     rows = session.execute(
-        select(Turn.document_id, Document.title, Turn.start, Turn.end, Document.text)
+        select(Turn.document_id, Turn.start, Turn.end)
         .join(Document, Document.id == Turn.document_id)
         .where(
             Document.project_id == project.id,
@@ -103,8 +119,7 @@ def suggest_by_survey_question(
         )
         .order_by(Turn.document_id, Turn.start)
     ).all()
-    rule = f"rule: survey question {question.strip()}"
-    return [Suggestion(d, title, s, e, text[s:e], rule) for d, title, s, e, text in rows]
+    return _spans(session, rows, f"rule: survey question {question.strip()}")
 
 
 def suggest_by_heading(
