@@ -24,7 +24,7 @@ from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.tables import Section
 from toc_studio.project import service as projects
-from toc_studio.project.models import Group, Participant, Project
+from toc_studio.project.models import Participant, Project
 
 PATTERN_KINDS = ("phrase", "tokens")
 EXTENDS = ("match", "sentence", "turn")
@@ -67,21 +67,34 @@ def suggest_by_speaker(
     """Every turn spoken by a participant of ``group`` (or by ``participant``)."""
     if (group is None) == (participant is None):
         raise Invalid("Suggest by speaker for one group or one participant.")
-    stmt = (
-        select(Turn.document_id, Turn.start, Turn.end)
-        .join(Document, Document.id == Turn.document_id)
-        .join(Participant, Participant.id == Turn.participant_id)
-        .where(Document.project_id == project.id, _not_coded(code))
-    )
+    # the speakers first, then their turns by the turn's participant index: one join of
+    # documents, participants and turns lets PostgreSQL without statistics loop per pair
     if group is not None:
-        projects.get_group(session, project, group)
-        stmt = stmt.join(Group, Group.id == Participant.group_id).where(Group.name == group)
+        found = projects.get_group(session, project, group)
+        speakers = list(
+            session.execute(
+                select(Participant.id).where(Participant.group_id == found.id)
+            ).scalars()
+        )
         rule = f"rule: speaker group {group}"
     else:
-        projects.get_participant(session, project, participant)
-        stmt = stmt.where(Participant.label == participant)
+        speakers = [projects.get_participant(session, project, participant).id]
         rule = f"rule: speaker {participant}"
-    rows = session.execute(stmt.order_by(Turn.document_id, Turn.start)).all()
+    rows = set()
+    for part in range(0, len(speakers), 500):
+        rows.update(
+            tuple(row)
+            for row in session.execute(
+                select(Turn.document_id, Turn.start, Turn.end).where(
+                    Turn.participant_id.in_(speakers[part : part + 500])
+                )
+            )
+        )
+    coded = session.execute(
+        select(Coding.document_id, Coding.start, Coding.end).where(Coding.code_id == code.id)
+    )
+    rows.difference_update(tuple(row) for row in coded)
+    rows = sorted(rows)
     return _spans(session, rows, rule)
 
 
