@@ -19,7 +19,7 @@ from sqlmodel import Session  # noqa: E402
 from benchmarks.coding_bench import scratch_store  # noqa: E402
 from benchmarks.coding_corpus import GROUPS, generate  # noqa: E402
 from toc_studio import db  # noqa: E402
-from toc_studio.coding import autocode, undo  # noqa: E402
+from toc_studio.coding import autocode, autocode_rules, undo  # noqa: E402
 
 
 def run(url: str, scale: float) -> None:
@@ -30,7 +30,7 @@ def run(url: str, scale: float) -> None:
         session.commit()
         project, code = corpus.project, corpus.target
         began = time.perf_counter()
-        found = autocode.suggest(session, project, code, "group", GROUPS[0])
+        found = autocode_rules.suggest(session, project, code, "group", GROUPS[0])
         suggest_s = time.perf_counter() - began
         began = time.perf_counter()
         added, _ = autocode.accept_undoable(session, project, code, found)

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.coding import autocode, codebook, undo
+from toc_studio.coding import autocode, autocode_rules, codebook, undo
 from toc_studio.coding.models import Code
 from toc_studio.project import service as projects
 from toc_studio.workspace.markdown import md
@@ -30,8 +30,8 @@ with ui.session() as s:
     paths = sorted(codebook.code_paths(s, project).items(), key=lambda item: item[1])
     groups = [g.name for g in projects.list_groups(s, project)]
     participants = [p.label for p in projects.list_participants(s, project)]
-    headings = autocode.headings(s, project)
-    questions = autocode.survey_questions(s, project)
+    headings = autocode_rules.headings(s, project)
+    questions = autocode_rules.survey_questions(s, project)
     recent = undo.list_undo(s, project, limit=1)
 if not paths:
     st.info("The codebook is empty. Add a code on the Codebook page first.")
@@ -101,8 +101,8 @@ if st.button("Suggest", type="primary", icon=":material/auto_fix_high:", key="au
     st.session_state.pop("autocode_found", None)
     with ui.reported(), ui.session() as s:
         code = s.get(Code, code_id)
-        found = autocode.suggest(s, project, code, kind, value, level=level, extend=extend)
-        st.session_state["autocode_found"] = (rule, found, autocode.contexts(s, found))
+        found = autocode_rules.suggest(s, project, code, kind, value, level=level, extend=extend)
+        st.session_state["autocode_found"] = (rule, found, autocode_rules.contexts(s, found))
 
 stored_rule, found, around = st.session_state.get("autocode_found", (None, [], []))
 if stored_rule == rule:

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.builders import build_mentoring_project
-from toc_studio.coding import autocode, codebook, codings, words
+from toc_studio.coding import autocode, autocode_rules, codebook, codings, words
 from toc_studio.coding.scope import Scope
 from toc_studio.errors import Invalid
 from toc_studio.ingest import documents
@@ -147,7 +147,7 @@ def test_accepted_suggestions_can_be_undone_together(session, m):
     from toc_studio.coding import undo
 
     code = codebook.create_code(session, m.project, "Mentee voice")
-    found = autocode.suggest(session, m.project, code, "group", "Mentee")
+    found = autocode_rules.suggest(session, m.project, code, "group", "Mentee")
     added, undo_id = autocode.accept_undoable(session, m.project, code, found)
     assert added == 2 and undo_id is not None
     assert undo.list_undo(session, m.project)[0].description == (
@@ -155,7 +155,7 @@ def test_accepted_suggestions_can_be_undone_together(session, m):
     )
     undo.undo(session, m.project)
     assert [c for c in codings.list_codings(session, m.mentee_doc) if c.code_id == code.id] == []
-    assert len(autocode.suggest(session, m.project, code, "group", "Mentee")) == 2
+    assert len(autocode_rules.suggest(session, m.project, code, "group", "Mentee")) == 2
     # nothing new to add: no undo entry
     assert autocode.accept_undoable(session, m.project, code, []) == (0, None)
 
@@ -165,15 +165,15 @@ def test_suggest_refuses_rules_the_project_does_not_have(session, m):
 
     code = codebook.create_code(session, m.project, "Anything")
     with pytest.raises(NotFound, match="no group 'Nobody'"):
-        autocode.suggest(session, m.project, code, "group", "Nobody")
+        autocode_rules.suggest(session, m.project, code, "group", "Nobody")
     with pytest.raises(NotFound, match="No heading .* contains 'Support'"):
-        autocode.suggest(session, m.project, code, "heading", "Support")
+        autocode_rules.suggest(session, m.project, code, "heading", "Support")
     with pytest.raises(NotFound, match="No survey question"):
-        autocode.suggest(session, m.project, code, "question", "What changed")
+        autocode_rules.suggest(session, m.project, code, "question", "What changed")
     with pytest.raises(Invalid, match="Name the group"):
-        autocode.suggest(session, m.project, code, "group", " ")
+        autocode_rules.suggest(session, m.project, code, "group", " ")
     with pytest.raises(Invalid, match="not 'colour'"):
-        autocode.suggest(session, m.project, code, "colour", "red")
+        autocode_rules.suggest(session, m.project, code, "colour", "red")
 
 
 def test_headings_and_survey_questions_list_what_can_be_suggested_by(session, m):
@@ -189,18 +189,18 @@ def test_headings_and_survey_questions_list_what_can_be_suggested_by(session, m)
         session, m.project, "survey.csv — What changed?", "Respondent 1: Hope.", kind="survey",
         turns=[DetectedTurn(14, 19, "Respondent 1")],
     )  # fmt: skip
-    assert autocode.headings(session, m.project) == [(1, "Support"), (2, "At home")]
-    assert autocode.survey_questions(session, m.project) == ["survey.csv — What changed?"]
+    assert autocode_rules.headings(session, m.project) == [(1, "Support"), (2, "At home")]
+    assert autocode_rules.survey_questions(session, m.project) == ["survey.csv — What changed?"]
     code = codebook.create_code(session, m.project, "Change")
-    found = autocode.suggest(session, m.project, code, "question", "what changed")
+    found = autocode_rules.suggest(session, m.project, code, "question", "what changed")
     assert [s.text for s in found] == ["Hope."]
-    assert len(autocode.suggest(session, m.project, code, "heading", "at home", level=2)) == 2
+    assert len(autocode_rules.suggest(session, m.project, code, "heading", "at home", level=2)) == 2
 
 
 def test_contexts_show_the_text_either_side_of_each_suggestion(session, m):
     code = codebook.create_code(session, m.project, "Mentee voice")
-    found = autocode.suggest(session, m.project, code, "participant", "Mentee C1")
-    [(before, after), _] = autocode.contexts(session, found, width=12)
+    found = autocode_rules.suggest(session, m.project, code, "participant", "Mentee C1")
+    [(before, after), _] = autocode_rules.contexts(session, found, width=12)
     text = m.mentee_doc.text
     assert before == " ".join(text[found[0].start - 12 : found[0].start].split())
     assert after == " ".join(text[found[0].end : found[0].end + 12].split())

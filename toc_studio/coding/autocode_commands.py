@@ -93,13 +93,13 @@ def _rule(args: argparse.Namespace) -> tuple[str, str | None]:
 
 
 def _suggestions(session, args: argparse.Namespace):
-    from toc_studio.coding import autocode, codebook
+    from toc_studio.coding import autocode_rules, codebook
     from toc_studio.coding.commands import _project
 
     project = _project(session, args.project)
     code = codebook.get_code_by_path(session, project, args.code)
     kind, value = _rule(args)
-    found = autocode.suggest(
+    found = autocode_rules.suggest(
         session, project, code, kind, value, level=args.level, extend=args.extend
     )
     return project, code, found
