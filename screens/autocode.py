@@ -125,7 +125,11 @@ if stored_rule == rule:
             ],  # fmt: skip
             hide_index=True,
             disabled=["Document", "Span", "Before", "Text", "After", "Rule"],
-            column_config={"Text": st.column_config.TextColumn(width="large")},
+            column_config={
+                "Before": st.column_config.TextColumn(width="small"),
+                "Text": st.column_config.TextColumn(width="large"),
+                "After": st.column_config.TextColumn(width="small"),
+            },
             key="autocode_table",
         )
         chosen = [f for f, row in zip(found, edited, strict=True) if row["Code it"]]
