@@ -22,7 +22,7 @@ from functools import cache
 from sqlalchemy import bindparam, distinct, func, select, text, true
 from sqlmodel import Session
 
-from toc_studio.coding.codebook import PATH_SEPARATOR, code_paths
+from toc_studio.coding.codebook import code_paths, paths_of
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.sentences import document_sentences
 from toc_studio.errors import Invalid, NotFound
@@ -376,22 +376,7 @@ def _counts_at_once(session, project, names, doc_ids, code_ids):
     unknown = [i for i in used if i not in codes]
     if unknown:
         raise NotFound(f"Some of those codes are not in project {project.name!r}.")
-    return [coder_ids[n] for n in names], total, histogram, coverage, _paths(codes, used)
-
-
-def _paths(codes: dict[int, tuple[int | None, str]], ids) -> dict[int, str]:
-    """Paths ("Mentee/Outcomes/Social") of ``ids`` from (parent id, name) by code id."""
-    paths: dict[int, str] = {}
-
-    def path(code_id: int) -> str:
-        found = paths.get(code_id)
-        if found is None:
-            parent_id, name = codes[code_id]
-            found = name if parent_id is None else path(parent_id) + PATH_SEPARATOR + name
-            paths[code_id] = found
-        return found
-
-    return {i: path(i) for i in ids}
+    return [coder_ids[n] for n in names], total, histogram, coverage, paths_of(codes, used)
 
 
 def _character_counts(session, doc_ids, coder_ids, code_ids):

@@ -141,6 +141,12 @@ def code_paths(
             select(Code.id, Code.parent_id, Code.name).where(Code.project_id == project.id)
         )
     }
+    return paths_of(codes, codes if only is None else set(only))
+
+
+def paths_of(codes: dict[int, tuple[int | None, str]], ids: Iterable[int]) -> dict[int, str]:
+    """Paths ("Mentee/Outcomes/Social") of ``ids``, from each code's (parent id, name) by
+    code id; each ancestor's path is worked out once."""
     paths: dict[int, str] = {}
 
     def path(code_id: int) -> str:
@@ -151,9 +157,7 @@ def code_paths(
             paths[code_id] = found
         return found
 
-    for code_id in codes if only is None else set(only):
-        path(code_id)
-    return paths if only is None else {i: paths[i] for i in set(only)}
+    return {i: path(i) for i in ids}
 
 
 def code_path(session: Session, code: Code) -> str:

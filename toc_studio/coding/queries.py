@@ -31,10 +31,11 @@ from toc_studio.coding.scope import (
     all_of,
     code_ids,
     coded,
+    fallback_participants,
     person_filter,
 )
 from toc_studio.errors import Invalid
-from toc_studio.ingest.models import Document, Turn
+from toc_studio.ingest.models import Document
 from toc_studio.project.models import Coder, Group, Participant, ParticipantAttribute, Project
 
 DEFAULT_CONTEXT = 150
@@ -97,29 +98,8 @@ def _speaker(coding):
     """SQL expression: the participant of ``coding`` (an alias of the coding table) as
     :mod:`toc_studio.coding.scope` defines it, starting from the stored speaker of its
     start (``coding.participant_id``): only codings without one look turns up."""
-    c = coding.c
-    t3, t4 = Turn.__table__.alias().c, Turn.__table__.alias().c
-    inside = (
-        select(t3.participant_id)
-        .where(
-            t3.document_id == c.document_id,
-            t3.start > c.start,
-            t3.start < c.end,
-            t3.participant_id.is_not(None),
-        )
-        .order_by(t3.start)
-        .limit(1)
-        .correlate(coding)
-        .scalar_subquery()
-    )
-    only = (
-        select(func.min(t4.participant_id))
-        .where(t4.document_id == c.document_id)
-        .having(func.count(distinct(t4.participant_id)) == 1)
-        .correlate(coding)
-        .scalar_subquery()
-    )
-    return func.coalesce(c.participant_id, inside, only)
+    inside, only = fallback_participants(coding)
+    return func.coalesce(coding.c.participant_id, inside, only)
 
 
 @cache

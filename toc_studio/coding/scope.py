@@ -31,7 +31,7 @@ def participant_of(coding, document_only=None) -> object:
     (from :func:`document_participants`); it is tried first, so that codings of one-person
     documents need no turn look-up at all (the answer is the same either way)."""
     turn = Turn.__table__
-    t1, t2, t3, t4 = (turn.alias().c for _ in range(4))
+    t1, t2 = turn.alias().c, turn.alias().c
     c = coding.c
     at_start = (
         select(t2.id)
@@ -47,6 +47,18 @@ def participant_of(coding, document_only=None) -> object:
         .correlate(coding)
         .scalar_subquery()
     )
+    inside, only = fallback_participants(coding)
+    if document_only is not None:
+        return func.coalesce(document_only, containing, inside)
+    return func.coalesce(containing, inside, only)
+
+
+def fallback_participants(coding) -> tuple[object, object]:
+    """SQL expressions for a coding that does not start in a participant's turn: the first
+    participant turn beginning inside it, and the document's participant when the document
+    has exactly one."""
+    t3, t4 = Turn.__table__.alias().c, Turn.__table__.alias().c
+    c = coding.c
     inside = (
         select(t3.participant_id)
         .where(
@@ -67,9 +79,7 @@ def participant_of(coding, document_only=None) -> object:
         .correlate(coding)
         .scalar_subquery()
     )
-    if document_only is not None:
-        return func.coalesce(document_only, containing, inside)
-    return func.coalesce(containing, inside, only)
+    return inside, only
 
 
 def document_participants(project: Project):
