@@ -6,26 +6,14 @@ import json
 
 import pytest
 
-from tests.builders import build_mentoring_project
-from toc_studio import db
-from toc_studio.cli import main
+from tests.coding.test_commands import mentoring_url, run
 
 MENTEE = ["--project", "Mentoring", "--code", "Mentee"]
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def url(database_url):
-    engine = db.make_engine(database_url)
-    with db.session_scope(engine) as s:
-        build_mentoring_project(s)
-    engine.dispose()
-    return database_url
+    return mentoring_url(database_url)
 
 
 def test_suggest_by_speaker_group_lists_each_turn_with_its_rule(capsys, url):

@@ -17,13 +17,18 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture
-def url(database_url):
+def mentoring_url(database_url: str) -> str:
+    """``database_url`` with the mentoring project built in it, for commands to run on."""
     engine = db.make_engine(database_url)
     with db.session_scope(engine) as s:
         build_mentoring_project(s)
     engine.dispose()
     return database_url
+
+
+@pytest.fixture
+def url(database_url):
+    return mentoring_url(database_url)
 
 
 def test_agreement_json_gives_path_coders_and_statistics_per_code(capsys, url, tmp_path):
