@@ -25,13 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import bindparam, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from benchmarks.coding_corpus import coding_requests, generate  # noqa: E402
 from toc_studio import db  # noqa: E402
 from toc_studio.coding import agreement, codings, queries  # noqa: E402
-from toc_studio.coding.agreement import HISTOGRAM_SQL  # noqa: E402
 from toc_studio.coding.cooccurrence import cooccurrence, longest_coding  # noqa: E402
 
 # a coding's participant: its stored speaker (the turn containing its start, migration
@@ -98,6 +97,109 @@ WHERE d.project_id = :project AND a.code_id = :code
 GROUP BY b.code_id"""
 
 
+# Agreement over every document all the chosen coders coded, written independently of the
+# service's sweep: each coder's codings of a code in a document merged into islands (gaps
+# and islands over the running maximum end), then the islands' boundaries swept per code
+# and document. Per code: characters covered by exactly n coders ('h') and by each coder
+# ('c'); the total length of the shared documents ('t').
+AGREEMENT_ALL_SQL = """
+WITH shared AS (
+  SELECT c.document_id FROM coding c JOIN document d ON d.id = c.document_id
+   WHERE d.project_id = :project AND c.coder_id IN :coders
+   GROUP BY c.document_id HAVING COUNT(DISTINCT c.coder_id) = :n
+), m AS (
+  SELECT code_id, document_id, coder_id, start, "end",
+         MAX("end") OVER (PARTITION BY code_id, document_id, coder_id ORDER BY start, "end"
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+    FROM coding WHERE coder_id IN :coders AND document_id IN (SELECT document_id FROM shared)
+), isl AS (
+  SELECT code_id, document_id, coder_id, start, "end",
+         SUM(CASE WHEN reach IS NULL OR start > reach THEN 1 ELSE 0 END) OVER (
+           PARTITION BY code_id, document_id, coder_id ORDER BY start, "end"
+           ROWS UNBOUNDED PRECEDING) AS island
+    FROM m
+), merged AS (
+  SELECT code_id, document_id, coder_id, MIN(start) AS s, MAX("end") AS e FROM isl
+   GROUP BY code_id, document_id, coder_id, island
+), agg AS (
+  SELECT code_id, document_id, pos, SUM(d) AS d FROM (
+    SELECT code_id, document_id, s AS pos, 1 AS d FROM merged
+    UNION ALL SELECT code_id, document_id, e, -1 FROM merged) ev
+   GROUP BY code_id, document_id, pos
+), run AS (
+  SELECT code_id, SUM(d) OVER (PARTITION BY code_id, document_id ORDER BY pos
+                               ROWS UNBOUNDED PRECEDING) AS n,
+         LEAD(pos) OVER (PARTITION BY code_id, document_id ORDER BY pos) - pos AS len
+    FROM agg
+)
+SELECT 'h', code_id, n, SUM(len) FROM run WHERE n > 0 GROUP BY code_id, n
+UNION ALL
+SELECT 'c', code_id, coder_id, SUM(e - s) FROM merged GROUP BY code_id, coder_id
+UNION ALL
+SELECT 't', NULL, NULL, SUM(length(text)) FROM document
+ WHERE id IN (SELECT document_id FROM shared)"""
+
+# the same for one named document (a project key check instead of the shared documents)
+AGREEMENT_ONE_SQL = AGREEMENT_ALL_SQL[: AGREEMENT_ALL_SQL.index("shared AS")] + (
+    "shared AS (SELECT id AS document_id FROM document WHERE id = :doc AND project_id = :project"
+    + AGREEMENT_ALL_SQL[AGREEMENT_ALL_SQL.index("), m AS") :]
+)
+
+
+def agreement_by_hand(session, project, coders) -> dict[int, tuple]:
+    """Per code (percent agreement, kappa, alpha, coverage) from AGREEMENT_ALL_SQL."""
+    stmt = text(AGREEMENT_ALL_SQL).bindparams(bindparam("coders", expanding=True))
+    params = {"project": project.id, "coders": [c.id for c in coders], "n": len(coders)}
+    histogram, coverage, total = {}, {}, 0
+    for kind, code_id, k, units in session.execute(stmt, params).all():
+        if kind == "h":
+            histogram.setdefault(code_id, {})[int(k)] = int(units)
+        elif kind == "c":
+            coverage.setdefault(code_id, {})[k] = int(units)
+        else:
+            total = int(units)
+    found = {}
+    for code_id, by_coder in coverage.items():
+        cover = [by_coder.get(c.id, 0) for c in coders]
+        stats = agreement.binary_statistics(total, histogram.get(code_id, {}), cover)
+        found[code_id] = (*stats, tuple(cover))
+    return found
+
+
+def agreement_all(session, corpus, repeat: int) -> list[dict]:
+    """Agreement of 2 and of all 8 coders over every document they all coded, against
+    AGREEMENT_ALL_SQL in the same run; the numbers are checked to be the same."""
+    results = []
+    for n in (2, len(corpus.coders)):
+        coders = corpus.coders[:n]
+        names = [c.name for c in coders]
+        found = agreement.agreement(session, corpus.project, names)
+        by_hand = agreement_by_hand(session, corpus.project, coders)
+        mine = {
+            r.code_id: (r.percent_agreement, r.kappa, r.alpha, tuple(r.coverage.values()))
+            for r in found
+        }
+        same = mine.keys() == by_hand.keys() and all(
+            mine[k][3] == by_hand[k][3]
+            and all(
+                (a is None and b is None) or abs(a - b) < 1e-9
+                for a, b in zip(mine[k][:3], by_hand[k][:3], strict=True)
+            )
+            for k in mine
+        )
+        units = found[0].units if found else 0
+        print(f"  agreement, {n} coders, shared documents: {len(found)} codes, {units} "
+              f"characters; same numbers as by hand: {same}")  # fmt: skip
+        service, hand = paired(
+            lambda names=names: agreement.agreement(session, corpus.project, names),
+            lambda coders=coders: agreement_by_hand(session, corpus.project, coders),
+            repeat,
+        )
+        results.append(report(f"agreement: {n} coders, every shared document", service, hand,
+                              len(found)))  # fmt: skip
+    return results
+
+
 def timed(fn, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -137,7 +239,7 @@ def report(name: str, service: list[float], hand: list[float] | None, rows: int)
     return line
 
 
-def run(url: str, scale: float, repeat: int) -> list[dict]:
+def run(url: str, scale: float, repeat: int, only_agreement: bool = False) -> list[dict]:
     engine = db.make_engine(url)
     db.init_db(engine)
     results = []
@@ -158,6 +260,10 @@ def run(url: str, scale: float, repeat: int) -> list[dict]:
               f"{elapsed:.1f} s = {rate:,.0f} codings/s")  # fmt: skip
         results.append({"what": "bulk insert", "rows": inserted, "per_second": rate})
         project, target = corpus.project, corpus.target
+        if only_agreement:
+            results += agreement_all(session, corpus, max(3, repeat // 4))
+            engine.dispose()
+            return results
         rng = random.Random(3)
 
         def add_one():
@@ -208,18 +314,15 @@ def run(url: str, scale: float, repeat: int) -> list[dict]:
         doc = corpus.documents[0]
         coders = ["Coder 0", "Coder 1"]
         agreed = agreement.agreement(session, project, coders, documents=[doc.id])
-        agree_params = {"documents": [doc.id], "coders": [c.id for c in corpus.coders[:2]]}
-        from sqlalchemy import bindparam
-
-        stmt = text(HISTOGRAM_SQL.format(codes="")).bindparams(
-            bindparam("documents", expanding=True), bindparam("coders", expanding=True)
-        )
+        one = text(AGREEMENT_ONE_SQL).bindparams(bindparam("coders", expanding=True))
+        one_params = {
+            "doc": doc.id,
+            "project": project.id,
+            "coders": [c.id for c in corpus.coders[:2]],
+        }
 
         def hand_agreement():
-            session.execute(
-                text("SELECT SUM(length(text)) FROM document WHERE id = :d"), {"d": doc.id}
-            ).all()
-            session.execute(stmt, agree_params).all()
+            session.execute(one, one_params).all()
 
         ag, hand = paired(
             lambda: agreement.agreement(session, project, coders, documents=[doc.id]),
@@ -227,6 +330,7 @@ def run(url: str, scale: float, repeat: int) -> list[dict]:
             repeat,
         )
         results.append(report("agreement: 2 coders, 1 document", ag, hand, len(agreed)))
+        results += agreement_all(session, corpus, max(3, repeat // 4))
     engine.dispose()
     return results
 
@@ -268,10 +372,13 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1, help="1 = 1M codings (default 0.1)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs per query")
+    parser.add_argument(
+        "--agreement", action="store_true", help="only agreement over every shared document"
+    )
     args = parser.parse_args()
     with scratch_store(args.backend, "tocbench-") as url:
         print(f"coding store benchmark: scale {args.scale}, {args.backend}")
-        run(url, args.scale, args.repeat)
+        run(url, args.scale, args.repeat, args.agreement)
 
 
 if __name__ == "__main__":

@@ -186,3 +186,50 @@ def test_disagreements_are_listed_and_resolved(session):
     assert len(disagreements.list_disagreements(session, project, ["X", "Y"])) == 2
     disagreements.resolve(session, project, second, "keep_both")
     assert len(disagreements.list_disagreements(session, project, ["X", "Y"])) == 1
+
+
+def _coded_by(length, spans):
+    return [int(any(s <= i < e for s, e in spans)) for i in range(length)]
+
+
+def test_by_default_only_documents_every_coder_coded_are_compared(session):
+    # A and B are coded by X, Y and Z; C only by X and Y, so it counts for X and Y only
+    project, a, hope, x, y = _two_coders(session, "abcdefghij")
+    b = documents.add_document(session, project, "B", "klmnopqrst")
+    c = documents.add_document(session, project, "C", "uvwxyz")
+    z = service.get_or_create_coder(session, "Z")
+    spans = {
+        ("A", "X"): [(0, 4)], ("A", "Y"): [(2, 6)], ("A", "Z"): [(0, 2)],
+        ("B", "X"): [(0, 3), (1, 5)], ("B", "Y"): [(0, 5)], ("B", "Z"): [(8, 10)],
+        ("C", "X"): [(0, 6)], ("C", "Y"): [(0, 6)],
+    }  # fmt: skip
+    docs, coders = {"A": a, "B": b, "C": c}, {"X": x, "Y": y, "Z": z}
+    for (doc, coder), found in spans.items():
+        for start, end in found:
+            codings.add_coding(session, docs[doc], hope, coders[coder], start, end)
+    [three] = agreement.agreement(session, project, ["X", "Y", "Z"])
+    assert [three] == agreement.agreement(session, project, ["X", "Y", "Z"], documents=[a.id, b.id])
+    assert (three.units, three.coverage) == (20, {"X": 9, "Y": 9, "Z": 4})
+    assert three.percent_agreement == pytest.approx(7 / 20)  # 7 characters nobody coded
+    data = [_coded_by(10, spans[("A", k)]) + _coded_by(10, spans[("B", k)]) for k in "XYZ"]
+    assert three.alpha == pytest.approx(krippendorff_alpha_nominal(data))
+    [two] = agreement.agreement(session, project, ["X", "Y"])
+    assert two.units == 26
+    assert two.percent_agreement == pytest.approx(22 / 26)  # A: 6 of 10, B: 10, C: 6
+    [by_sentence] = agreement.agreement(session, project, ["X", "Y", "Z"], unit="sentence")
+    assert by_sentence.units == 2  # one sentence in each of A and B
+    named = agreement.agreement(
+        session, project, ["X", "Y", "Z"], documents=[a.id, b.id], unit="sentence"
+    )
+    assert [by_sentence] == named
+
+
+def test_coders_without_a_shared_document_are_told_to_choose_documents(session):
+    project, doc, hope, x, y = _two_coders(session, "abcdefghij")
+    service.get_or_create_coder(session, "W")
+    codings.add_coding(session, doc, hope, x, 0, 4)
+    codings.add_coding(session, doc, hope, y, 0, 4)
+    for unit in ("character", "sentence"):
+        with pytest.raises(Invalid, match="not all coded the same document"):
+            agreement.agreement(session, project, ["X", "Y", "W"], unit=unit)
+    assert agreement.agreement(session, project, ["X", "Y"], codes=[]) == []

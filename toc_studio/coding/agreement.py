@@ -24,12 +24,15 @@ from sqlmodel import Session
 
 from toc_studio.coding.codebook import code_paths, paths_of
 from toc_studio.coding.models import Code, Coding
-from toc_studio.coding.sentences import document_sentences
+from toc_studio.coding.sentences import sentences_by_document
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Coder, Project
 
 UNITS = ("character", "sentence")
+NO_SHARED_DOCUMENT = (
+    "These coders have not all coded the same document yet; choose documents to compare."
+)
 
 
 @dataclass(frozen=True)
@@ -130,29 +133,30 @@ def binary_statistics(
 
 # --- over the store -----------------------------------------------------------------------
 
+# Each coder's codings of a code in a document are merged into coverage intervals
+# ("islands": a coding starts a new one when it starts beyond the furthest end so far), then
+# the intervals' boundaries are swept per code and document: ``n`` is the number of coders
+# covering the characters from ``pos`` for ``len`` characters.
 SWEEP_SQL = """
-WITH ev AS (
-  SELECT code_id, document_id, coder_id, "start" AS pos, 1 AS d FROM coding
-   WHERE document_id IN :documents AND coder_id IN {coders} {codes}
-  UNION ALL
-  SELECT code_id, document_id, coder_id, "end" AS pos, -1 AS d FROM coding
-   WHERE document_id IN :documents AND coder_id IN {coders} {codes}
-), net AS (
-  SELECT code_id, document_id, coder_id, pos, SUM(d) AS d FROM ev
-   GROUP BY code_id, document_id, coder_id, pos
-), cov AS (
-  SELECT code_id, document_id, coder_id, pos,
-         CASE WHEN SUM(d) OVER (PARTITION BY code_id, document_id, coder_id ORDER BY pos
-                                ROWS UNBOUNDED PRECEDING) > 0 THEN 1 ELSE 0 END AS covered,
-         LEAD(pos) OVER (PARTITION BY code_id, document_id, coder_id ORDER BY pos) AS next_pos
-    FROM net
-), chg AS (
-  SELECT code_id, document_id, coder_id, pos, covered, next_pos,
-         covered - COALESCE(LAG(covered) OVER (
-             PARTITION BY code_id, document_id, coder_id ORDER BY pos), 0) AS change
-    FROM cov
+WITH m AS (
+  SELECT code_id, document_id, coder_id, "start", "end",
+         MAX("end") OVER (PARTITION BY code_id, document_id, coder_id ORDER BY "start", "end"
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+    FROM coding WHERE document_id IN :documents AND coder_id IN {coders} {codes}
+), isl AS (
+  SELECT code_id, document_id, coder_id, "start", "end",
+         SUM(CASE WHEN reach IS NULL OR "start" > reach THEN 1 ELSE 0 END) OVER (
+           PARTITION BY code_id, document_id, coder_id ORDER BY "start", "end"
+           ROWS UNBOUNDED PRECEDING) AS island
+    FROM m
+), merged AS (
+  SELECT code_id, document_id, coder_id, MIN("start") AS s, MAX("end") AS e FROM isl
+   GROUP BY code_id, document_id, coder_id, island
 ), agg AS (
-  SELECT code_id, document_id, pos, SUM(change) AS dc FROM chg
+  SELECT code_id, document_id, pos, SUM(d) AS dc FROM (
+    SELECT code_id, document_id, s AS pos, 1 AS d FROM merged
+    UNION ALL
+    SELECT code_id, document_id, e AS pos, -1 AS d FROM merged) ev
    GROUP BY code_id, document_id, pos
 ), run AS (
   SELECT code_id,
@@ -163,24 +167,22 @@ WITH ev AS (
 )
 """
 
-# Per code: units covered by exactly n coders ('h'), units each coder covered ('c').
-HISTOGRAM_SQL = (
-    SWEEP_SQL.replace("{coders}", ":coders")
-    + """
-SELECT 'h' AS kind, code_id, n AS k, SUM(len) AS units FROM run WHERE n > 0
- GROUP BY code_id, n
-UNION ALL
-SELECT 'c' AS kind, code_id, coder_id AS k, SUM(next_pos - pos) AS units FROM chg
- WHERE covered = 1 GROUP BY code_id, coder_id
-"""
-)
-
 # The same counts with, in the same statement, the coders named ('k'), the documents'
 # lengths ('d', checking that they belong to the project) and the codes counted (or
 # chosen, ``seed``) with their ancestors, for their paths ('p'): one round trip for
-# everything agreement needs.
+# everything agreement needs. The documents are named (``:documents``) or, by default,
+# those every named coder has coded (``shared``: one pass over the coders' codings,
+# grouped by document, read in document order from the coding table's unique index).
+SHARED_SQL = """shared AS (
+  SELECT c.document_id FROM coding c JOIN document sd ON sd.id = c.document_id
+   WHERE sd.project_id = :project
+     AND c.coder_id IN (SELECT id FROM coder WHERE name IN :names)
+   GROUP BY c.document_id
+  HAVING COUNT(DISTINCT c.coder_id) = (SELECT COUNT(*) FROM coder WHERE name IN :names)
+), """
 AGREEMENT_SQL = (
-    SWEEP_SQL.replace("WITH ev AS", "WITH RECURSIVE ev AS", 1)
+    SWEEP_SQL.replace("WITH m AS", "WITH RECURSIVE {shared}m AS", 1)
+    .replace("IN :documents", "IN {documents}")
     .replace("{coders}", "(SELECT id FROM coder WHERE name IN :names)")
     .rstrip()
     + """, tree AS (
@@ -191,13 +193,12 @@ AGREEMENT_SQL = (
 SELECT 'h' AS kind, code_id, n AS k, SUM(len) AS units, NULL AS name FROM run WHERE n > 0
  GROUP BY code_id, n
 UNION ALL
-SELECT 'c', code_id, coder_id, SUM(next_pos - pos), NULL FROM chg
- WHERE covered = 1 GROUP BY code_id, coder_id
+SELECT 'c', code_id, coder_id, SUM(e - s), NULL FROM merged GROUP BY code_id, coder_id
 UNION ALL
 SELECT 'k', id, NULL, NULL, name FROM coder WHERE name IN :names
 UNION ALL
 SELECT 'd', id, NULL, length(text), NULL FROM document
- WHERE id IN :documents AND project_id = :project
+ WHERE id IN {documents} AND project_id = :project
 UNION ALL
 SELECT 'p', id, parent_id, NULL, name FROM tree
 """
@@ -251,26 +252,6 @@ def _documents(session: Session, project: Project, coder_ids: list[int], documen
     )
 
 
-def _document_lengths(
-    session: Session, project: Project, coder_ids: list[int], documents
-) -> dict[int, int]:
-    """Length (code points) of each compared document, checking that they belong to the
-    project: one query when the documents are named."""
-    ids = list(documents) if documents else _documents(session, project, coder_ids, None)
-    if not ids:
-        return {}
-    lengths = dict(
-        session.execute(
-            select(Document.id, func.length(Document.text)).where(
-                Document.project_id == project.id, Document.id.in_(ids)
-            )
-        ).all()
-    )
-    if len(lengths) != len(set(ids)):
-        raise NotFound(f"Some of those documents are not in project {project.name!r}.")
-    return lengths
-
-
 def agreement(
     session: Session,
     project: Project,
@@ -287,26 +268,19 @@ def agreement(
         raise Invalid(f"Agreement is measured over characters or sentences, not {unit!r}.")
     names = _names(coders)
     code_ids = sorted({c.id for c in codes}) if codes is not None else None
-    if unit == "character" and documents and code_ids != []:
+    if unit == "character" and code_ids != []:
+        chosen = sorted(set(documents)) if documents else None
         coder_ids, total, histogram, coverage, paths = _counts_at_once(
-            session, project, names, sorted(set(documents)), code_ids
+            session, project, names, chosen, code_ids
         )
     else:
         coder_ids = [c.id for c in _coders(session, names)]
-        lengths = _document_lengths(session, project, coder_ids, documents)
-        doc_ids = sorted(lengths)
+        doc_ids = _documents(session, project, coder_ids, documents)
         if not doc_ids:
-            raise Invalid(
-                "These coders have not all coded the same document yet; choose documents to "
-                "compare."
-            )
+            raise Invalid(NO_SHARED_DOCUMENT)
         if code_ids == []:
             return []
-        if unit == "character":
-            histogram, coverage = _character_counts(session, doc_ids, coder_ids, code_ids)
-            total = sum(lengths.values())
-        else:
-            total, histogram, coverage = _sentence_counts(session, doc_ids, coder_ids, code_ids)
+        total, histogram, coverage = _sentence_counts(session, doc_ids, coder_ids, code_ids)
         paths = None
     if code_ids is None:  # every code the coders used there
         code_ids = sorted({code for code, _ in coverage})
@@ -331,24 +305,31 @@ CHOSEN_CODES = "SELECT id, parent_id, name FROM code WHERE project_id = :project
 COUNTED_CODES = """SELECT u.code_id AS id,
          (SELECT parent_id FROM code WHERE id = u.code_id) AS parent_id,
          (SELECT name FROM code WHERE id = u.code_id) AS name
-    FROM (SELECT DISTINCT code_id FROM chg WHERE covered = 1) u"""
+    FROM (SELECT DISTINCT code_id FROM merged) u"""
 
 
 @cache
-def _agreement_statement(with_codes: bool):
-    binds = [bindparam(n, expanding=True) for n in ("names", "documents")]
+def _agreement_statement(with_codes: bool, named_documents: bool = True):
+    binds = [bindparam("names", expanding=True)]
+    if named_documents:
+        binds.append(bindparam("documents", expanding=True))
     if with_codes:
         binds.append(bindparam("codes", expanding=True))
     sql = AGREEMENT_SQL.format(
         codes="AND code_id IN :codes" if with_codes else "",
         seed=CHOSEN_CODES if with_codes else COUNTED_CODES,
+        shared="" if named_documents else SHARED_SQL,
+        documents=":documents" if named_documents else "(SELECT document_id FROM shared)",
     )
     return text(sql).bindparams(*binds)
 
 
 def _counts_at_once(session, project, names, doc_ids, code_ids):
-    """Coders, document lengths, counts and code paths from one statement, checked."""
-    params = {"names": names, "documents": doc_ids, "project": project.id}
+    """Coders, document lengths, counts and code paths from one statement, checked.
+    ``doc_ids`` None: the documents every one of the coders has coded."""
+    params = {"names": names, "project": project.id}
+    if doc_ids is not None:
+        params["documents"] = doc_ids
     if code_ids is not None:
         params["codes"] = code_ids
     histogram: dict[int, dict[int, int]] = {}
@@ -356,9 +337,8 @@ def _counts_at_once(session, project, names, doc_ids, code_ids):
     coder_ids: dict[str, int] = {}
     total, found_documents = 0, 0
     codes: dict[int, tuple[int | None, str]] = {}
-    for kind, key, k, units, name in session.execute(
-        _agreement_statement(code_ids is not None), params
-    ).all():
+    statement = _agreement_statement(code_ids is not None, doc_ids is not None)
+    for kind, key, k, units, name in session.execute(statement, params).all():
         if kind == "h":
             histogram.setdefault(key, {})[int(k)] = int(units)
         elif kind == "c":
@@ -370,7 +350,9 @@ def _counts_at_once(session, project, names, doc_ids, code_ids):
         else:
             total, found_documents = total + int(units), found_documents + 1
     _missing(names, coder_ids)
-    if found_documents != len(doc_ids):
+    if doc_ids is None and not found_documents:
+        raise Invalid(NO_SHARED_DOCUMENT)
+    if doc_ids is not None and found_documents != len(doc_ids):
         raise NotFound(f"Some of those documents are not in project {project.name!r}.")
     used = code_ids if code_ids is not None else {code for code, _ in coverage}
     unknown = [i for i in used if i not in codes]
@@ -379,53 +361,48 @@ def _counts_at_once(session, project, names, doc_ids, code_ids):
     return [coder_ids[n] for n in names], total, histogram, coverage, paths_of(codes, used)
 
 
-def _character_counts(session, doc_ids, coder_ids, code_ids):
-    params = {"documents": doc_ids, "coders": coder_ids}
-    binds = [bindparam("documents", expanding=True), bindparam("coders", expanding=True)]
-    if code_ids is not None:
-        params["codes"] = code_ids
-        binds.append(bindparam("codes", expanding=True))
-    sql = HISTOGRAM_SQL.format(codes="AND code_id IN :codes" if code_ids is not None else "")
-    stmt = text(sql).bindparams(*binds)
+def _sentence_counts(session, doc_ids, coder_ids, code_ids):
+    """Sentences counted 200 documents at a time: their sentences (stored or split) and
+    the chosen coders' codings read in one statement each, the codings in document order;
+    a coding covers the sentences it overlaps (found by bisection)."""
+    total = 0
     histogram: dict[int, dict[int, int]] = {}
     coverage: dict[tuple[int, int], int] = {}
-    for kind, code_id, k, units in session.execute(stmt, params).all():
-        if kind == "h":
-            histogram.setdefault(code_id, {})[int(k)] = int(units)
-        else:
-            coverage[(code_id, int(k))] = int(units)
-    return histogram, coverage
 
+    def count(hits: dict[tuple[int, int], set[int]]) -> None:
+        for (code_id, _sentence), who in hits.items():
+            counts = histogram.setdefault(code_id, {})
+            counts[len(who)] = counts.get(len(who), 0) + 1
+            for coder_id in who:
+                coverage[(code_id, coder_id)] = coverage.get((code_id, coder_id), 0) + 1
 
-def _sentence_counts(session, doc_ids, coder_ids, code_ids):
-    """Sentences are found per document (stored or split); the chosen coders' codings of
-    the chosen documents are read in document order, one document at a time."""
-    total = 0
-    hits: dict[tuple[int, int], set[int]] = {}  # (code, sentence key) -> coders
-    coverage: dict[tuple[int, int], int] = {}
-    for doc_id in doc_ids:
-        document = session.get(Document, doc_id)
-        sentences = document_sentences(session, document)
-        starts = [s for s, _ in sentences]
-        for code_id, coder_id, start, end in session.execute(
-            select(Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
-                Coding.document_id == doc_id,
+    for part in range(0, len(doc_ids), 200):
+        chunk = doc_ids[part : part + 200]
+        sentences = sentences_by_document(session, chunk)
+        rows = session.execute(
+            select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+            .where(
+                Coding.document_id.in_(chunk),
                 Coding.coder_id.in_(coder_ids),
                 Coding.code_id.in_(code_ids) if code_ids is not None else true(),
             )
-        ).all():
-            first = max(0, bisect.bisect_right(starts, start) - 1)
-            for index in range(first, len(sentences)):
-                s, e = sentences[index]
-                if s >= end:
-                    break
-                if e > start:
-                    hits.setdefault((code_id, total + index), set()).add(coder_id)
-        total += len(sentences)
-    histogram: dict[int, dict[int, int]] = {}
-    for (code_id, _sentence), who in hits.items():
-        counts = histogram.setdefault(code_id, {})
-        counts[len(who)] = counts.get(len(who), 0) + 1
-        for coder_id in who:
-            coverage[(code_id, coder_id)] = coverage.get((code_id, coder_id), 0) + 1
+            .order_by(Coding.document_id)
+        )
+        by_document = {doc_id: [] for doc_id in chunk}
+        for doc_id, *coding in rows:
+            by_document[doc_id].append(coding)
+        for doc_id in chunk:
+            spans = sentences[doc_id]
+            starts = [s for s, _ in spans]
+            hits: dict[tuple[int, int], set[int]] = {}  # (code, sentence) -> coders
+            for code_id, coder_id, start, end in by_document.pop(doc_id):
+                first = max(0, bisect.bisect_right(starts, start) - 1)
+                for index in range(first, len(spans)):
+                    s, e = spans[index]
+                    if s >= end:
+                        break
+                    if e > start:
+                        hits.setdefault((code_id, index), set()).add(coder_id)
+            count(hits)
+            total += len(spans)
     return total, histogram, coverage
