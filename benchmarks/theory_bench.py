@@ -166,7 +166,7 @@ def build(session, codings_total: int, seed: int = 7) -> None:
                     "end": start + 20 + k % 20,
                     "text": "word word word word",
                     "created": project.created,
-                    "participant_id": speaker(doc_id, start),
+                    "participant_id": speaker(doc_id, start, start + 20 + k % 20),
                 }
             )
         if len(batch) >= 50_000:

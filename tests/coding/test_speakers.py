@@ -1,6 +1,7 @@
-"""The speaker stored on each coding stays equal to the rule after everything that can change
-it: the participant of the turn containing the coding's start, None outside every turn or
-in a turn without a participant."""
+"""The speaker stored on each coding stays equal to the one rule after everything that can
+change it: the participant of the turn containing the coding's start; else of the first
+participant turn beginning inside the coding; else the document's participant when it has
+exactly one; else None."""
 
 from collections import defaultdict
 
@@ -15,24 +16,43 @@ from toc_studio.ingest import documents
 from toc_studio.ingest.commit import import_batch
 from toc_studio.ingest.models import Turn
 from toc_studio.ingest.pipeline import ImportOptions, Upload
+from toc_studio.ingest.turns import detect_turns
 from toc_studio.project import service
 from toc_studio.workspace.documents import map_speaker
 
+PANEL_TEXT = (
+    "Interviewer: Who wants to start?\n\n"
+    "Mentor B1: I will. The training was good.\n\n"
+    "Interviewer: And you?\n\n"
+    "Mentee C2: It helped me too."
+)
+
+
+def rule(turns: list[tuple[int, int, int | None]], start: int, end: int) -> int | None:
+    """The rule, worked out in plain Python from one document's turns."""
+    at_start = [pid for s, e, pid in turns if s <= start < e]
+    if at_start and at_start[0] is not None:
+        return at_start[0]
+    inside = [pid for s, _, pid in sorted(turns) if start < s < end and pid is not None]
+    if inside:
+        return inside[0]
+    people = {pid for _, _, pid in turns if pid is not None}
+    return people.pop() if len(people) == 1 else None
+
 
 def expected_speakers(session) -> dict[int, int | None]:
-    """The rule, worked out here in plain Python from every turn and coding."""
+    """Every coding's speaker by :func:`rule`, from every turn and coding."""
     turns = defaultdict(list)
     for doc_id, start, end, pid in session.execute(
         select(Turn.document_id, Turn.start, Turn.end, Turn.participant_id)
     ):
         turns[doc_id].append((start, end, pid))
-    found = {}
-    for coding_id, doc_id, start in session.execute(
-        select(Coding.id, Coding.document_id, Coding.start)
-    ):
-        hits = [pid for s, e, pid in turns[doc_id] if s <= start < e]
-        found[coding_id] = hits[0] if hits else None
-    return found
+    return {
+        coding_id: rule(turns[doc_id], start, end)
+        for coding_id, doc_id, start, end in session.execute(
+            select(Coding.id, Coding.document_id, Coding.start, Coding.end)
+        )
+    }
 
 
 def stored_speakers(session) -> dict[int, int | None]:
@@ -49,26 +69,73 @@ def people(session, project) -> dict[str, int]:
     return {p.label: p.id for p in service.list_participants(session, project)}
 
 
-def test_a_new_coding_stores_its_speaker_none_in_the_interviewers_turn(session, mentoring):
-    code = mentoring.codes["Activities"]
-    doc = mentoring.mentor_doc
-    inside = codings.add_coding(session, doc, code, mentoring.ben, *span_of(doc, "ready"))
-    question = codings.add_coding(session, doc, code, mentoring.ben, *span_of(doc, "And"))
+def add_panel(session, mentoring):
+    """A document where Mentor B1 and Mentee C2 each answer one question."""
     ids = people(session, mentoring.project)
-    assert (inside.participant_id, question.participant_id) == (ids["Mentor B1"], None)
+    return documents.add_document(
+        session, mentoring.project, "Panel", PANEL_TEXT, turns=detect_turns(PANEL_TEXT),
+        speakers={"Mentor B1": ids["Mentor B1"], "Mentee C2": ids["Mentee C2"]},
+    )  # fmt: skip
+
+
+def test_a_new_coding_stores_its_speaker_and_each_fallback(session, mentoring):
+    code, ben = mentoring.codes["Activities"], mentoring.ben
+    panel = add_panel(session, mentoring)
+    ids = people(session, mentoring.project)
+    answer = codings.add_coding(session, panel, code, ben, *span_of(panel, "I will."))
+    # starts in the interviewer's question, runs into Mentee C2's answer: the turn inside
+    start, _ = span_of(panel, "And you?")
+    _, end = span_of(panel, "It helped")
+    into = codings.add_coding(session, panel, code, ben, start, end)
+    # the interviewer's question alone, in a document with two participants: nobody
+    question = codings.add_coding(session, panel, code, ben, *span_of(panel, "And you?"))
+    # the same in a one-participant document: the document's participant
+    doc = mentoring.mentor_doc
+    only = codings.add_coding(session, doc, code, ben, *span_of(doc, "And supervision?"))
+    assert (answer.participant_id, into.participant_id, question.participant_id) == (
+        ids["Mentor B1"], ids["Mentee C2"], None,
+    )  # fmt: skip
+    assert only.participant_id == ids["Mentor B1"]
     assert_right(session)
 
 
 def test_codings_added_in_bulk_store_their_speakers(session, mentoring):
-    doc = mentoring.mentor_doc
+    doc, panel = mentoring.mentor_doc, add_panel(session, mentoring)
+    code, ben = mentoring.codes["Activities"], mentoring.ben
     requests = [
-        codings.SpanRequest(doc, mentoring.codes["Activities"], mentoring.ben, s, s + 3)
-        for s in range(0, len(doc.text) - 3, 7)
+        codings.SpanRequest(d, code, ben, s, s + n)
+        for d in (doc, panel)
+        for n in (3, 30)
+        for s in range(0, len(d.text) - n, 7)
     ]
     assert codings.add_codings(session, requests) == len(requests)
     assert codings.add_codings(session, requests) == 0  # all duplicates now
-    speakers = {c.participant_id for c in codings.list_codings(session, doc)}
-    assert speakers == {None, people(session, mentoring.project)["Mentor B1"]}
+    ids = people(session, mentoring.project)
+    assert {c.participant_id for c in codings.list_codings(session, doc)} == {ids["Mentor B1"]}
+    assert {c.participant_id for c in codings.list_codings(session, panel)} == {
+        None,
+        ids["Mentor B1"],
+        ids["Mentee C2"],
+    }
+    assert_right(session)
+
+
+def test_bulk_rows_with_dates_store_their_speakers(session, mentoring):
+    from datetime import UTC, datetime
+
+    panel = add_panel(session, mentoring)
+    code, coder = mentoring.codes["Activities"], mentoring.ben
+    when = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+    start, _ = span_of(panel, "And you?")
+    _, end = span_of(panel, "It helped")
+    rows = [(panel.id, code.id, coder.id, start, end, panel.text[start:end], when),
+            (panel.id, code.id, coder.id, 0, 5, panel.text[0:5], None)]  # fmt: skip
+    assert insert_codings(session, rows) == 2
+    ids = people(session, mentoring.project)
+    assert [c.participant_id for c in codings.list_codings(session, panel)] == [
+        None,
+        ids["Mentee C2"],
+    ]
     assert_right(session)
 
 
@@ -80,17 +147,27 @@ def test_bulk_rows_duplicated_within_one_call_are_inserted_once(session, mentori
     assert_right(session)
 
 
-def test_a_resized_coding_takes_the_speaker_of_its_new_start_and_undo_restores(session, mentoring):
-    doc = mentoring.mentor_doc
+def test_a_resized_coding_takes_the_speaker_of_its_new_span_and_undo_restores(session, mentoring):
+    panel = add_panel(session, mentoring)
+    ids = people(session, mentoring.project)
     coding = codings.add_coding(
-        session, doc, mentoring.codes["Activities"], mentoring.ben, *span_of(doc, "confidence")
+        session, panel, mentoring.codes["Activities"], mentoring.ben, *span_of(panel, "I will.")
     )
-    codings.resize_coding(session, coding, *span_of(doc, "And supervision?"))
+    question_start, question_end = span_of(panel, "And you?")
+    codings.resize_coding(session, coding, question_start, question_end)
+    assert coding.participant_id is None
+    assert_right(session)
+    # only the end moves, into Mentee C2's answer: the turn inside the coding speaks
+    codings.resize_coding(session, coding, question_start, span_of(panel, "It helped")[1])
+    assert coding.participant_id == ids["Mentee C2"]
+    assert_right(session)
+    undo.undo(session, mentoring.project)
+    session.refresh(coding)
     assert coding.participant_id is None
     assert_right(session)
     undo.undo(session, mentoring.project)
     session.refresh(coding)
-    assert coding.participant_id == people(session, mentoring.project)["Mentor B1"]
+    assert coding.participant_id == ids["Mentor B1"]
     assert_right(session)
 
 
@@ -105,10 +182,45 @@ def test_mapping_a_speaker_to_another_participant_moves_their_codings(session, m
     assert_right(session)
 
 
+def test_mapping_the_interviewer_of_a_one_participant_document_ends_the_fallback(
+    session, mentoring
+):
+    project, doc = mentoring.project, mentoring.mentor_doc
+    ids = people(session, project)
+    code, ben = mentoring.codes["Activities"], mentoring.ben
+    question = codings.add_coding(session, doc, code, ben, *span_of(doc, "And supervision?"))
+    label = codings.add_coding(session, doc, code, ben, *span_of(doc, "Interviewer"))
+    assert (question.participant_id, label.participant_id) == (ids["Mentor B1"],) * 2
+    map_speaker(session, doc, "Interviewer", service.get_participant(session, project, "Mentee C2"))
+    session.refresh(question)
+    session.refresh(label)
+    # the question is now C2's turn; the label, outside every turn, has two people to
+    # choose from and no turn inside it: nobody
+    assert (question.participant_id, label.participant_id) == (ids["Mentee C2"], None)
+    assert_right(session)
+
+
 def test_deleting_a_participant_leaves_their_codings_without_a_speaker(session, mentoring):
     project = mentoring.project
     service.delete_participant(session, service.get_participant(session, project, "Mentee C1"))
     assert {c.participant_id for c in codings.list_codings(session, mentoring.mentee_doc)} == {None}
+    assert_right(session)
+
+
+def test_deleting_one_of_two_participants_makes_the_other_the_documents_only_one(
+    session, mentoring
+):
+    project = mentoring.project
+    panel = add_panel(session, mentoring)
+    code, ben = mentoring.codes["Activities"], mentoring.ben
+    question = codings.add_coding(session, panel, code, ben, *span_of(panel, "And you?"))
+    answer = codings.add_coding(session, panel, code, ben, *span_of(panel, "It helped"))
+    assert question.participant_id is None
+    service.delete_participant(session, service.get_participant(session, project, "Mentee C2"))
+    session.refresh(question)
+    session.refresh(answer)
+    b1 = people(session, project)["Mentor B1"]
+    assert (question.participant_id, answer.participant_id) == (b1, b1)
     assert_right(session)
 
 
@@ -146,15 +258,16 @@ def test_a_document_added_with_turns_after_its_codings_is_refreshed(session, men
     assert_right(session)
 
 
-def test_the_lookup_bisects_turns_as_the_sql_rule_does(session, mentoring):
-    doc = mentoring.mentor_doc
-    lookup = speaker_lookup(session, [doc.id])
-    b1 = people(session, mentoring.project)["Mentor B1"]
-    for offset in range(len(doc.text)):
-        turn = [t for t in documents.list_turns(session, doc) if t.start <= offset < t.end]
-        assert lookup(doc.id, offset) == (turn[0].participant_id if turn else None), offset
-    assert lookup(doc.id, span_of(doc, "ready")[0]) == b1
-    assert lookup(-1, 0) is None
+def test_the_lookup_follows_the_rule_for_every_span(session, mentoring):
+    panel = add_panel(session, mentoring)
+    docs = [mentoring.mentor_doc, panel]
+    lookup = speaker_lookup(session, [d.id for d in docs])
+    for doc in docs:
+        turns = [(t.start, t.end, t.participant_id) for t in documents.list_turns(session, doc)]
+        for start in range(len(doc.text)):
+            for end in range(start + 1, min(len(doc.text), start + 60) + 1, 3):
+                assert lookup(doc.id, start, end) == rule(turns, start, end), (start, end)
+    assert lookup(-1, 0, 1) is None
 
 
 def test_replacing_a_coded_document_gives_its_codings_the_new_turns_speakers(session):
@@ -220,5 +333,6 @@ def test_a_refi_qda_import_stores_every_codings_speaker(session, mentoring):
         for d in documents.list_documents(session, copy)
         for c in codings.list_codings(session, documents.get_document(session, copy, d.id))
     )
-    assert {pid for _, pid in speakers} == {None, ids["Mentor B1"], ids["Mentee C1"]}
+    # the coding of "Interviewer" (0-11) falls back to its document's only participant
+    assert {pid for _, pid in speakers} == {ids["Mentor B1"], ids["Mentee C1"]}
     assert_right(session)

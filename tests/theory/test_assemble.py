@@ -62,13 +62,19 @@ def test_a_small_project_gives_the_expected_graph(session, mentoring):
     assert nx.is_directed_acyclic_graph(graph)
 
 
-def test_codings_outside_any_speaker_turn_count_without_a_participant(session, mentoring):
+def test_codings_outside_any_speaker_turn_count_for_the_documents_only_participant(
+    session, mentoring
+):
+    from toc_studio.ingest import documents
+
     code = mentoring.codes["Activities/Induction training"]
     codings.add_coding(session, mentoring.mentor_doc, code, mentoring.ben, 0, 11)  # "Interviewer"
+    notes = documents.add_document(session, mentoring.project, "Notes", "Field notes.")
+    codings.add_coding(session, notes, code, mentoring.ben, 0, 5)  # no participant at all
     graph = assemble(session, mentoring.project)
     evidence = graph.nodes[code_key(code.id)]["evidence"]
-    assert (evidence.codings, evidence.participants, evidence.documents) == (2, 1, 1)
-    assert evidence.by_group == {"Mentor": {"codings": 1, "participants": 1, "documents": 1}}
+    assert (evidence.codings, evidence.participants, evidence.documents) == (3, 1, 2)
+    assert evidence.by_group == {"Mentor": {"codings": 2, "participants": 1, "documents": 1}}
 
 
 def test_sub_themes_roll_up_into_their_parent_at_the_chosen_level(session, mentoring):

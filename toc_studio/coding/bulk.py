@@ -1,14 +1,16 @@
 """Fast bulk insertion of codings, skipping exact duplicates already stored.
 
-Each coding gets its speaker (``participant_id``, see :mod:`toc_studio.coding.speakers`).
+Each coding gets its speaker (``participant_id``, by the one rule of
+:mod:`toc_studio.coding.speakers`), found in Python from the documents' turns
+(:class:`~toc_studio.coding.speakers.SpeakerLookup`: a bisect per row, cheaper than the
+rule's correlated seeks in the statement).
 
-SQLite: one prepared ``INSERT ... ON CONFLICT DO NOTHING`` run with ``executemany``, the
-speaker looked up by the statement itself (one seek on the turns' index per row).
-PostgreSQL: speakers found in Python from the documents' turns, then ``COPY`` straight
-into the table inside a savepoint; when that meets a stored duplicate, the rows go through
-a temporary table and one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` instead. Both
-go below SQLAlchemy's per-row parameter processing, which costs more than the insert
-itself at a million rows. The rows must have been checked already.
+SQLite: one prepared ``INSERT ... ON CONFLICT DO NOTHING`` run with ``executemany``.
+PostgreSQL: ``COPY`` straight into the table inside a savepoint; when that meets a stored
+duplicate, the rows go through a temporary table and one ``INSERT ... SELECT ... ON
+CONFLICT DO NOTHING`` instead. Both go below SQLAlchemy's per-row parameter processing,
+which costs more than the insert itself at a million rows. The rows must have been
+checked already.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from operator import itemgetter
 from sqlmodel import Session
 
 from toc_studio.coding.models import Coding
-from toc_studio.coding.speakers import SPEAKER_SQL, speaker_lookup
+from toc_studio.coding.speakers import speaker_lookup
 from toc_studio.timeutil import utcnow
 
 Row = tuple[int, int, int, int, int, str]  # document, code, coder, start, end, text
@@ -28,11 +30,10 @@ Row = tuple[int, int, int, int, int, str]  # document, code, coder, start, end, 
 # for codings that come from another tool with their dates
 DatedRow = tuple[int, int, int, int, int, str, datetime | None]
 SPAN_ORDER = itemgetter(0, 3, 4, 1, 2)  # document, start, end, code, coder
-COLUMNS = 'document_id, code_id, coder_id, "start", "end", text, created, participant_id'
+COLUMNS = 'document_id, code_id, coder_id, "start", "end", text, participant_id, created'
 SQLITE_INSERT = (
-    f"INSERT INTO coding ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ("
-    + SPEAKER_SQL.format(document="?1", start="?4")
-    + ")) ON CONFLICT DO NOTHING"
+    f"INSERT INTO coding ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT DO NOTHING"
 )
 
 
@@ -54,14 +55,17 @@ def insert_codings(session: Session, rows: Sequence[Row] | Sequence[DatedRow]) -
     # key order (the unique span's): each row's index pages are mostly the ones just used.
     # Duplicates inside the batch are left to ON CONFLICT DO NOTHING, as stored ones are.
     ordered = sorted(rows, key=SPAN_ORDER)
+    speaker = speaker_lookup(session, {row[0] for row in ordered})
     if dialect.name == "postgresql":
-        return _postgres(session, connection, ordered, now)
+        return _postgres(connection, ordered, now, speaker)
     if len(ordered[0]) == 7:  # each row brings its date
-        return connection.exec_driver_sql(SQLITE_INSERT, ordered).rowcount
+        spoken = [(d, c, k, s, e, t, speaker(d, s, e), w) for d, c, k, s, e, t, w in ordered]
+        return connection.exec_driver_sql(SQLITE_INSERT, spoken).rowcount
     # the one timestamp goes into the statement as a literal (it is ours, not the user's):
-    # a parameter would mean copying every row into a new tuple
+    # a parameter would mean one more value in every row's tuple
     stamp = "'" + str(now).replace("'", "''") + "'"
-    result = connection.exec_driver_sql(SQLITE_INSERT.replace("?7", stamp), ordered)
+    spoken = [(d, c, k, s, e, t, speaker(d, s, e)) for d, c, k, s, e, t in ordered]
+    result = connection.exec_driver_sql(SQLITE_INSERT.replace("?8", stamp), spoken)
     return result.rowcount
 
 
@@ -91,20 +95,20 @@ def _copy_text(rows: Sequence[Row], now, speaker) -> str:
     lines = []
     for document, code, coder, start, end, text, *dated in rows:
         when = dated[0].isoformat() if dated else stamp
-        person = speaker(document, start)
+        person = speaker(document, start, end)
         if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # 4 scans in C
             text = text.translate(_ESCAPE)  # are cheaper than translating every text
         lines.append(
             f"{document}\t{code}\t{coder}\t{start}\t{end}\t{text}\t"
-            f"{when}\t{_NULL if person is None else person}\n"
+            f"{_NULL if person is None else person}\t{when}\n"
         )
     return "".join(lines)
 
 
-def _postgres(session: Session, connection, rows: Sequence[Row], now) -> int:
+def _postgres(connection, rows: Sequence[Row], now, speaker) -> int:
     import psycopg
 
-    data = _copy_text(rows, now, speaker_lookup(session, {row[0] for row in rows}))
+    data = _copy_text(rows, now, speaker)
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
         cursor.execute("SAVEPOINT coding_copy")
@@ -119,8 +123,8 @@ def _postgres(session: Session, connection, rows: Sequence[Row], now) -> int:
         cursor.execute("RELEASE SAVEPOINT coding_copy")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS coding_batch (document_id int, code_id int, "
-            'coder_id int, "start" int, "end" int, text text, created timestamptz, '
-            "participant_id int) ON COMMIT DELETE ROWS"
+            'coder_id int, "start" int, "end" int, text text, participant_id int, '
+            "created timestamptz) ON COMMIT DELETE ROWS"
         )
         with cursor.copy(f"COPY coding_batch ({COLUMNS}) FROM STDIN") as copy:
             copy.write(data)

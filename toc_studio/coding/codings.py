@@ -45,7 +45,7 @@ def add_coding(
         start=start,
         end=end,
         text=document.text[start:end],
-        participant_id=speaker_at(session, document.id, start),
+        participant_id=speaker_at(session, document.id, start, end),
     )
     try:
         with session.begin_nested():
@@ -151,8 +151,10 @@ def _update_coding(session: Session, coding: Coding, action: str, description: s
     from toc_studio.coding import undo
 
     document = session.get(Document, coding.document_id)
-    if "start" in values:  # a moved coding may have another speaker
-        values["participant_id"] = speaker_at(session, document.id, values["start"])
+    if "start" in values or "end" in values:  # a moved or resized coding may have another
+        start = values.get("start", coding.start)  # speaker (its end counts too)
+        end = values.get("end", coding.end)
+        values["participant_id"] = speaker_at(session, document.id, start, end)
     log = undo.UndoLog()
     log.updated_row("coding", coding.id, {column: getattr(coding, column) for column in values})
     try:

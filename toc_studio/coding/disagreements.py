@@ -211,7 +211,7 @@ def _rewrite(session, project, item: Disagreement, target: dict, decision: str) 
             start=s,
             end=e,
             text=document.text[s:e],
-            participant_id=speaker_at(session, item.document_id, s),
+            participant_id=speaker_at(session, item.document_id, s, e),
         )
         for name, spans in target.items()
         for s, e in spans

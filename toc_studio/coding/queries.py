@@ -31,7 +31,6 @@ from toc_studio.coding.scope import (
     all_of,
     code_ids,
     coded,
-    fallback_participants,
     person_filter,
 )
 from toc_studio.errors import Invalid
@@ -75,8 +74,8 @@ def _in(name: str):
 
 
 def _page(has_documents: bool, has_kinds: bool, has_coders: bool):
-    """Ids of one page of codings (``lim``, ``off``), in excerpt order, found before any
-    participant is looked up (only when no filter needs the participant)."""
+    """Ids of one page of codings (``lim``, ``off``), in excerpt order, found before the
+    joins to participants and groups (only when no filter needs the participant)."""
     alias = _page_alias()
     c, d = alias.c, Document.__table__.c
     stmt = (
@@ -95,11 +94,9 @@ def _page(has_documents: bool, has_kinds: bool, has_coders: bool):
 
 
 def _speaker(coding):
-    """SQL expression: the participant of ``coding`` (an alias of the coding table) as
-    :mod:`toc_studio.coding.scope` defines it, starting from the stored speaker of its
-    start (``coding.participant_id``): only codings without one look turns up."""
-    inside, only = fallback_participants(coding)
-    return func.coalesce(coding.c.participant_id, inside, only)
+    """SQL expression: the participant of ``coding`` (an alias of the coding table): its
+    stored speaker, by the one rule of :mod:`toc_studio.coding.speakers`."""
+    return coding.c.participant_id
 
 
 @cache
@@ -111,8 +108,8 @@ def _excerpt_statement(
     ``width``): codings with their participant id (inner), then document, coder,
     participant and group joined once (outer), as one would write it by hand.
 
-    ``paging``: "first" chooses the page's ids before participants are looked up (see
-    :func:`excerpts`), "limit" pages the outer statement, "all" returns every row.
+    ``paging``: "first" chooses the page's ids on their own first (see :func:`excerpts`),
+    "limit" pages the outer statement, "all" returns every row.
     ``in_sql`` adds ``before`` and ``after`` context columns cut by the database."""
     alias = Coding.__table__.alias("c")
     person = _speaker(alias)
@@ -186,8 +183,8 @@ def excerpts(
     scope = scope or Scope()
     ids = code_ids(session, code, with_subcodes)
     width = max(0, int(context))
-    # PostgreSQL computes the select list before ORDER BY ... LIMIT, so its pages are
-    # chosen first; SQLite evaluates the participant look-ups only for the rows it returns.
+    # PostgreSQL, without a filter on participants, chooses its page's ids first (from the
+    # code's index alone); SQLite pages the one statement.
     early = session.get_bind().dialect.name == "postgresql"
     if limit is None:
         paging = "all"

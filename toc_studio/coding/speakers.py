@@ -1,15 +1,24 @@
 """The speaker stored on each coding (``Coding.participant_id``), and what keeps it right.
 
-The rule: a coding's speaker is the participant of the turn that contains the coding's
-start. Turns of a document do not overlap, so that turn is the last one starting at or
-before the coding, if it has not ended yet; a coding outside every turn, or in a turn
-without a participant (the interviewer's), has none.
+The rule, the one every query reads (``coding.participant_id``, never a turn):
 
-The column changes when a coding is added or moved, and when a document's turns or a
-turn's participant change. Inserts compute it (:func:`speaker_lookup` in Python, or
-:data:`SPEAKER_SQL` in the statement); every other change calls
-:func:`refresh_speakers` for the documents it touched. Deleting a participant sets it to
-NULL through the foreign key, as it does on the turns.
+1. the participant of the turn that contains the coding's start (turns of a document do
+   not overlap, so that is the last turn starting at or before the start, if it has not
+   ended yet);
+2. else, when the start is outside every turn or in a turn without a participant (the
+   interviewer's), the participant of the first participant turn beginning inside the
+   coding (after its start, before its end);
+3. else the document's participant when the document's turns have exactly one distinct
+   participant (turns without a participant aside);
+4. else none.
+
+The column depends on the coding's document, start and end, and on the document's turns
+and their participants. Inserts compute it (:class:`SpeakerLookup` in Python, or
+:data:`SPEAKER_SQL` / :func:`speaker_of` in a statement); every other change (a coding
+moved or resized, turns replaced, a speaker mapped, a participant deleted) calls
+:func:`refresh_speakers` for the documents it touched, in the same transaction. There
+is no foreign key on the column: deleting a participant refreshes the documents they
+spoke in or were attributed (see ``project.service.delete_participant``).
 """
 
 from __future__ import annotations
@@ -17,55 +26,109 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, distinct, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from toc_studio.coding.models import Coding
 from toc_studio.ingest.models import Turn
 
-# The rule as one correlated look-up, for hand-written statements: ``{document}`` and
-# ``{start}`` are the SQL of the coding's document id and start.
+# The rule as one SQL expression, for hand-written statements: ``{document}``, ``{start}``
+# and ``{end}`` are the SQL of the coding's document id, start and end. COALESCE stops at
+# the first answer, so the fallbacks run only for codings that need them.
 SPEAKER_SQL = (
-    'SELECT CASE WHEN t."end" > {start} THEN t.participant_id END FROM turn t '
+    "COALESCE("
+    '(SELECT CASE WHEN t."end" > {start} THEN t.participant_id END FROM turn t '
     'WHERE t.document_id = {document} AND t."start" <= {start} '
-    'ORDER BY t."start" DESC LIMIT 1'
+    'ORDER BY t."start" DESC LIMIT 1), '
+    "(SELECT t.participant_id FROM turn t WHERE t.document_id = {document} "
+    'AND t."start" > {start} AND t."start" < {end} AND t.participant_id IS NOT NULL '
+    'ORDER BY t."start" LIMIT 1), '
+    "(SELECT MIN(t.participant_id) FROM turn t WHERE t.document_id = {document} "
+    "HAVING COUNT(DISTINCT t.participant_id) = 1))"
 )
 
 
-def speaker_of(document_id, start):
-    """SQL expression: the speaker of a coding of ``document_id`` starting at ``start``
-    (columns or values), by one seek on the turns' (document, start) index."""
-    t = aliased(Turn)
-    return (
-        select(case((t.end > start, t.participant_id)))
-        .where(t.document_id == document_id, t.start <= start)
-        .order_by(t.start.desc())
+def speaker_of(document_id, start, end):
+    """SQL expression: the speaker of a coding [``start``, ``end``) of ``document_id``
+    (columns or values), by seeks on the turns' (document, start) index; the document's
+    turns are read whole only for a coding that needs the last fallback."""
+    t1, t2, t3 = aliased(Turn), aliased(Turn), aliased(Turn)
+    at_start = (
+        select(case((t1.end > start, t1.participant_id)))
+        .where(t1.document_id == document_id, t1.start <= start)
+        .order_by(t1.start.desc())
         .limit(1)
         .scalar_subquery()
     )
+    inside = (
+        select(t2.participant_id)
+        .where(
+            t2.document_id == document_id,
+            t2.start > start,
+            t2.start < end,
+            t2.participant_id.is_not(None),
+        )
+        .order_by(t2.start)
+        .limit(1)
+        .scalar_subquery()
+    )
+    only = (
+        select(func.min(t3.participant_id))
+        .where(t3.document_id == document_id)
+        .having(func.count(distinct(t3.participant_id)) == 1)
+        .scalar_subquery()
+    )
+    return func.coalesce(at_start, inside, only)
 
 
-def speaker_at(session: Session, document_id: int, start: int) -> int | None:
-    """The speaker of a coding of ``document_id`` starting at ``start`` (one seek)."""
-    return session.execute(select(speaker_of(document_id, start))).scalar()
+def speaker_at(session: Session, document_id: int, start: int, end: int) -> int | None:
+    """The speaker of a coding [``start``, ``end``) of ``document_id``."""
+    return session.execute(select(speaker_of(document_id, start, end))).scalar()
+
+
+# One document's turns for the lookup: starts, ends and participants in order; for each
+# position the index of the first turn at or after it with a participant; the document's
+# only participant (None unless exactly one).
+DocumentTurns = tuple[list[int], list[int], list[int | None], list[int], int | None]
 
 
 class SpeakerLookup:
-    """The turns of some documents, held as sorted starts, for bisecting."""
+    """The turns of some documents, held as sorted starts, for bisecting: the rule in
+    Python, O(log turns) per coding."""
 
-    def __init__(self, turns: dict[int, tuple[list[int], list[int], list[int | None]]]):
+    def __init__(self, turns: dict[int, DocumentTurns]):
         self.turns = turns
 
-    def __call__(self, document_id: int, start: int) -> int | None:
+    def __call__(self, document_id: int, start: int, end: int) -> int | None:
         found = self.turns.get(document_id)
         if found is None:
             return None
-        starts, ends, people = found
-        i = bisect_right(starts, start) - 1
-        if i < 0 or ends[i] <= start:
-            return None
-        return people[i]
+        starts, ends, people, following, sole = found
+        i = bisect_right(starts, start)  # the first turn beginning after the start
+        if i and ends[i - 1] > start:
+            person = people[i - 1]
+            if person is not None:
+                return person
+        if sole is not None:  # one participant: the turn inside, if any, is theirs too
+            return sole
+        k = following[i]
+        if k < len(starts) and starts[k] < end:
+            return people[k]
+        return None
+
+
+def document_turns(rows: list[tuple[int, int, int | None]]) -> DocumentTurns:
+    """The lookup's form of one document's turns ``(start, end, participant)``, in order."""
+    starts = [r[0] for r in rows]
+    ends = [r[1] for r in rows]
+    people = [r[2] for r in rows]
+    following = [len(rows)] * (len(rows) + 1)
+    for i in range(len(rows) - 1, -1, -1):
+        following[i] = i if people[i] is not None else following[i + 1]
+    distinct_people = {p for p in people if p is not None}
+    sole = next(iter(distinct_people)) if len(distinct_people) == 1 else None
+    return starts, ends, people, following, sole
 
 
 TURN_BATCH = 500  # documents per turn query
@@ -73,7 +136,7 @@ TURN_BATCH = 500  # documents per turn query
 
 def speaker_lookup(session: Session, document_ids: Iterable[int]) -> SpeakerLookup:
     """Load the turns of ``document_ids`` (one indexed read per few hundred documents)."""
-    turns: dict[int, tuple[list[int], list[int], list[int | None]]] = {}
+    by_document: dict[int, list[tuple[int, int, int | None]]] = {}
     ids = sorted(set(document_ids))
     for i in range(0, len(ids), TURN_BATCH):
         rows = session.execute(
@@ -82,20 +145,23 @@ def speaker_lookup(session: Session, document_ids: Iterable[int]) -> SpeakerLook
             .order_by(Turn.document_id, Turn.start)
         ).all()
         for document_id, start, end, person in rows:
-            found = turns.get(document_id)
+            found = by_document.get(document_id)
             if found is None:
-                found = turns[document_id] = ([], [], [])
-            found[0].append(start)
-            found[1].append(end)
-            found[2].append(person)
-    return SpeakerLookup(turns)
+                found = by_document[document_id] = []
+            found.append((start, end, person))
+    return SpeakerLookup({doc: document_turns(rows) for doc, rows in by_document.items()})
 
 
-def refresh_speakers(session: Session, document_ids: Sequence[int]) -> int:
+def _rule():
+    return speaker_of(Coding.document_id, Coding.start, Coding.end)
+
+
+def refresh_speakers(session: Session, document_ids: Iterable[int]) -> int:
     """Recompute the stored speaker of every coding of ``document_ids`` after their turns,
-    a turn's participant or codings' starts changed. Returns how many codings changed."""
+    a turn's participant, a participant, or codings' spans changed. Returns how many
+    codings changed."""
     session.flush()
-    rule = speaker_of(Coding.document_id, Coding.start)
+    rule = _rule()
     changed = 0
     ids = sorted(set(document_ids))
     for i in range(0, len(ids), TURN_BATCH):
@@ -117,8 +183,7 @@ def refresh_speakers(session: Session, document_ids: Sequence[int]) -> int:
 def stale_codings(session: Session, document_ids: Sequence[int] | None = None) -> list[int]:
     """Ids of codings whose stored speaker differs from the rule (empty when all is
     right): what tests and a store check use."""
-    rule = speaker_of(Coding.document_id, Coding.start)
-    stmt = select(Coding.id).where(Coding.participant_id.is_distinct_from(rule))
+    stmt = select(Coding.id).where(Coding.participant_id.is_distinct_from(_rule()))
     if document_ids is not None:
         stmt = stmt.where(Coding.document_id.in_(list(document_ids)))
     return list(session.execute(stmt.order_by(Coding.id)).scalars())
@@ -135,48 +200,28 @@ def documents_of_codings(session: Session, coding_ids: Sequence[int]) -> list[in
     )
 
 
+def documents_of_participant(session: Session, participant_id: int) -> list[int]:
+    """The documents where ``participant_id`` speaks a turn or is a coding's stored speaker:
+    the ones to refresh when the participant goes."""
+    turns = select(Turn.document_id).where(Turn.participant_id == participant_id)
+    coded = select(Coding.document_id).where(Coding.participant_id == participant_id)
+    return sorted(set(session.execute(turns.union(coded)).scalars()))
+
+
 def query_codings(project, scope):
     """The codings of ``project`` in ``scope`` (a :class:`toc_studio.coding.scope.Scope`),
-    with the participant the coding queries attribute each to (see ``coding.scope``): the
-    stored speaker; for a coding without one, the document's only participant, else the
-    first participant turn that begins inside the coding. The look-ups run only for codings
-    without a stored speaker. Columns: id, document_id, code_id, participant_id.
+    each with its stored speaker. Columns: id, document_id, code_id, participant_id.
 
     Codes belong to one project, so the project's codings are found through their codes
-    (the code index, in code order), without a read of each coding's document."""
+    (the code index, in code order, which carries the speaker), without a read of each
+    coding's document."""
     from toc_studio.coding.models import Code
-    from toc_studio.coding.scope import document_participants
     from toc_studio.ingest.models import Document
     from toc_studio.project.models import Coder
 
-    coding = Coding.__table__.alias("c")
-    c = coding.c
-    only = document_participants(project).element.cte("dp").prefix_with("MATERIALIZED")
-    t = Turn.__table__.alias("t_in")
-    # the coding's end, read from the table only for a coding without a speaker: the main
-    # read then needs only the columns of ix_coding_code_document
-    itself = Coding.__table__.alias("c_end")
-    end = select(itself.c.end).where(itself.c.id == c.id).correlate(coding).scalar_subquery()
-    inside = (
-        select(t.c.participant_id)
-        .where(
-            t.c.document_id == c.document_id,
-            t.c.start > c.start,
-            t.c.start < end,
-            t.c.participant_id.is_not(None),
-        )
-        .order_by(t.c.start)
-        .limit(1)
-        .correlate(coding)
-        .scalar_subquery()
-    )
-    person = func.coalesce(c.participant_id, only.c.sole, inside).label("participant_id")
+    c = Coding.__table__.alias("c").c
     codes = select(Code.id).where(Code.project_id == project.id)
-    stmt = (
-        select(c.id, c.document_id, c.code_id, person)
-        .select_from(coding.outerjoin(only, only.c.document_id == c.document_id))
-        .where(c.code_id.in_(codes))
-    )
+    stmt = select(c.id, c.document_id, c.code_id, c.participant_id).where(c.code_id.in_(codes))
     if scope.kinds:
         kinds = select(Document.id).where(
             Document.project_id == project.id, Document.kind.in_(list(scope.kinds))

@@ -290,8 +290,15 @@ def update_participant(
 
 
 def delete_participant(session: Session, participant: Participant) -> None:
-    """Delete a participant; their turns keep the raw speaker label."""
+    """Delete a participant; their turns keep the raw speaker label. The stored speakers
+    of the codings in the documents they spoke in (or were attributed) are worked out
+    again in the same transaction (another participant may now be the document's only
+    one)."""
+    from toc_studio.coding.speakers import documents_of_participant, refresh_speakers
+
+    documents = documents_of_participant(session, participant.id)
     session.execute(delete(Participant).where(Participant.id == participant.id))
+    refresh_speakers(session, documents)
     session.expire_all()
 
 
