@@ -13,21 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    Column,
-    Integer,
-    MetaData,
-    Table,
-    column,
-    func,
-    literal,
-    select,
-    text,
-    union_all,
-    values,
-)
+from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio.coding import counting
 from toc_studio.coding.models import Coding
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Group, Participant
@@ -60,98 +49,6 @@ class Excerpt:
     end: int
 
 
-# SQLite groups by sorting; fed node by node (a node's codes in a row, each code's codings
-# from the index), it counts each node as the rows stream past. A temporary table with
-# (node, code) as its key is what tells SQLite the rows come in node order.
-_NODE_MAP = Table(
-    "toc_node_map",
-    MetaData(),
-    Column("node", Integer, primary_key=True),
-    Column("code_id", Integer, primary_key=True),
-    prefixes=["TEMPORARY"],
-    sqlite_with_rowid=False,
-)
-
-
-def _node_map(session: Session, rows: list[tuple[int, int]]):
-    """The (node, code_id) pairs as a table: temporary on SQLite, VALUES elsewhere."""
-    if session.get_bind().dialect.name != "sqlite":
-        node_map = values(column("node", Integer), column("code_id", Integer), name="node_map")
-        return node_map.data(rows).cte("node_map")
-    connection = session.connection()
-    _NODE_MAP.create(connection, checkfirst=True)
-    connection.execute(_NODE_MAP.delete())
-    connection.execute(_NODE_MAP.insert(), [{"node": n, "code_id": c} for n, c in rows])
-    return _NODE_MAP
-
-
-def _sorted_counts(session: Session, node_map):
-    """(node, group id or -1 for the totals, codings, participants, documents), counted
-    with distinct aggregates as the rows stream past node by node (SQLite)."""
-    coding = Coding.__table__.c
-    coded = node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id)
-    measures = (
-        func.count(),
-        func.count(func.distinct(coding.participant_id)),
-        func.count(func.distinct(coding.document_id)),
-    )
-    totals = (
-        select(node_map.c.node, literal(-1), *measures).select_from(coded).group_by(node_map.c.node)
-    )
-    by_group = (
-        select(node_map.c.node, Participant.group_id, *measures)
-        .select_from(coded.join(Participant, Participant.id == coding.participant_id))
-        .where(Participant.group_id.is_not(None))
-        .group_by(node_map.c.node, Participant.group_id)
-    )
-    return session.execute(union_all(totals, by_group)).all()
-
-
-def _hashed_counts(session: Session, node_map):
-    """The same counts without distinct aggregates, which PostgreSQL can only sort for:
-    codings per (node, speaker, document) once, then each distinct count as a count of
-    the rows of a hashed GROUP BY. A participant is in one group, so distinct (node,
-    group, participant) rows also count the node's participants in all."""
-    coding = Coding.__table__.c
-    gid = func.coalesce(Participant.group_id, -2)
-    counted = node_map.join(Coding.__table__, coding.code_id == node_map.c.code_id).outerjoin(
-        Participant, Participant.id == coding.participant_id
-    )
-    tagged = (
-        select(
-            node_map.c.node,
-            coding.participant_id.label("pid"),
-            coding.document_id.label("doc"),
-            gid.label("gid"),
-            func.count().label("n"),
-        )
-        .select_from(counted)
-        .group_by(node_map.c.node, coding.participant_id, coding.document_id, gid)
-        .cte("tagged")
-        .prefix_with("MATERIALIZED")
-    )
-    t = tagged.c
-    people = select(t.node, t.gid, t.pid).where(t.pid.is_not(None)).distinct().subquery()
-    docs = select(t.node, t.gid, t.doc).distinct().subquery()
-    all_docs = select(t.node, t.doc).distinct().subquery()
-    parts = [
-        select(literal(0), t.node, t.gid, func.sum(t.n)).group_by(t.node, t.gid),
-        select(literal(0), t.node, literal(-1), func.sum(t.n)).group_by(t.node),
-        select(literal(1), people.c.node, people.c.gid, func.count()).group_by(
-            people.c.node, people.c.gid
-        ),
-        select(literal(1), people.c.node, literal(-1), func.count()).group_by(people.c.node),
-        select(literal(2), docs.c.node, docs.c.gid, func.count()).group_by(docs.c.node, docs.c.gid),
-        select(literal(2), all_docs.c.node, literal(-1), func.count()).group_by(all_docs.c.node),
-    ]
-    # the hash tables of a million codings' groups would spill to disk at the default 4 MB
-    session.execute(text("SET LOCAL work_mem = '128MB'"))
-    counts: dict[tuple[int, int], list[int]] = {}
-    for measure, node, group_id, value in session.execute(union_all(*parts)):
-        counts.setdefault((node, group_id), [0, 0, 0])[measure] = int(value)
-    return [(node, group_id, *values) for (node, group_id), values in counts.items()]
-
-
 def aggregate(
     session: Session,
     mapping: Mapping[int, Sequence[int]],
@@ -162,34 +59,24 @@ def aggregate(
     codings count for. ``groups`` names the project's groups by id (``project_id`` is
     accepted for callers; the codes already belong to one project).
 
-    One statement over the stored speakers (``Coding.participant_id``), read from the
-    covering index ``ix_coding_code_document``: codings, distinct speakers and distinct
-    documents per node (group -1: the totals), and the same per node and speaker's group.
-    """
+    Counted in one pass over the stored speakers by :func:`counting.by_group`: codings,
+    distinct speakers and distinct documents per node, in all and per speaker's group."""
+    node_codes: dict[int, list[int]] = {}
+    for code_id, nodes in mapping.items():
+        for node in nodes:
+            node_codes.setdefault(node, []).append(code_id)
     result: dict[int, Evidence] = {}
-    rows = sorted((node, code_id) for code_id, nodes in mapping.items() for node in nodes)
-    if not rows:
-        return result
-    node_map = _node_map(session, rows)
-    counted = (
-        _sorted_counts(session, node_map)
-        if session.get_bind().dialect.name == "sqlite"
-        else _hashed_counts(session, node_map)
-    )
-    order = {name: i for i, name in enumerate(groups.values())}
-    for node, gid, codings, participants, documents in counted:
-        evidence = result.setdefault(node, Evidence())
-        if gid == -1:
-            evidence.codings = int(codings)
-            evidence.participants, evidence.documents = participants, documents
-        elif gid in groups:
-            evidence.by_group[groups[gid]] = {
-                "codings": int(codings),
-                "participants": participants,
-                "documents": documents,
-            }
-    for evidence in result.values():  # groups in branch order
-        evidence.by_group = dict(sorted(evidence.by_group.items(), key=lambda kv: order[kv[0]]))
+    for node, counted in counting.by_group(session, node_codes, list(groups)).items():
+        total = counted.total
+        evidence = result[node] = Evidence(total.codings, total.participants, total.documents)
+        for group_id, name in groups.items():  # in branch order
+            found = counted.by_group.get(group_id)
+            if found is not None:
+                evidence.by_group[name] = {
+                    "codings": found.codings,
+                    "participants": found.participants,
+                    "documents": found.documents,
+                }
     return result
 
 
