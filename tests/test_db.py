@@ -53,3 +53,29 @@ def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path):
 def test_postgres_urls_get_the_psycopg_driver():
     engine = db.make_engine("postgresql://someone@localhost/toc")
     assert engine.url.drivername == "postgresql+psycopg"
+
+
+def test_a_transaction_knows_whether_it_has_written_anything(engine):
+    from sqlmodel import Session
+
+    from toc_studio.project.models import Coder
+
+    with Session(engine) as session:
+        connection = session.connection()
+        assert not db.writes_pending(connection)
+        if engine.dialect.name == "sqlite":  # scratch tables do not count
+            with db.scratch_writes(connection):
+                connection.exec_driver_sql("CREATE TEMP TABLE scratch (x INTEGER)")
+                connection.exec_driver_sql("INSERT INTO scratch VALUES (1)")
+            assert not db.writes_pending(connection)
+        session.add(Coder(name="Asha", role="researcher"))
+        session.flush()
+        assert db.writes_pending(connection)
+        session.commit()
+        assert not db.writes_pending(session.connection())
+
+
+def test_only_a_database_in_a_file_or_server_is_shared_between_connections(tmp_path):
+    assert db.shares_across_connections(db.make_engine(f"sqlite:///{tmp_path}/store.db"))
+    assert not db.shares_across_connections(db.make_engine("sqlite://"))
+    assert not db.shares_across_connections(db.make_engine("sqlite:///:memory:"))

@@ -78,6 +78,44 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN")
+    # what this connection had changed when the transaction began: see writes_pending
+    connection.info["changes_at_begin"] = connection.connection.driver_connection.total_changes
+
+
+def writes_pending(connection) -> bool:
+    """Whether the open transaction of ``connection`` (a SQLAlchemy Connection) has
+    written anything, which other connections cannot see until it commits. Temporary
+    tables count as writes on SQLite. Unsure means yes."""
+    if connection.dialect.name == "sqlite":
+        began = connection.info.get("changes_at_begin")
+        return began is None or connection.connection.driver_connection.total_changes != began
+    if connection.dialect.name == "postgresql":
+        assigned = connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()")
+        return assigned.scalar() is not None
+    return True
+
+
+@contextmanager
+def scratch_writes(connection) -> Iterator[None]:
+    """Writes to temporary tables inside this block do not count as pending writes (see
+    :func:`writes_pending`): nobody else could see them anyway."""
+    sqlite = connection.dialect.name == "sqlite"
+    driver = connection.connection.driver_connection if sqlite else None
+    before = driver.total_changes if driver is not None else 0
+    try:
+        yield
+    finally:
+        if driver is not None and "changes_at_begin" in connection.info:
+            connection.info["changes_at_begin"] += driver.total_changes - before
+
+
+def shares_across_connections(engine: Engine) -> bool:
+    """Whether a new connection of ``engine`` sees the same database (not so for an
+    in-memory SQLite database, which each connection has to itself)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    database = engine.url.database
+    return bool(database) and database != ":memory:" and "mode=memory" not in str(engine.url)
 
 
 def is_sqlite(engine: Engine) -> bool:

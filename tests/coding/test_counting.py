@@ -108,3 +108,37 @@ def test_groups_not_asked_for_fall_with_the_codings_without_a_group(session, w):
 def test_no_rows_count_nothing(session, w):
     assert by_group(session, {}, []) == {}
     assert by_group(session, {1: []}, [w["groups"]["Mentor"]]) == {}
+
+
+def test_rows_shared_out_between_connections_are_counted_the_same(session, w, monkeypatch):
+    from toc_studio.coding import counting
+
+    rows = {1: [w["a"]], 2: [w["b"], w["c"]], 3: [w["a"]], 4: [w["d"]], 5: [w["c"]]}
+    groups = list(w["groups"].values())
+    alone = by_group(session, rows, groups)  # a small store: one connection
+    monkeypatch.setattr(counting, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(counting.os, "cpu_count", lambda: 2)
+    parts = counting._parts(session, session.connection(), {k: v for k, v in rows.items()})
+    assert len(parts) == 2 and sorted(k for part in parts for k in part) == [1, 2, 3, 4, 5]
+    assert by_group(session, rows, groups) == alone
+
+
+def test_codings_not_yet_committed_are_counted_on_the_sessions_own_connection(
+    session, w, monkeypatch
+):
+    from toc_studio.coding import counting
+    from toc_studio.coding.models import Code
+    from toc_studio.ingest.models import Document
+
+    monkeypatch.setattr(counting, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(counting.os, "cpu_count", lambda: 2)
+    interview = session.get(Document, w["interview"])
+    code = session.get(Code, w["d"])
+    coder = projects.get_or_create_coder(session, "Asha")
+    codings.add_coding(session, interview, code, coder, *span_of(interview, "What changed"))
+    rows = {1: [w["a"]], 4: [w["d"]]}
+    assert len(counting._parts(session, session.connection(), rows)) == 1
+    counted = by_group(session, rows, list(w["groups"].values()))
+    # asked by the interviewer, in a document of one participant: hers
+    assert counted[4].total == Counts(codings=1, participants=1, documents=1)
+    assert counted[1].total.codings == 6

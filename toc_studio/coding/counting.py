@@ -18,11 +18,17 @@ SQLite reads the rows node by node from a temporary (row, code) table. PostgreSQ
 a one-code row by GROUP BY code over the index, which hands it each code's codings in
 document order (so its distinct counts need no sort), and a row of several codes in a
 lateral subquery of its own, where only that row's codings are sorted.
+
+On a large store the rows are shared out between connections that count at the same time,
+one per core, since one statement uses one core. That happens only when the session has
+nothing uncommitted (other connections would not see it); see :func:`_parts`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import (
@@ -43,6 +49,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
+from toc_studio import db
 from toc_studio.coding.models import Coding
 from toc_studio.project.models import Participant
 
@@ -88,19 +95,62 @@ def by_group(
     """Counts for each row of ``rows`` (row key -> the ids of the codes it counts), in all
     and per group of ``group_ids`` (the project's groups). ``where`` holds extra
     conditions on the ``coding`` table (documents, coders, speakers). Rows without a
-    coding are left out."""
+    coding are left out.
+
+    On a large store with nothing uncommitted in ``session``, the rows are shared out
+    between connections counting at the same time, one per core (see :func:`_parts`)."""
     row_codes = {key: sorted(set(codes)) for key, codes in rows.items()}
     row_codes = {key: codes for key, codes in row_codes.items() if codes}
     if not row_codes:
         return {}
     buckets: list[int | None] = [*group_ids, NO_GROUP]
     measures = _measures(list(group_ids))
-    if session.get_bind().dialect.name == "sqlite":
-        found = _sqlite(session, row_codes, measures, where)
+    count = _sqlite if session.get_bind().dialect.name == "sqlite" else _postgres
+    session.flush()
+    connection = session.connection()
+    parts = _parts(session, connection, row_codes)
+    if len(parts) == 1:
+        found = count(connection, row_codes, measures, where)
     else:
-        found = _postgres(session, row_codes, measures, where)
+        engine = session.get_bind()
+
+        def on_own_connection(part: dict[int, list[int]]) -> list:
+            with engine.connect() as own:
+                return count(own, part, measures, where)
+
+        with ThreadPoolExecutor(max_workers=len(parts) - 1) as pool:
+            others = [pool.submit(on_own_connection, part) for part in parts[1:]]
+            found = count(connection, parts[0], measures, where)  # meanwhile, here
+            for other in others:
+                found.extend(other.result())
     counted = (_row_counts(measured, buckets) for _, measured in found)
     return {key: c for (key, _), c in zip(found, counted, strict=True) if c.total.codings}
+
+
+PARALLEL_FROM = 100_000  # codings in the store (by the highest id) worth a second connection
+MAX_PARTS = 4
+
+
+def _parts(session: Session, connection, row_codes: dict[int, list[int]]) -> list[dict]:
+    """The rows in as many parts as cores (at most ``MAX_PARTS``), balanced by their
+    number of codes; one part when the store is small, when another connection would not
+    see what ``session`` has written and not committed, or for an in-memory database.
+
+    A second connection reads the store as last committed, which is what ``session``
+    reads too unless another writer committed in between."""
+    cores = min(MAX_PARTS, os.cpu_count() or 1, len(row_codes))
+    if cores < 2 or not db.shares_across_connections(session.get_bind()):
+        return [row_codes]
+    highest = connection.execute(select(func.max(Coding.__table__.c.id))).scalar() or 0
+    if highest < PARALLEL_FROM or db.writes_pending(connection):
+        return [row_codes]
+    parts: list[dict[int, list[int]]] = [{} for _ in range(cores)]
+    sizes = [0] * cores
+    for key, codes in sorted(row_codes.items(), key=lambda kv: -len(kv[1])):
+        smallest = sizes.index(min(sizes))
+        parts[smallest][key] = codes
+        sizes[smallest] += len(codes)
+    return [part for part in parts if part]
 
 
 def _measures(group_ids: list[int]) -> list:
@@ -127,14 +177,12 @@ def _coded():
     return coding.outerjoin(participant, participant.c.id == coding.c.participant_id)
 
 
-def _sqlite(session: Session, row_codes: dict[int, list[int]], measures: list, where):
-    connection = session.connection()
-    _ROW_CODES.create(connection, checkfirst=True)
-    connection.execute(_ROW_CODES.delete())
-    connection.execute(
-        _ROW_CODES.insert(),
-        [{"row_key": key, "code_id": code} for key, codes in row_codes.items() for code in codes],
-    )
+def _sqlite(connection, row_codes: dict[int, list[int]], measures: list, where) -> list:
+    pairs = [{"row_key": k, "code_id": code} for k, codes in row_codes.items() for code in codes]
+    with db.scratch_writes(connection):
+        _ROW_CODES.create(connection, checkfirst=True)
+        connection.execute(_ROW_CODES.delete())
+        connection.execute(_ROW_CODES.insert(), pairs)
     rc = _ROW_CODES.c
     stmt = (
         select(rc.row_key, *measures)
@@ -143,11 +191,12 @@ def _sqlite(session: Session, row_codes: dict[int, list[int]], measures: list, w
         .group_by(rc.row_key)
     )
     found = [(row[0], row[1:]) for row in connection.execute(stmt)]
-    connection.execute(_ROW_CODES.delete())
+    with db.scratch_writes(connection):
+        connection.execute(_ROW_CODES.delete())
     return found
 
 
-def _postgres(session: Session, row_codes: dict[int, list[int]], measures: list, where):
+def _postgres(connection, row_codes: dict[int, list[int]], measures: list, where) -> list:
     coding = Coding.__table__.c
     single: dict[int, list[int]] = {}  # code -> the one-code rows it is counted for
     several = []
@@ -158,7 +207,7 @@ def _postgres(session: Session, row_codes: dict[int, list[int]], measures: list,
             several.append((key, codes))
     found = []
     # a plan that sorts all the codings after all must not spill to disk at the default 4 MB
-    session.execute(text("SET LOCAL work_mem = '64MB'"))
+    connection.execute(text("SET LOCAL work_mem = '64MB'"))
     if single:
         stmt = (
             select(coding.code_id, *measures)
@@ -166,7 +215,7 @@ def _postgres(session: Session, row_codes: dict[int, list[int]], measures: list,
             .where(coding.code_id.in_(sorted(single)), *where)
             .group_by(coding.code_id)
         )
-        for code_id, *counted in session.execute(stmt):
+        for code_id, *counted in connection.execute(stmt):
             found.extend((key, counted) for key in single[code_id])
     if several:
         listed = values(
@@ -179,7 +228,7 @@ def _postgres(session: Session, row_codes: dict[int, list[int]], measures: list,
             .lateral("counted")
         )
         stmt = select(listed.c.row_key, counted).select_from(listed.join(counted, true()))
-        found.extend((row[0], row[1:]) for row in session.execute(stmt))
+        found.extend((row[0], row[1:]) for row in connection.execute(stmt))
     return found
 
 
