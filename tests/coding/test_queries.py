@@ -90,6 +90,24 @@ def test_matrix_counts_codings_participants_and_documents_per_group(session, m):
     assert len(cell) == 2
 
 
+def test_matrix_by_group_counts_only_the_codings_in_scope(session, m):
+    def cells(scope):
+        result = queries.matrix(session, m.project, by="group", with_subcodes=True, scope=scope)
+        return {r.code: (r.cells, r.total) for r in result.rows}
+
+    bens = cells(Scope(coders=["Ben"]))  # Ben coded only the mentee's family contact
+    assert bens["Mentee"] == ({"Mentee": queries.Cell(1, 1, 1)}, queries.Cell(1, 1, 1))
+    assert bens["Mentor"] == ({}, queries.Cell(0, 0, 0))
+    mentors = cells(Scope(groups=["Mentor"]))
+    assert mentors["Mentee"][1] == queries.Cell(0, 0, 0)
+    assert mentors["Activities"][0] == {"Mentor": queries.Cell(1, 1, 1)}
+    only_mentee_doc = cells(Scope(documents=[m.mentee_doc.id]))
+    assert only_mentee_doc["Mentee"][1] == queries.Cell(2, 1, 1)
+    assert only_mentee_doc["Activities"][1] == queries.Cell(0, 0, 0)
+    surveys = cells(Scope(kinds=["survey"]))  # the project has interviews only
+    assert all(total == queries.Cell(0, 0, 0) for _, total in surveys.values())
+
+
 def test_matrix_by_participant_and_by_attribute(session, m):
     by_person = queries.matrix(session, m.project, by="participant", with_subcodes=True)
     assert by_person.columns == ["Mentee C1", "Mentee C2", "Mentor B1"]

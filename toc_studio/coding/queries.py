@@ -397,6 +397,9 @@ def matrix(
     scope = scope or Scope()
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
+    if by == "group":
+        columns, cells, totals = _by_group(session, project, wanted, with_subcodes, scope)
+        return _matrix(session, project, by, columns, cells, totals, wanted, paths)
     from toc_studio.coding.speakers import query_codings
 
     coded_rows = query_codings(project, scope)
@@ -441,6 +444,71 @@ def matrix(
         seen.add(label)
         cells.setdefault(key, {})[label] = Cell(n, people, docs)
     columns = _columns_in_order(session, project, by, seen)
+    return _matrix(session, project, by, columns, cells, totals, wanted, paths)
+
+
+def _by_group(
+    session: Session, project: Project, wanted: list[int], with_subcodes: bool, scope: Scope
+) -> tuple[list[str], dict[int, dict[str, Cell]], dict[int, Cell]]:
+    """The matrix by group, counted in one pass by :func:`counting.by_group` (a row of
+    codes at a time, each group a filtered aggregate): columns, cells and row totals."""
+    from toc_studio.coding import counting
+
+    children: dict[int, list[int]] = {}
+    for code_id, parent_id in session.execute(
+        select(Code.id, Code.parent_id).where(Code.project_id == project.id)
+    ):
+        children.setdefault(parent_id, []).append(code_id)
+
+    def family(code_id: int) -> list[int]:
+        found, todo = [], [code_id]
+        while todo:
+            found.append(todo.pop())
+            todo.extend(children.get(found[-1], ()))
+        return found
+
+    rows = {code_id: family(code_id) if with_subcodes else [code_id] for code_id in wanted}
+    groups = dict(
+        session.execute(
+            select(Group.id, Group.name)
+            .where(Group.project_id == project.id)
+            .order_by(Group.position, Group.id)
+        ).all()
+    )
+    coding = Coding.__table__.c
+    where = [*scope_filters(project, scope, coding), *person_filter(coding.participant_id, scope)]
+    counted = counting.by_group(session, rows, list(groups), where)
+    cells: dict[int, dict[str, Cell]] = {}
+    totals: dict[int, Cell] = {}
+    seen: set[str] = set()
+    for code_id, found in counted.items():
+        totals[code_id] = Cell(found.total.codings, found.total.participants, found.total.documents)
+        for group_id, n in found.by_group.items():
+            label = NONE if group_id is counting.NO_GROUP else groups[group_id]
+            seen.add(label)
+            cells.setdefault(code_id, {})[label] = Cell(n.codings, n.participants, n.documents)
+    columns = [name for name in groups.values()] + ([NONE] if NONE in seen else [])
+    return columns, cells, totals
+
+
+def scope_filters(project: Project, scope: Scope, c) -> list:
+    """WHERE clauses on the columns ``c`` of a coding table for the scope's document
+    kinds, documents and coders (the speaker filters are ``scope.person_filter``)."""
+    clauses = []
+    if scope.kinds:
+        kinds = select(Document.id).where(
+            Document.project_id == project.id, Document.kind.in_(list(scope.kinds))
+        )
+        clauses.append(c.document_id.in_(kinds))
+    if scope.documents:
+        clauses.append(c.document_id.in_(list(scope.documents)))
+    if scope.coders:
+        clauses.append(c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders)))))
+    return clauses
+
+
+def _matrix(session, project, by, columns, cells, totals, wanted, paths) -> Matrix:
+    """The matrix's rows in codebook order, zero for a code without codings in scope."""
     order = {code.id: i for i, code in enumerate(_ordered_codes(session, project))}
     rows = [
         MatrixRow(
