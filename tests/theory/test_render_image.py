@@ -304,3 +304,15 @@ def test_workshop_boxes_have_dashed_borders_and_thin_evidence_orange_ones():
     assert picture.BORDER in hand_made and COLOURS["outcome"] in hand_made  # dash, gap
     assert set(top_edge("mentee-e")) == {picture.BORDER}  # an ordinary box: solid
     assert set(top_edge("mentee-c")) == {picture.THIN_BORDER}  # one participant: orange
+
+
+def test_slanted_lines_are_smoothed_into_the_background():
+    from toc_studio.theory.picture_png import image
+
+    scene = picture.Scene(width=60, height=60, scale=1.0)
+    scene.items = [Line(((5.0, 5.0), (55.0, 40.0)), "#000000", 1.0)]
+    drawn = image(scene)
+    assert drawn.size == (60, 60)
+    greys = {value for value, _ in drawn.convert("L").getcolors() if 0 < value < 255}
+    # drawn without smoothing, a 1-pixel black line on white has only black and white
+    assert len(greys) >= 2

@@ -11,6 +11,7 @@ import math
 import struct
 import zlib
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from PIL import Image, ImageColor, ImageDraw
@@ -26,11 +27,46 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return ImageColor.getrgb(colour)[:3]
 
 
+SMOOTH = 2  # drawn this many times larger and scaled down: Pillow draws lines unsmoothed
+SMOOTH_UP_TO = 30_000_000  # pixels of the picture; a bigger one is drawn at its own size
+
+
 def image(scene) -> Image.Image:
-    """The scene as an RGB image."""
-    picture = Image.new("RGB", (scene.width, scene.height), (255, 255, 255))
+    """The scene as an RGB image: drawn ``SMOOTH`` times larger and shrunk, so that lines,
+    arrowheads and rounded corners come out anti-aliased."""
+    factor = SMOOTH if scene.width * scene.height <= SMOOTH_UP_TO else 1
+    items = scene.items if factor == 1 else [_scaled(item, factor) for item in scene.items]
+    picture = _drawn(items, scene.width * factor, scene.height * factor)
+    return picture if factor == 1 else picture.reduce(factor)
+
+
+def _scaled(item, f: int):
+    def dash(d):
+        return None if d is None else (d[0] * f, d[1] * f)
+
+    if isinstance(item, Text):
+        return replace(item, x=item.x * f, y=item.y * f, size=item.size * f)
+    if isinstance(item, Rect):
+        return replace(
+            item,
+            x=item.x * f,
+            y=item.y * f,
+            w=item.w * f,
+            h=item.h * f,
+            stroke_width=item.stroke_width * f,
+            radius=item.radius * f,
+            dash=dash(item.dash),
+        )
+    points = tuple((x * f, y * f) for x, y in item.points)
+    if isinstance(item, Line):
+        return replace(item, points=points, width=item.width * f, dash=dash(item.dash))
+    return replace(item, points=points)
+
+
+def _drawn(items, width: int, height: int) -> Image.Image:
+    picture = Image.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(picture)
-    for item in scene.items:
+    for item in items:
         if isinstance(item, Text):
             face = font(item.size, item.weight, item.style)
             anchor = "ms" if item.anchor == "middle" else "ls"
