@@ -39,7 +39,8 @@ if not paths:
 
 added = st.session_state.get("autocode_added")
 if added and recent and recent[0].id == added:
-    if st.button(f"Undo: {recent[0].description}", icon=":material/undo:", key="autocode_undo"):
+    label = f"Undo: {md(recent[0].description)}"
+    if st.button(label, icon=":material/undo:", key="autocode_undo"):
         with ui.reported(), ui.session() as s:
             undo.undo(s, project, added)
             st.session_state["autocode_flash"] = f"Undone: {md(recent[0].description)}."
@@ -82,7 +83,9 @@ else:
             cols[0].text(f"{pattern.kind}: {pattern.pattern}")
             if cols[1].button("Remove", key=f"autocode_rm_{pattern.id}"):
                 with ui.reported(), ui.session() as s:
-                    autocode.remove_pattern(s, pattern.id)
+                    st.session_state["autocode_added"] = autocode.remove_pattern(s, pattern.id)
+                    removed = md(pattern.pattern)
+                    st.session_state["autocode_flash"] = f"Removed the pattern {removed}."
                 st.rerun()
         with st.form("autocode_new_pattern", clear_on_submit=True):
             text = st.text_input("Word or phrase (matched on lemmas: “hoping” finds “hope”)")
@@ -91,7 +94,11 @@ else:
                 ok = False
                 with ui.reported(), ui.session() as s:
                     code = s.get(Code, code_id)
-                    autocode.add_pattern(s, code, text, "tokens" if tokens else "phrase")
+                    row, undo_id = autocode.add_pattern_undoable(
+                        s, code, text, "tokens" if tokens else "phrase"
+                    )
+                    st.session_state["autocode_added"] = undo_id
+                    st.session_state["autocode_flash"] = f"Added the pattern {md(row.pattern)}."
                     ok = True
                 if ok:
                     st.rerun()

@@ -3,9 +3,9 @@
 import pytest
 
 from tests.builders import build_mentoring_project
-from toc_studio.coding import autocode, autocode_rules, codebook, codings, words
+from toc_studio.coding import autocode, autocode_rules, codebook, codings, undo, words
 from toc_studio.coding.scope import Scope
-from toc_studio.errors import Invalid
+from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest import documents
 from toc_studio.ingest.turns import DetectedTurn
 
@@ -53,6 +53,25 @@ def test_patterns_match_on_lemmas_and_widen_to_the_sentence(session, m):
     [first, _] = autocode.list_patterns(session, code)
     autocode.remove_pattern(session, first.id)
     assert len(autocode.list_patterns(session, code)) == 1
+
+
+def test_adding_and_removing_a_pattern_can_be_undone(session, m):
+    code = m.codes["Mentee/Outcomes/Personal/Trust"]
+    kept = autocode.add_pattern(session, code, "trust")
+    pattern, entry = autocode.add_pattern_undoable(session, code, "hope")
+    added_id = pattern.id
+    assert undo.list_undo(session, m.project, limit=1)[0].id == entry
+    undone = undo.undo(session, m.project)
+    assert undone.description == "add pattern 'hope' to 'Trust'"
+    assert [p.pattern for p in autocode.list_patterns(session, code)] == ["trust"]
+    kept_id = kept.id
+    entry = autocode.remove_pattern(session, kept_id)
+    assert autocode.list_patterns(session, code) == []
+    assert undo.undo(session, m.project).id == entry
+    [back] = autocode.list_patterns(session, code)
+    assert (back.id, back.kind, back.pattern) == (kept_id, "phrase", "trust")
+    with pytest.raises(NotFound, match="no pattern"):
+        autocode.remove_pattern(session, added_id)  # its addition was undone
 
 
 def test_survey_question_suggests_every_answer(session, m):

@@ -94,6 +94,10 @@ def test_patterns_are_added_listed_used_and_removed(capsys, url):
     code, _, err = run(capsys, *base, "pattern", "remove", *trust, str(pattern_id + 100))
     assert code == 1 and "no pattern" in err
     code, out, _ = run(capsys, *base, "pattern", "remove", *trust, str(pattern_id))
-    assert code == 0
+    assert code == 0 and "Undo with `toc-studio undo`" in out
     code, out, _ = run(capsys, *base, "pattern", "list", *trust)
     assert "no patterns yet" in out
+    code, out, _ = run(capsys, "--db", url, "undo", "--project", "Mentoring")
+    assert code == 0 and "Undid: remove pattern 'sessions' from 'Trust'." in out
+    code, out, _ = run(capsys, *base, "pattern", "list", *trust, "--json")
+    assert [p["id"] for p in json.loads(out)["patterns"]] == [pattern_id]

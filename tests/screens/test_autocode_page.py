@@ -71,6 +71,37 @@ def test_patterns_are_added_on_the_screen_and_suggest_their_sentences(app, datab
     engine.dispose()
 
 
+def _patterns(engine, voice) -> list[str]:
+    with Session(engine) as s:
+        return [p.pattern for p in autocode.list_patterns(s, s.get(type(voice), voice.id))]
+
+
+def test_adding_or_removing_a_pattern_on_the_screen_can_be_undone(app, database_url):
+    engine, built, voice = _build(database_url)
+    at = _open(app, built, voice)
+    at.radio(key="autocode_kind").set_value("patterns").run()
+    at.text_input[0].input("hope_ful")
+    next(b for b in at.button if b.label == "Add pattern").click().run()
+    assert not at.exception, at.exception
+    assert _patterns(engine, voice) == ["hope_ful"]
+    assert at.success[0].value == "Added the pattern " + md("hope_ful") + "."
+    at.button(key="autocode_undo").click().run()
+    assert "Undone: " + md("add pattern 'hope_ful' to 'Mentee voice'") in at.success[0].value
+    assert _patterns(engine, voice) == []
+    assert not [b for b in at.button if b.key == "autocode_undo"]
+    with Session(engine) as s:
+        kept = autocode.add_pattern(s, s.get(type(voice), voice.id), "session").id
+        s.commit()
+    at.run()
+    at.button(key=f"autocode_rm_{kept}").click().run()
+    assert not at.exception, at.exception
+    assert _patterns(engine, voice) == []
+    at.button(key="autocode_undo").click().run()
+    assert "Undone: " + md("remove pattern 'session' from 'Mentee voice'") in at.success[0].value
+    assert _patterns(engine, voice) == ["session"]
+    engine.dispose()
+
+
 def test_a_project_without_headings_says_where_they_come_from(app, database_url):
     engine, built, voice = _build(database_url)
     at = _open(app, built, voice)

@@ -189,7 +189,17 @@ def _like(value: str) -> str:
 
 def add_pattern(session: Session, code: Code, pattern: str, kind: str = "phrase") -> CodePattern:
     """Store a pattern with ``code``: a phrase (matched on lemmas, any case) or a spaCy
-    Matcher token pattern written as JSON (e.g. ``[{"LEMMA": "hope"}]``)."""
+    Matcher token pattern written as JSON (e.g. ``[{"LEMMA": "hope"}]``). Undoable (see
+    :func:`add_pattern_undoable` for the undo entry)."""
+    return add_pattern_undoable(session, code, pattern, kind)[0]
+
+
+def add_pattern_undoable(
+    session: Session, code: Code, pattern: str, kind: str = "phrase"
+) -> tuple[CodePattern, int]:
+    """Like :func:`add_pattern`, and returns ``(pattern, undo entry id)``."""
+    from toc_studio.coding import undo
+
     if kind not in PATTERN_KINDS:
         raise Invalid(f"A pattern is a phrase or tokens (JSON), not {kind!r}.")
     pattern = pattern.strip()
@@ -200,7 +210,10 @@ def add_pattern(session: Session, code: Code, pattern: str, kind: str = "phrase"
     row = CodePattern(code_id=code.id, kind=kind, pattern=pattern)
     session.add(row)
     session.flush()
-    return row
+    log = undo.UndoLog()
+    log.inserted("code_pattern", [row.id])
+    description = f"add pattern {pattern!r} to {code.name!r}"
+    return row, undo.save(session, code.project_id, "pattern", description, log).id
 
 
 def _token_pattern(pattern: str) -> list[dict]:
@@ -222,10 +235,25 @@ def list_patterns(session: Session, code: Code) -> list[CodePattern]:
     )
 
 
-def remove_pattern(session: Session, pattern_id: int) -> None:
-    """Delete one stored pattern."""
-    if session.execute(delete(CodePattern).where(CodePattern.id == pattern_id)).rowcount == 0:
+def remove_pattern(session: Session, pattern_id: int) -> int:
+    """Delete one stored pattern. Undoable; returns the undo entry's id."""
+    from toc_studio.coding import undo
+
+    found = session.execute(
+        select(Code.project_id, Code.name)
+        .join(CodePattern, CodePattern.code_id == Code.id)
+        .where(CodePattern.id == pattern_id)
+    ).first()
+    if found is None:
         raise NotFound(f"There is no pattern {pattern_id}.")
+    project_id, code_name = found
+    log = undo.UndoLog()
+    rows = undo.snapshot(session, "code_pattern", "id", [pattern_id])
+    undo.before_delete(session, log, "code_pattern", [pattern_id])
+    log.deleted("code_pattern", rows)
+    session.execute(delete(CodePattern).where(CodePattern.id == pattern_id))
+    description = f"remove pattern {rows[0]['pattern']!r} from {code_name!r}"
+    return undo.save(session, project_id, "pattern", description, log).id
 
 
 def suggest_by_patterns(

@@ -42,7 +42,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
     pattern = asub.add_parser("pattern", help="words and phrases stored with a code")
     psub = pattern.add_subparsers(dest="pattern_command", metavar="ACTION")
-    p = psub.add_parser("add", parents=[common], help="store a phrase or token pattern")
+    p = psub.add_parser("add", parents=[common], help="store a phrase or token pattern (undoable)")
     _code(p)
     p.add_argument("pattern", help='a phrase (matched on lemmas) or JSON tokens [{"LEMMA": ...}]')
     p.add_argument("--tokens", action="store_true", help="the pattern is spaCy Matcher JSON")
@@ -52,7 +52,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     _code(p)
     _output(p)
     p.set_defaults(handler=cmd_pattern_list)
-    p = psub.add_parser("remove", parents=[common], help="delete a stored pattern")
+    p = psub.add_parser("remove", parents=[common], help="delete a stored pattern (undoable)")
     _code(p)
     p.add_argument("id", type=int, help="the pattern's id, from `pattern list`")
     p.set_defaults(handler=cmd_pattern_remove)
@@ -174,14 +174,15 @@ def cmd_pattern_add(args: argparse.Namespace) -> int:
 
     with store(args) as session:
         code = _pattern_code(session, args)
-        row = autocode.add_pattern(
+        row, undo_id = autocode.add_pattern_undoable(
             session, code, args.pattern, kind="tokens" if args.tokens else "phrase"
         )
-        added = {"id": row.id, "kind": row.kind, "pattern": row.pattern}
+        added = {"id": row.id, "kind": row.kind, "pattern": row.pattern, "undo": undo_id}
     if args.json:
         emit_json(added)
     else:
-        print(f"Stored pattern {added['id']} ({added['kind']}) with {args.code!r}.")
+        print(f"Stored pattern {added['id']} ({added['kind']}) with {args.code!r}. "
+              "Undo with `toc-studio undo`.")  # fmt: skip
     return EXIT_OK
 
 
@@ -212,5 +213,5 @@ def cmd_pattern_remove(args: argparse.Namespace) -> int:
                 f"{args.code!r} has no pattern {args.id}; see `toc-studio autocode pattern list`."
             )
         autocode.remove_pattern(session, args.id)
-    print(f"Removed pattern {args.id} from {args.code!r}.")
+    print(f"Removed pattern {args.id} from {args.code!r}. Undo with `toc-studio undo`.")
     return EXIT_OK
