@@ -73,6 +73,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # Page cache of up to 256 MiB per connection (default 2 MiB; pages are taken only as
     # used): bulk coding inserts and large queries touch index pages all over a big store.
     cursor.execute("PRAGMA cache_size=-262144")
+    # Checkpoint the WAL every 20,000 pages (80 MiB; default 1,000): a bulk insert's index
+    # pages, changed again by every batch, are then copied into the database far less often
+    # (1M codings committed in 50k batches: 6.8 s of checkpoints -> 4.6 s).
+    cursor.execute("PRAGMA wal_autocheckpoint=20000")
     cursor.close()
 
 

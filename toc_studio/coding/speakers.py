@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import case, distinct, func, select, update
 from sqlalchemy.orm import aliased
@@ -118,38 +120,39 @@ class SpeakerLookup:
         return None
 
 
-def document_turns(rows: list[tuple[int, int, int | None]]) -> DocumentTurns:
+def document_turns(rows: Sequence[tuple[int, int, int | None]]) -> DocumentTurns:
     """The lookup's form of one document's turns ``(start, end, participant)``, in order."""
-    starts = [r[0] for r in rows]
-    ends = [r[1] for r in rows]
-    people = [r[2] for r in rows]
+    starts, ends, people = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+    )
     following = [len(rows)] * (len(rows) + 1)
     for i in range(len(rows) - 1, -1, -1):
         following[i] = i if people[i] is not None else following[i + 1]
-    distinct_people = {p for p in people if p is not None}
-    sole = next(iter(distinct_people)) if len(distinct_people) == 1 else None
+    distinct_people = set(people)
+    distinct_people.discard(None)
+    sole = distinct_people.pop() if len(distinct_people) == 1 else None
     return starts, ends, people, following, sole
 
 
 TURN_BATCH = 500  # documents per turn query
+TURNS_SQL = (
+    'SELECT document_id, "start", "end", participant_id FROM turn '
+    'WHERE document_id IN ({ids}) ORDER BY document_id, "start"'
+)
 
 
 def speaker_lookup(session: Session, document_ids: Iterable[int]) -> SpeakerLookup:
-    """Load the turns of ``document_ids`` (one indexed read per few hundred documents)."""
-    by_document: dict[int, list[tuple[int, int, int | None]]] = {}
-    ids = sorted(set(document_ids))
+    """Load the turns of ``document_ids`` (one indexed read per few hundred documents,
+    through the driver: SQLAlchemy's row processing would cost more than the read)."""
+    connection = session.connection()
+    turns: dict[int, DocumentTurns] = {}
+    ids = sorted({int(i) for i in document_ids})  # ints only: they go into the SQL text
     for i in range(0, len(ids), TURN_BATCH):
-        rows = session.execute(
-            select(Turn.document_id, Turn.start, Turn.end, Turn.participant_id)
-            .where(Turn.document_id.in_(ids[i : i + TURN_BATCH]))
-            .order_by(Turn.document_id, Turn.start)
-        ).all()
-        for document_id, start, end, person in rows:
-            found = by_document.get(document_id)
-            if found is None:
-                found = by_document[document_id] = []
-            found.append((start, end, person))
-    return SpeakerLookup({doc: document_turns(rows) for doc, rows in by_document.items()})
+        listed = ", ".join(map(str, ids[i : i + TURN_BATCH]))
+        rows = connection.exec_driver_sql(TURNS_SQL.format(ids=listed)).fetchall()
+        for document_id, group in groupby(rows, key=itemgetter(0)):
+            turns[document_id] = document_turns([r[1:] for r in group])
+    return SpeakerLookup(turns)
 
 
 def _rule():
