@@ -108,7 +108,17 @@ if st.button("Suggest", type="primary", icon=":material/auto_fix_high:", key="au
     st.session_state.pop("autocode_found", None)
     with ui.reported(), ui.session() as s:
         code = s.get(Code, code_id)
-        found = autocode_rules.suggest(s, project, code, kind, value, level=level, extend=extend)
+        bar = st.progress(0.0, "Tagging the documents…") if kind == "patterns" else None
+
+        def tagged(done: int, total: int) -> None:
+            bar.progress(done / total, f"Tagged {done} of {total} document(s)…")
+
+        found = autocode_rules.suggest(
+            s, project, code, kind, value, level=level, extend=extend,
+            progress=tagged if bar is not None else None,
+        )  # fmt: skip
+        if bar is not None:
+            bar.empty()
         st.session_state["autocode_found"] = (rule, found, autocode_rules.contexts(s, found))
 
 stored_rule, found, around = st.session_state.get("autocode_found", (None, [], []))

@@ -46,8 +46,13 @@ def test_patterns_match_on_lemmas_and_widen_to_the_sentence(session, m):
     assert ("Ten sessions felt short; it ended just as I opened up.",
             'rule: pattern [{"LEMMA": "session"}]') in texts  # fmt: skip
     assert any(t.startswith("I trust people again") for t, _ in texts)
-    matches = autocode.suggest_by_patterns(session, m.project, code, extend="match")
+    calls = []
+    matches = autocode.suggest_by_patterns(
+        session, m.project, code, extend="match", progress=lambda *done: calls.append(done)
+    )
     assert {s.text for s in matches} >= {"trust", "sessions"}
+    n = len(documents.list_documents(session, m.project))
+    assert calls[-1] == (n, n)  # progress reported per batch of documents tagged
     with pytest.raises(Invalid, match="JSON"):
         autocode.add_pattern(session, code, "[{oops", kind="tokens")
     [first, _] = autocode.list_patterns(session, code)

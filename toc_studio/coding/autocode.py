@@ -9,8 +9,9 @@ Spans already coded with the code (same span, any coder) are not suggested again
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import and_, delete, exists, select
@@ -18,7 +19,7 @@ from sqlmodel import Session
 
 from toc_studio.coding import codings
 from toc_studio.coding.models import Code, Coding
-from toc_studio.coding.sentences import document_sentences, sentence_at
+from toc_studio.coding.sentences import sentences_by_document
 from toc_studio.coding.tables import CodePattern
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document, Turn
@@ -263,10 +264,15 @@ def suggest_by_patterns(
     *,
     documents: Sequence[int] | None = None,
     extend: str = "sentence",
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Suggestion]:
     """Where the code's patterns match (phrases on lower-case lemmas; token patterns
     through spaCy's Matcher), widened to the ``extend`` unit:
-    the match itself, its sentence or its speaker turn."""
+    the match itself, its sentence or its speaker turn.
+
+    Documents are read and tagged :data:`BATCH` at a time (their texts, the code's
+    codings and their sentences or turns in one statement each; spaCy's ``nlp.pipe``);
+    ``progress(done, total)`` is called after each batch."""
     from spacy.matcher import Matcher
 
     from toc_studio.coding.words import load_pipeline, phrase_keys, phrase_matches
@@ -286,52 +292,70 @@ def suggest_by_patterns(
     stmt = select(Document.id).where(Document.project_id == project.id)
     if documents:
         stmt = stmt.where(Document.id.in_(list(documents)))
-    coded = set()
+    ids = list(session.execute(stmt.order_by(Document.id)).scalars())
     suggestions: list[Suggestion] = []
-    for doc_id in list(session.execute(stmt.order_by(Document.id)).scalars()):
-        document = session.get(Document, doc_id)
+    for part in range(0, len(ids), BATCH):
+        chunk = ids[part : part + BATCH]
+        texts = {
+            doc_id: (title, text)
+            for doc_id, title, text in session.execute(
+                select(Document.id, Document.title, Document.text).where(Document.id.in_(chunk))
+            )
+        }
         coded = set(
             session.execute(
-                select(Coding.start, Coding.end).where(
-                    Coding.document_id == doc_id, Coding.code_id == code.id
+                select(Coding.document_id, Coding.start, Coding.end).where(
+                    Coding.document_id.in_(chunk), Coding.code_id == code.id
                 )
             ).all()
         )
-        doc = nlp(document.text)
-        units = _units(session, document, extend)
-        seen = set()
-        found = [
-            (rules[str(p.id)], begin, end)
-            for p, keys in phrases
-            for begin, end in phrase_matches(doc, keys)
-        ]
-        if len(tokens):
-            found += [(rules[nlp.vocab.strings[m]], b, e) for m, b, e in tokens(doc)]
-        for rule, begin, end in found:
-            span = doc[begin:end]
-            s, e = span.start_char, span.end_char
-            if units is not None:
-                unit = sentence_at(units, s)
-                s, e = unit if unit else (s, e)
-            if (s, e) in seen or (s, e) in coded:
-                continue
-            seen.add((s, e))
-            suggestions.append(Suggestion(doc_id, document.title, s, e, document.text[s:e], rule))
+        units = _units(session, {i: t for i, (_, t) in texts.items()}, extend)
+        tagged = nlp.pipe((texts[i][1] for i in chunk), batch_size=BATCH)
+        for doc_id, doc in zip(chunk, tagged, strict=True):
+            found = [
+                (rules[str(p.id)], b, e)
+                for p, keys in phrases
+                for b, e in phrase_matches(doc, keys)
+            ]
+            if len(tokens):
+                found += [(rules[nlp.vocab.strings[m]], b, e) for m, b, e in tokens(doc)]
+            title, text = texts[doc_id]
+            spans = units.get(doc_id) if units is not None else None
+            starts = [s for s, _ in spans] if spans is not None else []
+            seen = set()
+            for rule, begin, end in found:
+                span = doc[begin:end]
+                s, e = span.start_char, span.end_char
+                if spans is not None:
+                    index = bisect.bisect_right(starts, s) - 1
+                    if index >= 0 and s < spans[index][1]:
+                        s, e = spans[index]
+                if (s, e) in seen or (doc_id, s, e) in coded:
+                    continue
+                seen.add((s, e))
+                suggestions.append(Suggestion(doc_id, title, s, e, text[s:e], rule))
+        if progress is not None:
+            progress(min(part + BATCH, len(ids)), len(ids))
     return sorted(suggestions, key=lambda x: (x.document_id, x.start, x.end))
 
 
-def _units(session: Session, document: Document, extend: str):
+BATCH = 32  # documents read and tagged at a time
+
+
+def _units(session: Session, texts: dict[int, str], extend: str) -> dict[int, list] | None:
+    """Sentence or turn spans of the documents (ids to texts), or None for the match."""
     if extend == "sentence":
-        return document_sentences(session, document)
+        return sentences_by_document(session, list(texts), texts)
     if extend == "turn":
-        return [
-            (s, e)
-            for s, e in session.execute(
-                select(Turn.start, Turn.end)
-                .where(Turn.document_id == document.id)
-                .order_by(Turn.start)
-            ).all()
-        ]
+        found: dict[int, list] = {i: [] for i in texts}
+        rows = session.execute(
+            select(Turn.document_id, Turn.start, Turn.end)
+            .where(Turn.document_id.in_(list(texts)))
+            .order_by(Turn.document_id, Turn.start)
+        )
+        for doc_id, start, end in rows:
+            found[doc_id].append((start, end))
+        return found
     return None
 
 

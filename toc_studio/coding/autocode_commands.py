@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from toc_studio.cli import EXIT_OK, CommandError, emit_json, store
 
@@ -100,9 +101,16 @@ def _suggestions(session, args: argparse.Namespace):
     code = codebook.get_code_by_path(session, project, args.code)
     kind, value = _rule(args)
     found = autocode_rules.suggest(
-        session, project, code, kind, value, level=args.level, extend=args.extend
-    )
+        session, project, code, kind, value, level=args.level, extend=args.extend,
+        progress=_progress if sys.stderr.isatty() else None,
+    )  # fmt: skip
     return project, code, found
+
+
+def _progress(done: int, total: int) -> None:
+    """Documents tagged so far, on one line of the terminal."""
+    print(f"\rTagged {done} of {total} document(s)", end="\n" if done == total else "",
+          file=sys.stderr, flush=True)  # fmt: skip
 
 
 def _preview(text: str) -> str:

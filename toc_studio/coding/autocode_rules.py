@@ -5,7 +5,7 @@ each suggestion for review."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -60,14 +60,16 @@ def suggest(
     *,
     level: int | None = None,
     extend: str = "sentence",
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Suggestion]:
     """Suggestions by one rule: ``kind`` is a speaker ``group`` or ``participant`` (named by
     ``value``), the code's stored ``patterns`` (widened to ``extend``), a ``heading`` (its
-    text, optionally of ``level``) or a survey ``question``."""
+    text, optionally of ``level``) or a survey ``question``. ``progress(done, total)``
+    follows the documents tagged for patterns."""
     if kind not in RULE_KINDS:
         raise Invalid(f"Suggest by {', '.join(RULE_KINDS)}, not {kind!r}.")
     if kind == "patterns":
-        return suggest_by_patterns(session, project, code, extend=extend)
+        return suggest_by_patterns(session, project, code, extend=extend, progress=progress)
     if not (value or "").strip():
         raise Invalid(f"Name the {kind} to suggest by.")
     if kind == "group":
