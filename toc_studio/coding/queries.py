@@ -31,6 +31,7 @@ from toc_studio.coding.scope import (
     all_of,
     code_ids,
     coded,
+    coding_filter,
     person_filter,
 )
 from toc_studio.errors import Invalid
@@ -476,7 +477,7 @@ def _by_group(
         ).all()
     )
     coding = Coding.__table__.c
-    where = [*scope_filters(project, scope, coding), *person_filter(coding.participant_id, scope)]
+    where = [*coding_filter(project, scope, coding), *person_filter(coding.participant_id, scope)]
     counted = counting.by_group(session, rows, list(groups), where)
     cells: dict[int, dict[str, Cell]] = {}
     totals: dict[int, Cell] = {}
@@ -489,22 +490,6 @@ def _by_group(
             cells.setdefault(code_id, {})[label] = Cell(n.codings, n.participants, n.documents)
     columns = [name for name in groups.values()] + ([NONE] if NONE in seen else [])
     return columns, cells, totals
-
-
-def scope_filters(project: Project, scope: Scope, c) -> list:
-    """WHERE clauses on the columns ``c`` of a coding table for the scope's document
-    kinds, documents and coders (the speaker filters are ``scope.person_filter``)."""
-    clauses = []
-    if scope.kinds:
-        kinds = select(Document.id).where(
-            Document.project_id == project.id, Document.kind.in_(list(scope.kinds))
-        )
-        clauses.append(c.document_id.in_(kinds))
-    if scope.documents:
-        clauses.append(c.document_id.in_(list(scope.documents)))
-    if scope.coders:
-        clauses.append(c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders)))))
-    return clauses
 
 
 def _matrix(session, project, by, columns, cells, totals, wanted, paths) -> Matrix:

@@ -76,6 +76,22 @@ def coded(project: Project, code_ids: Sequence[int] | None, scope: Scope):
     return stmt.subquery("coded")
 
 
+def coding_filter(project: Project, scope: Scope, c) -> list:
+    """WHERE clauses on the columns ``c`` of a coding table for the scope's document
+    kinds, documents and coders (the speaker filters are :func:`person_filter`)."""
+    clauses = []
+    if scope.kinds:
+        kinds = select(Document.id).where(
+            Document.project_id == project.id, Document.kind.in_(list(scope.kinds))
+        )
+        clauses.append(c.document_id.in_(kinds))
+    if scope.documents:
+        clauses.append(c.document_id.in_(list(scope.documents)))
+    if scope.coders:
+        clauses.append(c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders)))))
+    return clauses
+
+
 def person_filter(participant_id, scope: Scope) -> list:
     """WHERE clauses on a participant id column for the scope's group, label and
     attribute filters."""

@@ -219,21 +219,9 @@ def query_codings(project, scope):
     (the code index, in code order, which carries the speaker), without a read of each
     coding's document."""
     from toc_studio.coding.models import Code
-    from toc_studio.ingest.models import Document
-    from toc_studio.project.models import Coder
+    from toc_studio.coding.scope import coding_filter
 
     c = Coding.__table__.alias("c").c
     codes = select(Code.id).where(Code.project_id == project.id)
     stmt = select(c.id, c.document_id, c.code_id, c.participant_id).where(c.code_id.in_(codes))
-    if scope.kinds:
-        kinds = select(Document.id).where(
-            Document.project_id == project.id, Document.kind.in_(list(scope.kinds))
-        )
-        stmt = stmt.where(c.document_id.in_(kinds))
-    if scope.documents:
-        stmt = stmt.where(c.document_id.in_(list(scope.documents)))
-    if scope.coders:
-        stmt = stmt.where(
-            c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
-        )
-    return stmt
+    return stmt.where(*coding_filter(project, scope, c))
