@@ -92,20 +92,28 @@ def _with_dates(rows: Sequence[DatedRow], now: datetime, convert) -> list[tuple]
 
 
 # COPY's text format: backslash, tab and line breaks escaped; NULL written as \N
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NULL = "\\N"
+
+
+def _escape(text: str) -> str:
+    """Backslash, tab and line breaks escaped for COPY: four replaces run in C, where
+    ``str.translate`` with a table maps each character in Python (about 2× slower here)."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _copy_text(rows: Sequence[Row], now, speaker) -> str:
     """The rows as COPY text, formatted here in one pass (psycopg's per-value adaptation
     costs more than the database's insert)."""
-    stamp = now.isoformat()
+    if rows and len(rows[0]) == 7:  # each row brings its date
+        dated = [(*row[:6], row[6].isoformat()) for row in rows]
+    else:
+        stamp = now.isoformat()
+        dated = [(*row, stamp) for row in rows]
     lines = []
-    for document, code, coder, start, end, text, *dated in rows:
-        when = dated[0].isoformat() if dated else stamp
+    for document, code, coder, start, end, text, when in dated:
         person = speaker(document, start, end)
         if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # 4 scans in C
-            text = text.translate(_ESCAPE)  # are cheaper than translating every text
+            text = _escape(text)  # are cheaper than escaping every text
         lines.append(
             f"{document}\t{code}\t{coder}\t{start}\t{end}\t{text}\t"
             f"{_NULL if person is None else person}\t{when}\n"
