@@ -1,11 +1,11 @@
 """Evidence behind the elements of a Theory of Change, counted in SQL.
 
-A coding's participant is the participant of the speaker turn that contains the coding's
-start (turns of a document do not overlap: the turn is the last one starting at or before
-the coding, if it has not ended yet). Codings outside every turn count, without a
-participant. The speaker is stored on each coding (``Coding.participant_id``, kept right
-by :mod:`toc_studio.coding.speakers`), so no turn is looked up here. No coding is loaded
-into Python: the database groups and counts.
+A coding's participant is its stored speaker (``Coding.participant_id``), by the one rule
+of :mod:`toc_studio.coding.speakers` that the excerpts and the matrix read too: the
+participant of the turn containing the coding's start; else of the first participant turn
+beginning inside the coding; else the document's participant when it has exactly one.
+Codings with none count, without a participant. No turn is looked up here and no coding is
+loaded into Python: the database groups and counts.
 """
 
 from __future__ import annotations
