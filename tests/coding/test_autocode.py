@@ -228,3 +228,99 @@ def test_contexts_show_the_text_either_side_of_each_suggestion(session, m):
     text = m.mentee_doc.text
     assert before == " ".join(text[found[0].start - 12 : found[0].start].split())
     assert after == " ".join(text[found[0].end : found[0].end + 12].split())
+
+
+STRESS = [
+    "We stopped visiting. Stopping the visits hurt; she'd visited twice!",
+    "Mice ran; the mouse went home. Children's wolves, knives and leaves.",
+    "HOPING, hoped, Hopes... Lived-experience matters: lived experiences (LIVED EXPERIENCE).",
+    "Studies of the studying student: she studies and carried on 🙂 carrying café naïveté.",
+    "Nothing here matches at all, just weather and tea.",
+    "Better, best, worse; geese went and goes; he was, they were, being there.",
+    "I'd say you'd be there. Give me a call; we're hoping.",
+]
+STRESS_PATTERNS = [
+    ("phrase", "lived experience"),
+    ("phrase", "hoping"),
+    ("phrase", "stop visit"),
+    ("phrase", "mouse"),
+    ("phrase", "go home"),
+    ("phrase", "study"),
+    ("phrase", "carry on"),
+    ("phrase", "wolf"),
+    ("phrase", "knife and leaf"),
+    ("phrase", "good"),
+    ("phrase", "be there"),
+    ("phrase", "would say"),
+    ("phrase", "give I"),
+    ("tokens", '[{"LEMMA": "visit"}]'),
+    ("tokens", '[{"LOWER": "café"}, {"LEMMA": "naïveté"}]'),
+    ("tokens", '[{"LEMMA": "goose"}, {"LEMMA": {"IN": ["go", "went"]}}]'),
+    ("tokens", '[{"ORTH": "Children"}]'),
+]
+
+
+def _stress_project(session):
+    project = build_mentoring_project(session).project
+    docs = [
+        documents.add_document(session, project, f"stress {i}", text)
+        for i, text in enumerate(STRESS)
+    ]
+    return project, docs
+
+
+def test_the_prefilter_never_changes_pattern_suggestions(session):
+    project, _ = _stress_project(session)
+    for kind, pattern in STRESS_PATTERNS:
+        code = codebook.create_code(session, project, f"stress {pattern}")
+        autocode.add_pattern(session, code, pattern, kind)
+        for extend in autocode.EXTENDS:
+            with_filter = autocode.suggest_by_patterns(session, project, code, extend=extend)
+            without = autocode.suggest_by_patterns(
+                session, project, code, extend=extend, prefilter=False
+            )
+            assert with_filter == without, (pattern, extend)
+    code = codebook.create_code(session, project, "all stress patterns")
+    for kind, pattern in STRESS_PATTERNS:
+        autocode.add_pattern(session, code, pattern, kind)
+    found = autocode.suggest_by_patterns(session, project, code, extend="match")
+    assert found == autocode.suggest_by_patterns(
+        session, project, code, extend="match", prefilter=False
+    )
+    assert {"stopped visiting", "Mice", "went home", "wolves", "café naïveté", "best"} <= {
+        s.text for s in found
+    }
+
+
+class CountingPipeline:
+    """The real pipeline, counting the texts it tags with ``pipe``."""
+
+    def __init__(self, nlp):
+        self.nlp, self.tagged = nlp, []
+
+    def __getattr__(self, name):
+        return getattr(self.nlp, name)
+
+    def __call__(self, text):
+        return self.nlp(text)
+
+    def pipe(self, texts, **kwargs):
+        texts = list(texts)
+        self.tagged += texts
+        return self.nlp.pipe(texts, **kwargs)
+
+
+def test_a_document_without_any_candidate_is_not_tagged(session, monkeypatch):
+    project, docs = _stress_project(session)
+    counting = CountingPipeline(words.load_pipeline())
+    monkeypatch.setattr(words, "load_pipeline", lambda: counting)
+    code = codebook.create_code(session, project, "Mice")
+    autocode.add_pattern(session, code, "mouse")
+    found = autocode.suggest_by_patterns(session, project, code, documents=[d.id for d in docs])
+    assert [s.document for s in found] == ["stress 1"]
+    assert counting.tagged == [STRESS[1]]
+    counting.tagged.clear()
+    autocode.suggest_by_patterns(
+        session, project, code, documents=[d.id for d in docs], prefilter=False
+    )
+    assert counting.tagged == STRESS

@@ -265,6 +265,7 @@ def suggest_by_patterns(
     documents: Sequence[int] | None = None,
     extend: str = "sentence",
     progress: Callable[[int, int], None] | None = None,
+    prefilter: bool = True,
 ) -> list[Suggestion]:
     """Where the code's patterns match (phrases on lower-case lemmas; token patterns
     through spaCy's Matcher), widened to the ``extend`` unit:
@@ -272,9 +273,12 @@ def suggest_by_patterns(
 
     Documents are read and tagged :data:`BATCH` at a time (their texts, the code's
     codings and their sentences or turns in one statement each; spaCy's ``nlp.pipe``);
-    ``progress(done, total)`` is called after each batch."""
+    ``progress(done, total)`` is called after each batch. With ``prefilter`` (the
+    default), a document whose lower-cased text holds no form of a pattern word is not
+    tagged (see :mod:`toc_studio.coding.autocode_filter`; the suggestions are the same)."""
     from spacy.matcher import Matcher
 
+    from toc_studio.coding.autocode_filter import candidate_test
     from toc_studio.coding.words import load_pipeline, phrase_keys, phrase_matches
 
     if extend not in EXTENDS:
@@ -289,19 +293,29 @@ def suggest_by_patterns(
         if p.kind == "tokens":
             tokens.add(str(p.id), [_token_pattern(p.pattern)])
     rules = {str(p.id): f"rule: pattern {p.pattern}" for p in patterns}
+    could_match = candidate_test(
+        nlp, [k for _, k in phrases], [p.pattern for p in patterns if p.kind == "tokens"]
+    )
     stmt = select(Document.id).where(Document.project_id == project.id)
     if documents:
         stmt = stmt.where(Document.id.in_(list(documents)))
     ids = list(session.execute(stmt.order_by(Document.id)).scalars())
     suggestions: list[Suggestion] = []
     for part in range(0, len(ids), BATCH):
-        chunk = ids[part : part + BATCH]
         texts = {
             doc_id: (title, text)
             for doc_id, title, text in session.execute(
-                select(Document.id, Document.title, Document.text).where(Document.id.in_(chunk))
+                select(Document.id, Document.title, Document.text).where(
+                    Document.id.in_(ids[part : part + BATCH])
+                )
             )
+            if not prefilter or could_match(text.lower())
         }
+        chunk = sorted(texts)
+        if not chunk:
+            if progress is not None:
+                progress(min(part + BATCH, len(ids)), len(ids))
+            continue
         coded = set(
             session.execute(
                 select(Coding.document_id, Coding.start, Coding.end).where(
