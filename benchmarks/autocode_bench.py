@@ -62,7 +62,7 @@ def timed(fn):
     return result, time.perf_counter() - began
 
 
-def run(url: str, scale: float, pattern_documents: int) -> None:
+def run(url: str, scale: float, pattern_documents: int, prefilter: bool = True) -> None:
     engine = db.make_engine(url)
     db.init_db(engine)
     with Session(engine, expire_on_commit=False) as session:
@@ -98,6 +98,8 @@ def run(url: str, scale: float, pattern_documents: int) -> None:
         extra = {}
         if "progress" in inspect.signature(autocode.suggest_by_patterns).parameters:
             extra["progress"] = lambda done, total: None
+        if not prefilter:
+            extra["prefilter"] = False
         from toc_studio.coding.words import load_pipeline
 
         load_pipeline()  # the model's loading is not the rule's cost
@@ -120,10 +122,13 @@ def main() -> None:
     parser.add_argument(
         "--pattern-documents", type=int, default=20, help="documents for the pattern rule"
     )
+    parser.add_argument(
+        "--no-prefilter", action="store_true", help="tag every document (the filter off)"
+    )
     args = parser.parse_args()
     with scratch_store(args.backend, "autocode_bench_") as url:
         print(f"{args.backend}, scale {args.scale}:")
-        run(url, args.scale, args.pattern_documents)
+        run(url, args.scale, args.pattern_documents, not args.no_prefilter)
 
 
 if __name__ == "__main__":
