@@ -324,3 +324,12 @@ def test_a_document_without_any_candidate_is_not_tagged(session, monkeypatch):
         session, project, code, documents=[d.id for d in docs], prefilter=False
     )
     assert counting.tagged == STRESS
+
+
+def test_a_pipeline_without_rule_lemmatizer_tables_filters_nothing():
+    import spacy
+
+    from toc_studio.coding.autocode_filter import candidate_test
+
+    test = candidate_test(spacy.blank("en"), [["hope"]], [])
+    assert test("nothing to see here")  # cannot reason about its lemmas: tag every text

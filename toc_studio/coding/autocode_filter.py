@@ -71,8 +71,12 @@ def candidate_test(
     nlp, phrases: Sequence[Sequence[str]], token_patterns: Sequence[str]
 ) -> Callable[[str], bool]:
     """``test(lower_text)``: whether the text may match any phrase (lists of lower-case
-    lemmas) or token pattern (JSON); every token of a phrase must be present."""
-    tables = _tables(nlp)
+    lemmas) or token pattern (JSON); every token of a phrase must be present. With a
+    pipeline whose lemmatizer is not the rule one, every text is a candidate."""
+    try:
+        tables = _tables(nlp)
+    except KeyError:  # a pipeline without the rule lemmatizer's tables or attribute ruler
+        return lambda text: True
     required: list[list[Needles]] = [[needles(k, *tables) for k in keys] for keys in phrases]
     for pattern in token_patterns:
         found = [_token_needles(t, tables) for t in json.loads(pattern)]
