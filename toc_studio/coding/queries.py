@@ -469,13 +469,9 @@ def _by_group(
         return found
 
     rows = {code_id: family(code_id) if with_subcodes else [code_id] for code_id in wanted}
-    groups = dict(
-        session.execute(
-            select(Group.id, Group.name)
-            .where(Group.project_id == project.id)
-            .order_by(Group.position, Group.id)
-        ).all()
-    )
+    from toc_studio.project.service import list_groups
+
+    groups = {group.id: group.name for group in list_groups(session, project)}
     coding = Coding.__table__.c
     where = [*coding_filter(project, scope, coding), *person_filter(coding.participant_id, scope)]
     counted = counting.by_group(session, rows, list(groups), where)
