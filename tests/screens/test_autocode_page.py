@@ -54,6 +54,11 @@ def test_speaker_suggestions_are_reviewed_then_the_chosen_ones_coded_and_undone(
     engine.dispose()
 
 
+def _patterns(engine, voice) -> list[str]:
+    with Session(engine) as s:
+        return [p.pattern for p in autocode.list_patterns(s, s.get(type(voice), voice.id))]
+
+
 def test_patterns_are_added_on_the_screen_and_suggest_their_sentences(app, database_url):
     engine, built, voice = _build(database_url)
     at = _open(app, built, voice)
@@ -61,19 +66,11 @@ def test_patterns_are_added_on_the_screen_and_suggest_their_sentences(app, datab
     at.text_input[0].input("session")
     next(b for b in at.button if b.label == "Add pattern").click().run()
     assert not at.exception, at.exception
-    with Session(engine) as s:
-        assert [p.pattern for p in autocode.list_patterns(s, s.get(type(voice), voice.id))] == [
-            "session"
-        ]
+    assert _patterns(engine, voice) == ["session"]
     at.button(key="autocode_go").click().run()
     [table] = at.dataframe
     assert "Ten sessions felt short; it ended just as I opened up." in list(table.value["Text"])
     engine.dispose()
-
-
-def _patterns(engine, voice) -> list[str]:
-    with Session(engine) as s:
-        return [p.pattern for p in autocode.list_patterns(s, s.get(type(voice), voice.id))]
 
 
 def test_adding_or_removing_a_pattern_on_the_screen_can_be_undone(app, database_url):
