@@ -259,8 +259,9 @@ def test_a_document_added_with_turns_after_its_codings_is_refreshed(session, men
 
 
 def test_the_lookup_follows_the_rule_for_every_span(session, mentoring):
-    panel = add_panel(session, mentoring)
-    docs = [mentoring.mentor_doc, panel]
+    panel = add_panel(session, mentoring)  # several participants
+    notes = documents.add_document(session, mentoring.project, "Notes", MENTOR_TEXT)  # no turns
+    docs = [mentoring.mentor_doc, panel, notes]  # mentor_doc: one participant and interviewer
     lookup = speaker_lookup(session, [d.id for d in docs])
     for doc in docs:
         turns = [(t.start, t.end, t.participant_id) for t in documents.list_turns(session, doc)]
