@@ -10,7 +10,8 @@ process that costs less than reading the batch's documents' turns into Python, w
 batch spread over many documents would do at about 3 µs a turn).
 PostgreSQL: speakers found in Python from the documents' turns
 (:class:`~toc_studio.coding.speakers.SpeakerLookup`, a bisect per row), then ``COPY``
-straight into the table inside a savepoint; when that meets a stored duplicate, the rows
+straight into the table inside a savepoint, sent in chunks as they are formatted so that
+the server inserts while Python formats; when that meets a stored duplicate, the rows
 go through a temporary table and one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``
 instead. Both go below SQLAlchemy's per-row parameter processing, which costs more than
 the insert itself at a million rows. The rows must have been checked already.
@@ -18,7 +19,7 @@ the insert itself at a million rows. The rows must have been checked already.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from sqlmodel import Session
@@ -101,36 +102,49 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _copy_text(rows: Sequence[Row], now, speaker) -> str:
-    """The rows as COPY text, formatted here in one pass (psycopg's per-value adaptation
-    costs more than the database's insert)."""
-    if rows and len(rows[0]) == 7:  # each row brings its date
-        dated = [(*row[:6], row[6].isoformat()) for row in rows]
-    else:
-        stamp = now.isoformat()
-        dated = [(*row, stamp) for row in rows]
-    lines = []
-    for document, code, coder, start, end, text, when in dated:
-        person = speaker(document, start, end)
-        if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # 4 scans in C
-            text = _escape(text)  # are cheaper than escaping every text
-        lines.append(
-            f"{document}\t{code}\t{coder}\t{start}\t{end}\t{text}\t"
-            f"{_NULL if person is None else person}\t{when}\n"
-        )
-    return "".join(lines)
+CHUNK = 2_000  # rows formatted per write while COPY runs
+
+
+def _copy_chunks(rows: Sequence[Row], now, speaker) -> Iterator[str]:
+    """The rows as COPY text, ``CHUNK`` rows at a time, formatted here (psycopg's per-value
+    adaptation costs more than the database's insert). Each chunk is sent as soon as it is
+    ready, so the server inserts one while Python formats the next: on two cores that
+    hides most of the formatting."""
+    stamp = now.isoformat()
+    dated = bool(rows) and len(rows[0]) == 7  # each row brings its date
+    for first in range(0, len(rows), CHUNK):
+        lines = []
+        for row in rows[first : first + CHUNK]:
+            if dated:
+                document, code, coder, start, end, text, when = row
+                when = when.isoformat()
+            else:
+                document, code, coder, start, end, text = row
+                when = stamp
+            person = speaker(document, start, end)
+            if "\\" in text or "\t" in text or "\n" in text or "\r" in text:  # 4 scans in C
+                text = _escape(text)  # are cheaper than escaping every text
+            lines.append(
+                f"{document}\t{code}\t{coder}\t{start}\t{end}\t{text}\t"
+                f"{_NULL if person is None else person}\t{when}\n"
+            )
+        yield "".join(lines)
+
+
+def _copy(cursor, table: str, rows: Sequence[Row], now, speaker) -> None:
+    with cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
+        for chunk in _copy_chunks(rows, now, speaker):
+            copy.write(chunk)
 
 
 def _postgres(connection, rows: Sequence[Row], now, speaker) -> int:
     import psycopg
 
-    data = _copy_text(rows, now, speaker)
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
         cursor.execute("SAVEPOINT coding_copy")
         try:
-            with cursor.copy(f"COPY coding ({COLUMNS}) FROM STDIN") as copy:
-                copy.write(data)
+            _copy(cursor, "coding", rows, now, speaker)
         except psycopg.errors.UniqueViolation:
             cursor.execute("ROLLBACK TO SAVEPOINT coding_copy")
         else:
@@ -142,8 +156,7 @@ def _postgres(connection, rows: Sequence[Row], now, speaker) -> int:
             'coder_id int, "start" int, "end" int, text text, participant_id int, '
             "created timestamptz) ON COMMIT DELETE ROWS"
         )
-        with cursor.copy(f"COPY coding_batch ({COLUMNS}) FROM STDIN") as copy:
-            copy.write(data)
+        _copy(cursor, "coding_batch", rows, now, speaker)
         cursor.execute(
             f"INSERT INTO coding ({COLUMNS}) SELECT {COLUMNS} FROM coding_batch "
             'ORDER BY document_id, "start", "end", code_id, coder_id ON CONFLICT DO NOTHING'
