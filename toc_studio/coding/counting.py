@@ -37,10 +37,11 @@ from sqlalchemy import (
     MetaData,
     Table,
     any_,
+    case,
     column,
     distinct,
+    false,
     func,
-    or_,
     select,
     text,
     true,
@@ -159,9 +160,13 @@ def _measures(group_ids: list[int]) -> list:
     coding = Coding.__table__.c
     group = Participant.__table__.c.group_id
     measures = [func.count(), func.count(distinct(coding.document_id))]
-    no_group = group.is_(None)
-    if group_ids:
-        no_group = or_(no_group, group.not_in(group_ids))
+    # "none of the groups asked for" as a chain of comparisons (false for each group, true
+    # otherwise and for NULL): SQLite evaluates ``group_id IS NULL OR group_id NOT IN (...)``
+    # by probing a temporary index, once for each of the bucket's three aggregates and
+    # each coding, which cost a third of the whole count
+    no_group = (
+        case({g: false() for g in group_ids}, value=group, else_=true()) if group_ids else true()
+    )
     for where in [*(group == g for g in group_ids), no_group]:
         measures += [
             func.count().filter(where),
