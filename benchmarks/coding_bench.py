@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from benchmarks.coding_corpus import coding_requests, generate  # noqa: E402
+from benchmarks.hand_insert import hand_insert  # noqa: E402
 from toc_studio import db  # noqa: E402
 from toc_studio.coding import agreement, codings, queries  # noqa: E402
 from toc_studio.coding.cooccurrence import cooccurrence, longest_coding  # noqa: E402
@@ -134,10 +135,15 @@ AGREEMENT_ONE_SQL = AGREEMENT_ALL_SQL[: AGREEMENT_ALL_SQL.index("shared AS")] + 
 )
 
 
-def agreement_by_hand(session, project, coders) -> dict[int, tuple]:
-    """Per code (percent agreement, kappa, alpha, coverage) from AGREEMENT_ALL_SQL."""
-    stmt = text(AGREEMENT_ALL_SQL).bindparams(bindparam("coders", expanding=True))
+def agreement_by_hand(session, project, coders, document: int | None = None) -> dict[int, tuple]:
+    """Per code (percent agreement, kappa, alpha, coverage) from AGREEMENT_ALL_SQL, or
+    from AGREEMENT_ONE_SQL for one ``document``: the same rows the service returns, the
+    statistics worked out by the same formulas."""
+    sql = AGREEMENT_ALL_SQL if document is None else AGREEMENT_ONE_SQL
+    stmt = text(sql).bindparams(bindparam("coders", expanding=True))
     params = {"project": project.id, "coders": [c.id for c in coders], "n": len(coders)}
+    if document is not None:
+        params["doc"] = document
     histogram, coverage, total = {}, {}, 0
     for kind, code_id, k, units in session.execute(stmt, params).all():
         if kind == "h":
@@ -261,6 +267,15 @@ def run(
             flushed = time.perf_counter() - began
             print(f"  then the WAL's last checkpoint: {flushed:.1f} s; with it "
                   f"{inserted / (elapsed + flushed):,.0f} codings/s")  # fmt: skip
+        for same_job in (True, False):
+            written, spent = hand_insert(session, same_job)
+            what = "the same job in plain SQL" if same_job else "the finished rows, plainly"
+            print(f"  hand-written, {what}: {written} rows in {spent:.1f} s = "
+                  f"{written / spent:,.0f} rows/s; ratio {elapsed / spent:.2f}")  # fmt: skip
+            key = "sql" if same_job else "finished_rows"
+            results[-1].update(
+                {f"{key}_per_second": written / spent, f"{key}_ratio": elapsed / spent}
+            )
         project, target = corpus.project, corpus.target
         if only_insert:
             engine.dispose()
@@ -319,15 +334,14 @@ def run(
         doc = corpus.documents[0]
         coders = ["Coder 0", "Coder 1"]
         agreed = agreement.agreement(session, project, coders, documents=[doc.id])
-        one = text(AGREEMENT_ONE_SQL).bindparams(bindparam("coders", expanding=True))
-        one_params = {
-            "doc": doc.id,
-            "project": project.id,
-            "coders": [c.id for c in corpus.coders[:2]],
-        }
+        pair = corpus.coders[:2]
+        by_hand = agreement_by_hand(session, project, pair, doc.id)
+        assert {r.code_id: (r.percent_agreement, r.kappa, r.alpha) for r in agreed} == {
+            code: figures[:3] for code, figures in by_hand.items()
+        }, "agreement for one document differs from the hand-written SQL's"
 
         def hand_agreement():
-            session.execute(one, one_params).all()
+            agreement_by_hand(session, project, pair, doc.id)
 
         ag, hand = paired(
             lambda: agreement.agreement(session, project, coders, documents=[doc.id]),
