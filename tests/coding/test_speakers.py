@@ -100,11 +100,12 @@ def test_a_new_coding_stores_its_speaker_and_each_fallback(session, mentoring):
 
 
 def test_codings_added_in_bulk_store_their_speakers(session, mentoring):
-    doc, panel = mentoring.mentor_doc, add_panel(session, mentoring)
+    doc, panel = mentoring.mentor_doc, add_panel(session, mentoring)  # one and several people
+    notes = documents.add_document(session, mentoring.project, "Notes", MENTOR_TEXT)  # no turns
     code, ben = mentoring.codes["Activities"], mentoring.ben
     requests = [
         codings.SpanRequest(d, code, ben, s, s + n)
-        for d in (doc, panel)
+        for d in (doc, panel, notes)
         for n in (3, 30)
         for s in range(0, len(d.text) - n, 7)
     ]
@@ -112,6 +113,7 @@ def test_codings_added_in_bulk_store_their_speakers(session, mentoring):
     assert codings.add_codings(session, requests) == 0  # all duplicates now
     ids = people(session, mentoring.project)
     assert {c.participant_id for c in codings.list_codings(session, doc)} == {ids["Mentor B1"]}
+    assert {c.participant_id for c in codings.list_codings(session, notes)} == {None}
     assert {c.participant_id for c in codings.list_codings(session, panel)} == {
         None,
         ids["Mentor B1"],

@@ -3,11 +3,12 @@
 Each coding gets its speaker (``participant_id``, by the one rule of
 :mod:`toc_studio.coding.speakers`).
 
-SQLite: one prepared ``INSERT ... ON CONFLICT DO NOTHING`` run with ``executemany``, the
-speaker worked out by the statement itself (:data:`~toc_studio.coding.speakers.SPEAKER_SQL`:
-one seek on the turns' index per row, the fallbacks only for rows that need them; in
-process that costs less than reading the batch's documents' turns into Python, which a
-batch spread over many documents would do at about 3 µs a turn).
+SQLite: one prepared ``INSERT ... ON CONFLICT DO NOTHING`` run with ``executemany``. The
+speaker comes as a parameter where the document alone decides it (its turns name one
+participant, or none: :func:`~toc_studio.coding.speakers.document_people`, one read of the
+turns' covering index per batch); for a document with several participants the
+statement works it out (:data:`~toc_studio.coding.speakers.SPEAKER_SQL`: one seek on the
+turns' index per row, the fallbacks only for rows that need them).
 PostgreSQL: speakers found in Python from the documents' turns
 (:class:`~toc_studio.coding.speakers.SpeakerLookup`, a bisect per row), then ``COPY``
 straight into the table inside a savepoint, sent in chunks as they are formatted so that
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from toc_studio.coding.models import Coding
-from toc_studio.coding.speakers import SPEAKER_SQL, speaker_lookup
+from toc_studio.coding.speakers import SPEAKER_SQL, document_people, speaker_lookup
 from toc_studio.timeutil import utcnow
 
 Row = tuple[int, int, int, int, int, str]  # document, code, coder, start, end, text
@@ -41,10 +42,14 @@ def _document_order(row) -> int:
 
 
 COLUMNS = 'document_id, code_id, coder_id, "start", "end", text, participant_id, created'
+# The speaker parameter {person}: the document's one participant, NOBODY for a document
+# without participants, or SEVERAL, where the rule's seeks on the turns decide
+NOBODY, SEVERAL = 0, -1  # participant ids are positive
 SQLITE_INSERT = (
     f"INSERT INTO coding ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-    + SPEAKER_SQL.format(document="?1", start="?4", end="?5")
-    + ", ?7) ON CONFLICT DO NOTHING"
+    f"CASE {{person}} WHEN {SEVERAL} THEN "
+    + SPEAKER_SQL.format(document="?1", start="?4", end="?5").replace("{", "{{").replace("}", "}}")
+    + f" WHEN {NOBODY} THEN NULL ELSE {{person}} END, {{created}}) ON CONFLICT DO NOTHING"
 )
 
 
@@ -69,13 +74,18 @@ def insert_codings(session: Session, rows: Sequence[Row] | Sequence[DatedRow]) -
     if dialect.name == "postgresql":
         speaker = speaker_lookup(session, {row[0] for row in ordered})
         return _postgres(connection, ordered, now, speaker)
+    # the speaker as a parameter where the document alone decides it (one participant or
+    # none): that spares most rows the rule's seeks on the turns
+    sole, several = document_people(connection, {row[0] for row in ordered})
+    person = dict.fromkeys(several, SEVERAL) | sole
     if len(ordered[0]) == 7:  # each row brings its date
-        return connection.exec_driver_sql(SQLITE_INSERT, ordered).rowcount
-    # the one timestamp goes into the statement as a literal (it is ours, not the user's):
-    # a parameter would mean copying every row into a new tuple
-    stamp = "'" + str(now).replace("'", "''") + "'"
-    result = connection.exec_driver_sql(SQLITE_INSERT.replace("?7", stamp), ordered)
-    return result.rowcount
+        statement = SQLITE_INSERT.format(person="?8", created="?7")
+    else:
+        # the one timestamp goes into the statement as a literal (it is ours, not the user's)
+        stamp = "'" + str(now).replace("'", "''") + "'"
+        statement = SQLITE_INSERT.format(person="?7", created=stamp)
+    params = [(*row, person.get(row[0], NOBODY)) for row in ordered]
+    return connection.exec_driver_sql(statement, params).rowcount
 
 
 def _with_dates(rows: Sequence[DatedRow], now: datetime, convert) -> list[tuple]:

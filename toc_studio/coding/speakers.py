@@ -159,14 +159,11 @@ TURNS_PG_SQL = (
 )
 
 
-def speaker_lookup(session: Session, document_ids: Iterable[int]) -> SpeakerLookup:
-    """Load what the rule needs of ``document_ids``: each document's participant when its
-    turns name only one, else its turns (one indexed read per few hundred documents,
-    through the driver: SQLAlchemy's row processing would cost more than the read).
-    Interviews, with one participant, thus need no turns read at all."""
-    connection = session.connection()
-    postgres = connection.dialect.name == "postgresql"
-    turns: dict[int, DocumentTurns] = {}
+def document_people(connection, document_ids: Iterable[int]) -> tuple[dict[int, int], list[int]]:
+    """For ``document_ids``: the participant of each document whose turns name exactly one
+    (by the rule, every coding in it is theirs), and the documents whose turns name several
+    (only there does a coding's speaker depend on its span). Documents in neither have no
+    participant. One read of the turns' covering index per 10,000 documents."""
     sole: dict[int, int] = {}
     several: list[int] = []
     ids = sorted({int(i) for i in document_ids})  # ints only: they go into the SQL text
@@ -181,6 +178,18 @@ def speaker_lookup(session: Session, document_ids: Iterable[int]) -> SpeakerLook
                 sole[document_id] = lowest
             else:
                 several.append(document_id)
+    return sole, several
+
+
+def speaker_lookup(session: Session, document_ids: Iterable[int]) -> SpeakerLookup:
+    """Load what the rule needs of ``document_ids``: each document's participant when its
+    turns name only one, else its turns (one indexed read per few hundred documents,
+    through the driver: SQLAlchemy's row processing would cost more than the read).
+    Interviews, with one participant, thus need no turns read at all."""
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    turns: dict[int, DocumentTurns] = {}
+    sole, several = document_people(connection, document_ids)
     for i in range(0, len(several), TURN_BATCH):
         listed = ", ".join(map(str, several[i : i + TURN_BATCH]))
         if postgres:
