@@ -269,8 +269,14 @@ def _stress_project(session):
     return project, docs
 
 
+FILLER = "Rain fell on a cold grey roof near the mill. A cat slept in a warm corner.\n\n"
+# the stress texts far apart in one long document, so that only parts of it are tagged
+LONG = FILLER * 12 + (FILLER * 12).join(STRESS) + FILLER * 12
+
+
 def test_the_prefilter_never_changes_pattern_suggestions(session):
     project, _ = _stress_project(session)
+    documents.add_document(session, project, "long", LONG)
     for kind, pattern in STRESS_PATTERNS:
         code = codebook.create_code(session, project, f"stress {pattern}")
         autocode.add_pattern(session, code, pattern, kind)
@@ -290,6 +296,23 @@ def test_the_prefilter_never_changes_pattern_suggestions(session):
     assert {"stopped visiting", "Mice", "went home", "wolves", "café naïveté", "best"} <= {
         s.text for s in found
     }
+    assert {s.document for s in found} >= {"long"}
+
+
+def test_a_long_document_is_tagged_only_around_possible_matches(session, monkeypatch):
+    project = build_mentoring_project(session).project
+    long = documents.add_document(session, project, "long", LONG)
+    counting = CountingPipeline(words.load_pipeline())
+    monkeypatch.setattr(words, "load_pipeline", lambda: counting)
+    code = codebook.create_code(session, project, "Mice")
+    autocode.add_pattern(session, code, "mouse")
+    found = autocode.suggest_by_patterns(session, project, code, documents=[long.id])
+    [tagged] = counting.tagged  # one region, around "Mice ... mouse"
+    assert STRESS[1] in tagged and tagged in LONG and len(tagged) < len(LONG) / 5
+    assert [s.text for s in found] == ["Mice ran; the mouse went home."]
+    assert found == autocode.suggest_by_patterns(
+        session, project, code, documents=[long.id], prefilter=False
+    )
 
 
 class CountingPipeline:

@@ -275,11 +275,13 @@ def suggest_by_patterns(
     codings and their sentences or turns in one statement each; spaCy's ``nlp.pipe``);
     ``progress(done, total)`` is called after each batch. With ``prefilter`` (the
     default), a document whose lower-cased text holds no form of a pattern word is not
-    tagged (see :mod:`toc_studio.coding.autocode_filter`; the suggestions are the same)."""
+    tagged (see :mod:`toc_studio.coding.autocode_filter`), and of the others only the
+    regions around such forms are (:mod:`toc_studio.coding.autocode_regions`); the
+    suggestions are the same."""
     from spacy.matcher import Matcher
 
     from toc_studio.coding.autocode_filter import candidate_test
-    from toc_studio.coding.words import load_pipeline, phrase_keys, phrase_matches
+    from toc_studio.coding.words import load_pipeline, phrase_keys
 
     if extend not in EXTENDS:
         raise Invalid(f"Widen matches to {', '.join(EXTENDS)}, not {extend!r}.")
@@ -293,9 +295,9 @@ def suggest_by_patterns(
         if p.kind == "tokens":
             tokens.add(str(p.id), [_token_pattern(p.pattern)])
     rules = {str(p.id): f"rule: pattern {p.pattern}" for p in patterns}
-    could_match = candidate_test(
-        nlp, [k for _, k in phrases], [p.pattern for p in patterns if p.kind == "tokens"]
-    )
+    token_patterns = [p.pattern for p in patterns if p.kind == "tokens"]
+    could_match = candidate_test(nlp, [k for _, k in phrases], token_patterns)
+    parts = _region_finder(nlp, [k for _, k in phrases], token_patterns)
     stmt = select(Document.id).where(Document.project_id == project.id)
     if documents:
         stmt = stmt.where(Document.id.in_(list(documents)))
@@ -324,22 +326,16 @@ def suggest_by_patterns(
             ).all()
         )
         units = _units(session, {i: t for i, (_, t) in texts.items()}, extend)
-        tagged = nlp.pipe((texts[i][1] for i in chunk), batch_size=BATCH)
-        for doc_id, doc in zip(chunk, tagged, strict=True):
-            found = [
-                (rules[str(p.id)], b, e)
-                for p, keys in phrases
-                for b, e in phrase_matches(doc, keys)
-            ]
-            if len(tokens):
-                found += [(rules[nlp.vocab.strings[m]], b, e) for m, b, e in tokens(doc)]
+        found_in = _tag_and_match(
+            nlp, chunk, texts, phrases, tokens, rules, parts if prefilter else None
+        )
+        for doc_id in chunk:
+            found = found_in[doc_id]
             title, text = texts[doc_id]
             spans = units.get(doc_id) if units is not None else None
             starts = [s for s, _ in spans] if spans is not None else []
             seen = set()
-            for rule, begin, end in found:
-                span = doc[begin:end]
-                s, e = span.start_char, span.end_char
+            for rule, s, e in found:
                 if spans is not None:
                     index = bisect.bisect_right(starts, s) - 1
                     if index >= 0 and s < spans[index][1]:
@@ -354,6 +350,54 @@ def suggest_by_patterns(
 
 
 BATCH = 32  # documents read and tagged at a time
+
+
+def _region_finder(nlp, phrases, token_patterns) -> Callable[[str], list | None] | None:
+    """``parts(text)``: the regions of a text to tag (None: all of it), or None when every
+    document must be tagged whole (see :mod:`toc_studio.coding.autocode_regions`)."""
+    from toc_studio.coding.autocode_filter import anchors
+    from toc_studio.coding.autocode_regions import MARGIN, anchor_pattern, encoder_reach, regions
+
+    reach, found = encoder_reach(nlp), anchors(nlp, phrases, token_patterns)
+    if reach is None or found is None:
+        return None
+    finder = anchor_pattern(found[0])
+    if finder is None:
+        return None
+    widen = reach + found[1] + MARGIN
+    return lambda text: regions(text, finder, widen)
+
+
+def _tag_and_match(nlp, chunk, texts, phrases, tokens, rules, parts) -> dict[int, list]:
+    """Each document's matches as (rule, start, end) in code points, in the order a
+    whole-document tagging gives them (each phrase pattern in turn, then the token
+    patterns); only the regions ``parts`` names are tagged, when it is given."""
+    from toc_studio.coding.words import phrase_matches
+
+    pieces = []  # (document, offset, text)
+    for doc_id in chunk:
+        text = texts[doc_id][1]
+        found = parts(text) if parts is not None else None
+        for start, end in [(0, len(text))] if found is None else found:
+            pieces.append((doc_id, start, text[start:end]))
+    by_phrase = {doc_id: [[] for _ in phrases] for doc_id in chunk}
+    by_tokens: dict[int, list] = {doc_id: [] for doc_id in chunk}
+    tagged = nlp.pipe((piece for _, _, piece in pieces), batch_size=BATCH)
+    for (doc_id, offset, _), doc in zip(pieces, tagged, strict=True):
+        for into, (p, keys) in zip(by_phrase[doc_id], phrases, strict=True):
+            for b, e in phrase_matches(doc, keys):
+                span = doc[b:e]
+                into.append((rules[str(p.id)], offset + span.start_char, offset + span.end_char))
+        if len(tokens):
+            for m, b, e in tokens(doc):
+                span = doc[b:e]
+                by_tokens[doc_id].append(
+                    (rules[nlp.vocab.strings[m]], offset + span.start_char, offset + span.end_char)
+                )
+    return {
+        doc_id: [match for found in by_phrase[doc_id] for match in found] + by_tokens[doc_id]
+        for doc_id in chunk
+    }
 
 
 def _units(session: Session, texts: dict[int, str], extend: str) -> dict[int, list] | None:

@@ -89,3 +89,33 @@ def candidate_test(
         return any(all(any(n in text for n in group) for group in need) for need in required)
 
     return test
+
+
+def anchors(
+    nlp, phrases: Sequence[Sequence[str]], token_patterns: Sequence[str]
+) -> tuple[list[str], int] | None:
+    """Substrings at least one of which every match of every pattern holds in the
+    lower-case text (for each pattern, the forms of one of its tokens: the one whose
+    shortest form is longest, the rarest), and the longest pattern in tokens. None when
+    that cannot be said: no rule lemmatizer's tables, or a token pattern of unbounded
+    length or with no token it can check."""
+    try:
+        tables = _tables(nlp)
+    except KeyError:
+        return None
+    found: list[str] = []
+    longest = 0
+    groups_by_pattern = [[needles(k, *tables) for k in keys] for keys in phrases]
+    for pattern in token_patterns:
+        tokens = json.loads(pattern)
+        if any("OP" in token for token in tokens):
+            return None
+        groups = [n for n in (_token_needles(t, tables) for t in tokens) if n is not None]
+        if not groups:
+            return None
+        groups_by_pattern.append(groups)
+        longest = max(longest, len(tokens))
+    for groups in groups_by_pattern:
+        longest = max(longest, len(groups))
+        found += max(groups, key=lambda group: min(map(len, group)))
+    return found, longest
