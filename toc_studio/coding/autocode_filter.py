@@ -67,6 +67,29 @@ def _token_needles(token: dict, tables) -> Needles | None:
     return None
 
 
+# Per pattern, the substrings each token needs (a group per token; a form of the token
+# holds one of its group), and the pattern's length in tokens (None: unbounded, ``OP``)
+PatternNeeds = tuple[list[Needles], int | None]
+
+
+def _pattern_needs(
+    tables, phrases: Sequence[Sequence[str]], token_patterns: Sequence[str]
+) -> list[PatternNeeds] | None:
+    """What each phrase (lists of lower-case lemmas) and token pattern (JSON) needs;
+    None when a token pattern has no token that can be checked."""
+    found: list[PatternNeeds] = [
+        ([needles(k, *tables) for k in keys], len(keys)) for keys in phrases
+    ]
+    for pattern in token_patterns:
+        tokens = json.loads(pattern)
+        groups = [n for n in (_token_needles(t, tables) for t in tokens) if n is not None]
+        if not groups:
+            return None
+        bounded = not any("OP" in token for token in tokens)
+        found.append((groups, len(tokens) if bounded else None))
+    return found
+
+
 def candidate_test(
     nlp, phrases: Sequence[Sequence[str]], token_patterns: Sequence[str]
 ) -> Callable[[str], bool]:
@@ -77,13 +100,10 @@ def candidate_test(
         tables = _tables(nlp)
     except KeyError:  # a pipeline without the rule lemmatizer's tables or attribute ruler
         return lambda text: True
-    required: list[list[Needles]] = [[needles(k, *tables) for k in keys] for keys in phrases]
-    for pattern in token_patterns:
-        found = [_token_needles(t, tables) for t in json.loads(pattern)]
-        found = [n for n in found if n is not None]
-        if not found:
-            return lambda text: True  # no token it can check: every text is a candidate
-        required.append(found)
+    needs = _pattern_needs(tables, phrases, token_patterns)
+    if needs is None:
+        return lambda text: True  # a pattern with no token it can check: every text
+    required = [groups for groups, _ in needs]
 
     def test(text: str) -> bool:
         return any(all(any(n in text for n in group) for group in need) for need in required)
@@ -103,19 +123,8 @@ def anchors(
         tables = _tables(nlp)
     except KeyError:
         return None
-    found: list[str] = []
-    longest = 0
-    groups_by_pattern = [[needles(k, *tables) for k in keys] for keys in phrases]
-    for pattern in token_patterns:
-        tokens = json.loads(pattern)
-        if any("OP" in token for token in tokens):
-            return None
-        groups = [n for n in (_token_needles(t, tables) for t in tokens) if n is not None]
-        if not groups:
-            return None
-        groups_by_pattern.append(groups)
-        longest = max(longest, len(tokens))
-    for groups in groups_by_pattern:
-        longest = max(longest, len(groups))
-        found += max(groups, key=lambda group: min(map(len, group)))
-    return found, longest
+    needs = _pattern_needs(tables, phrases, token_patterns)
+    if needs is None or any(length is None for _, length in needs):
+        return None
+    found = [n for groups, _ in needs for n in max(groups, key=lambda g: min(map(len, g)))]
+    return found, max((length for _, length in needs), default=0)
