@@ -59,13 +59,17 @@ def _patterns(engine, voice) -> list[str]:
         return [p.pattern for p in autocode.list_patterns(s, s.get(type(voice), voice.id))]
 
 
+def _add_pattern_on_the_screen(at, pattern: str) -> None:
+    at.radio(key="autocode_kind").set_value("patterns").run()
+    at.text_input[0].input(pattern)
+    next(b for b in at.button if b.label == "Add pattern").click().run()
+    assert not at.exception, at.exception
+
+
 def test_patterns_are_added_on_the_screen_and_suggest_their_sentences(app, database_url):
     engine, built, voice = _build(database_url)
     at = _open(app, built, voice)
-    at.radio(key="autocode_kind").set_value("patterns").run()
-    at.text_input[0].input("session")
-    next(b for b in at.button if b.label == "Add pattern").click().run()
-    assert not at.exception, at.exception
+    _add_pattern_on_the_screen(at, "session")
     assert _patterns(engine, voice) == ["session"]
     at.button(key="autocode_go").click().run()
     [table] = at.dataframe
@@ -76,10 +80,7 @@ def test_patterns_are_added_on_the_screen_and_suggest_their_sentences(app, datab
 def test_adding_or_removing_a_pattern_on_the_screen_can_be_undone(app, database_url):
     engine, built, voice = _build(database_url)
     at = _open(app, built, voice)
-    at.radio(key="autocode_kind").set_value("patterns").run()
-    at.text_input[0].input("hope_ful")
-    next(b for b in at.button if b.label == "Add pattern").click().run()
-    assert not at.exception, at.exception
+    _add_pattern_on_the_screen(at, "hope_ful")
     assert _patterns(engine, voice) == ["hope_ful"]
     assert at.success[0].value == "Added the pattern " + md("hope_ful") + "."
     at.button(key="autocode_undo").click().run()
