@@ -54,6 +54,7 @@ def test_a_mouse_selection_with_an_emoji_and_curly_quotes_is_stored_exactly(app_
     text = built.mentee_doc.text
     assert text[new[0].start : new[0].end] == selected
     drawn = page.locator(f'.tocw-seg.tocw-coded[data-c*="{new[0].id}"]')
+    drawn.last.wait_for()  # the text is drawn again after the run that stored the coding
     assert "".join(drawn.all_text_contents()) == quote
     engine.dispose()
 
