@@ -25,7 +25,9 @@ from sqlmodel import Session  # noqa: E402
 from benchmarks.coding_bench import scratch_store  # noqa: E402
 from benchmarks.coding_corpus import GROUPS, generate  # noqa: E402
 from toc_studio import db  # noqa: E402
-from toc_studio.coding import autocode, autocode_rules, undo  # noqa: E402
+from toc_studio.coding import undo  # noqa: E402
+from toc_studio.coding.autocode import rules as autocode_rules  # noqa: E402
+from toc_studio.coding.autocode import suggestions as autocode  # noqa: E402
 from toc_studio.ingest.models import Document, Turn  # noqa: E402
 from toc_studio.ingest.tables import Section  # noqa: E402
 
@@ -100,7 +102,7 @@ def run(url: str, scale: float, pattern_documents: int, prefilter: bool = True) 
             extra["progress"] = lambda done, total: None
         if not prefilter:
             extra["prefilter"] = False
-        from toc_studio.coding.words import load_pipeline
+        from toc_studio.coding.analysis.words import load_pipeline
 
         load_pipeline()  # the model's loading is not the rule's cost
         for extend in ("sentence", "match"):

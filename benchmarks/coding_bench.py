@@ -31,8 +31,12 @@ from sqlmodel import Session  # noqa: E402
 from benchmarks.coding_corpus import coding_requests, generate  # noqa: E402
 from benchmarks.hand_insert import hand_insert  # noqa: E402
 from toc_studio import db  # noqa: E402
-from toc_studio.coding import agreement, codings, queries  # noqa: E402
-from toc_studio.coding.cooccurrence import cooccurrence, longest_coding  # noqa: E402
+from toc_studio.coding import codings  # noqa: E402
+from toc_studio.coding.analysis import (
+    agreement,  # noqa: E402
+    queries,  # noqa: E402
+)
+from toc_studio.coding.analysis.cooccurrence import cooccurrence, longest_coding  # noqa: E402
 
 # a coding's participant: its stored speaker (coding.participant_id, migration 0008's rule:
 # the turn containing its start, else the first participant turn inside it, else the

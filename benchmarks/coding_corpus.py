@@ -19,7 +19,7 @@ from toc_studio.coding import codebook
 from toc_studio.coding.codings import SpanRequest
 from toc_studio.coding.models import Code
 from toc_studio.ingest.models import Document, Turn
-from toc_studio.project import service
+from toc_studio.project import projects
 from toc_studio.project.models import Coder, Participant, ParticipantAttribute, Project
 
 GROUPS = ("Mentor", "Mentee", "Staff", "Carer")
@@ -50,8 +50,8 @@ def generate(session: Session, scale: float, seed: int = 7) -> Corpus:
     """Build the project (documents, turns, participants, codes, coders); no codings."""
     rng = random.Random(seed)
     n_docs = max(2, round(2000 * scale))
-    project = service.create_project(session, "Bench", list(GROUPS))
-    groups = {g.name: g.id for g in service.list_groups(session, project)}
+    project = projects.create_project(session, "Bench", list(GROUPS))
+    groups = {g.name: g.id for g in projects.list_groups(session, project)}
     people = [
         {"project_id": project.id, "label": f"P{i:05d}", "group_id": groups[GROUPS[i % 4]]}
         for i in range(n_docs)
@@ -104,7 +104,7 @@ def generate(session: Session, scale: float, seed: int = 7) -> Corpus:
         codes.append(theme)
         for c in range(19):
             codes.append(codebook.create_code(session, project, f"Code {c:02d}", parent=theme))
-    coders = [service.get_or_create_coder(session, f"Coder {k}") for k in range(8)]
+    coders = [projects.get_or_create_coder(session, f"Coder {k}") for k in range(8)]
     session.commit()
     documents = list(
         session.execute(select(Document).where(Document.project_id == project.id)).scalars()

@@ -82,7 +82,7 @@ def run_mode(mode: str, paths: list[Path], db_url: str) -> dict:
     from toc_studio.ingest import keystore
     from toc_studio.ingest.commit import import_batch
     from toc_studio.ingest.pipeline import ImportOptions, Upload
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     texts = [p.read_text(encoding="utf-8") for p in paths]
     words = sum(len(t.split()) for t in texts)
@@ -102,14 +102,14 @@ def run_mode(mode: str, paths: list[Path], db_url: str) -> dict:
     engine = db.make_engine(db_url)
     db.init_db(engine)
     with db.session_scope(engine) as session:
-        project = service.create_project(session, f"Bench {mode}", ["Mentor"])
+        project = projects.create_project(session, f"Bench {mode}", ["Mentor"])
         for name in NAMES:
             keystore.add_term(session, project, name)
     step = None
     if mode != "off":
         step = time_pseudonymisation(texts, words, use_ner=mode == "ner")
     with db.session_scope(engine) as session:
-        project = service.get_project(session, f"Bench {mode}")
+        project = projects.get_project(session, f"Bench {mode}")
         t0, c0 = time.perf_counter(), time.process_time()
         uploads = [Upload(p.name, p.read_bytes()) for p in paths]
         outcomes = import_batch(session, project, uploads, options)

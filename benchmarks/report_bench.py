@@ -52,14 +52,14 @@ def build(url: str, codings: int, documents: int, quotes_per_code: int = 0) -> N
     from toc_studio.coding.models import Coding
     from toc_studio.ingest.documents import add_document
     from toc_studio.ingest.turns import detect_turns
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     rng = random.Random(11)
     engine = db.make_engine(url)
     db.init_db(engine)
     with db.session_scope(engine) as session:
-        project = service.create_project(session, PROJECT, list(GROUPS))
-        coders = [service.get_or_create_coder(session, f"Coder {i}") for i in range(3)]
+        project = projects.create_project(session, PROJECT, list(GROUPS))
+        coders = [projects.get_or_create_coder(session, f"Coder {i}") for i in range(3)]
         codes = []
         for i in range(100):
             group = GROUPS[i % 2]
@@ -80,7 +80,7 @@ def build(url: str, codings: int, documents: int, quotes_per_code: int = 0) -> N
         coder_ids = [c.id for c in coders]
         for d in range(documents):
             label = f"{GROUPS[d % 2]} {chr(65 + d % 26)}{d}"
-            person = service.add_participant(
+            person = projects.add_participant(
                 session,
                 project,
                 label,
@@ -126,25 +126,27 @@ def measure(step: str, url: str, path: str) -> dict:
     """Run one step in this process and return its time and peak memory."""
     sys.path.insert(0, str(ROOT))
     from toc_studio import db
-    from toc_studio.project.service import get_project
+    from toc_studio.project.projects import get_project
 
     engine = db.make_engine(url)
     if step == "baseline":
         import docx  # noqa: F401
         import lxml.etree  # noqa: F401
 
-        from toc_studio.report import docx_report, refi_export, refi_import  # noqa: F401
+        from toc_studio.report import docx_report  # noqa: F401
+        from toc_studio.report.refi import export as refi_export  # noqa: F401
+        from toc_studio.report.refi import importer as refi_import  # noqa: F401
     before = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = before.ru_utime + before.ru_stime
     start = time.perf_counter()
     result: dict = {}
     if step == "export":
-        from toc_studio.report.refi_export import export_qdpx
+        from toc_studio.report.refi.export import export_qdpx
 
         with db.session_scope(engine) as session:
             result = export_qdpx(session, get_project(session, PROJECT), path).__dict__
     elif step == "import":
-        from toc_studio.report.refi_import import import_refi
+        from toc_studio.report.refi.importer import import_refi
 
         # into a fresh store, as a team importing a project would
         target = CACHE / "import_target.db"
@@ -190,13 +192,13 @@ def parse_only(step: str, path: str) -> int:
 
     entry = zipfile.ZipFile(path).open("project.qde")
     if step == "parse-defusedxml":  # what the importer uses
-        from toc_studio.report.refi_parse import records
+        from toc_studio.report.refi.parse import records
 
         return sum(1 for _ in records(entry))
     if step == "parse-defusedxml-sax":  # the same reader behind the full SAX layer
         from defusedxml import expatreader
 
-        from toc_studio.report.refi_parse import _Reader
+        from toc_studio.report.refi.parse import _Reader
 
         reader, count = _Reader(), 0
         parser = expatreader.create_parser(forbid_dtd=True)
@@ -218,7 +220,7 @@ def parse_only(step: str, path: str) -> int:
         return count
     if step == "parse-lxml":  # the reader used before (prolog checked, then iterparse)
         source = subprocess.run(
-            ["git", "show", f"{LXML_READER}:toc_studio/report/refi_parse.py"],
+            ["git", "show", f"{LXML_READER}:toc_studio/report/refi/parse.py"],
             cwd=ROOT,
             capture_output=True,
             text=True,

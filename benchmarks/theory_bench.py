@@ -45,13 +45,13 @@ def build(session, codings_total: int, seed: int = 7) -> None:
     from toc_studio.coding.models import Coding
     from toc_studio.coding.speakers import speaker_lookup
     from toc_studio.ingest.models import Document, Turn
-    from toc_studio.project import service
+    from toc_studio.project import projects
     from toc_studio.project.models import Participant
 
     rng = random.Random(seed)
-    project = service.create_project(session, PROJECT, list(GROUPS))
-    groups = {g.name: g.id for g in service.list_groups(session, project)}
-    coder = service.get_or_create_coder(session, "Bench coder")
+    project = projects.create_project(session, PROJECT, list(GROUPS))
+    groups = {g.name: g.id for g in projects.list_groups(session, project)}
+    coder = projects.get_or_create_coder(session, "Bench coder")
     documents = max(20, codings_total // 500)
     people = [
         {"project_id": project.id, "label": f"P{i:05d}", "group_id": groups[GROUPS[i % 4]]}
@@ -185,8 +185,10 @@ def demo_figures(repeat: int) -> None:
 
     from toc_studio import db
     from toc_studio.demo import load_demo
-    from toc_studio.theory import evidence, render_html, render_image, versions
+    from toc_studio.theory import evidence, versions
     from toc_studio.theory.assemble import assemble
+    from toc_studio.theory.picture import html as render_html
+    from toc_studio.theory.picture import image as render_image
 
     with tempfile.TemporaryDirectory() as folder:
         engine = db.make_engine(f"sqlite:///{folder}/demo.db")
@@ -215,7 +217,7 @@ def picture_figures(graph, repeat: int) -> None:
     landscape pages) and SVG. The first call also loads Pillow and the fonts."""
     from PIL import Image
 
-    from toc_studio.theory import render_image
+    from toc_studio.theory.picture import image as render_image
 
     t, png = timed(lambda: render_image.draw(graph, "png"), 1)
     print(f"PNG, first call (imports, fonts): {t * 1000:.0f} ms")
@@ -256,9 +258,10 @@ def main() -> None:
 
     from toc_studio import db
     from toc_studio.coding.models import Coding
-    from toc_studio.project import service
-    from toc_studio.theory import evidence, render_html, versions
+    from toc_studio.project import projects
+    from toc_studio.theory import evidence, versions
     from toc_studio.theory.assemble import assemble
+    from toc_studio.theory.picture import html as render_html
 
     if args.demo:
         demo_figures(args.repeat)
@@ -277,12 +280,12 @@ def main() -> None:
         existing = session.execute(select(func.count()).select_from(Coding)).scalar_one()
         if existing < total:
             if existing:
-                service.delete_project(session, service.get_project(session, PROJECT))
+                projects.delete_project(session, projects.get_project(session, PROJECT))
                 session.commit()
             started = time.perf_counter()
             build(session, total)
             print(f"generated {total:,} codings in {time.perf_counter() - started:.1f} s")
-        project = service.get_project(session, PROJECT)
+        project = projects.get_project(session, PROJECT)
         codings = session.execute(select(func.count()).select_from(Coding)).scalar_one()
         version = versions.working_version(session, project)
         session.commit()

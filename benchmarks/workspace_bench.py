@@ -25,7 +25,7 @@ from workspace_corpus import big_document
 from toc_studio import db
 from toc_studio.coding import codebook, codings
 from toc_studio.coding.models import Coding
-from toc_studio.project import service
+from toc_studio.project import projects
 from toc_studio.project.models import Project
 from toc_studio.workspace import view
 
@@ -56,14 +56,14 @@ def measure(session: Session, document, repeat: int) -> dict[str, tuple[float, f
 
 
 def small_project(session: Session):
-    project = service.create_project(session, "Small", ["Mentor", "Mentee"])
-    service.add_participant(session, project, "Mentee C1", "Mentee")
+    project = projects.create_project(session, "Small", ["Mentor", "Mentee"])
+    projects.add_participant(session, project, "Mentee C1", "Mentee")
     for t in range(5):
         theme = codebook.create_code(session, project, f"Theme {t}", category="outcome")
         for c in range(8):
             codebook.create_code(session, project, f"Code {c}", parent=theme)
     for k in range(3):
-        service.get_or_create_coder(session, f"Coder {k}")
+        projects.get_or_create_coder(session, f"Coder {k}")
     session.commit()
     return project
 

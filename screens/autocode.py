@@ -4,9 +4,11 @@
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.coding import autocode, autocode_rules, codebook, undo
+from toc_studio.coding import codebook, undo
+from toc_studio.coding.autocode import rules as autocode_rules
+from toc_studio.coding.autocode import suggestions as autocode
 from toc_studio.coding.models import Code
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.workspace.markdown import md
 
 RULES = {

@@ -7,7 +7,7 @@ from toc_studio.coding import codings as coding_store
 from toc_studio.coding import memos
 from toc_studio.errors import Invalid, TocStudioError
 from toc_studio.ingest import documents
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.workspace import actions, view
 from toc_studio.workspace.component import transcript
 from toc_studio.workspace.highlight import block_at, legend_html, page_of

@@ -4,10 +4,11 @@ import and export."""
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.coding import codebook, queries, restructure, transfer, undo
+from toc_studio.coding import codebook, restructure, transfer, undo
+from toc_studio.coding.analysis import queries
 from toc_studio.coding.models import Category, Code
 from toc_studio.errors import Invalid
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.workspace.codebook_view import codebook_rows, table
 from toc_studio.workspace.markdown import md
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.ingest import documents
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.workspace import documents as workspace_docs
 from toc_studio.workspace.markdown import md
 

@@ -5,12 +5,12 @@ import altair as alt
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.coding import agreement, cooccurrence, disagreements, queries, words
+from toc_studio.coding.analysis import agreement, cooccurrence, disagreements, queries, words
 from toc_studio.coding.models import Code
 from toc_studio.coding.scope import Scope
 from toc_studio.errors import Invalid
 from toc_studio.ingest.models import DocumentKind
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.workspace import explore
 from toc_studio.workspace.codebook_view import codebook_rows
 from toc_studio.workspace.markdown import md

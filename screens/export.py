@@ -3,7 +3,8 @@
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.report import preview, tables, templates
+from toc_studio.report import preview, templates
+from toc_studio.report import spreadsheets as tables
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,7 +8,7 @@ from toc_studio.ingest.commit import commit_previews
 from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, Upload, plan
 from toc_studio.ingest.pseudonymise import ner_status
 from toc_studio.ingest.readers.survey import SurveyColumns
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 
 UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS = (
     "import_uploads",

@@ -5,7 +5,7 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.coding import memos
 from toc_studio.coding.models import Memo
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.workspace.markdown import md
 from toc_studio.workspace.memo_links import memo_cards
 

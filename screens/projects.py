@@ -3,7 +3,7 @@
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 
 st.title("Projects")
 if flash := st.session_state.pop("flash", None):
@@ -59,7 +59,7 @@ with st.form("import_refi", clear_on_submit=True):
     )
     new_name = st.text_input("Name of the new project (default: the file's)")
     if st.form_submit_button("Import project") and upload is not None:
-        from toc_studio.report.refi_import import import_refi
+        from toc_studio.report.refi.importer import import_refi
 
         with ui.reported(), ui.session() as s:
             result = import_refi(s, upload, project_name=new_name or None, file_name=upload.name)

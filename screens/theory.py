@@ -5,10 +5,12 @@ import json
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.project import service as projects
-from toc_studio.theory import diff, edit, export_json, render_html, render_image, table, versions
+from toc_studio.project import projects
+from toc_studio.theory import diff, edit, export_json, table, versions
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.models import LINK_KINDS
+from toc_studio.theory.picture import html as render_html
+from toc_studio.theory.picture import image as render_image
 
 CATEGORIES = ["resource", "activity", "enabler", "challenge", "outcome"]
 

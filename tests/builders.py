@@ -11,7 +11,7 @@ from toc_studio.coding.models import Code
 from toc_studio.ingest import documents
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.turns import detect_turns
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Coder, Project
 
 MENTOR_TEXT = (

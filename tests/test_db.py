@@ -25,14 +25,41 @@ def test_store_is_at_the_newest_revision(engine):
     assert db.current_revisions(engine) == db.migration_heads()
 
 
+def test_migrations_form_one_chain_ending_at_the_named_head():
+    from alembic.script import ScriptDirectory
+
+    from toc_studio.schema_version import HEAD
+
+    scripts = ScriptDirectory.from_config(db.alembic_config(db.make_engine("sqlite://")))
+    assert scripts.get_heads() == [HEAD]
+    # From the merge on, every revision builds on exactly one other.
+    revision = scripts.get_revision(HEAD)
+    while revision.revision != "0009_one_chain":
+        assert isinstance(revision.down_revision, str), revision.revision
+        revision = scripts.get_revision(revision.down_revision)
+
+
+def test_a_store_at_the_old_branch_heads_upgrades_to_the_chain(tmp_path):
+    from alembic import command
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = db.alembic_config(engine)
+    for old_head in ("0005_report", "0007_ingest_sections", "0008_coding_speaker_rule"):
+        command.upgrade(config, old_head)
+    assert len(db.current_revisions(engine)) == 3
+    assert not db.schema_is_current(engine)
+    db.init_db(engine)
+    assert db.schema_is_current(engine)
+
+
 def test_init_on_an_existing_store_keeps_its_data(engine):
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     with db.session_scope(engine) as s:
-        service.create_project(s, "Kept", ["Mentor"])
+        projects.create_project(s, "Kept", ["Mentor"])
     db.init_db(engine)
     with db.session_scope(engine) as s:
-        assert [p.name for p in service.list_projects(s)] == ["Kept"]
+        assert [p.name for p in projects.list_projects(s)] == ["Kept"]
 
 
 def test_a_store_that_was_never_set_up_is_not_current(tmp_path):

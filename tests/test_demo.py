@@ -8,14 +8,14 @@ from toc_studio.coding import codebook
 from toc_studio.coding.models import Coding, Memo
 from toc_studio.demo import demo_exists, demo_spec, load_demo
 from toc_studio.ingest import documents
-from toc_studio.project import service
+from toc_studio.project import projects
 
 
 def test_the_demo_uses_all_five_categories_across_a_trunk_and_two_branches(session):
     project = load_demo(session)
     session.commit()
     codes = codebook.list_codes(session, project)
-    groups = {g.id: g.name for g in service.list_groups(session, project)}
+    groups = {g.id: g.name for g in projects.list_groups(session, project)}
     by_category = Counter(c.category for c in codes if c.category)
     assert set(by_category) == {"resource", "activity", "enabler", "challenge", "outcome"}
     trunk = {c.category for c in codes if c.category and c.branch_group_id is None}
@@ -53,7 +53,7 @@ def test_two_coders_double_code_two_interviews_for_agreement(session):
 def test_speaker_turns_are_linked_to_participants_with_groups_and_attributes(session):
     project = load_demo(session)
     session.commit()
-    people = {p.label: p for p in service.list_participants(session, project)}
+    people = {p.label: p for p in projects.list_participants(session, project)}
     assert people["Mentor B1"].group == "Mentor"
     assert {"gender", "site", "interview_mode"} <= set(people["Mentee C1"].attributes)
     for doc in documents.list_documents(session, project):

@@ -77,11 +77,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_project_create(args: argparse.Namespace) -> int:
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     groups = [g.strip() for g in (args.groups or "").split(",") if g.strip()]
     with store(args) as session:
-        project = service.create_project(session, args.name, groups, description=args.description)
+        project = projects.create_project(session, args.name, groups, description=args.description)
         name = project.name
     if args.json:
         emit_json({"project": {"name": name, "groups": groups}})
@@ -130,7 +130,7 @@ def cmd_project_list(args: argparse.Namespace) -> int:
 
 
 def cmd_project_delete(args: argparse.Namespace) -> int:
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     if not args.yes:
         raise CommandError(
@@ -138,7 +138,7 @@ def cmd_project_delete(args: argparse.Namespace) -> int:
             "Repeat with --yes to confirm."
         )
     with store(args) as session:
-        service.delete_project(session, service.get_project(session, args.name))
+        projects.delete_project(session, projects.get_project(session, args.name))
     print(f"Deleted project {args.name!r}.")
     return EXIT_OK
 

@@ -139,11 +139,11 @@ def alembic_config(engine: Engine):
 def init_db(engine: Engine) -> str:
     """Create the schema, or upgrade an existing store in place. Returns the revision(s).
 
-    Each package adds its tables in its own migration branch; all heads are applied.
+    Migrations form one chain (see :mod:`toc_studio.schema_version`).
     """
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "heads")
+    command.upgrade(alembic_config(engine), "head")
     return ", ".join(sorted(current_revisions(engine)))
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from toc_studio import db
 from toc_studio.errors import TocStudioError
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Project
 
 PROJECT_KEY = "project_id"

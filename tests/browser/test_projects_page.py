@@ -6,7 +6,7 @@ from sqlmodel import Session
 from tests.browser.conftest import screenshot, wait_for_app
 from toc_studio import db
 from toc_studio.demo import load_demo
-from toc_studio.project import service
+from toc_studio.project import projects
 
 
 def test_creating_a_project_in_the_browser_stores_it_with_its_groups(app_server, page):
@@ -30,7 +30,7 @@ def test_creating_a_project_in_the_browser_stores_it_with_its_groups(app_server,
     screenshot(page, "projects")
 
     with Session(engine) as s:
-        by_name = {p.name: p for p in service.list_projects(s)}
+        by_name = {p.name: p for p in projects.list_projects(s)}
     assert by_name["Carers' support 2026"].groups == ["Carer", "Staff"]
     assert by_name["Peer Mentoring Evaluation (demo)"].codings == 173
     engine.dispose()

@@ -5,8 +5,8 @@ from sqlmodel import Session
 from tests.browser.conftest import wait_for_app
 from toc_studio import db
 from toc_studio.demo import load_demo
-from toc_studio.project import service
-from toc_studio.report.refi_export import export_qdpx
+from toc_studio.project import projects
+from toc_studio.report.refi.export import export_qdpx
 
 
 def test_uploading_a_qdpx_imports_it_as_a_new_project(app_server, page, tmp_path):
@@ -26,7 +26,7 @@ def test_uploading_a_qdpx_imports_it_as_a_new_project(app_server, page, tmp_path
     page.get_by_text("Imported 'From NVivo'").wait_for(timeout=60_000)
 
     with Session(engine) as s:
-        by_name = {p.name: p for p in service.list_projects(s)}
+        by_name = {p.name: p for p in projects.list_projects(s)}
     assert by_name["From NVivo"].codings == 173
     assert by_name["From NVivo"].groups == ["Mentor", "Mentee"]
     engine.dispose()

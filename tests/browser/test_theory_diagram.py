@@ -4,7 +4,7 @@ page draws its diagram with the network switched off."""
 from pathlib import Path
 
 from tests.theory.test_render import HOSTILE_QUOTES, hostile_graph
-from toc_studio.theory import render_html
+from toc_studio.theory.picture import html as render_html
 
 
 def _open(chromium, html: str, tmp_path: Path, offline: bool = False):

@@ -15,11 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toc_studio.coding import agreement, codebook, codings, disagreements, undo
-from toc_studio.coding.agreement import binary_statistics, cohen_kappa, krippendorff_alpha_nominal
+from toc_studio.coding import codebook, codings, undo
+from toc_studio.coding.analysis import agreement, disagreements
+from toc_studio.coding.analysis.agreement import (
+    binary_statistics,
+    cohen_kappa,
+    krippendorff_alpha_nominal,
+)
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest import documents
-from toc_studio.project import service
+from toc_studio.project import projects
 
 # Krippendorff (2011), example A
 OBSERVER_1 = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
@@ -70,11 +75,11 @@ def test_histogram_alpha_equals_the_general_alpha(matrix):
 
 
 def _two_coders(session, text):
-    project = service.create_project(session, "Agreement")
+    project = projects.create_project(session, "Agreement")
     doc = documents.add_document(session, project, "Doc", text)
     code = codebook.create_code(session, project, "Hope")
-    x = service.get_or_create_coder(session, "X")
-    y = service.get_or_create_coder(session, "Y")
+    x = projects.get_or_create_coder(session, "X")
+    y = projects.get_or_create_coder(session, "Y")
     return project, doc, code, x, y
 
 
@@ -110,7 +115,7 @@ def test_sentence_agreement_reproduces_example_a(session):
 
 def test_three_coders_get_alpha_but_no_kappa(session):
     project, doc, code, x, y = _two_coders(session, "abcdef")
-    z = service.get_or_create_coder(session, "Z")
+    z = projects.get_or_create_coder(session, "Z")
     codings.add_coding(session, doc, code, x, 0, 2)
     codings.add_coding(session, doc, code, y, 0, 3)
     codings.add_coding(session, doc, code, z, 1, 2)
@@ -134,7 +139,7 @@ def test_agreement_needs_two_known_coders(session):
     [doc] = [d.id for d in documents.list_documents(session, project)]
     with pytest.raises(NotFound, match="No coder called 'Zed'"):
         agreement.agreement(session, project, ["X", "Zed"], documents=[doc])
-    other = service.create_project(session, "Elsewhere")
+    other = projects.create_project(session, "Elsewhere")
     with pytest.raises(NotFound, match="not in project 'Elsewhere'"):
         agreement.agreement(session, other, ["X", "Y"], documents=[doc])
     assert agreement.agreement(session, project, ["X", "Y"], documents=[doc], codes=[]) == []
@@ -197,7 +202,7 @@ def test_by_default_only_documents_every_coder_coded_are_compared(session):
     project, a, hope, x, y = _two_coders(session, "abcdefghij")
     b = documents.add_document(session, project, "B", "klmnopqrst")
     c = documents.add_document(session, project, "C", "uvwxyz")
-    z = service.get_or_create_coder(session, "Z")
+    z = projects.get_or_create_coder(session, "Z")
     spans = {
         ("A", "X"): [(0, 4)], ("A", "Y"): [(2, 6)], ("A", "Z"): [(0, 2)],
         ("B", "X"): [(0, 3), (1, 5)], ("B", "Y"): [(0, 5)], ("B", "Z"): [(8, 10)],
@@ -226,7 +231,7 @@ def test_by_default_only_documents_every_coder_coded_are_compared(session):
 
 def test_coders_without_a_shared_document_are_told_to_choose_documents(session):
     project, doc, hope, x, y = _two_coders(session, "abcdefghij")
-    service.get_or_create_coder(session, "W")
+    projects.get_or_create_coder(session, "W")
     codings.add_coding(session, doc, hope, x, 0, 4)
     codings.add_coding(session, doc, hope, y, 0, 4)
     for unit in ("character", "sentence"):

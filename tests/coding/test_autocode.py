@@ -3,7 +3,10 @@
 import pytest
 
 from tests.builders import build_mentoring_project
-from toc_studio.coding import autocode, autocode_rules, codebook, codings, undo, words
+from toc_studio.coding import codebook, codings, undo
+from toc_studio.coding.analysis import words
+from toc_studio.coding.autocode import rules as autocode_rules
+from toc_studio.coding.autocode import suggestions as autocode
 from toc_studio.coding.scope import Scope
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest import documents
@@ -124,7 +127,7 @@ def test_heading_suggestions_cover_the_text_under_a_docx_heading(session):
     from tests.ingest.files import make_headed_docx
     from toc_studio.ingest.commit import import_batch
     from toc_studio.ingest.pipeline import ImportOptions, Upload
-    from toc_studio.project import service as projects
+    from toc_studio.project import projects
 
     project = projects.create_project(session, "Carers", ["Carer"])
     blocks = [
@@ -352,7 +355,7 @@ def test_a_document_without_any_candidate_is_not_tagged(session, monkeypatch):
 def test_a_pipeline_without_rule_lemmatizer_tables_filters_nothing():
     import spacy
 
-    from toc_studio.coding.autocode_filter import candidate_test
+    from toc_studio.coding.autocode.prefilter import candidate_test
 
     test = candidate_test(spacy.blank("en"), [["hope"]], [])
     assert test("nothing to see here")  # cannot reason about its lemmas: tag every text

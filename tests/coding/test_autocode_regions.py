@@ -4,8 +4,8 @@ import re
 
 import spacy
 
-from toc_studio.coding import words
-from toc_studio.coding.autocode_regions import anchor_pattern, encoder_reach, regions
+from toc_studio.coding.analysis import words
+from toc_studio.coding.autocode.regions import anchor_pattern, encoder_reach, regions
 
 TEXT = "one two three four five six seven eight nine ten"
 

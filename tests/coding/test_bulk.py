@@ -4,16 +4,16 @@ from toc_studio.coding import codebook
 from toc_studio.coding.bulk import insert_codings
 from toc_studio.coding.codings import list_codings
 from toc_studio.ingest import documents
-from toc_studio.project import service
+from toc_studio.project import projects
 
 TEXT = "Tab\there, back\\slash, new\nline, return\r, emoji 🙂, \\N literally."
 
 
 def test_bulk_rows_keep_their_text_and_stored_duplicates_are_skipped(session):
-    project = service.create_project(session, "Bulk", ["Carer"])
+    project = projects.create_project(session, "Bulk", ["Carer"])
     doc = documents.add_document(session, project, "Odd text", TEXT)
     code = codebook.create_code(session, project, "Odd")
-    coder = service.get_or_create_coder(session, "Asha")
+    coder = projects.get_or_create_coder(session, "Asha")
     rows = [(doc.id, code.id, coder.id, s, len(TEXT), TEXT[s:]) for s in range(0, 40, 5)]
     assert insert_codings(session, rows[:3]) == 3
     assert insert_codings(session, rows) == len(rows) - 3  # the first three are stored already

@@ -8,7 +8,7 @@ from toc_studio import db
 from toc_studio.coding import codebook
 from toc_studio.coding.models import Code
 from toc_studio.errors import Conflict, Invalid, NotFound
-from toc_studio.project import service
+from toc_studio.project import projects
 
 
 def test_codes_form_a_tree_with_paths(session):
@@ -31,7 +31,7 @@ def test_codes_form_a_tree_with_paths(session):
 def test_a_code_carries_its_toc_meaning(session):
     m = build_mentoring_project(session)
     code = m.codes["Mentee/Outcomes/Social/Family contact"]
-    mentee = service.get_group(session, m.project, "Mentee")
+    mentee = projects.get_group(session, m.project, "Mentee")
     assert (code.category, code.branch_group_id, code.domain) == ("outcome", mentee.id, "Social")
     shared = m.codes["Activities/Induction training"]
     assert (shared.category, shared.branch_group_id) == ("activity", None)
@@ -53,7 +53,7 @@ def test_sibling_names_are_unique_at_every_level(session):
 @pytest.mark.parametrize("parent_level", ["root", "child"])
 def test_the_database_refuses_duplicate_siblings_too(engine, parent_level):
     with db.session_scope(engine) as s:
-        project = service.create_project(s, "P")
+        project = projects.create_project(s, "P")
         root = codebook.create_code(s, project, "Theme")
         codebook.create_code(s, project, "Sub", parent=root)
         project_id, root_id = project.id, root.id
@@ -90,7 +90,7 @@ def test_moving_reorders_siblings(session):
 
 
 def test_names_with_a_slash_or_nothing_are_refused(session):
-    project = service.create_project(session, "P")
+    project = projects.create_project(session, "P")
     with pytest.raises(Invalid):
         codebook.create_code(session, project, "a/b")
     with pytest.raises(Invalid):
@@ -131,6 +131,6 @@ def test_updating_a_code(session):
         domain=None,
     )
     assert (code.name, code.colour, code.category) == ("Induction", "#aabbcc", "resource")
-    assert code.branch_group_id == service.get_group(session, m.project, "Mentor").id
+    assert code.branch_group_id == projects.get_group(session, m.project, "Mentor").id
     codebook.update_code(session, code, branch="shared", category=None)
     assert (code.branch_group_id, code.category) == (None, None)

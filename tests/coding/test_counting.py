@@ -4,11 +4,11 @@ import pytest
 
 from tests.builders import span_of
 from toc_studio.coding import codebook, codings
-from toc_studio.coding.counting import NO_GROUP, Counts, by_group
+from toc_studio.coding.analysis.counting import NO_GROUP, Counts, by_group
 from toc_studio.coding.models import Coding
 from toc_studio.ingest import documents
 from toc_studio.ingest.turns import detect_turns
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 
 WORKSHOP = (
     "Interviewer: Welcome, everyone.\n\n"
@@ -111,7 +111,7 @@ def test_no_rows_count_nothing(session, w):
 
 
 def test_rows_shared_out_between_connections_are_counted_the_same(session, w, monkeypatch):
-    from toc_studio.coding import counting
+    from toc_studio.coding.analysis import counting
 
     rows = {1: [w["a"]], 2: [w["b"], w["c"]], 3: [w["a"]], 4: [w["d"]], 5: [w["c"]]}
     groups = list(w["groups"].values())
@@ -126,7 +126,7 @@ def test_rows_shared_out_between_connections_are_counted_the_same(session, w, mo
 def test_codings_not_yet_committed_are_counted_on_the_sessions_own_connection(
     session, w, monkeypatch
 ):
-    from toc_studio.coding import counting
+    from toc_studio.coding.analysis import counting
     from toc_studio.coding.models import Code
     from toc_studio.ingest.models import Document
 

@@ -3,8 +3,9 @@
 import pytest
 
 from tests.builders import build_mentoring_project, span_of
-from toc_studio.coding import codebook, codings, queries
-from toc_studio.coding.cooccurrence import cooccurrence, cooccurrence_pairs
+from toc_studio.coding import codebook, codings
+from toc_studio.coding.analysis import queries
+from toc_studio.coding.analysis.cooccurrence import cooccurrence, cooccurrence_pairs
 from toc_studio.coding.scope import Scope
 from toc_studio.errors import Invalid
 
@@ -165,13 +166,13 @@ def test_cooccurrence_by_overlap_characters_and_turns(session, m):
 def test_in_a_workshop_each_coding_belongs_to_the_speaker_where_it_starts(session, m):
     from toc_studio.ingest import documents
     from toc_studio.ingest.turns import detect_turns
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     text = (
         "Facilitator: Welcome.\n\nMentor B1: Training helped.\n\n"
         "Mentee C1: Meeting in cafes helped.\n\nMentee C2: Me too."
     )
-    people = {p.label: p.id for p in service.list_participants(session, m.project)}
+    people = {p.label: p.id for p in projects.list_participants(session, m.project)}
     doc = documents.add_document(
         session, m.project, "Workshop", text, kind="workshop", turns=detect_turns(text),
         speakers={k: people[k] for k in ("Mentor B1", "Mentee C1", "Mentee C2")},

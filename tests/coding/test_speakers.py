@@ -8,7 +8,8 @@ from collections import defaultdict
 from sqlalchemy import select, text, update
 
 from tests.builders import MENTOR_TEXT, span_of
-from toc_studio.coding import codebook, codings, disagreements, undo
+from toc_studio.coding import codebook, codings, undo
+from toc_studio.coding.analysis import disagreements
 from toc_studio.coding.bulk import insert_codings
 from toc_studio.coding.models import Coding
 from toc_studio.coding.speakers import refresh_speakers, speaker_lookup, stale_codings
@@ -17,7 +18,7 @@ from toc_studio.ingest.commit import import_batch
 from toc_studio.ingest.models import Turn
 from toc_studio.ingest.pipeline import ImportOptions, Upload
 from toc_studio.ingest.turns import detect_turns
-from toc_studio.project import service
+from toc_studio.project import projects
 from toc_studio.workspace.documents import map_speaker
 
 PANEL_TEXT = (
@@ -66,7 +67,7 @@ def assert_right(session) -> None:
 
 
 def people(session, project) -> dict[str, int]:
-    return {p.label: p.id for p in service.list_participants(session, project)}
+    return {p.label: p.id for p in projects.list_participants(session, project)}
 
 
 def add_panel(session, mentoring):
@@ -175,7 +176,7 @@ def test_a_resized_coding_takes_the_speaker_of_its_new_span_and_undo_restores(se
 
 def test_mapping_a_speaker_to_another_participant_moves_their_codings(session, mentoring):
     project, doc = mentoring.project, mentoring.mentor_doc
-    c2 = service.get_participant(session, project, "Mentee C2")
+    c2 = projects.get_participant(session, project, "Mentee C2")
     map_speaker(session, doc, "Mentor B1", c2)
     assert {c.participant_id for c in codings.list_codings(session, doc)} == {c2.id}
     assert_right(session)
@@ -193,7 +194,8 @@ def test_mapping_the_interviewer_of_a_one_participant_document_ends_the_fallback
     question = codings.add_coding(session, doc, code, ben, *span_of(doc, "And supervision?"))
     label = codings.add_coding(session, doc, code, ben, *span_of(doc, "Interviewer"))
     assert (question.participant_id, label.participant_id) == (ids["Mentor B1"],) * 2
-    map_speaker(session, doc, "Interviewer", service.get_participant(session, project, "Mentee C2"))
+    mentee = projects.get_participant(session, project, "Mentee C2")
+    map_speaker(session, doc, "Interviewer", mentee)
     session.refresh(question)
     session.refresh(label)
     # the question is now C2's turn; the label, outside every turn, has two people to
@@ -204,7 +206,7 @@ def test_mapping_the_interviewer_of_a_one_participant_document_ends_the_fallback
 
 def test_deleting_a_participant_leaves_their_codings_without_a_speaker(session, mentoring):
     project = mentoring.project
-    service.delete_participant(session, service.get_participant(session, project, "Mentee C1"))
+    projects.delete_participant(session, projects.get_participant(session, project, "Mentee C1"))
     assert {c.participant_id for c in codings.list_codings(session, mentoring.mentee_doc)} == {None}
     assert_right(session)
 
@@ -218,7 +220,7 @@ def test_deleting_one_of_two_participants_makes_the_other_the_documents_only_one
     question = codings.add_coding(session, panel, code, ben, *span_of(panel, "And you?"))
     answer = codings.add_coding(session, panel, code, ben, *span_of(panel, "It helped"))
     assert question.participant_id is None
-    service.delete_participant(session, service.get_participant(session, project, "Mentee C2"))
+    projects.delete_participant(session, projects.get_participant(session, project, "Mentee C2"))
     session.refresh(question)
     session.refresh(answer)
     b1 = people(session, project)["Mentor B1"]
@@ -274,13 +276,13 @@ def test_the_lookup_follows_the_rule_for_every_span(session, mentoring):
 
 
 def test_replacing_a_coded_document_gives_its_codings_the_new_turns_speakers(session):
-    project = service.create_project(session, "Carers", ["Carer"])
+    project = projects.create_project(session, "Carers", ["Carer"])
     upload = Upload("a.txt", b"I: Hi Tom.\n\nCarer A1: I trust people again. Tom helped me.\n")
     options = ImportOptions(pseudonymise=False)
     [outcome] = import_batch(session, project, [upload], options)
     doc = documents.get_document(session, project, outcome.documents[0].id)
     code = codebook.create_code(session, project, "Trust")
-    coder = service.get_or_create_coder(session, "Asha")
+    coder = projects.get_or_create_coder(session, "Asha")
     codings.add_coding(session, doc, code, coder, *span_of(doc, "I trust people again."))
     session.execute(update(Coding).values(participant_id=None))  # as if it had been wrong
     session.commit()
@@ -320,8 +322,8 @@ def test_the_migration_fills_the_speakers_of_a_store_coded_before_it(engine):
 def test_a_refi_qda_import_stores_every_codings_speaker(session, mentoring):
     import io
 
-    from toc_studio.report.refi_export import export_qdpx
-    from toc_studio.report.refi_import import import_refi
+    from toc_studio.report.refi.export import export_qdpx
+    from toc_studio.report.refi.importer import import_refi
 
     doc = mentoring.mentor_doc
     codings.add_coding(session, doc, mentoring.codes["Activities"], mentoring.ben, 0, 11)
@@ -329,7 +331,7 @@ def test_a_refi_qda_import_stores_every_codings_speaker(session, mentoring):
     export_qdpx(session, mentoring.project, buffer)
     buffer.seek(0)
     import_refi(session, buffer, project_name="Copy")
-    copy = service.get_project(session, "Copy")
+    copy = projects.get_project(session, "Copy")
     ids = people(session, copy)
     speakers = sorted(
         (c.start, c.participant_id)

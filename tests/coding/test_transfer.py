@@ -9,7 +9,7 @@ from tests.builders import build_mentoring_project
 from toc_studio.coding import codebook, codings, transfer
 from toc_studio.coding.codings_csv import import_codings_csv
 from toc_studio.errors import Invalid
-from toc_studio.project import service
+from toc_studio.project import projects
 
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "refi-qda" / "Codebook.xsd"
 
@@ -24,13 +24,13 @@ Themes/Trust,Trust in people
 
 def _meaning(session, project, path):
     code = codebook.get_code_by_path(session, project, path)
-    group = service.list_groups(session, project)
+    group = projects.list_groups(session, project)
     names = {g.id: g.name for g in group}
     return code.category, names.get(code.branch_group_id), code.domain
 
 
 def test_csv_import_infers_toc_meaning_creates_branches_and_reports(session):
-    project = service.create_project(session, "Imported", ["Mentor", "Mentee"])
+    project = projects.create_project(session, "Imported", ["Mentor", "Mentee"])
     report = transfer.apply_codebook(session, project, transfer.read_codebook_csv(OTHER_TOOL_CSV))
     assert _meaning(session, project, "Mentee/Outcomes/Practical/Improved housing") == (
         "outcome",
@@ -54,7 +54,7 @@ def test_csv_import_infers_toc_meaning_creates_branches_and_reports(session):
 
 
 def test_a_bad_row_leaves_the_codebook_as_it_was(session):
-    project = service.create_project(session, "Imported", ["Mentor"])
+    project = projects.create_project(session, "Imported", ["Mentor"])
     codebook.create_code(session, project, "Kept")
     session.commit()
     bad = "path,category\nNew/One,outcome\nNew/Two,impact\n"
@@ -71,7 +71,7 @@ def test_csv_export_then_import_round_trips_the_codebook(session):
     exported = transfer.export_codebook_csv(session, m.project)
     assert exported.splitlines()[0] == "path,definition,category,branch,domain,colour"
     assert "Mentee/Outcomes/Social/Family contact,,outcome,Mentee,Social,#888888" in exported
-    other = service.create_project(session, "Copy", ["Mentor", "Mentee"])
+    other = projects.create_project(session, "Copy", ["Mentor", "Mentee"])
     transfer.apply_codebook(session, other, transfer.read_codebook_csv(exported), infer=False)
     assert transfer.export_codebook_csv(session, other) == exported
 
@@ -85,7 +85,7 @@ def test_qdc_export_is_valid_refi_qda_and_round_trips(session, tmp_path):
     schema.assertValid(document)
     path = tmp_path / "book.qdc"
     path.write_bytes(data)
-    other = service.create_project(session, "Copy", ["Mentor", "Mentee"])
+    other = projects.create_project(session, "Copy", ["Mentor", "Mentee"])
     transfer.import_codebook(session, other, path, infer=False)
     assert transfer.export_codebook_csv(session, other) == transfer.export_codebook_csv(
         session, m.project
@@ -99,10 +99,10 @@ def test_qdc_meaning_survives_a_tool_that_keeps_descriptions_but_drops_sets(sess
         data.remove(sets)
     path = tmp_path / "kept.qdc"
     path.write_bytes(etree.tostring(data))
-    other = service.create_project(session, "Elsewhere", ["Mentor", "Mentee"])
+    other = projects.create_project(session, "Elsewhere", ["Mentor", "Mentee"])
     transfer.import_codebook(session, other, path, infer=False)
     trust = codebook.get_code_by_path(session, other, "Mentee/Outcomes/Personal/Trust")
-    mentee = service.get_group(session, other, "Mentee")
+    mentee = projects.get_group(session, other, "Mentee")
     assert (trust.category, trust.branch_group_id, trust.domain) == (
         "outcome",
         mentee.id,
@@ -125,7 +125,7 @@ def test_qdc_from_another_tool_gets_inferred_meaning(session, tmp_path):
         "<Description>Feeling better</Description></Code></Code></Code></Code></Codes></CodeBook>",
         encoding="utf-8",
     )
-    project = service.create_project(session, "From NVivo")
+    project = projects.create_project(session, "From NVivo")
     report = transfer.import_codebook(session, project, path)
     leaf = "Mentee/Outcomes/Social/Health-wellbeing"
     assert _meaning(session, project, leaf) == ("outcome", "Mentee", "Social")

@@ -63,7 +63,7 @@ def test_names_are_listed_and_the_key_is_shown_only_to_an_owner(database_url, tm
     from sqlmodel import Session
 
     from toc_studio import db
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     run(capsys, "--db", database_url, "project", "create", "Study")
     assert (
@@ -78,8 +78,8 @@ def test_names_are_listed_and_the_key_is_shown_only_to_an_owner(database_url, tm
     run(capsys, "ingest", "--db", database_url, "--project", "Study", str(note), "--no-ner")
     engine = db.make_engine(database_url)
     with Session(engine) as s:
-        service.get_or_create_coder(s, "Lead", "owner")
-        service.get_or_create_coder(s, "Peer", "researcher")
+        projects.get_or_create_coder(s, "Lead", "owner")
+        projects.get_or_create_coder(s, "Peer", "researcher")
         s.commit()
     engine.dispose()
     base = ("names", "key", "--db", database_url, "--project", "Study", "--json", "--coder")

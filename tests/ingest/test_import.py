@@ -12,7 +12,7 @@ from toc_studio.ingest.commit import commit_previews, import_batch
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.pipeline import ImportOptions, Upload, plan
 from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Sentence
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Participant
 
 RULES = ImportOptions(ner=False)

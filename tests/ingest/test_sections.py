@@ -14,7 +14,7 @@ from toc_studio.ingest.commit import import_batch
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.pipeline import ImportOptions, Upload, read_upload
 from toc_studio.ingest.sections import list_sections
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 
 PLAIN = ImportOptions(pseudonymise=False)
 REPORT = [

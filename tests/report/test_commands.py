@@ -12,7 +12,7 @@ from tests.report.refi_files import project_xml, write_qdpx
 from toc_studio import db
 from toc_studio.cli import main
 from toc_studio.demo import load_demo
-from toc_studio.project.service import list_projects
+from toc_studio.project.projects import list_projects
 
 DEMO = "Peer Mentoring Evaluation (demo)"
 

@@ -141,7 +141,7 @@ def test_names_come_back_only_for_a_project_owner(session, mentoring):
     from toc_studio.ingest.documents import add_document
     from toc_studio.ingest.keystore import save_key_entries
     from toc_studio.ingest.pseudonymise import KeyEntry
-    from toc_studio.project.service import get_or_create_coder
+    from toc_studio.project.projects import get_or_create_coder
 
     text = "Mentee C2: [Person 1] at [Hospital 1] helped me a lot."
     doc = add_document(session, mentoring.project, "C2 notes", text)

@@ -11,7 +11,7 @@ from tests.report.refi_files import CODEBOOK_SCHEMA, NS, SCHEMA
 from toc_studio.coding import memos
 from toc_studio.coding.toc_marker import split_marker
 from toc_studio.demo import load_demo
-from toc_studio.report.refi_export import export_qdpx
+from toc_studio.report.refi.export import export_qdpx
 
 Q = {"q": NS}
 
@@ -106,8 +106,8 @@ def test_the_codebook_export_is_a_valid_qdc_that_imports_back_as_a_project(
 ):
     from toc_studio.coding.codebook import code_paths
     from toc_studio.coding.transfer import export_codebook_qdc
-    from toc_studio.project.service import get_project
-    from toc_studio.report.refi_import import import_refi
+    from toc_studio.project.projects import get_project
+    from toc_studio.report.refi.importer import import_refi
 
     path = tmp_path / "codes.qdc"
     path.write_bytes(export_codebook_qdc(session, mentoring.project))

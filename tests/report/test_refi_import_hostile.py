@@ -12,7 +12,7 @@ from tests.report.refi_files import project_xml, write_qdpx
 from toc_studio import db
 from toc_studio.errors import Conflict, Invalid
 from toc_studio.project.models import Coder, Project
-from toc_studio.report.refi_import import import_refi
+from toc_studio.report.refi.importer import import_refi
 
 GOOD_SOURCE = (
     '<CodeBook><Codes><Code guid="11111111-0000-4000-8000-000000000001" name="Trust" '

@@ -14,8 +14,8 @@ from toc_studio.coding.models import Coding, Memo
 from toc_studio.coding.toc_marker import with_marker
 from toc_studio.errors import Invalid
 from toc_studio.ingest.models import Document, Turn
-from toc_studio.project import service as projects
-from toc_studio.report.refi_import import import_refi
+from toc_studio.project import projects
+from toc_studio.report.refi.importer import import_refi
 
 
 def g(n: int) -> str:

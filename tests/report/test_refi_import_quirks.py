@@ -18,8 +18,8 @@ from tests.report.refi_files import (
 from toc_studio.coding.codebook import code_paths, get_code_by_path, list_codes
 from toc_studio.coding.models import Coding, Memo
 from toc_studio.ingest.models import Document
-from toc_studio.project import service as projects
-from toc_studio.report.refi_import import import_refi
+from toc_studio.project import projects
+from toc_studio.report.refi.importer import import_refi
 
 SRC = "C1A2B3C4-0000-4000-8000-00000000000A"
 FAMILY, TRUST, SHORT = (

@@ -11,10 +11,10 @@ from toc_studio.coding.models import Coding, Memo
 from toc_studio.demo import load_demo
 from toc_studio.ingest.documents import list_documents
 from toc_studio.ingest.models import Document
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Coder, Group
-from toc_studio.report.refi_export import export_qdpx
-from toc_studio.report.refi_import import import_refi
+from toc_studio.report.refi.export import export_qdpx
+from toc_studio.report.refi.importer import import_refi
 
 
 def snapshot(session, project) -> dict:

@@ -5,7 +5,8 @@ from sqlmodel import Session
 from tests.builders import build_mentoring_project
 from tests.screens.conftest import run_on
 from toc_studio import db
-from toc_studio.coding import autocode, codebook, codings
+from toc_studio.coding import codebook, codings
+from toc_studio.coding.autocode import suggestions as autocode
 from toc_studio.workspace.markdown import md
 
 

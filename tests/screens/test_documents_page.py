@@ -7,7 +7,7 @@ from tests.builders import build_mentoring_project
 from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.ingest.models import Document, Turn
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 
 
 def rerun(at, built) -> None:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.demo import load_demo
-from toc_studio.project import service
+from toc_studio.project import projects
 from toc_studio.report.templates import list_templates
 
 PAGE = "screens/export.py"
@@ -46,7 +46,7 @@ def test_building_the_report_offers_a_download_and_an_outline(app, database_url)
     assert "- Methods" in outline and "- Findings" in outline and "Theory of Change" not in outline
     engine = db.make_engine(database_url)
     with Session(engine) as s:
-        project = service.get_project(s, DEMO)
+        project = projects.get_project(s, DEMO)
         assert [t.name for t in list_templates(s, project)] == ["Methods only"]
     engine.dispose()
 

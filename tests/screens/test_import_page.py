@@ -7,7 +7,7 @@ from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.pipeline import Upload
-from toc_studio.project import service
+from toc_studio.project import projects
 
 PAGE = "screens/import_files.py"
 INTERVIEW = b"Interviewer: Hi.\n\nJ: I met Dana Price in Hull. Mail dana@example.org.\n"
@@ -20,7 +20,7 @@ def _store(database_url):
 
 def _project(database_url, name="Carers"):
     engine, s = _store(database_url)
-    project_id = service.create_project(s, name, ["Carer", "Staff"]).id
+    project_id = projects.create_project(s, name, ["Carer", "Staff"]).id
     s.commit()
     s.close()
     engine.dispose()
@@ -93,8 +93,8 @@ def test_confirming_imports_with_the_edited_participant_mapping(app, database_ur
     assert not at.exception, at.exception
     assert "Import finished" in at.success[0].value
     engine, s = _store(database_url)
-    project = service.get_project(s, "Carers")
-    people = {p.label: p.group for p in service.list_participants(s, project)}
+    project = projects.get_project(s, "Carers")
+    people = {p.label: p.group for p in projects.list_participants(s, project)}
     text = s.execute(select(Document.text)).scalar_one()
     s.close()
     engine.dispose()

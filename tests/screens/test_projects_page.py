@@ -4,13 +4,13 @@ from sqlmodel import Session
 
 from toc_studio import db
 from toc_studio.demo import load_demo
-from toc_studio.project import service
+from toc_studio.project import projects
 
 
 def _projects(database_url: str) -> dict:
     engine = db.make_engine(database_url)
     with Session(engine) as s:
-        found = {p.name: p for p in service.list_projects(s)}
+        found = {p.name: p for p in projects.list_projects(s)}
     engine.dispose()
     return found
 
@@ -58,8 +58,8 @@ def test_a_duplicate_name_is_explained_and_nothing_changes(app, database_url):
 def test_deleting_needs_the_typed_name(app, database_url):
     engine = db.make_engine(database_url)
     with Session(engine) as s:
-        service.create_project(s, "Keep me")
-        service.create_project(s, "Remove me")
+        projects.create_project(s, "Keep me")
+        projects.create_project(s, "Remove me")
         s.commit()
     engine.dispose()
     at = app()

@@ -5,7 +5,7 @@ from sqlmodel import Session
 from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.demo import load_demo
-from toc_studio.project import service
+from toc_studio.project import projects
 from toc_studio.theory import versions
 
 PAGE = "screens/theory.py"
@@ -27,7 +27,7 @@ def _run(at, project_id: int):
 def _versions(database_url: str) -> dict:
     engine = db.make_engine(database_url)
     with Session(engine) as s:
-        project = service.get_project(s, "Peer Mentoring Evaluation (demo)")
+        project = projects.get_project(s, "Peer Mentoring Evaluation (demo)")
         found = {
             v.name: (v.frozen, len(versions.edit_log(s, v)))
             for v in versions.list_versions(s, project)
@@ -95,7 +95,7 @@ def test_moving_an_element_keeps_what_was_not_changed(app, database_url):
     project_id = _demo(database_url)
     engine = db.make_engine(database_url)
     with Session(engine) as s:
-        project = service.get_project(s, project_id)
+        project = projects.get_project(s, project_id)
         code_id = codebook.get_code_by_path(
             s, project, "Mentee/Outcomes/Practical/Housing and finances"
         ).id

@@ -188,7 +188,7 @@ def test_assembling_twice_counts_the_same_evidence(session, mentoring):
 def test_evidence_follows_swapped_codes_and_regrouped_participants(session, mentoring):
     from sqlalchemy import update
 
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     project = mentoring.project
     trust = mentoring.codes["Mentee/Outcomes/Personal/Trust"]
@@ -207,8 +207,8 @@ def test_evidence_follows_swapped_codes_and_regrouped_participants(session, ment
     session.execute(update(Coding).where(Coding.id == ids[access.id]).values(code_id=trust.id))
     swapped = assemble(session, project)
     assert set(swapped.nodes[code_key(trust.id)]["evidence"].by_group) == {"Mentor"}
-    service.update_participant(
-        session, service.get_participant(session, project, "Mentor B1"), group="Mentee"
+    projects.update_participant(
+        session, projects.get_participant(session, project, "Mentor B1"), group="Mentee"
     )
     regrouped = assemble(session, project)
     assert set(regrouped.nodes[code_key(trust.id)]["evidence"].by_group) == {"Mentee"}

@@ -7,8 +7,10 @@ import networkx as nx
 from defusedxml import ElementTree
 
 from toc_studio.demo import load_demo
-from toc_studio.theory import evidence, render_html, render_image, table, versions
+from toc_studio.theory import evidence, table, versions
 from toc_studio.theory.evidence import Evidence
+from toc_studio.theory.picture import html as render_html
+from toc_studio.theory.picture import image as render_image
 
 HOSTILE = [
     "<script>window.__xss = 1</script>",

@@ -8,10 +8,12 @@ from defusedxml import ElementTree
 from PIL import Image
 
 from toc_studio.errors import Invalid
-from toc_studio.theory import picture, picture_edges, render_image
 from toc_studio.theory.evidence import Evidence
-from toc_studio.theory.picture_shapes import Line, Polygon, Rect, font
-from toc_studio.theory.render_html import COLOURS, LINK_COLOURS
+from toc_studio.theory.picture import edges as picture_edges
+from toc_studio.theory.picture import image as render_image
+from toc_studio.theory.picture import scene as picture
+from toc_studio.theory.picture.html import COLOURS, LINK_COLOURS
+from toc_studio.theory.picture.shapes import Line, Polygon, Rect, font
 
 SVG = "{http://www.w3.org/2000/svg}"
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis"
@@ -307,7 +309,7 @@ def test_workshop_boxes_have_dashed_borders_and_thin_evidence_orange_ones():
 
 
 def test_slanted_lines_are_smoothed_into_the_background():
-    from toc_studio.theory.picture_png import image
+    from toc_studio.theory.picture.png import image
 
     scene = picture.Scene(width=60, height=60, scale=1.0)
     scene.items = [Line(((5.0, 5.0), (55.0, 40.0)), "#000000", 1.0)]

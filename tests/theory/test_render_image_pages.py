@@ -10,8 +10,9 @@ from PIL import Image
 
 from toc_studio.report import docx_parts as parts
 from toc_studio.report import toc_section
-from toc_studio.theory import picture, render_image
-from toc_studio.theory.picture_pages import cuts
+from toc_studio.theory.picture import image as render_image
+from toc_studio.theory.picture import scene as picture
+from toc_studio.theory.picture.pages import cuts
 
 from .test_render_image import node, small_graph
 

@@ -7,7 +7,7 @@ from tests.builders import span_of
 from toc_studio.coding.models import Coding
 from toc_studio.errors import Invalid
 from toc_studio.ingest import documents
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.workspace import actions, view
 from toc_studio.workspace.offsets import codepoint_to_utf16
 

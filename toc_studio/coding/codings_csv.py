@@ -17,7 +17,7 @@ from sqlmodel import Session
 from toc_studio.coding import codebook, codings
 from toc_studio.errors import Invalid, TocStudioError
 from toc_studio.ingest import documents
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Project
 
 COLUMNS = ("document", "start", "end", "code", "coder")

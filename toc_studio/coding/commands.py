@@ -114,10 +114,10 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", choices=("character", "sentence"), default="character")
     _output(p)
     p.set_defaults(handler=cmd_agreement)
-    from toc_studio.coding import disagreement_commands
+    from toc_studio.coding.analysis import disagreement_commands
 
     disagreement_commands.register(qsub, subparsers, common)
-    from toc_studio.coding import autocode_commands
+    from toc_studio.coding.autocode import commands as autocode_commands
 
     autocode_commands.register(subparsers, common)
 
@@ -126,9 +126,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def _project(session, name: str):
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
-    return service.get_project(session, name)
+    return projects.get_project(session, name)
 
 
 def _scope(args: argparse.Namespace):
@@ -252,7 +252,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_excerpts(args: argparse.Namespace) -> int:
-    from toc_studio.coding import codebook, queries
+    from toc_studio.coding import codebook
+    from toc_studio.coding.analysis import queries
 
     with store(args) as session:
         project = _project(session, args.project)
@@ -272,7 +273,7 @@ def cmd_excerpts(args: argparse.Namespace) -> int:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    from toc_studio.coding import queries
+    from toc_studio.coding.analysis import queries
 
     with store(args) as session:
         result = queries.matrix(
@@ -293,7 +294,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 def cmd_cooccurrence(args: argparse.Namespace) -> int:
     from toc_studio.coding import codebook
-    from toc_studio.coding.cooccurrence import cooccurrence
+    from toc_studio.coding.analysis.cooccurrence import cooccurrence
     from toc_studio.coding.scope import Scope
 
     with store(args) as session:
@@ -311,7 +312,8 @@ def cmd_cooccurrence(args: argparse.Namespace) -> int:
 
 
 def cmd_frequency(args: argparse.Namespace) -> int:
-    from toc_studio.coding import codebook, words
+    from toc_studio.coding import codebook
+    from toc_studio.coding.analysis import words
 
     with store(args) as session:
         project = _project(session, args.project)
@@ -341,7 +343,7 @@ def cmd_frequency(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from toc_studio.coding import agreement
+    from toc_studio.coding.analysis import agreement
     from toc_studio.ingest import documents
 
     with store(args) as session:

@@ -18,7 +18,7 @@ and their participants. Inserts compute it (:class:`SpeakerLookup` in Python, or
 moved or resized, turns replaced, a speaker mapped, a participant deleted) calls
 :func:`refresh_speakers` for the documents it touched, in the same transaction. There
 is no foreign key on the column: deleting a participant refreshes the documents they
-spoke in or were attributed (see ``project.service.delete_participant``).
+spoke in or were attributed (see ``project.projects.delete_participant``).
 """
 
 from __future__ import annotations

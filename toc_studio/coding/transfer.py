@@ -24,7 +24,7 @@ from toc_studio.coding.infer import infer_toc, match_group
 from toc_studio.coding.models import Code
 from toc_studio.coding.toc_marker import split_marker, with_marker
 from toc_studio.errors import Invalid, NotFound, TocStudioError
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Project
 
 CSV_COLUMNS = ("path", "definition", "category", "branch", "domain", "colour")

@@ -17,7 +17,7 @@ from toc_studio.coding import codebook, codings, memos
 from toc_studio.errors import Invalid
 from toc_studio.ingest import documents
 from toc_studio.ingest.turns import detect_turns
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Project
 
 

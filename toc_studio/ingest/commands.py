@@ -67,7 +67,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from toc_studio.ingest.commit import FileOutcome, import_batch
     from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, ImportOptions, Upload
     from toc_studio.ingest.readers.survey import SurveyColumns
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     columns = None
     if args.text_columns:
@@ -99,9 +99,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         extra_terms=tuple(terms),
     )
     with store(args) as session:
-        project = service.get_project(session, args.project)
+        project = projects.get_project(session, args.project)
         if args.group:
-            service.get_group(session, project, args.group)
+            projects.get_group(session, project, args.group)
         outcomes = import_batch(session, project, uploads, options, replace_existing=args.replace)
     outcomes = missing + outcomes
     failed = any(o.status == "failed" for o in outcomes)
@@ -130,10 +130,10 @@ def _print(outcome) -> None:
 
 def cmd_names_add(args: argparse.Namespace) -> int:
     from toc_studio.ingest import keystore
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     with store(args) as session:
-        project = service.get_project(session, args.project)
+        project = projects.get_project(session, args.project)
         added = keystore.add_term(session, project, args.name, args.kind)
     print(f"Added {args.name!r} ({args.kind})." if added else f"{args.name!r} was already listed.")
     return EXIT_OK
@@ -141,10 +141,10 @@ def cmd_names_add(args: argparse.Namespace) -> int:
 
 def cmd_names_list(args: argparse.Namespace) -> int:
     from toc_studio.ingest import keystore
-    from toc_studio.project import service
+    from toc_studio.project import projects
 
     with store(args) as session:
-        terms = keystore.list_terms(session, service.get_project(session, args.project))
+        terms = keystore.list_terms(session, projects.get_project(session, args.project))
     if args.json:
         emit_json({"names": [{"name": t, "kind": k} for t, k in terms]})
     else:
@@ -158,11 +158,11 @@ def cmd_names_key(args: argparse.Namespace) -> int:
 
     from toc_studio.errors import NotFound
     from toc_studio.ingest import keystore
-    from toc_studio.project import service
+    from toc_studio.project import projects
     from toc_studio.project.models import Coder
 
     with store(args) as session:
-        project = service.get_project(session, args.project)
+        project = projects.get_project(session, args.project)
         coder = session.execute(select(Coder).where(Coder.name == args.coder)).scalars().first()
         if coder is None:
             raise NotFound(f"No coder {args.coder!r}.")

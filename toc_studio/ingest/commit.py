@@ -29,7 +29,7 @@ from toc_studio.ingest.pipeline import (
 )
 from toc_studio.ingest.sections import section_rows
 from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Section, Sentence
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Participant, Project
 from toc_studio.timeutil import utcnow
 

@@ -1,7 +1,7 @@
 """Project summaries (groups and counts) as two portable SQL statements.
 
 Kept free of SQLAlchemy so that ``toc-studio project list`` can run them through the
-plain DB-API driver and start fast; :func:`toc_studio.project.service.list_projects`
+plain DB-API driver and start fast; :func:`toc_studio.project.projects.list_projects`
 runs the very same statements through a session.
 """
 

@@ -74,7 +74,7 @@ def _split(value: str | None) -> list[str]:
 
 
 def cmd_report_docx(args: argparse.Namespace) -> int:
-    from toc_studio.project.service import get_project
+    from toc_studio.project.projects import get_project
     from toc_studio.report.docx_report import build_report
     from toc_studio.report.templates import ReportChoices, load_template, save_template
 
@@ -117,9 +117,9 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from toc_studio.project.service import get_project
-    from toc_studio.report import tables
-    from toc_studio.report.refi_export import export_qdpx
+    from toc_studio.project.projects import get_project
+    from toc_studio.report import spreadsheets as tables
+    from toc_studio.report.refi.export import export_qdpx
 
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import_qdpx(args: argparse.Namespace) -> int:
-    from toc_studio.report.refi_import import import_refi
+    from toc_studio.report.refi.importer import import_refi
 
     path = Path(args.file)
     if not path.is_file():

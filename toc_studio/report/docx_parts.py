@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from toc_studio.report.refi_common import xml_safe
+from toc_studio.report.refi.common import xml_safe
 
 TABLE_STYLE = "Light Grid Accent 1"
 _STYLE_IDS: dict[str, str] = {}

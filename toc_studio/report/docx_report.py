@@ -20,16 +20,16 @@ from typing import BinaryIO
 import docx
 from sqlmodel import Session
 
+from toc_studio.coding.analysis.queries import excerpts
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Category
-from toc_studio.coding.queries import excerpts
 from toc_studio.coding.scope import Scope
 from toc_studio.errors import NotFound
 from toc_studio.ingest.documents import list_documents
 from toc_studio.project.models import Project
-from toc_studio.project.service import list_coders, list_groups, list_participants
+from toc_studio.project.projects import list_coders, list_groups, list_participants
 from toc_studio.report import docx_parts as parts
-from toc_studio.report.tables import matrix_table
+from toc_studio.report.spreadsheets import matrix_table
 from toc_studio.report.templates import ReportChoices, report_memos
 
 CATEGORY_TITLES = {

@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from toc_studio.coding.memos import list_memos
 from toc_studio.project.models import Project
-from toc_studio.project.service import list_groups
-from toc_studio.report import tables
+from toc_studio.project.projects import list_groups
+from toc_studio.report import spreadsheets as tables
 from toc_studio.report.docx_report import ReportSummary, build_report
-from toc_studio.report.refi_export import ExportSummary, export_qdpx
+from toc_studio.report.refi.export import ExportSummary, export_qdpx
 from toc_studio.report.templates import ReportChoices, report_memos
 
 

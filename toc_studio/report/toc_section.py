@@ -84,7 +84,7 @@ def write_toc_section(report) -> None:
 def _pictures(report, graph, label: str) -> None:
     """The diagram at the page's full width (150 dpi, so ~220 dpi on the page), cut into
     page-sized pieces when it is taller than a page, so that labels stay readable."""
-    from toc_studio.theory import render_image
+    from toc_studio.theory.picture import image as render_image
 
     section = report.doc.sections[-1]
     width = section.page_width - section.left_margin - section.right_margin

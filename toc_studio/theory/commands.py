@@ -40,10 +40,10 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def _version(session, args):
-    from toc_studio.project import service
+    from toc_studio.project import projects
     from toc_studio.theory import versions
 
-    project = service.get_project(session, args.project)
+    project = projects.get_project(session, args.project)
     return project, versions.get_version(session, project, getattr(args, "version", "working"))
 
 
@@ -85,11 +85,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_freeze(args: argparse.Namespace) -> int:
     from toc_studio.cli import store
-    from toc_studio.project import service
+    from toc_studio.project import projects
     from toc_studio.theory import versions
 
     with store(args) as session:
-        project = service.get_project(session, args.project)
+        project = projects.get_project(session, args.project)
         frozen, working = versions.freeze(session, project, args.name, args.note)
         names = frozen.name, working.name
     print(f"Froze {names[0]!r}; the team goes on in {names[1]!r}.")
@@ -98,11 +98,11 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 
 def cmd_versions(args: argparse.Namespace) -> int:
     from toc_studio.cli import emit_json, store
-    from toc_studio.project import service
+    from toc_studio.project import projects
     from toc_studio.theory import versions
 
     with store(args) as session:
-        project = service.get_project(session, args.project)
+        project = projects.get_project(session, args.project)
         rows = [
             {
                 "name": v.name,
@@ -125,11 +125,11 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from toc_studio.cli import emit_json, store
-    from toc_studio.project import service
+    from toc_studio.project import projects
     from toc_studio.theory import diff, versions
 
     with store(args) as session:
-        project = service.get_project(session, args.project)
+        project = projects.get_project(session, args.project)
         before = versions.get_version(session, project, args.before)
         after = versions.get_version(session, project, args.after)
         result = diff.diff_versions(session, project, before, after)
@@ -142,7 +142,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_image(args: argparse.Namespace) -> int:
     from toc_studio.cli import CommandError, store
-    from toc_studio.theory import evidence, render_html, render_image, versions
+    from toc_studio.theory import evidence, versions
+    from toc_studio.theory.picture import html as render_html
+    from toc_studio.theory.picture import image as render_image
 
     output = Path(args.output)
     fmt = output.suffix.lower().lstrip(".")

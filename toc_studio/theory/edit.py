@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel
 from toc_studio.coding import codebook
 from toc_studio.coding.models import Category, Code
 from toc_studio.errors import Conflict, Invalid, NotFound
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Project
 from toc_studio.theory.assemble import DOMAIN, assemble
 from toc_studio.theory.edit_links import add_link, relabel_link, remove_link

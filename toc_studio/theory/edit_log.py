@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 
 from toc_studio.coding.models import Code
 from toc_studio.errors import Conflict
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.theory.models import TocEdge, TocEdit, TocNode, TocVersion
 from toc_studio.theory.versions import require_working
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from toc_studio.coding import counting
+from toc_studio.coding.analysis import counting
 from toc_studio.coding.models import Coding
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Group, Participant

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from toc_studio.coding.analysis.queries import matrix
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Code
-from toc_studio.coding.queries import matrix
 from toc_studio.project.models import Project
-from toc_studio.project.service import list_groups
+from toc_studio.project.projects import list_groups
 
 
 @dataclass(frozen=True)

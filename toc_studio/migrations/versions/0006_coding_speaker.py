@@ -9,7 +9,7 @@ theory package's evidence cache (``toc_evidence_cache``) goes: assembly counts f
 stored speakers faster than the cache could check its key.
 
 Revision ID: 0006_coding_speaker
-Revises: 0003_coding
+Revises: 0003_coding, 0004_theory
 Create Date: 2026-11-23 11:45:00
 """
 
@@ -20,10 +20,12 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0006_coding_speaker"
-down_revision: str | None = "0003_coding"
+# Builds on theory too: it drops the theory package's evidence cache (assembly counts fast
+# enough without it). Written first as ``depends_on``; a parent reads the same to a store
+# and lets 0009 close the chain (Alembic cannot merge a revision absorbed by depends_on).
+down_revision: str | Sequence[str] | None = ("0003_coding", "0004_theory")
 branch_labels: str | Sequence[str] | None = None
-# drops the theory package's evidence cache (assembly counts fast enough without it)
-depends_on: str | Sequence[str] | None = "0004_theory"
+depends_on: str | Sequence[str] | None = None
 
 # The same rule as toc_studio.coding.speakers: the last turn of the document starting at or
 # before the coding, if it has not ended yet.

@@ -6,7 +6,7 @@ turn beginning inside the coding; else the document's participant when its turns
 exactly one. The column is recomputed for every coding. Its foreign key to participant
 (and ``ix_coding_participant_id``, which existed only for the key's ON DELETE SET NULL)
 go: the index cost bulk inserts about a fifth of their speed, and deleting a participant
-now refreshes the speakers of the documents concerned (``project.service``).
+now refreshes the speakers of the documents concerned (``project.projects``).
 
 Revision ID: 0008_coding_speaker_rule
 Revises: 0006_coding_speaker

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
-from toc_studio.theory.picture_shapes import Line, Polygon, Rect, Text, clean
+from toc_studio.theory.picture.shapes import Line, Polygon, Rect, Text, clean
 
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 

@@ -1,16 +1,16 @@
 """The static diagram for reports: PNG (python-docx needs PNG) or SVG, drawn without a
 browser, with the same lanes, bands and columns as the interactive page.
 
-:mod:`toc_studio.theory.picture` lays the diagram out as a scene (boxes, lines, wrapped
-text in pixels); :mod:`~toc_studio.theory.picture_png` draws it with Pillow and
-:mod:`~toc_studio.theory.picture_svg` writes it as SVG text. matplotlib drew the first
+:mod:`toc_studio.theory.picture.scene` lays the diagram out as a scene (boxes, lines, wrapped
+text in pixels); :mod:`~toc_studio.theory.picture.png` draws it with Pillow and
+:mod:`~toc_studio.theory.picture.svg` writes it as SVG text. matplotlib drew the first
 version: it spent ~10 ms per label and took 7–10 s for a 300-element diagram."""
 
 from __future__ import annotations
 
 import networkx as nx
 
-from toc_studio.theory import picture
+from toc_studio.theory.picture import scene as picture
 
 FORMATS = ("png", "svg")
 BASE_DPI = 100  # the scene's sizes are pixels at this resolution
@@ -27,10 +27,10 @@ def draw(graph: nx.DiGraph, fmt: str = "png", dpi: int = BASE_DPI) -> bytes:
 
         raise Invalid(f"Images are drawn as {' or '.join(FORMATS)}, not {fmt!r}.")
     if fmt == "svg":
-        from toc_studio.theory.picture_svg import svg
+        from toc_studio.theory.picture.svg import svg
 
         return svg(picture.build(graph))
-    from toc_studio.theory.picture_png import png
+    from toc_studio.theory.picture.png import png
 
     scene = _png_scene(graph, dpi)
     return png(scene, dpi=BASE_DPI * scene.scale)
@@ -44,8 +44,8 @@ def draw_pages(
     every piece after the first repeats the column titles. When the diagram needs more
     than one piece, the first is no taller than ``first_ratio`` times its width (room for
     a heading and an introduction on the first page)."""
-    from toc_studio.theory.picture_pages import pages
-    from toc_studio.theory.picture_png import encode, image
+    from toc_studio.theory.picture.pages import pages
+    from toc_studio.theory.picture.png import encode, image
 
     scene = _png_scene(graph, dpi)
     drawn = image(scene)

@@ -27,15 +27,15 @@ from toc_studio.coding.infer import infer_toc
 from toc_studio.coding.models import Code
 from toc_studio.coding.toc_marker import split_marker
 from toc_studio.errors import Conflict
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Coder, Group, Participant, Project
-from toc_studio.report import refi_parse as rp
-from toc_studio.report import refi_records as rr
-from toc_studio.report.refi_archive import open_refi
-from toc_studio.report.refi_common import GROUP_VARIABLE
-from toc_studio.report.refi_notes import NoteKeeper
-from toc_studio.report.refi_sets import import_set
-from toc_studio.report.refi_sources import import_source
+from toc_studio.report.refi import parse as rp
+from toc_studio.report.refi import records as rr
+from toc_studio.report.refi.archive import open_refi
+from toc_studio.report.refi.common import GROUP_VARIABLE
+from toc_studio.report.refi.notes import NoteKeeper
+from toc_studio.report.refi.sets import import_set
+from toc_studio.report.refi.sources import import_source
 
 FALLBACK_CODER = "REFI-QDA import"
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from toc_studio.coding import undo
-from toc_studio.coding.agreement import _coders, _documents
+from toc_studio.coding.analysis.agreement import _coders, _documents
 from toc_studio.coding.codebook import code_paths
 from toc_studio.coding.models import Coding
 from toc_studio.coding.spans import merge_spans

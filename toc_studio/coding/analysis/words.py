@@ -184,7 +184,7 @@ def excerpt_texts(
     scope: Scope | None = None,
 ) -> list[tuple[str, int, str]]:
     """(document title, start, text) of the excerpts of ``code`` in ``scope``."""
-    from toc_studio.coding.queries import excerpts
+    from toc_studio.coding.analysis.queries import excerpts
 
     return [
         (e.document, e.start, e.text)

@@ -28,8 +28,8 @@ from toc_studio.coding.models import Coding, Memo
 from toc_studio.coding.toc_marker import with_marker
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.project.models import Coder, Group, Project
-from toc_studio.project.service import list_groups, list_participants
-from toc_studio.report.refi_common import (
+from toc_studio.project.projects import list_groups, list_participants
+from toc_studio.report.refi.common import (
     GROUP_VARIABLE,
     KIND_VARIABLE,
     ORIGIN,

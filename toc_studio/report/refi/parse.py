@@ -41,8 +41,8 @@ from defusedxml import expatreader
 from defusedxml.common import DefusedXmlException
 
 from toc_studio.errors import Invalid
-from toc_studio.report.refi_common import normalise_id
-from toc_studio.report.refi_records import (
+from toc_studio.report.refi.common import normalise_id
+from toc_studio.report.refi.records import (
     CaseRec,
     CodeBookEnd,
     CodeRec,

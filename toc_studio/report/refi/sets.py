@@ -16,9 +16,9 @@ from toc_studio.coding.codebook import update_code
 from toc_studio.coding.infer import match_group
 from toc_studio.coding.models import Category
 from toc_studio.coding.transfer import SET_PREFIXES
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Participant
-from toc_studio.report import refi_records as rr
+from toc_studio.report.refi import records as rr
 
 CATEGORIES = {c.value for c in Category}
 

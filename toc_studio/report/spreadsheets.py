@@ -20,11 +20,11 @@ from typing import BinaryIO
 
 from sqlmodel import Session
 
+from toc_studio.coding.analysis.queries import excerpts, matrix
 from toc_studio.coding.codebook import list_codes
-from toc_studio.coding.queries import excerpts, matrix
 from toc_studio.coding.scope import Scope
 from toc_studio.project.models import Project
-from toc_studio.project.service import list_groups
+from toc_studio.project.projects import list_groups
 
 QUOTE_COLUMNS = (
     "Code",

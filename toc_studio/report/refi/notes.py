@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from toc_studio.coding.models import Coding, Memo
 from toc_studio.ingest.models import Document
-from toc_studio.report import refi_records as rr
-from toc_studio.report.refi_common import parse_when
+from toc_studio.report.refi import records as rr
+from toc_studio.report.refi.common import parse_when
 
 
 class NoteKeeper:

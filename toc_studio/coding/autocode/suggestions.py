@@ -24,7 +24,7 @@ from toc_studio.coding.tables import CodePattern
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.tables import Section
-from toc_studio.project import service as projects
+from toc_studio.project import projects
 from toc_studio.project.models import Participant, Project
 
 PATTERN_KINDS = ("phrase", "tokens")
@@ -275,13 +275,13 @@ def suggest_by_patterns(
     codings and their sentences or turns in one statement each; spaCy's ``nlp.pipe``);
     ``progress(done, total)`` is called after each batch. With ``prefilter`` (the
     default), a document whose lower-cased text holds no form of a pattern word is not
-    tagged (see :mod:`toc_studio.coding.autocode_filter`), and of the others only the
-    regions around such forms are (:mod:`toc_studio.coding.autocode_regions`); the
+    tagged (see :mod:`toc_studio.coding.autocode.prefilter`), and of the others only the
+    regions around such forms are (:mod:`toc_studio.coding.autocode.regions`); the
     suggestions are the same."""
     from spacy.matcher import Matcher
 
-    from toc_studio.coding.autocode_filter import candidate_test
-    from toc_studio.coding.words import load_pipeline, phrase_keys
+    from toc_studio.coding.analysis.words import load_pipeline, phrase_keys
+    from toc_studio.coding.autocode.prefilter import candidate_test
 
     if extend not in EXTENDS:
         raise Invalid(f"Widen matches to {', '.join(EXTENDS)}, not {extend!r}.")
@@ -354,9 +354,9 @@ BATCH = 32  # documents read and tagged at a time
 
 def _region_finder(nlp, phrases, token_patterns) -> Callable[[str], list | None] | None:
     """``parts(text)``: the regions of a text to tag (None: all of it), or None when every
-    document must be tagged whole (see :mod:`toc_studio.coding.autocode_regions`)."""
-    from toc_studio.coding.autocode_filter import anchors
-    from toc_studio.coding.autocode_regions import MARGIN, anchor_pattern, encoder_reach, regions
+    document must be tagged whole (see :mod:`toc_studio.coding.autocode.regions`)."""
+    from toc_studio.coding.autocode.prefilter import anchors
+    from toc_studio.coding.autocode.regions import MARGIN, anchor_pattern, encoder_reach, regions
 
     reach, found = encoder_reach(nlp), anchors(nlp, phrases, token_patterns)
     if reach is None or found is None:
@@ -372,7 +372,7 @@ def _tag_and_match(nlp, chunk, texts, phrases, tokens, rules, parts) -> dict[int
     """Each document's matches as (rule, start, end) in code points, in the order a
     whole-document tagging gives them (each phrase pattern in turn, then the token
     patterns); only the regions ``parts`` names are tagged, when it is given."""
-    from toc_studio.coding.words import phrase_matches
+    from toc_studio.coding.analysis.words import phrase_matches
 
     pieces = []  # (document, offset, text)
     for doc_id in chunk:

@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 import networkx as nx
 
 from toc_studio.theory.assemble import DOMAIN, SHARED
-from toc_studio.theory.layout import COLUMN_TITLES, layout
 from toc_studio.theory.models import STRUCTURE
+from toc_studio.theory.picture.layout import COLUMN_TITLES, layout
 
 COLOURS = {
     "resource": "#b4a7d6",

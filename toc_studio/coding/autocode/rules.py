@@ -1,7 +1,7 @@
 """Auto-coding by one named rule, for the Auto-code page and ``toc-studio autocode``:
 what a project offers to suggest by (headings, survey questions), one :func:`suggest` over
-the rule kinds of :mod:`toc_studio.coding.autocode` with clear errors, and the context of
-each suggestion for review."""
+the rule kinds of :mod:`toc_studio.coding.autocode.suggestions` with clear errors, and the
+context of each suggestion for review."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import select
 from sqlmodel import Session
 
-from toc_studio.coding.autocode import (
+from toc_studio.coding.autocode.suggestions import (
     Suggestion,
     suggest_by_heading,
     suggest_by_patterns,

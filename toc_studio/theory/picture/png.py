@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageColor, ImageDraw
 
-from toc_studio.theory.picture_shapes import Line, Polygon, Rect, Text, font
+from toc_studio.theory.picture.shapes import Line, Polygon, Rect, Text, font
 
 Point = tuple[float, float]
 STRIP = 512  # rows compressed at a time

@@ -10,9 +10,9 @@ from toc_studio.coding.bulk import insert_codings
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import DocumentKind
 from toc_studio.ingest.turns import detect_turns
-from toc_studio.report import refi_records as rr
-from toc_studio.report.refi_common import KIND_VARIABLE, parse_when
-from toc_studio.report.refi_offsets import STANDARD, choose, stored_text
+from toc_studio.report.refi import records as rr
+from toc_studio.report.refi.common import KIND_VARIABLE, parse_when
+from toc_studio.report.refi.offsets import STANDARD, choose, stored_text
 
 INSERT_BATCH = 5_000
 KINDS = {k.value for k in DocumentKind}

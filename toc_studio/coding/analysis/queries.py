@@ -1,7 +1,7 @@
 """The queries of thematic analysis: retrieval with context and the framework matrix.
 
 Everything is aggregated or paged in SQL (SQLite and PostgreSQL alike); Python only shapes
-the rows a caller asked for. Co-occurrence lives in :mod:`toc_studio.coding.cooccurrence`.
+the rows a caller asked for. Co-occurrence lives in :mod:`toc_studio.coding.analysis.cooccurrence`.
 """
 
 from __future__ import annotations
@@ -453,7 +453,7 @@ def _by_group(
 ) -> tuple[list[str], dict[int, dict[str, Cell]], dict[int, Cell]]:
     """The matrix by group, counted in one pass by :func:`counting.by_group` (a row of
     codes at a time, each group a filtered aggregate): columns, cells and row totals."""
-    from toc_studio.coding import counting
+    from toc_studio.coding.analysis import counting
 
     children: dict[int, list[int]] = {}
     for code_id, parent_id in session.execute(
@@ -469,7 +469,7 @@ def _by_group(
         return found
 
     rows = {code_id: family(code_id) if with_subcodes else [code_id] for code_id in wanted}
-    from toc_studio.project.service import list_groups
+    from toc_studio.project.projects import list_groups
 
     groups = {group.id: group.name for group in list_groups(session, project)}
     coding = Coding.__table__.c

@@ -4,7 +4,7 @@ spaCy's CNN pipelines (the ``en_core_web`` family) tag a token from the tokens a
 no further than the tok2vec encoder reaches: ``depth × window_size`` tokens on each side
 (4 for ``en_core_web_sm``). A pattern can only match where one of its words could be,
 and every match has a token holding one of the pre-filter's substrings (see
-:mod:`toc_studio.coding.autocode_filter`). So a document need not be tagged whole: each
+:mod:`toc_studio.coding.autocode.prefilter`). So a document need not be tagged whole: each
 place where such a substring occurs, widened on both sides by the encoder's reach plus
 the longest pattern plus a margin, counted in whitespace-separated chunks (each holds at
 least one token), is tagged alone and gives exactly the tags, lemmas and matches the whole

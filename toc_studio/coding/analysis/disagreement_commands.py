@@ -95,7 +95,8 @@ def _versions(item) -> str:
 
 
 def cmd_disagreements(args: argparse.Namespace) -> int:
-    from toc_studio.coding import codebook, disagreements
+    from toc_studio.coding import codebook
+    from toc_studio.coding.analysis import disagreements
     from toc_studio.coding.commands import _emit_rows, _project, _split
     from toc_studio.ingest import documents
 
@@ -125,7 +126,7 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from toc_studio.coding import disagreements
+    from toc_studio.coding.analysis import disagreements
 
     found = _REF.match(args.ref.strip())
     if found is None:

@@ -94,7 +94,8 @@ def _rule(args: argparse.Namespace) -> tuple[str, str | None]:
 
 
 def _suggestions(session, args: argparse.Namespace):
-    from toc_studio.coding import autocode_rules, codebook
+    from toc_studio.coding import codebook
+    from toc_studio.coding.autocode import rules as autocode_rules
     from toc_studio.coding.commands import _project
 
     project = _project(session, args.project)
@@ -155,7 +156,7 @@ def _chosen(found: list, only: str | None) -> list:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from toc_studio.coding import autocode
+    from toc_studio.coding.autocode import suggestions as autocode
 
     with store(args) as session:
         project, code, found = _suggestions(session, args)
@@ -178,7 +179,7 @@ def _pattern_code(session, args: argparse.Namespace):
 
 
 def cmd_pattern_add(args: argparse.Namespace) -> int:
-    from toc_studio.coding import autocode
+    from toc_studio.coding.autocode import suggestions as autocode
 
     with store(args) as session:
         code = _pattern_code(session, args)
@@ -195,7 +196,7 @@ def cmd_pattern_add(args: argparse.Namespace) -> int:
 
 
 def cmd_pattern_list(args: argparse.Namespace) -> int:
-    from toc_studio.coding import autocode
+    from toc_studio.coding.autocode import suggestions as autocode
     from toc_studio.coding.commands import _emit_rows
 
     with store(args) as session:
@@ -212,7 +213,7 @@ def cmd_pattern_list(args: argparse.Namespace) -> int:
 
 
 def cmd_pattern_remove(args: argparse.Namespace) -> int:
-    from toc_studio.coding import autocode
+    from toc_studio.coding.autocode import suggestions as autocode
 
     with store(args) as session:
         code = _pattern_code(session, args)

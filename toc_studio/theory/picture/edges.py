@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 from PIL import ImageFont
 
-from toc_studio.theory.layout import COLUMNS
-from toc_studio.theory.picture_shapes import Line, Polygon, Rect, Text, clean, wrap
-from toc_studio.theory.render_html import LINK_COLOURS
+from toc_studio.theory.picture.html import LINK_COLOURS
+from toc_studio.theory.picture.layout import COLUMNS
+from toc_studio.theory.picture.shapes import Line, Polygon, Rect, Text, clean, wrap
 
 Point = tuple[float, float]
 DEFAULT_LINK = "#b5b5b5"

@@ -6,7 +6,7 @@ matplotlib (no system font needed) and wrapped to the width of its box, so no la
 leaves its box. Labels are untrusted (they come from transcripts and codebooks): they are
 kept as text here, cleaned of characters XML cannot hold, and escaped by the SVG writer.
 
-The layout is the interactive page's (:mod:`toc_studio.theory.layout`): resources and
+The layout is the interactive page's (:mod:`toc_studio.theory.picture.layout`): resources and
 activities form the trunk on the left, then one lane per branch, outcome domains as bands.
 """
 
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from toc_studio.theory.assemble import DOMAIN, SHARED
-from toc_studio.theory.layout import COLUMN_TITLES, COLUMNS, TRUNK, layout
 from toc_studio.theory.models import STRUCTURE
-from toc_studio.theory.picture_edges import column_arrows, link_items, structure_lines
-from toc_studio.theory.picture_shapes import Line, Rect, Text, clean, font, wrap
-from toc_studio.theory.render_html import COLOURS, LINK_COLOURS, THIN_BORDER
+from toc_studio.theory.picture.edges import column_arrows, link_items, structure_lines
+from toc_studio.theory.picture.html import COLOURS, LINK_COLOURS, THIN_BORDER
+from toc_studio.theory.picture.layout import COLUMN_TITLES, COLUMNS, TRUNK, layout
+from toc_studio.theory.picture.shapes import Line, Rect, Text, clean, font, wrap
 
 # Sizes in pixels at scale 1 (100 dpi).
 FONT, SMALL, TITLE, LANE = 13, 11, 16, 14

@@ -1,0 +1,1 @@
+"""Queries of thematic analysis: retrieval, matrix, counting, co-occurrence, words, agreement."""

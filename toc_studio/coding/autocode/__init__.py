@@ -1,0 +1,1 @@
+"""Auto-coding: suggestions by speaker, pattern and structure, and their command."""

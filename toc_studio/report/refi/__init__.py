@@ -1,0 +1,1 @@
+"""REFI-QDA exchange (.qdpx, .qde, .qdc): export and import."""
