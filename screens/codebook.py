@@ -231,7 +231,7 @@ with remove:
         move_to = pick("Move them to", "delete_move_to", doomed) if choice == "move" else None
         if st.button("Delete code", type="primary"):
             finish(
-                lambda s: restructure.delete_code_undoably(
+                lambda s: restructure.delete_code(
                     s,
                     get(s, doomed),
                     drop_codings=choice == "drop",

@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.builders import build_mentoring_project
 from toc_studio import db
-from toc_studio.coding import codebook
+from toc_studio.coding import codebook, restructure
 from toc_studio.coding.models import Code
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project import projects
@@ -109,8 +109,8 @@ def test_deleting_a_code_with_codings_is_refused_unless_dropped(session):
     usage = codebook.code_usage(session, mentee)
     assert (usage.codings, usage.sub_codes) == (2, 5)
     with pytest.raises(Conflict, match="2 coding"):
-        codebook.delete_code(session, mentee)
-    codebook.delete_code(session, mentee, drop_codings=True)
+        restructure.delete_code(session, mentee)
+    restructure.delete_code(session, mentee, drop_codings=True)
     session.commit()
     paths = set(codebook.code_paths(session, m.project).values())
     assert not any(p.startswith("Mentee") for p in paths)

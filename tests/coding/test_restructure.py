@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.builders import build_mentoring_project, span_of
-from toc_studio.coding import codebook, codings, memos, undo
+from toc_studio.coding import codebook, codings, memos, restructure, undo
 from toc_studio.coding.models import Code, Coding, Memo
 from toc_studio.coding.restructure import merge_codes, split_code
 from toc_studio.errors import Conflict, Invalid, NotFound
@@ -103,9 +103,9 @@ def test_delete_refuses_then_moves_or_drops_and_undo_restores_ids(session):
     session.commit()
     before = _state(session, m.project)
     with pytest.raises(Conflict, match="2 coding"):
-        codebook.delete_code(session, mentee)
+        restructure.delete_code(session, mentee)
     target = m.codes["Activities"]
-    outcome = codebook.delete_code(session, mentee, move_to=target)
+    outcome = restructure.delete_code(session, mentee, move_to=target)
     session.commit()
     assert (outcome.moved, outcome.collapsed) == (2, 0)
     # Activities had none itself and one under Induction training: 2 + 1
@@ -114,7 +114,7 @@ def test_delete_refuses_then_moves_or_drops_and_undo_restores_ids(session):
     session.commit()
     assert _state(session, m.project) == before
 
-    codebook.delete_code(session, session.get(Code, mentee.id), drop_codings=True)
+    restructure.delete_code(session, session.get(Code, mentee.id), drop_codings=True)
     session.commit()
     assert len(_state(session, m.project)[1]) == 2
     undo.undo(session, m.project)
@@ -126,7 +126,7 @@ def test_delete_with_move_inside_the_deleted_tree_is_refused(session):
     m = build_mentoring_project(session)
     mentee = codebook.get_code_by_path(session, m.project, "Mentee")
     with pytest.raises(Invalid, match="stays"):
-        codebook.delete_code(session, mentee, move_to=m.codes["Mentee/Outcomes/Personal/Trust"])
+        restructure.delete_code(session, mentee, move_to=m.codes["Mentee/Outcomes/Personal/Trust"])
 
 
 def test_remove_resize_recode_are_undoable(session):
@@ -166,7 +166,7 @@ def test_resize_onto_an_existing_coding_is_refused(session):
 def test_undo_is_refused_when_a_later_change_is_in_the_way(session):
     m = build_mentoring_project(session)
     induction = m.codes["Activities/Induction training"]
-    codebook.delete_code(session, induction, drop_codings=True)
+    restructure.delete_code(session, induction, drop_codings=True)
     codebook.create_code(session, m.project, "Induction training", parent=m.codes["Activities"])
     session.commit()
     with pytest.raises(Conflict, match="later changes"):
@@ -221,7 +221,7 @@ def test_other_packages_rows_follow_a_merge_and_come_back_on_undo(session):
     session.expire_all()
     assert session.get(TocNode, node_id).code_id == family.id
 
-    codebook.delete_code(session, session.get(Code, family.id), drop_codings=True)
+    restructure.delete_code(session, session.get(Code, family.id), drop_codings=True)
     session.commit()
     session.expire_all()
     assert session.get(TocNode, node_id).code_id is None

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toc_studio.coding.models import Category, Code, Coding
@@ -108,8 +109,13 @@ def create_code(
         domain=(domain or None),
         position=siblings,
     )
-    session.add(code)
-    session.flush()
+    try:
+        with session.begin_nested():  # a code of that name stored meanwhile by another writer
+            session.add(code)
+            session.flush()
+    except IntegrityError as exc:
+        where = f"under {code_path(session, parent)!r}" if parent else "at the top level"
+        raise Conflict(f"There is already a code {name!r} {where}.") from exc
     return code
 
 
@@ -208,12 +214,18 @@ def ensure_code_path(session: Session, project: Project, path: str, **fields) ->
     created = False
     parts = split_path(path)
     for depth, name in enumerate(parts):
+        prefix = PATH_SEPARATOR.join(parts[: depth + 1])
         try:
-            parent = get_code_by_path(session, project, PATH_SEPARATOR.join(parts[: depth + 1]))
+            parent = get_code_by_path(session, project, prefix)
         except NotFound:
             leaf = depth == len(parts) - 1
-            parent = create_code(session, project, name, parent=parent, **(fields if leaf else {}))
-            created = True
+            try:
+                parent = create_code(
+                    session, project, name, parent=parent, **(fields if leaf else {})
+                )
+                created = True
+            except Conflict:  # created meanwhile by another writer: use theirs
+                parent = get_code_by_path(session, project, prefix)
     return parent, created
 
 
@@ -316,14 +328,3 @@ def code_usage(session: Session, code: Code) -> CodeUsage:
         select(func.count()).select_from(Coding).where(Coding.code_id.in_(ids))
     ).scalar_one()
     return CodeUsage(codings=codings, sub_codes=len(ids) - 1)
-
-
-def delete_code(
-    session: Session, code: Code, *, drop_codings: bool = False, move_to: Code | None = None
-):
-    """Delete a code and its sub-codes. Refused while any of them has codings, unless
-    ``move_to`` names a code to move them to (duplicates collapse) or ``drop_codings`` says
-    to delete them. Undoable (see :mod:`toc_studio.coding.undo`); returns what was done."""
-    from toc_studio.coding.restructure import delete_code_undoably
-
-    return delete_code_undoably(session, code, drop_codings=drop_codings, move_to=move_to)

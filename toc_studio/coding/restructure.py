@@ -199,7 +199,7 @@ def _delete_rows(session: Session, log: undo.UndoLog, code_ids: list[int], codin
     session.execute(delete(Code).where(Code.id == code_ids[0]))
 
 
-def delete_code_undoably(
+def delete_code(
     session: Session, code: Code, *, drop_codings: bool = False, move_to: Code | None = None
 ) -> Outcome:
     """Delete ``code`` and its sub-codes. Refused while they have codings unless
