@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Regenerate docs/screenshots/ from the browser tests (make test never rewrites them).
+screenshots: install
+	TOC_STUDIO_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,9 @@
 Debian's headless Chromium (``/usr/bin/chromium``; ``playwright install`` cannot download).
 
 Use ``app_server`` (a running app on a fresh store, with the store's URL) and ``page`` (a
-Chromium page). Screenshots for the README and docs go to ``docs/screenshots/``.
+Chromium page). Screenshots for the README and docs go to ``docs/screenshots/`` only on
+request (``make screenshots``, which sets ``TOC_STUDIO_SCREENSHOTS=1``); otherwise to a
+temporary folder, so that ``make test`` leaves the checkout as it found it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -139,8 +142,16 @@ def wait_for_app(pg) -> None:
     pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
+def screenshot_folder() -> Path:
+    """docs/screenshots when asked for (``TOC_STUDIO_SCREENSHOTS=1``), else a scratch folder."""
+    if os.environ.get("TOC_STUDIO_SCREENSHOTS") == "1":
+        return SCREENSHOTS
+    return Path(tempfile.gettempdir()) / "toc-studio-screenshots"
+
+
 def screenshot(pg, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    folder = screenshot_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     pg.screenshot(path=str(path), full_page=False)
     return path
