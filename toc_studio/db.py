@@ -27,6 +27,7 @@ def import_models() -> type[SQLModel]:
     from toc_studio.coding import tables as _coding_tables  # noqa: F401
     from toc_studio.ingest import models as _ingest  # noqa: F401
     from toc_studio.ingest import tables as _ingest_tables  # noqa: F401
+    from toc_studio.outcomes import models as _outcomes  # noqa: F401
     from toc_studio.project import models as _project  # noqa: F401
     from toc_studio.report import models as _report  # noqa: F401
     from toc_studio.theory import models as _theory  # noqa: F401

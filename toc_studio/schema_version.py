@@ -12,7 +12,7 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-HEAD = "0009_one_chain"
+HEAD = "0010_outcomes"
 
 
 def migration_heads() -> set[str]:
