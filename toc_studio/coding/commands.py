@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
-from toc_studio.cli import EXIT_OK, CommandError, emit_json, store
-
-
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
+from toc_studio.cli.common import (
+    EXIT_OK,
+    CommandError,
+    Commands,
+    emit_json,
+    emit_rows,
+    get_project,
+    output_options,
+    split_list,
+    store,
+)
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -25,29 +30,20 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--coder", action="append", default=[], help="only codings by this coder")
 
 
-def _output(p: argparse.ArgumentParser) -> None:
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--json", action="store_true", help="print JSON")
-    group.add_argument("--csv", action="store_true", help="print CSV")
-
-
-def register(subparsers, common: argparse.ArgumentParser) -> None:
+def register(cli: Commands) -> None:
     """Add the codebook, code, undo and query commands to ``toc-studio``."""
-    book = subparsers.add_parser("codebook", help="import or export a codebook (csv, qdc)")
-    bsub = book.add_subparsers(dest="codebook_command", metavar="ACTION")
-    p = bsub.add_parser("import", parents=[common], help="import codes from .csv or .qdc")
+    book = cli.group("codebook", "import or export a codebook (csv, qdc)")
+    p = book.command("import", cmd_codebook_import, "import codes from .csv or .qdc")
     p.add_argument("file", type=Path)
     p.add_argument("--project", required=True)
     p.add_argument("--no-infer", action="store_true", help="do not infer ToC meaning from paths")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_codebook_import)
-    p = bsub.add_parser("export", parents=[common], help="export the codebook to .csv or .qdc")
+    p = book.command("export", cmd_codebook_export, "export the codebook to .csv or .qdc")
     p.add_argument("file", help="FILE.csv, FILE.qdc, or - for CSV on standard output")
     p.add_argument("--project", required=True)
-    p.set_defaults(handler=cmd_codebook_export)
 
-    p = subparsers.add_parser(
-        "code", parents=[common], help="apply codings from a CSV file",
+    p = cli.command(
+        "code", cmd_code, "apply codings from a CSV file",
         description="Apply codings from a CSV with columns document (its title), start, end "
         "(code points, end exclusive), code (a path with /, created when missing) and coder "
         "(created when missing). All rows or none.",
@@ -55,19 +51,22 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE.csv")
     p.add_argument("--project", required=True)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_code)
 
-    p = subparsers.add_parser("undo", parents=[common], help="undo the newest destructive change")
+    p = cli.command("undo", cmd_undo, "undo the newest destructive change")
     p.add_argument("--project", required=True)
     p.add_argument("--list", action="store_true", help="list what can be undone instead")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_undo)
 
-    query = subparsers.add_parser(
-        "query", help="excerpts, matrix, co-occurrence, words, agreement, disagreements"
+    query = cli.group(
+        "query", "excerpts, matrix, co-occurrence, words, agreement, disagreements", metavar="QUERY"
     )
-    qsub = query.add_subparsers(dest="query_command", metavar="QUERY")
-    p = qsub.add_parser("excerpts", parents=[common], help="the excerpts coded with a code")
+    register_retrieval(query)
+    register_counting(query)
+
+
+def register_retrieval(query: Commands) -> None:
+    """Add ``query excerpts`` and ``query matrix``."""
+    p = query.command("excerpts", cmd_excerpts, "the excerpts coded with a code")
     p.add_argument("--project", required=True)
     p.add_argument("--code", required=True, help="code path, e.g. Mentee/Outcomes/Personal")
     p.add_argument("--subcodes", action="store_true", help="include sub-codes")
@@ -75,18 +74,20 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int)
     p.add_argument("--offset", type=int, default=0)
     _filters(p)
-    _output(p)
-    p.set_defaults(handler=cmd_excerpts)
-    p = qsub.add_parser("matrix", parents=[common], help="codes × groups/participants/attribute")
+    output_options(p)
+    p = query.command("matrix", cmd_matrix, "codes × groups/participants/attribute")
     p.add_argument("--project", required=True)
     p.add_argument("--by", default="group", help="group, participant or attribute:NAME")
     p.add_argument("--subcodes", action="store_true", help="rows include their sub-codes")
     p.add_argument("--measure", choices=("codings", "participants", "documents"),
                    default="codings", help="what a text or CSV cell shows")  # fmt: skip
     _filters(p)
-    _output(p)
-    p.set_defaults(handler=cmd_matrix)
-    p = qsub.add_parser("cooccurrence", parents=[common], help="codes near a code")
+    output_options(p)
+
+
+def register_counting(query: Commands) -> None:
+    """Add ``query cooccurrence``, ``query frequency`` and ``query agreement``."""
+    p = query.command("cooccurrence", cmd_cooccurrence, "codes near a code")
     p.add_argument("--project", required=True)
     p.add_argument("--code", required=True)
     p.add_argument("--subcodes", action="store_true")
@@ -94,9 +95,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--within-turns", type=int)
     p.add_argument("--kind", action="append", default=[])
     p.add_argument("--coder", action="append", default=[])
-    _output(p)
-    p.set_defaults(handler=cmd_cooccurrence)
-    p = qsub.add_parser("frequency", parents=[common], help="word frequency or keyword in context")
+    output_options(p)
+    p = query.command("frequency", cmd_frequency, "word frequency or keyword in context")
     p.add_argument("--project", required=True)
     p.add_argument("--code", help="only the excerpts of this code (else whole documents)")
     p.add_argument("--subcodes", action="store_true")
@@ -105,30 +105,16 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--stop-words", action="store_true", help="keep stop words")
     p.add_argument("--kwic", metavar="KEYWORD", help="show a keyword in its context instead")
     _filters(p)
-    _output(p)
-    p.set_defaults(handler=cmd_frequency)
-    p = qsub.add_parser("agreement", parents=[common], help="inter-coder agreement per code")
+    output_options(p)
+    p = query.command("agreement", cmd_agreement, "inter-coder agreement per code")
     p.add_argument("--project", required=True)
     p.add_argument("--coders", required=True, help="two or more coders, comma-separated")
     p.add_argument("--documents", help="document titles, comma-separated (default: shared)")
     p.add_argument("--unit", choices=("character", "sentence"), default="character")
-    _output(p)
-    p.set_defaults(handler=cmd_agreement)
-    from toc_studio.coding.analysis import disagreement_commands
-
-    disagreement_commands.register(qsub, subparsers, common)
-    from toc_studio.coding.autocode import commands as autocode_commands
-
-    autocode_commands.register(subparsers, common)
+    output_options(p)
 
 
 # --- handlers -------------------------------------------------------------------------------
-
-
-def _project(session, name: str):
-    from toc_studio.project import projects
-
-    return projects.get_project(session, name)
 
 
 def _scope(args: argparse.Namespace):
@@ -149,33 +135,12 @@ def _scope(args: argparse.Namespace):
     )
 
 
-def _emit_rows(args, rows: list[dict], columns: list[str], payload) -> None:
-    if args.json:
-        emit_json(payload)
-    elif args.csv:
-        writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in rows]) for c in columns}
-        widths = {c: min(w, 60) for c, w in widths.items()}
-        print("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
-        for row in rows:
-            print("  ".join(_cell(row.get(c))[: widths[c]].ljust(widths[c]) for c in columns))
-
-
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return "" if value is None else " ".join(str(value).split())
-
-
 def cmd_codebook_import(args: argparse.Namespace) -> int:
     from toc_studio.coding import transfer
 
     with store(args) as session:
         report = transfer.import_codebook(
-            session, _project(session, args.project), args.file, infer=not args.no_infer
+            session, get_project(session, args.project), args.file, infer=not args.no_infer
         )
     if args.json:
         emit_json(report.as_dict())
@@ -195,7 +160,7 @@ def cmd_codebook_export(args: argparse.Namespace) -> int:
     from toc_studio.coding import transfer
 
     with store(args) as session:
-        project = _project(session, args.project)
+        project = get_project(session, args.project)
         if args.file == "-":
             sys.stdout.write(transfer.export_codebook_csv(session, project))
             return EXIT_OK
@@ -215,7 +180,7 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     data = args.file.read_text(encoding="utf-8-sig")
     with store(args) as session:
-        result = import_codings_csv(session, _project(session, args.project), data)
+        result = import_codings_csv(session, get_project(session, args.project), data)
     if args.json:
         emit_json(result.as_dict())
     else:
@@ -230,7 +195,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     from toc_studio.coding import undo
 
     with store(args) as session:
-        project = _project(session, args.project)
+        project = get_project(session, args.project)
         if args.list:
             entries = [
                 {"id": e.id, "action": e.action, "description": e.description,
@@ -256,7 +221,7 @@ def cmd_excerpts(args: argparse.Namespace) -> int:
     from toc_studio.coding.analysis import queries
 
     with store(args) as session:
-        project = _project(session, args.project)
+        project = get_project(session, args.project)
         code = codebook.get_code_by_path(session, project, args.code)
         found = queries.excerpts(
             session, project, code, with_subcodes=args.subcodes, scope=_scope(args),
@@ -268,7 +233,7 @@ def cmd_excerpts(args: argparse.Namespace) -> int:
     columns = ["document", "participant", "group", "code", "coder", "start", "end", "text"]
     if args.csv:
         columns += ["kind", "attributes", "before", "after", "coding_id"]
-    _emit_rows(args, rows, columns, {"excerpts": [e.as_dict() for e in found]})
+    emit_rows(args, rows, columns, {"excerpts": [e.as_dict() for e in found]})
     return EXIT_OK
 
 
@@ -277,7 +242,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
     with store(args) as session:
         result = queries.matrix(
-            session, _project(session, args.project), by=args.by,
+            session, get_project(session, args.project), by=args.by,
             with_subcodes=args.subcodes, scope=_scope(args),
         )  # fmt: skip
     rows = []
@@ -288,7 +253,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             line[column] = getattr(cell, args.measure) if cell else 0
         line["total"] = getattr(row.total, args.measure)
         rows.append(line)
-    _emit_rows(args, rows, ["code", *result.columns, "total"], result.as_dict())
+    emit_rows(args, rows, ["code", *result.columns, "total"], result.as_dict())
     return EXIT_OK
 
 
@@ -298,7 +263,7 @@ def cmd_cooccurrence(args: argparse.Namespace) -> int:
     from toc_studio.coding.scope import Scope
 
     with store(args) as session:
-        project = _project(session, args.project)
+        project = get_project(session, args.project)
         code = codebook.get_code_by_path(session, project, args.code)
         found = cooccurrence(
             session, project, code, with_subcodes=args.subcodes,
@@ -307,7 +272,7 @@ def cmd_cooccurrence(args: argparse.Namespace) -> int:
         )  # fmt: skip
     rows = [r.as_dict() for r in found]
     columns = ["code", "pairs", "codings", "with_codings", "documents"]
-    _emit_rows(args, rows, columns, {"code": args.code, "cooccurrence": rows})
+    emit_rows(args, rows, columns, {"code": args.code, "cooccurrence": rows})
     return EXIT_OK
 
 
@@ -316,7 +281,7 @@ def cmd_frequency(args: argparse.Namespace) -> int:
     from toc_studio.coding.analysis import words
 
     with store(args) as session:
-        project = _project(session, args.project)
+        project = get_project(session, args.project)
         scope = _scope(args)
         if args.code:
             code = codebook.get_code_by_path(session, project, args.code)
@@ -332,13 +297,13 @@ def cmd_frequency(args: argparse.Namespace) -> int:
         lines = words.keyword_in_context(sources, args.kwic, lemmas=lemmas)
         rows = [line.as_dict() for line in lines]
         columns = ["source", "start", "left", "keyword", "right"]
-        _emit_rows(args, rows, columns, {"keyword": args.kwic, "lines": rows})
+        emit_rows(args, rows, columns, {"keyword": args.kwic, "lines": rows})
         return EXIT_OK
     counts = words.word_frequency(
         (t for _, _, t in sources), top=args.top, lemmas=lemmas, stop_words=args.stop_words
     )
     rows = [c.as_dict() for c in counts]
-    _emit_rows(args, rows, ["word", "count", "texts"], {"words": rows})
+    emit_rows(args, rows, ["word", "count", "texts"], {"words": rows})
     return EXIT_OK
 
 
@@ -347,14 +312,15 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from toc_studio.ingest import documents
 
     with store(args) as session:
-        project = _project(session, args.project)
-        doc_ids = [documents.get_document(session, project, t).id for t in _split(args.documents)]
+        project = get_project(session, args.project)
+        titles = split_list(args.documents)
+        doc_ids = [documents.get_document(session, project, t).id for t in titles]
         found = agreement.agreement(
-            session, project, _split(args.coders), documents=doc_ids or None, unit=args.unit
+            session, project, split_list(args.coders), documents=doc_ids or None, unit=args.unit
         )
     rows = [r.as_dict() for r in found]
     for row in rows:
         row["coders"] = ", ".join(row["coders"])
     columns = ["code", "coders", "unit", "units", "percent_agreement", "kappa", "alpha"]
-    _emit_rows(args, rows, columns, {"agreement": [r.as_dict() for r in found]})
+    emit_rows(args, rows, columns, {"agreement": [r.as_dict() for r in found]})
     return EXIT_OK

@@ -5,14 +5,24 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from toc_studio.cli import EXIT_ERROR, EXIT_OK, CommandError, emit_json, store
+from toc_studio.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CommandError,
+    Commands,
+    emit_json,
+    get_project,
+    split_list,
+    store,
+)
 
 
-def register(subparsers, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+def register(cli: Commands) -> None:
+    """Add ``ingest`` and ``names``."""
+    p = cli.command(
         "ingest",
-        parents=[common],
-        help="import transcripts (txt, md, docx, vtt, srt, csv, xlsx, pdf) into a project",
+        cmd_ingest,
+        "import transcripts (txt, md, docx, vtt, srt, csv, xlsx, pdf) into a project",
         description="Import files into a project: speaker turns, participants, sentences; "
         "names are pseudonymised unless --no-pseudonymise. Exit code 1 when any file failed.",
     )
@@ -35,32 +45,21 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--text-columns", help="survey: open-ended columns, comma-separated")
     p.add_argument("--attribute-columns", help="survey: attribute columns, comma-separated")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_ingest)
 
-    names = subparsers.add_parser(
-        "names", help="the project's lists of names to pseudonymise, and the key (owners only)"
+    names = cli.group(
+        "names", "the project's lists of names to pseudonymise, and the key (owners only)"
     )
-    nsub = names.add_subparsers(dest="names_command", metavar="ACTION")
-    p = nsub.add_parser("add", parents=[common], help="add a name to replace in future imports")
+    p = names.command("add", cmd_names_add, "add a name to replace in future imports")
     p.add_argument("--project", required=True)
     p.add_argument("name")
     p.add_argument("--kind", default="person", choices=["person", "place", "organisation"])
-    p.set_defaults(handler=cmd_names_add)
-    p = nsub.add_parser("list", parents=[common], help="the names the project replaces")
+    p = names.command("list", cmd_names_list, "the names the project replaces")
     p.add_argument("--project", required=True)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_names_list)
-    p = nsub.add_parser(
-        "key", parents=[common], help="placeholder -> original; only for a project owner"
-    )
+    p = names.command("key", cmd_names_key, "placeholder -> original; only for a project owner")
     p.add_argument("--project", required=True)
     p.add_argument("--coder", required=True, help="your coder name (must have the owner role)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_names_key)
-
-
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -74,7 +73,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not args.id_column:
             raise CommandError("--text-columns needs --id-column (the respondent id).")
         columns = SurveyColumns(
-            args.id_column, _split(args.text_columns), _split(args.attribute_columns)
+            args.id_column, split_list(args.text_columns), split_list(args.attribute_columns)
         )
     terms = []
     for term in args.term:
@@ -99,7 +98,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         extra_terms=tuple(terms),
     )
     with store(args) as session:
-        project = projects.get_project(session, args.project)
+        project = get_project(session, args.project)
         if args.group:
             projects.get_group(session, project, args.group)
         outcomes = import_batch(session, project, uploads, options, replace_existing=args.replace)
@@ -130,10 +129,9 @@ def _print(outcome) -> None:
 
 def cmd_names_add(args: argparse.Namespace) -> int:
     from toc_studio.ingest import keystore
-    from toc_studio.project import projects
 
     with store(args) as session:
-        project = projects.get_project(session, args.project)
+        project = get_project(session, args.project)
         added = keystore.add_term(session, project, args.name, args.kind)
     print(f"Added {args.name!r} ({args.kind})." if added else f"{args.name!r} was already listed.")
     return EXIT_OK
@@ -141,10 +139,9 @@ def cmd_names_add(args: argparse.Namespace) -> int:
 
 def cmd_names_list(args: argparse.Namespace) -> int:
     from toc_studio.ingest import keystore
-    from toc_studio.project import projects
 
     with store(args) as session:
-        terms = keystore.list_terms(session, projects.get_project(session, args.project))
+        terms = keystore.list_terms(session, get_project(session, args.project))
     if args.json:
         emit_json({"names": [{"name": t, "kind": k} for t, k in terms]})
     else:
@@ -158,11 +155,10 @@ def cmd_names_key(args: argparse.Namespace) -> int:
 
     from toc_studio.errors import NotFound
     from toc_studio.ingest import keystore
-    from toc_studio.project import projects
     from toc_studio.project.models import Coder
 
     with store(args) as session:
-        project = projects.get_project(session, args.project)
+        project = get_project(session, args.project)
         coder = session.execute(select(Coder).where(Coder.name == args.coder)).scalars().first()
         if coder is None:
             raise NotFound(f"No coder {args.coder!r}.")

@@ -5,13 +5,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from toc_studio.cli import EXIT_OK, CommandError, emit_json, store
+from toc_studio.cli.common import (
+    EXIT_OK,
+    CommandError,
+    Commands,
+    emit_json,
+    get_project,
+    split_list,
+    store,
+)
 
 
-def register(subparsers, common: argparse.ArgumentParser) -> None:
-    report = subparsers.add_parser("report", help="write the Word report of a project")
-    rsub = report.add_subparsers(dest="report_command", metavar="FORMAT")
-    p = rsub.add_parser("docx", parents=[common], help="a Word (.docx) report")
+def register(cli: Commands) -> None:
+    """Add ``report``, ``export`` and ``import``."""
+    report = cli.group("report", "write the Word report of a project", metavar="FORMAT")
+    p = report.command("docx", cmd_report_docx, "a Word (.docx) report")
     p.add_argument("output", metavar="OUT.docx")
     p.add_argument("--project", required=True)
     p.add_argument("--version", help="Theory of Change version (default: newest frozen)")
@@ -31,17 +39,20 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         help="put real names back in quotes (only for a coder with the owner role)",
     )
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_report_docx)
+    register_export(cli)
+    register_import(cli)
 
-    export = subparsers.add_parser("export", help="export a project: qdpx, qdc, csv, xlsx")
-    esub = export.add_subparsers(dest="export_command", metavar="FORMAT")
+
+def register_export(cli: Commands) -> None:
+    """Add ``export qdpx|qdc|csv|xlsx``."""
+    export = cli.group("export", "export a project: qdpx, qdc, csv, xlsx", metavar="FORMAT")
     for fmt, text in (
         ("qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder"),
         ("qdc", "the codebook alone as a REFI-QDA codebook"),
         ("csv", "the quote bank or the framework matrix as CSV"),
         ("xlsx", "the quote bank and the framework matrix as an Excel workbook"),
     ):
-        p = esub.add_parser(fmt, parents=[common], help=text)
+        p = export.command(fmt, cmd_export, text)
         p.add_argument("output", metavar=f"OUT.{fmt}")
         p.add_argument("--project", required=True)
         if fmt in ("csv", "xlsx"):
@@ -52,29 +63,25 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         if fmt == "csv":
             p.add_argument("--table", choices=("quotes", "matrix"), default="quotes")
         p.add_argument("--json", action="store_true")
-        p.set_defaults(handler=cmd_export, format=fmt)
+        p.set_defaults(format=fmt)
 
-    imp = subparsers.add_parser("import", help="import a project from another tool")
-    isub = imp.add_subparsers(dest="import_command", metavar="FORMAT")
-    p = isub.add_parser(
+
+def register_import(cli: Commands) -> None:
+    """Add ``import qdpx``."""
+    imp = cli.group("import", "import a project from another tool", metavar="FORMAT")
+    p = imp.command(
         "qdpx",
-        parents=[common],
-        help="a REFI-QDA project (.qdpx, .qde) or codebook (.qdc) as a new project",
+        cmd_import_qdpx,
+        "a REFI-QDA project (.qdpx, .qde) or codebook (.qdc) as a new project",
         description="Import in one transaction: a file that fails imports nothing. Prints "
         "what was imported, the offset convention found, and every warning.",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--project", help="name of the new project (default: the file's)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_import_qdpx)
-
-
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
 def cmd_report_docx(args: argparse.Namespace) -> int:
-    from toc_studio.project.projects import get_project
     from toc_studio.report.docx_report import build_report
     from toc_studio.report.templates import ReportChoices, load_template, save_template
 
@@ -89,14 +96,14 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
         if args.version:
             choices.version = args.version
         if args.sections:
-            choices.sections = _split(args.sections)
+            choices.sections = split_list(args.sections)
         if args.quotes is not None:
             choices.quotes_per_theme = args.quotes
         if args.groups:
-            choices.groups = _split(args.groups)
+            choices.groups = split_list(args.groups)
         if args.pick:
             try:
-                choices.picked = [int(v) for v in _split(args.pick)]
+                choices.picked = [int(v) for v in split_list(args.pick)]
             except ValueError as exc:
                 raise CommandError("--pick takes coding ids separated by commas.") from exc
             choices.quote_order = "picked"
@@ -117,7 +124,6 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from toc_studio.project.projects import get_project
     from toc_studio.report import spreadsheets as tables
     from toc_studio.report.refi.export import export_qdpx
 
@@ -134,7 +140,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             output.write_bytes(export_codebook_qdc(session, project))
             summary = {"codes": len(list_codes(session, project))}
         else:
-            quotes = tables.quote_bank(session, project, _split(args.groups))
+            quotes = tables.quote_bank(session, project, split_list(args.groups))
             matrix = tables.matrix_table(session, project, by=args.by)
             if args.format == "xlsx":
                 tables.write_xlsx([quotes, matrix], output)

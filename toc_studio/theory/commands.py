@@ -6,15 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from toc_studio.cli.common import CommandError, Commands, emit_json, get_project, store
 
-def register(subparsers, common: argparse.ArgumentParser) -> None:
-    toc = subparsers.add_parser("toc", help="build, freeze, compare and draw the Theory of Change")
-    sub = toc.add_subparsers(dest="toc_command", metavar="ACTION")
+
+def register(cli: Commands) -> None:
+    """Add ``toc`` and its actions."""
+    toc = cli.group("toc", "build, freeze, compare and draw the Theory of Change")
 
     def parser(name: str, help_text: str, handler) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=[common], help=help_text)
+        p = toc.command(name, handler, help_text)
         p.add_argument("--project", required=True, help="project name")
-        p.set_defaults(handler=handler)
         return p
 
     p = parser("build", "assemble a version from the coded evidence", cmd_build)
@@ -40,15 +41,13 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def _version(session, args):
-    from toc_studio.project import projects
     from toc_studio.theory import versions
 
-    project = projects.get_project(session, args.project)
+    project = get_project(session, args.project)
     return project, versions.get_version(session, project, getattr(args, "version", "working"))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from toc_studio.cli import store
     from toc_studio.theory import export_json, versions
     from toc_studio.theory.assemble import assemble
 
@@ -84,12 +83,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_freeze(args: argparse.Namespace) -> int:
-    from toc_studio.cli import store
-    from toc_studio.project import projects
     from toc_studio.theory import versions
 
     with store(args) as session:
-        project = projects.get_project(session, args.project)
+        project = get_project(session, args.project)
         frozen, working = versions.freeze(session, project, args.name, args.note)
         names = frozen.name, working.name
     print(f"Froze {names[0]!r}; the team goes on in {names[1]!r}.")
@@ -97,12 +94,10 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
-    from toc_studio.cli import emit_json, store
-    from toc_studio.project import projects
     from toc_studio.theory import versions
 
     with store(args) as session:
-        project = projects.get_project(session, args.project)
+        project = get_project(session, args.project)
         rows = [
             {
                 "name": v.name,
@@ -124,12 +119,10 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from toc_studio.cli import emit_json, store
-    from toc_studio.project import projects
     from toc_studio.theory import diff, versions
 
     with store(args) as session:
-        project = projects.get_project(session, args.project)
+        project = get_project(session, args.project)
         before = versions.get_version(session, project, args.before)
         after = versions.get_version(session, project, args.after)
         result = diff.diff_versions(session, project, before, after)
@@ -141,7 +134,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_image(args: argparse.Namespace) -> int:
-    from toc_studio.cli import CommandError, store
     from toc_studio.theory import evidence, versions
     from toc_studio.theory.picture import html as render_html
     from toc_studio.theory.picture import image as render_image
@@ -167,7 +159,6 @@ def cmd_image(args: argparse.Namespace) -> int:
 
 
 def cmd_table(args: argparse.Namespace) -> int:
-    from toc_studio.cli import emit_json, store
     from toc_studio.theory import table, versions
 
     with store(args) as session:

@@ -10,17 +10,28 @@ from __future__ import annotations
 import argparse
 import re
 
-from toc_studio.cli import EXIT_OK, CommandError, emit_json, store
+from toc_studio.cli.common import (
+    EXIT_OK,
+    CommandError,
+    Commands,
+    emit_json,
+    emit_rows,
+    get_project,
+    output_options,
+    split_list,
+    store,
+)
 
 _REF = re.compile(r"^(\d+):(\d+):(\d+)-(\d+)$")
 
 
-def register(qsub, subparsers, common: argparse.ArgumentParser) -> None:
+def register(cli: Commands) -> None:
     """Add ``query disagreements`` (to the query sub-commands) and ``resolve``."""
-    from toc_studio.coding.commands import _output
-
-    p = qsub.add_parser(
-        "disagreements", parents=[common], help="where coders differ, to walk through",
+    query = cli.group(
+        "query", "excerpts, matrix, co-occurrence, words, agreement, disagreements", metavar="QUERY"
+    )
+    p = query.command(
+        "disagreements", cmd_disagreements, "where coders differ, to walk through",
         description="List the unresolved disagreements between coders: per document and "
         "code, clusters of overlapping codings where the coders did not code the same "
         "characters. Settle each with `toc-studio resolve`.",
@@ -31,11 +42,10 @@ def register(qsub, subparsers, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--documents", help="document titles, comma-separated (default: shared)")
     p.add_argument("--code", help="only this code (a path, e.g. Mentee/Outcomes/Hope)")
-    _output(p)
-    p.set_defaults(handler=cmd_disagreements)
+    output_options(p)
 
-    p = subparsers.add_parser(
-        "resolve", parents=[common], help="settle one disagreement between coders",
+    p = cli.command(
+        "resolve", cmd_resolve, "settle one disagreement between coders",
         description="Settle a disagreement listed by `toc-studio query disagreements`: keep "
         "one coder's version (the others' codings there become copies of it), keep both "
         "(nothing changes; it is no longer listed) or merge (every coder gets one coding "
@@ -49,20 +59,18 @@ def register(qsub, subparsers, common: argparse.ArgumentParser) -> None:
     how.add_argument("--keep-both", action="store_true", help="keep every version as it is")
     how.add_argument("--merge", action="store_true", help="one coding over the whole span")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_resolve)
 
 
 def _coders(session, project, value: str | None) -> list[str]:
     """The coders named, or every coder with codings in ``project``."""
     from sqlalchemy import select
 
-    from toc_studio.coding.commands import _split
     from toc_studio.coding.models import Coding
     from toc_studio.ingest.models import Document
     from toc_studio.project.models import Coder
 
     if value:
-        return _split(value)
+        return split_list(value)
     names = list(
         session.execute(
             select(Coder.name)
@@ -97,13 +105,14 @@ def _versions(item) -> str:
 def cmd_disagreements(args: argparse.Namespace) -> int:
     from toc_studio.coding import codebook
     from toc_studio.coding.analysis import disagreements
-    from toc_studio.coding.commands import _emit_rows, _project, _split
     from toc_studio.ingest import documents
 
     with store(args) as session:
-        project = _project(session, args.project)
+        project = get_project(session, args.project)
         coders = _coders(session, project, args.coders)
-        doc_ids = [documents.get_document(session, project, t).id for t in _split(args.documents)]
+        doc_ids = [
+            documents.get_document(session, project, t).id for t in split_list(args.documents)
+        ]
         code_ids = None
         if args.code:
             code_ids = [codebook.get_code_by_path(session, project, args.code).id]
@@ -121,7 +130,7 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     if not args.json and not args.csv and not rows:
         print(f"No disagreements left between {', '.join(coders)}.")
         return EXIT_OK
-    _emit_rows(args, rows, columns, payload)
+    emit_rows(args, rows, columns, payload)
     return EXIT_OK
 
 
@@ -137,9 +146,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     doc_id, code_id, start, end = (int(g) for g in found.groups())
     decision = "keep_one" if args.keep else "keep_both" if args.keep_both else "merge"
     with store(args) as session:
-        from toc_studio.coding.commands import _project
-
-        project = _project(session, args.project)
+        project = get_project(session, args.project)
         coders = _coders(session, project, args.coders)
         item = next(
             (

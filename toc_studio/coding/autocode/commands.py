@@ -10,53 +10,53 @@ from __future__ import annotations
 import argparse
 import sys
 
-from toc_studio.cli import EXIT_OK, CommandError, emit_json, store
+from toc_studio.cli.common import (
+    EXIT_OK,
+    CommandError,
+    Commands,
+    emit_json,
+    emit_rows,
+    get_project,
+    output_options,
+    store,
+)
 
 PREVIEW = 80
 
 
-def register(subparsers, common: argparse.ArgumentParser) -> None:
+def register(cli: Commands) -> None:
     """Add ``autocode`` and its actions to ``toc-studio``."""
-    from toc_studio.coding.commands import _output
-
-    auto = subparsers.add_parser(
-        "autocode", help="suggest codings by speaker, pattern or structure, then apply them"
+    auto = cli.group(
+        "autocode", "suggest codings by speaker, pattern or structure, then apply them"
     )
-    asub = auto.add_subparsers(dest="autocode_command", metavar="ACTION")
-    p = asub.add_parser(
-        "suggest", parents=[common], help="list what a rule would code",
+    p = auto.command(
+        "suggest", cmd_suggest, "list what a rule would code",
         description="List the spans one rule proposes for a code, numbered for `apply --only`. "
         "Spans already coded with the code are left out.",
     )  # fmt: skip
     _selectors(p)
-    _output(p)
-    p.set_defaults(handler=cmd_suggest)
-    p = asub.add_parser(
-        "apply", parents=[common], help="code what a rule suggests (all or --only some)",
+    output_options(p)
+    p = auto.command(
+        "apply", cmd_apply, "code what a rule suggests (all or --only some)",
         description="Code the suggestions of one rule with the code; the rule is recorded as "
         "the coder (e.g. 'rule: speaker group Mentee'). Undo with `toc-studio undo`.",
     )  # fmt: skip
     _selectors(p)
     p.add_argument("--only", metavar="N,M", help="only these suggestions (numbers from suggest)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_apply)
 
-    pattern = asub.add_parser("pattern", help="words and phrases stored with a code")
-    psub = pattern.add_subparsers(dest="pattern_command", metavar="ACTION")
-    p = psub.add_parser("add", parents=[common], help="store a phrase or token pattern (undoable)")
+    pattern = auto.group("pattern", "words and phrases stored with a code")
+    p = pattern.command("add", cmd_pattern_add, "store a phrase or token pattern (undoable)")
     _code(p)
     p.add_argument("pattern", help='a phrase (matched on lemmas) or JSON tokens [{"LEMMA": ...}]')
     p.add_argument("--tokens", action="store_true", help="the pattern is spaCy Matcher JSON")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_pattern_add)
-    p = psub.add_parser("list", parents=[common], help="the patterns stored with a code")
+    p = pattern.command("list", cmd_pattern_list, "the patterns stored with a code")
     _code(p)
-    _output(p)
-    p.set_defaults(handler=cmd_pattern_list)
-    p = psub.add_parser("remove", parents=[common], help="delete a stored pattern (undoable)")
+    output_options(p)
+    p = pattern.command("remove", cmd_pattern_remove, "delete a stored pattern (undoable)")
     _code(p)
     p.add_argument("id", type=int, help="the pattern's id, from `pattern list`")
-    p.set_defaults(handler=cmd_pattern_remove)
 
 
 def _code(p: argparse.ArgumentParser) -> None:
@@ -96,9 +96,8 @@ def _rule(args: argparse.Namespace) -> tuple[str, str | None]:
 def _suggestions(session, args: argparse.Namespace):
     from toc_studio.coding import codebook
     from toc_studio.coding.autocode import rules as autocode_rules
-    from toc_studio.coding.commands import _project
 
-    project = _project(session, args.project)
+    project = get_project(session, args.project)
     code = codebook.get_code_by_path(session, project, args.code)
     kind, value = _rule(args)
     found = autocode_rules.suggest(
@@ -120,7 +119,6 @@ def _preview(text: str) -> str:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from toc_studio.coding.commands import _emit_rows
 
     with store(args) as session:
         _, _, found = _suggestions(session, args)
@@ -131,12 +129,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             return EXIT_OK
         rows = [{**item, "span": f"{item['start']}-{item['end']}",
                  "text": _preview(item["text"])} for item in items]  # fmt: skip
-        _emit_rows(args, rows, ["number", "document", "span", "rule", "text"], None)
+        emit_rows(args, rows, ["number", "document", "span", "rule", "text"], None)
         print(f"{len(found)} suggestion(s). Apply them with `toc-studio autocode apply` "
               "and the same rule (--only N,M for some).")  # fmt: skip
         return EXIT_OK
     columns = ["number", "document", "document_id", "start", "end", "rule", "text"]
-    _emit_rows(args, items, columns, {"code": args.code, "suggestions": items})
+    emit_rows(args, items, columns, {"code": args.code, "suggestions": items})
     return EXIT_OK
 
 
@@ -172,9 +170,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def _pattern_code(session, args: argparse.Namespace):
     from toc_studio.coding import codebook
-    from toc_studio.coding.commands import _project
 
-    project = _project(session, args.project)
+    project = get_project(session, args.project)
     return codebook.get_code_by_path(session, project, args.code)
 
 
@@ -197,7 +194,6 @@ def cmd_pattern_add(args: argparse.Namespace) -> int:
 
 def cmd_pattern_list(args: argparse.Namespace) -> int:
     from toc_studio.coding.autocode import suggestions as autocode
-    from toc_studio.coding.commands import _emit_rows
 
     with store(args) as session:
         code = _pattern_code(session, args)
@@ -208,7 +204,7 @@ def cmd_pattern_list(args: argparse.Namespace) -> int:
     if not rows and not args.json and not args.csv:
         print(f"{args.code!r} has no patterns yet; add one with `toc-studio autocode pattern add`.")
         return EXIT_OK
-    _emit_rows(args, rows, ["id", "kind", "pattern"], {"code": args.code, "patterns": rows})
+    emit_rows(args, rows, ["id", "kind", "pattern"], {"code": args.code, "patterns": rows})
     return EXIT_OK
 
 
