@@ -218,7 +218,7 @@ def _missing(names: Sequence[str], found) -> None:
         raise NotFound(f"No coder called {', '.join(map(repr, missing))}.")
 
 
-def _coders(session: Session, names: Sequence[str]) -> list:
+def named_coders(session: Session, names: Sequence[str]) -> list:
     """The named coders (rows with ``id`` and ``name``) in the order named."""
     names = _names(names)
     found = {
@@ -229,7 +229,10 @@ def _coders(session: Session, names: Sequence[str]) -> list:
     return [found[n] for n in names]
 
 
-def _documents(session: Session, project: Project, coder_ids: list[int], documents) -> list[int]:
+def compared_documents(
+    session: Session, project: Project, coder_ids: list[int], documents
+) -> list[int]:
+    """The ``documents`` (ids), checked to be in ``project``; by default those every coder coded."""
     if documents:
         ids = list(
             session.execute(
@@ -274,8 +277,8 @@ def agreement(
             session, project, names, chosen, code_ids
         )
     else:
-        coder_ids = [c.id for c in _coders(session, names)]
-        doc_ids = _documents(session, project, coder_ids, documents)
+        coder_ids = [c.id for c in named_coders(session, names)]
+        doc_ids = compared_documents(session, project, coder_ids, documents)
         if not doc_ids:
             raise Invalid(NO_SHARED_DOCUMENT)
         if code_ids == []:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from toc_studio.coding import undo
-from toc_studio.coding.analysis.agreement import _coders, _documents
+from toc_studio.coding.analysis.agreement import compared_documents, named_coders
 from toc_studio.coding.codebook import code_paths
 from toc_studio.coding.models import Coding
 from toc_studio.coding.spans import merge_spans
@@ -95,10 +95,10 @@ def list_disagreements(
 
     Reads the chosen coders' codings of the chosen documents, one document at a time.
     """
-    people = _coders(session, coders)
+    people = named_coders(session, coders)
     names = {c.id: c.name for c in people}
     key = "|".join(sorted(names.values()))
-    doc_ids = _documents(session, project, list(names), documents)
+    doc_ids = compared_documents(session, project, list(names), documents)
     paths = code_paths(session, project)
     found: list[Disagreement] = []
     for doc_id in doc_ids:
