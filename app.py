@@ -1,4 +1,7 @@
-"""TOC Studio: the Streamlit entry point. Navigation and the project picker only."""
+"""TOC Studio: the Streamlit entry point. Navigation and the project picker only.
+
+An unexpected error on any screen is logged with an error id and shown as a sentence with
+that id (``ui.reported``); ``client.showErrorDetails`` is off for anything that escapes."""
 
 import streamlit as st
 
@@ -23,5 +26,6 @@ navigation = st.navigation(
     ]
 )
 st.sidebar.title("TOC Studio")
-ui.project_picker()
-navigation.run()
+with ui.reported():
+    ui.project_picker()
+    navigation.run()

@@ -4,10 +4,11 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.project import projects
+from toc_studio.ui.components import confirm_by_typing, warn_irreversible
+from toc_studio.workspace.markdown import md
 
 st.title("Projects")
-if flash := st.session_state.pop("flash", None):
-    st.success(flash, icon=":material/check_circle:")
+ui.show_flash()
 
 with ui.session() as s:
     summaries = projects.list_projects(s)
@@ -16,8 +17,8 @@ if summaries:
     st.table(
         [
             {
-                "Project": p.name,
-                "Groups": ", ".join(p.groups),
+                "Project": md(p.name),  # st.table draws its cells as Markdown
+                "Groups": md(", ".join(p.groups)),
                 "Documents": p.documents,
                 "Participants": p.participants,
                 "Codes": p.codes,
@@ -41,18 +42,21 @@ with st.form("create_project", clear_on_submit=True):
     )
     description = st.text_area("Description", height=80)
     if st.form_submit_button("Create project", type="primary"):
-        with ui.reported(), ui.session() as s:
-            project = projects.create_project(
-                s, name, [g.strip() for g in groups.split(",") if g.strip()], description
-            )
+
+        def created(project) -> str:
             ui.select_project(project.id)
-            st.session_state["flash"] = f"Created project {project.name!r}."
-        if "flash" in st.session_state:
-            st.rerun()
+            return f"Created project {project.name!r}."
+
+        ui.finish(
+            lambda s: projects.create_project(
+                s, name, [g.strip() for g in groups.split(",") if g.strip()], description
+            ),
+            created,
+        )
 
 st.subheader("Import a project from another tool")
 for warning in st.session_state.pop("refi_warnings", []):
-    st.warning(warning, icon=":material/info:")
+    st.warning(md(warning), icon=":material/info:")
 with st.form("import_refi", clear_on_submit=True):
     upload = st.file_uploader(
         "REFI-QDA file from NVivo, ATLAS.ti, MAXQDA or QualCoder", type=["qdpx", "qde", "qdc"]
@@ -61,13 +65,16 @@ with st.form("import_refi", clear_on_submit=True):
     if st.form_submit_button("Import project") and upload is not None:
         from toc_studio.report.refi.importer import import_refi
 
-        with ui.reported(), ui.session() as s:
+        def load(s):
             result = import_refi(s, upload, project_name=new_name or None, file_name=upload.name)
             counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
-            st.session_state["flash"] = f"Imported {result.project!r}: {counts}."
-            st.session_state["refi_warnings"] = result.warnings
-        if "flash" in st.session_state:
-            st.rerun()
+            return f"Imported {result.project!r}: {counts}.", result.warnings
+
+        def loaded(out) -> str:
+            st.session_state["refi_warnings"] = out[1]
+            return out[0]
+
+        ui.finish(load, loaded)
 
 if summaries:
     st.subheader("Delete a project")
@@ -81,16 +88,18 @@ if summaries:
     )
     if doomed is not None:
         p = by_id[doomed]
-        st.warning(
-            f"Deleting **{p.name}** removes its {p.documents} document(s), {p.participants} "
+        warn_irreversible(
+            f"Deleting {{name}} removes its {p.documents} document(s), {p.participants} "
             f"participant(s), {p.codes} code(s) and {p.codings} coding(s). This cannot be undone.",
-            icon=":material/warning:",
+            p.name,
         )
-        typed = st.text_input("Type the project's name to confirm", key=f"confirm_{doomed}")
-        if st.button("Delete project", disabled=typed.strip() != p.name, type="primary"):
-            with ui.reported(), ui.session() as s:
-                projects.delete_project(s, projects.get_project(s, doomed))
-                st.session_state["flash"] = f"Deleted project {p.name!r}."
-            if "flash" in st.session_state:
+        typed = confirm_by_typing(p.name, "the project's name", key=f"confirm_{doomed}")
+        if st.button("Delete project", disabled=not typed, type="primary"):
+
+            def deleted(_) -> str:
                 ui.select_project(None)
-                st.rerun()
+                return f"Deleted project {p.name!r}."
+
+            ui.finish(
+                lambda s: projects.delete_project(s, projects.get_project(s, doomed)), deleted
+            )

@@ -5,6 +5,7 @@ from sqlmodel import Session
 from toc_studio import db
 from toc_studio.demo import load_demo
 from toc_studio.project import projects
+from toc_studio.workspace.markdown import md
 
 
 def _projects(database_url: str) -> dict:
@@ -29,7 +30,7 @@ def test_the_list_shows_each_project_with_its_counts(app, database_url):
     engine.dispose()
     at = app()
     table = at.table[0].value
-    row = table[table["Project"] == "Peer Mentoring Evaluation (demo)"].iloc[0]
+    row = table[table["Project"] == md("Peer Mentoring Evaluation (demo)")].iloc[0]
     assert (row["Documents"], row["Participants"], row["Codes"], row["Codings"]) == (6, 9, 45, 173)
     assert row["Groups"] == "Mentor, Mentee"
 
@@ -40,7 +41,7 @@ def test_creating_a_project_stores_it_and_makes_it_current(app, database_url):
     at.text_input[1].input("Carer, Staff")
     at.button[0].click().run()
     assert not at.exception
-    assert at.success[0].value == "Created project 'Carers study'."
+    assert at.success[0].value == md("Created project 'Carers study'.")
     created = _projects(database_url)["Carers study"]
     assert created.groups == ["Carer", "Staff"]
     assert at.sidebar.selectbox(key="project_id").value == created.id  # now the current one

@@ -136,6 +136,17 @@ def list_codes(session: Session, project: Project) -> list[Code]:
     return ordered
 
 
+def get_code(session: Session, project: Project, code_id: int) -> Code:
+    """The code ``code_id`` of ``project``; NotFound when it no longer exists or belongs to
+    another project (an id from a stale page or another project is refused)."""
+    code = session.get(Code, code_id)
+    if code is None:
+        raise NotFound("That code no longer exists; choose again.")
+    if code.project_id != project.id:
+        raise NotFound("That code belongs to another project; choose one of this project's.")
+    return code
+
+
 def code_paths(
     session: Session, project: Project, only: Iterable[int] | None = None
 ) -> dict[int, str]:

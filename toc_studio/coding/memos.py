@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from toc_studio.coding.models import Code, Coding, Memo
-from toc_studio.errors import Invalid
+from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Coder, Project
 
@@ -49,6 +49,17 @@ def add_memo(
     )
     session.add(memo)
     session.flush()
+    return memo
+
+
+def get_memo(session: Session, project: Project, memo_id: int) -> Memo:
+    """The memo ``memo_id`` of ``project``; NotFound when it no longer exists or belongs to
+    another project."""
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        raise NotFound("That memo no longer exists.")
+    if memo.project_id != project.id:
+        raise NotFound("That memo belongs to another project.")
     return memo
 
 

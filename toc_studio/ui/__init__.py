@@ -1,0 +1,151 @@
+"""What every page shares: the store, a session, the current project, messages and errors.
+
+Pages stay thin: they call service functions through :func:`session` and show results.
+Every message shown here is escaped (:func:`toc_studio.workspace.markdown.md`): names in it
+read as typed. Unexpected errors are logged on the server with an error id; the user sees
+a sentence and that id, never a traceback, SQL or transcript text.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from toc_studio import db
+from toc_studio.errors import TocStudioError
+from toc_studio.project import projects
+from toc_studio.project.models import Project
+from toc_studio.workspace.markdown import md
+
+PROJECT_KEY = "project_id"
+FLASH_KEY = "ui_flash"
+PENDING_KEY = "ui_pending_project_id"
+NO_PROJECT = "Choose or create a project first (Projects page)."
+
+log = logging.getLogger("toc_studio.ui")
+
+
+def select_project(project_id: int | None) -> None:
+    """Make ``project_id`` current from the next run on (the picker widget already exists
+    in this run, so its state cannot change under it)."""
+    st.session_state[PENDING_KEY] = project_id
+
+
+@st.cache_resource(show_spinner="Opening the store...")
+def engine() -> Engine:
+    """One engine per server process; the schema is brought up to date on first use."""
+    eng = db.make_engine()
+    db.init_db(eng)
+    return eng
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    with db.session_scope(engine()) as s:
+        yield s
+
+
+def error_message(exc: Exception) -> str:
+    """What to tell the user about ``exc``: a service error's own sentence; for anything
+    else a sentence with an error id, the details going to the server's log only."""
+    if isinstance(exc, TocStudioError):
+        return str(exc)
+    error_id = uuid.uuid4().hex[:8]
+    log.error("Unexpected error %s", error_id, exc_info=exc)
+    return (
+        "Something went wrong and nothing was changed. If it happens again, tell your "
+        f"administrator the error id {error_id}."
+    )
+
+
+def show_error(message: str) -> None:
+    st.error(md(message), icon=":material/error:")
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Show an error raised in the block as a calm message instead of a traceback.
+
+    The store's session, opened inside this block, has already rolled back by then.
+    Streamlit's own rerun and stop signals are not errors and pass through."""
+    try:
+        yield
+    except Exception as exc:  # every error the user may see goes through error_message
+        show_error(error_message(exc))
+
+
+def finish(work: Callable[[Session], Any], message: str | Callable[[Any], str]) -> None:
+    """Run ``work(session)`` in one transaction. Once it is stored, remember ``message``
+    (or ``message(result)``) for the next run and rerun; on failure say why, change
+    nothing."""
+    said = None
+    with reported():
+        with session() as s:
+            result = work(s)
+        said = message(result) if callable(message) else message
+    if said is not None:
+        flash(said)
+        st.rerun()
+
+
+def flash(message: str) -> None:
+    """A message that survives the rerun: shown by :func:`show_flash` on the next run."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash(*, toast: bool = False) -> None:
+    """Show (once) the message left by :func:`flash`, escaped."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message is None:
+        return
+    if toast:
+        st.toast(md(message), icon=":material/check_circle:")
+    else:
+        st.success(md(message), icon=":material/check_circle:")
+
+
+def require_project() -> Project:
+    """The current project; without one, a calm message and the page stops here."""
+    project = current_project()
+    if project is None:
+        st.info(NO_PROJECT)
+        st.stop()
+    return project
+
+
+def project_picker() -> Project | None:
+    """The sidebar's project picker; remembers the choice in the session state."""
+    with session() as s:
+        summaries = projects.list_projects(s)
+    if not summaries:
+        st.sidebar.info("No project yet: create one on the Projects page.")
+        st.session_state.pop(PROJECT_KEY, None)
+        return None
+    ids = [p.id for p in summaries]
+    names = {p.id: p.name for p in summaries}
+    if PENDING_KEY in st.session_state:
+        st.session_state[PROJECT_KEY] = st.session_state.pop(PENDING_KEY)
+    if st.session_state.get(PROJECT_KEY) not in ids:
+        st.session_state[PROJECT_KEY] = ids[0]
+    st.sidebar.selectbox(
+        "Project", ids, key=PROJECT_KEY, format_func=lambda pid: names.get(pid, "?")
+    )
+    return current_project()
+
+
+def current_project() -> Project | None:
+    project_id = st.session_state.get(PROJECT_KEY)
+    if project_id is None:
+        return None
+    with session() as s:
+        try:
+            return projects.get_project(s, project_id)
+        except TocStudioError:
+            return None
