@@ -59,9 +59,7 @@ class Reading(SQLModel, table=True):
     __table_args__ = (Index("ix_reading_participant_id", "participant_id"),)
 
     instrument_id: int = Field(foreign_key="instrument.id", ondelete="CASCADE", primary_key=True)
-    participant_id: int = Field(
-        foreign_key="participant.id", ondelete="CASCADE", primary_key=True
-    )
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", primary_key=True)
     taken: date = Field(primary_key=True)
     item: int = Field(primary_key=True)
     score: float
@@ -101,9 +99,7 @@ class SurveyRespondent(SQLModel, table=True):
     __table_args__ = (Index("ix_survey_respondent_participant_id", "participant_id"),)
 
     survey_id: int = Field(foreign_key="survey.id", ondelete="CASCADE", primary_key=True)
-    participant_id: int = Field(
-        foreign_key="participant.id", ondelete="CASCADE", primary_key=True
-    )
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", primary_key=True)
 
 
 class SurveyQuestion(SQLModel, table=True):
@@ -134,11 +130,7 @@ class SurveyAnswer(SQLModel, table=True):
     __tablename__ = "survey_answer"
     __table_args__ = (Index("ix_survey_answer_participant_id", "participant_id"),)
 
-    question_id: int = Field(
-        foreign_key="survey_question.id", ondelete="CASCADE", primary_key=True
-    )
-    participant_id: int = Field(
-        foreign_key="participant.id", ondelete="CASCADE", primary_key=True
-    )
+    question_id: int = Field(foreign_key="survey_question.id", ondelete="CASCADE", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", primary_key=True)
     value: str = Field(primary_key=True, max_length=300)
     number: float | None = Field(default=None)
