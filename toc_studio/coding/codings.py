@@ -16,6 +16,7 @@ from sqlmodel import Session
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.speakers import speaker_at
 from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.history import Change
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.project.models import Coder
 
@@ -129,15 +130,14 @@ def delete_coding(session: Session, coding: Coding) -> int:
     from toc_studio.coding import undo
 
     project_id = session.get(Document, coding.document_id).project_id
-    log = undo.UndoLog()
+    log = Change.coding_removed(coding.id, _preview(coding.text))
     memos = undo.snapshot(session, "memo", "coding_id", [coding.id])
     undo.before_delete(session, log, "memo", [m["id"] for m in memos])
     undo.before_delete(session, log, "coding", [coding.id])
     log.deleted("memo", memos)
     log.deleted("coding", undo.snapshot(session, "coding", "id", [coding.id]))
-    description = f"remove coding {coding.id} ({_preview(coding.text)})"
     session.execute(delete(Coding).where(Coding.id == coding.id))
-    entry = undo.save(session, project_id, "remove", description, log)
+    entry = undo.save(session, project_id, log)
     session.expire_all()
     return entry.id
 
@@ -147,7 +147,7 @@ def _preview(text: str, width: int = 40) -> str:
     return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
 
 
-def _update_coding(session: Session, coding: Coding, action: str, description: str, **values):
+def _update_coding(session: Session, coding: Coding, log: Change, **values):
     from toc_studio.coding import undo
 
     document = session.get(Document, coding.document_id)
@@ -155,7 +155,6 @@ def _update_coding(session: Session, coding: Coding, action: str, description: s
         start = values.get("start", coding.start)  # speaker (its end counts too)
         end = values.get("end", coding.end)
         values["participant_id"] = speaker_at(session, document.id, start, end)
-    log = undo.UndoLog()
     log.updated_row("coding", coding.id, {column: getattr(coding, column) for column in values})
     try:
         with session.begin_nested():
@@ -164,7 +163,7 @@ def _update_coding(session: Session, coding: Coding, action: str, description: s
         raise Conflict(
             "The same coder already has that code on exactly that span; remove one of them."
         ) from exc
-    entry = undo.save(session, document.project_id, action, description, log)
+    entry = undo.save(session, document.project_id, log)
     session.expire_all()
     session.refresh(coding)
     return entry.id
@@ -174,9 +173,9 @@ def resize_coding(session: Session, coding: Coding, start: int, end: int) -> Cod
     """Move a coding's bounds to [start, end) and re-anchor its text. Undoable."""
     document = session.get(Document, coding.document_id)
     check_span(document, start, end)
-    description = f"resize coding {coding.id} from [{coding.start}, {coding.end})"
+    log = Change.coding_resized(coding.id, coding.start, coding.end)
     text = document.text[start:end]
-    _update_coding(session, coding, "resize", description, start=start, end=end, text=text)
+    _update_coding(session, coding, log, start=start, end=end, text=text)
     return coding
 
 
@@ -185,8 +184,8 @@ def recode_coding(session: Session, coding: Coding, code: Code) -> Coding:
     document = session.get(Document, coding.document_id)
     if code.project_id != document.project_id:
         raise Invalid(f"Code {code.name!r} belongs to another project than {document.title!r}.")
-    description = f"recode coding {coding.id} ({_preview(coding.text)}) as {code.name!r}"
-    _update_coding(session, coding, "recode", description, code_id=code.id)
+    log = Change.coding_recoded(coding.id, _preview(coding.text), code.name)
+    _update_coding(session, coding, log, code_id=code.id)
     return coding
 
 

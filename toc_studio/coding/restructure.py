@@ -28,6 +28,7 @@ from toc_studio.coding.codebook import (
 from toc_studio.coding.models import Code, Coding, Memo
 from toc_studio.coding.tables import CodePattern
 from toc_studio.errors import Conflict, Invalid
+from toc_studio.history import Change, table
 from toc_studio.project.models import Group, Project
 
 
@@ -45,7 +46,7 @@ def _ids(session: Session, stmt) -> list[int]:
     return list(session.execute(stmt).scalars())
 
 
-def _move_codings(session: Session, log: undo.UndoLog, from_ids: list[int], target: Code):
+def _move_codings(session: Session, log: Change, from_ids: list[int], target: Code):
     """Move every coding of codes ``from_ids`` to ``target``; duplicates collapse.
 
     A moving coding is a duplicate when the target already has the same document, coder
@@ -105,8 +106,7 @@ def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
                 f"{code_path(session, target)!r} already has a sub-code {child.name!r}; "
                 f"rename or merge that sub-code of {source.name!r} first."
             )
-    description = f"merge {code_path(session, source)!r} into {code_path(session, target)!r}"
-    log = undo.UndoLog()
+    log = Change.code_merged(code_path(session, source), code_path(session, target))
     moved, collapsed = _move_codings(session, log, [source.id], target)
     memo_ids = _ids(session, select(Memo.id).where(Memo.code_id == source.id))
     log.updated("memo", "code_id", memo_ids, source.id)
@@ -129,14 +129,14 @@ def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
         )
     for table_name, column, ondelete in undo.references("code"):
         if ondelete == "SET NULL":  # e.g. ToC nodes: they now stand for the target
-            table = undo._table(table_name)
-            ids = _ids(session, select(table.c.id).where(table.c[column] == source.id))
+            rows = table(table_name)
+            ids = _ids(session, select(rows.c.id).where(rows.c[column] == source.id))
             log.updated(table_name, column, ids, source.id)
             session.execute(
-                update(table).where(table.c[column] == source.id).values({column: target.id})
+                update(rows).where(rows.c[column] == source.id).values({column: target.id})
             )
     _delete_rows(session, log, [source.id], [])
-    entry = undo.save(session, source.project_id, "merge", description, log)
+    entry = undo.save(session, source.project_id, log)
     session.expire_all()
     return Outcome(moved, collapsed, entry.id, target.id)
 
@@ -166,18 +166,17 @@ def split_code(session: Session, code: Code, coding_ids: Sequence[int], new_name
         branch=branch,
         domain=code.domain,
     )
-    log = undo.UndoLog()
+    log = Change.code_split(code_path(session, code), len(coding_ids))
     log.inserted("code", [new.id])
     log.updated("coding", "code_id", coding_ids, code.id)
     for part in undo.chunks(coding_ids):
         session.execute(update(Coding).where(Coding.id.in_(part)).values(code_id=new.id))
-    description = f"split {len(coding_ids)} coding(s) off {code_path(session, code)!r}"
-    entry = undo.save(session, code.project_id, "split", description, log)
+    entry = undo.save(session, code.project_id, log)
     session.expire_all()
     return Outcome(len(coding_ids), 0, entry.id, new.id)
 
 
-def _delete_rows(session: Session, log: undo.UndoLog, code_ids: list[int], coding_ids: list[int]):
+def _delete_rows(session: Session, log: Change, code_ids: list[int], coding_ids: list[int]):
     """Snapshot, then delete, codes ``code_ids`` (parents first) with everything that
     cascades from them and from codings ``coding_ids``."""
     memos = undo.snapshot(session, "memo", "code_id", code_ids)
@@ -211,16 +210,16 @@ def delete_code(
             f"{code.name!r} and its sub-codes have {usage.codings} coding(s). Move or merge "
             "them first, or say to drop them."
         )
-    log = undo.UndoLog()
-    description = f"delete {code_path(session, code)!r}"
+    moving = move_to is not None and usage.codings
+    if moving and (move_to.id in ids or move_to.project_id != code.project_id):
+        raise Invalid("Move the codings to a code of the same project that stays.")
+    moved_to = code_path(session, move_to) if moving else None
+    log = Change.code_deleted(code_path(session, code), moved_to)
     moved = collapsed = 0
-    if move_to is not None and usage.codings:
-        if move_to.id in ids or move_to.project_id != code.project_id:
-            raise Invalid("Move the codings to a code of the same project that stays.")
+    if moving:
         moved, collapsed = _move_codings(session, log, ids, move_to)
-        description += f", codings moved to {code_path(session, move_to)!r}"
     coding_ids = _ids(session, select(Coding.id).where(Coding.code_id.in_(ids)))
     _delete_rows(session, log, ids, coding_ids)
-    entry = undo.save(session, code.project_id, "delete", description, log)
+    entry = undo.save(session, code.project_id, log)
     session.expire_all()
     return Outcome(moved, collapsed, entry.id, None)

@@ -22,6 +22,7 @@ from toc_studio.coding.models import Coding
 from toc_studio.coding.spans import merge_spans
 from toc_studio.coding.tables import AgreementResolution
 from toc_studio.errors import Invalid, NotFound
+from toc_studio.history import Change
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Project
 
@@ -195,7 +196,7 @@ def _rewrite(session, project, item: Disagreement, target: dict, decision: str) 
 
     document = session.get(Document, item.document_id)
     coder_ids = dict(session.execute(select(Coder.name, Coder.id)).all())
-    log = undo.UndoLog()
+    log = Change.disagreement_resolved(decision, item.document, item.code)
     old_ids = [i for v in item.versions for i, _, _ in v.codings]
     memos = undo.snapshot(session, "memo", "coding_id", old_ids)
     undo.before_delete(session, log, "memo", [m["id"] for m in memos])
@@ -219,6 +220,5 @@ def _rewrite(session, project, item: Disagreement, target: dict, decision: str) 
     session.add_all(new)
     session.flush()
     log.inserted("coding", [c.id for c in new])
-    description = f"{decision.replace('_', ' ')} in {item.document!r} for {item.code!r}"
-    entry = undo.save(session, project.id, "resolve", description, log)
+    entry = undo.save(session, project.id, log)
     return entry.id

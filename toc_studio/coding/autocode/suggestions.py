@@ -22,6 +22,7 @@ from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.sentences import sentences_by_document
 from toc_studio.coding.tables import CodePattern
 from toc_studio.errors import Invalid, NotFound
+from toc_studio.history import Change, chunks
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.tables import Section
 from toc_studio.project import projects
@@ -211,10 +212,9 @@ def add_pattern_undoable(
     row = CodePattern(code_id=code.id, kind=kind, pattern=pattern)
     session.add(row)
     session.flush()
-    log = undo.UndoLog()
+    log = Change.pattern_added(pattern, code.name)
     log.inserted("code_pattern", [row.id])
-    description = f"add pattern {pattern!r} to {code.name!r}"
-    return row, undo.save(session, code.project_id, "pattern", description, log).id
+    return row, undo.save(session, code.project_id, log).id
 
 
 def _token_pattern(pattern: str) -> list[dict]:
@@ -248,13 +248,12 @@ def remove_pattern(session: Session, pattern_id: int) -> int:
     if found is None:
         raise NotFound(f"There is no pattern {pattern_id}.")
     project_id, code_name = found
-    log = undo.UndoLog()
     rows = undo.snapshot(session, "code_pattern", "id", [pattern_id])
+    log = Change.pattern_removed(rows[0]["pattern"], code_name)
     undo.before_delete(session, log, "code_pattern", [pattern_id])
     log.deleted("code_pattern", rows)
     session.execute(delete(CodePattern).where(CodePattern.id == pattern_id))
-    description = f"remove pattern {rows[0]['pattern']!r} from {code_name!r}"
-    return undo.save(session, project_id, "pattern", description, log).id
+    return undo.save(session, project_id, log).id
 
 
 def suggest_by_patterns(
@@ -452,15 +451,12 @@ def accept_undoable(
     added = codings.add_codings(session, requests)
     if added == 0:
         return 0, None
-    log = undo.UndoLog()
+    log = Change.codings_autocoded(code.name, added)
     log.inserted("coding", sorted(_coding_ids(session, code, list(documents)) - before))
-    description = f"auto-code {added} span(s) with {code.name!r}"
-    return added, undo.save(session, project.id, "autocode", description, log).id
+    return added, undo.save(session, project.id, log).id
 
 
 def _coding_ids(session: Session, code: Code, document_ids: list[int]) -> set[int]:
-    from toc_studio.coding.undo import chunks
-
     found: set[int] = set()
     for part in chunks(sorted(document_ids)):
         found.update(
