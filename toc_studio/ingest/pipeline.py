@@ -47,6 +47,7 @@ DEFAULT_MAX_MB = 25.0
 FORMATS = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
     ".vtt": "vtt", ".srt": "srt", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".pdf": "pdf",
+    ".html": "html", ".htm": "html",
 }  # fmt: skip
 UNSUPPORTED_HINTS = {
     ".doc": "open it in Word and save it as .docx",
@@ -203,10 +204,18 @@ def read_upload(upload: Upload, max_mb: float = DEFAULT_MAX_MB) -> ReadResult:
             f"{upload.name} is {size_mb:.1f} MB, over the {max_mb:g} MB limit for one file. "
             f"If it really is one transcript, raise the limit (--max-mb {int(size_mb) + 1})."
         )
-    if fmt in ("txt", "md"):
+    if fmt == "txt":
         from toc_studio.ingest.readers.text import read_text
 
         return read_text(upload.data, upload.name, fmt)
+    if fmt == "md":
+        from toc_studio.ingest.readers.markdown import read_markdown
+
+        return read_markdown(upload.data, upload.name)
+    if fmt == "html":
+        from toc_studio.ingest.readers.html import read_html
+
+        return read_html(upload.data, upload.name)
     if fmt == "docx":
         from toc_studio.ingest.readers.docx import read_docx
 
