@@ -2,20 +2,24 @@
 
 ``document`` is the document's title (for an ingested file, its file name); ``start`` and
 ``end`` are code points over the stored text (end exclusive); ``code`` is a path with
-``/``, created when missing; ``coder`` is created when missing. The whole file is one
-savepoint: a bad row leaves the store as it was, and the message names the row.
+``/``, created when missing, with its ToC meaning (and that of any parent created with it)
+inferred from its path as a codebook import does; ``coder`` is created when missing. The
+whole file is one savepoint: a bad row leaves the store as it was, and the message names
+the row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from toc_studio.coding import codebook, codings
-from toc_studio.errors import Invalid, TocStudioError
+from toc_studio.coding.models import Code
+from toc_studio.coding.transfer import CodeSpec, apply_codebook
+from toc_studio.errors import Invalid, NotFound, TocStudioError
 from toc_studio.ingest import documents
 from toc_studio.project import projects
 from toc_studio.project.models import Project
@@ -32,6 +36,8 @@ class CodingsImport:
     duplicates: int
     codes_created: list[str]
     coders: list[str]
+    inferred: dict[str, list[str]] = field(default_factory=dict)  # path -> reasons
+    new_groups: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -40,7 +46,23 @@ class CodingsImport:
             "duplicates": self.duplicates,
             "codes_created": self.codes_created,
             "coders": self.coders,
+            "inferred": self.inferred,
+            "new_groups": self.new_groups,
         }
+
+
+def _code(session: Session, project: Project, path: str, made: CodingsImport) -> Code:
+    """The code at ``path``; created with its missing parents, each with the ToC meaning
+    its path says, when there is none."""
+    try:
+        return codebook.get_code_by_path(session, project, path)
+    except NotFound:
+        pass
+    report = apply_codebook(session, project, [CodeSpec(codebook.split_path(path))])
+    made.codes_created.append(path)
+    made.inferred.update(report.inferred)
+    made.new_groups.extend(report.new_groups)
+    return codebook.get_code_by_path(session, project, path)
 
 
 def import_codings_csv(session: Session, project: Project, data: str) -> CodingsImport:
@@ -53,7 +75,8 @@ def import_codings_csv(session: Session, project: Project, data: str) -> Codings
             f"The codings CSV lacks the column(s) {', '.join(missing)}; "
             f"it needs: {', '.join(COLUMNS)}."
         )
-    requests, created, coders, docs, codes, rows = [], [], {}, {}, {}, 0
+    requests, coders, docs, codes, rows = [], {}, {}, {}, 0
+    made = CodingsImport(0, 0, 0, [], [])
     try:
         with session.begin_nested():
             for number, row in enumerate(reader, 2):
@@ -65,9 +88,7 @@ def import_codings_csv(session: Session, project: Project, data: str) -> Codings
                         docs[title] = documents.get_document(session, project, title)
                     path = values["code"]
                     if path not in codes:
-                        codes[path], made = codebook.ensure_code_path(session, project, path)
-                        if made:
-                            created.append(path)
+                        codes[path] = _code(session, project, path, made)
                     name = values["coder"]
                     if name not in coders:
                         coders[name] = projects.get_or_create_coder(session, name)
@@ -85,4 +106,12 @@ def import_codings_csv(session: Session, project: Project, data: str) -> Codings
     except Invalid:
         session.expire_all()
         raise
-    return CodingsImport(rows, inserted, rows - inserted, created, sorted(coders))
+    return CodingsImport(
+        rows,
+        inserted,
+        rows - inserted,
+        made.codes_created,
+        sorted(coders),
+        made.inferred,
+        made.new_groups,
+    )
