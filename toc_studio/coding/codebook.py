@@ -58,9 +58,10 @@ def _branch_id(session: Session, project: Project, branch: str | None) -> int | 
     return group.id
 
 
-def _sibling_clash(
+def sibling_clash(
     session: Session, project_id: int, parent_id: int | None, name: str, exclude: int | None = None
 ) -> bool:
+    """Whether another code (not ``exclude``) of the project has ``name`` under ``parent_id``."""
     stmt = select(Code.id).where(Code.project_id == project_id, Code.name == name)
     stmt = stmt.where(
         Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
@@ -87,7 +88,7 @@ def create_code(
     if parent is not None and parent.project_id != project.id:
         raise Invalid("A code's parent must belong to the same project.")
     parent_id = parent.id if parent else None
-    if _sibling_clash(session, project.id, parent_id, name):
+    if sibling_clash(session, project.id, parent_id, name):
         where = f"under {code_path(session, parent)!r}" if parent else "at the top level"
         raise Conflict(f"There is already a code {name!r} {where}.")
     siblings = session.execute(
@@ -255,7 +256,7 @@ def update_code(
     project = session.get(Project, code.project_id)
     if name is not None:
         name = _clean_name(name)
-        if _sibling_clash(session, code.project_id, code.parent_id, name, exclude=code.id):
+        if sibling_clash(session, code.project_id, code.parent_id, name, exclude=code.id):
             raise Conflict(f"A sibling of this code is already called {name!r}.")
         code.name = name
     if definition is not None:
@@ -299,7 +300,7 @@ def move_code(
             raise Invalid("A code can only move within its project.")
         if new_parent.id in descendant_ids(session, code):
             raise Invalid(f"Cannot move {code.name!r} under itself or one of its sub-codes.")
-    if _sibling_clash(session, code.project_id, new_parent_id, code.name, exclude=code.id):
+    if sibling_clash(session, code.project_id, new_parent_id, code.name, exclude=code.id):
         raise Conflict(f"The new parent already has a code called {code.name!r}.")
     code.parent_id = new_parent_id
     siblings = [

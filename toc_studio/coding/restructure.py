@@ -19,11 +19,11 @@ from sqlmodel import Session
 
 from toc_studio.coding import undo
 from toc_studio.coding.codebook import (
-    _sibling_clash,
     code_path,
     code_usage,
     create_code,
     descendant_ids,
+    sibling_clash,
 )
 from toc_studio.coding.models import Code, Coding, Memo
 from toc_studio.coding.tables import CodePattern
@@ -101,7 +101,7 @@ def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
         raise Invalid(f"Cannot merge {source.name!r} into itself or one of its sub-codes.")
     children = list(session.execute(select(Code).where(Code.parent_id == source.id)).scalars())
     for child in children:
-        if _sibling_clash(session, target.project_id, target.id, child.name):
+        if sibling_clash(session, target.project_id, target.id, child.name):
             raise Conflict(
                 f"{code_path(session, target)!r} already has a sub-code {child.name!r}; "
                 f"rename or merge that sub-code of {source.name!r} first."
