@@ -7,8 +7,8 @@ from toc_studio import ui
 from toc_studio.coding import codebook, undo
 from toc_studio.coding.autocode import rules as autocode_rules
 from toc_studio.coding.autocode import suggestions as autocode
-from toc_studio.coding.models import Code
 from toc_studio.project import projects
+from toc_studio.ui.components import code_picker
 from toc_studio.workspace.markdown import md
 
 RULES = {
@@ -21,15 +21,11 @@ RULES = {
 EXTENDS = {"sentence": "its sentence", "turn": "its speaker turn", "match": "the words matched"}
 
 st.title("Auto-code")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
-if flash := st.session_state.pop("autocode_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+project = ui.require_project()
+ui.show_flash()
 
 with ui.session() as s:
-    paths = sorted(codebook.code_paths(s, project).items(), key=lambda item: item[1])
+    paths = dict(sorted(codebook.code_paths(s, project).items(), key=lambda item: item[1]))
     groups = [g.name for g in projects.list_groups(s, project)]
     participants = [p.label for p in projects.list_participants(s, project)]
     headings = autocode_rules.headings(s, project)
@@ -39,20 +35,23 @@ if not paths:
     st.info("The codebook is empty. Add a code on the Codebook page first.")
     st.stop()
 
+
+def remember(undo_id: int, message: str) -> str:
+    """Keep the undo step of what was just stored (offered at the top) and say it."""
+    st.session_state["autocode_added"] = undo_id
+    return message
+
+
 added = st.session_state.get("autocode_added")
 if added and recent and recent[0].id == added:
     label = f"Undo: {md(recent[0].description)}"
     if st.button(label, icon=":material/undo:", key="autocode_undo"):
-        with ui.reported(), ui.session() as s:
-            undo.undo(s, project, added)
-            st.session_state["autocode_flash"] = f"Undone: {md(recent[0].description)}."
         st.session_state.pop("autocode_added", None)
-        st.rerun()
+        ui.finish(lambda s: undo.undo(s, project, added), f"Undone: {recent[0].description}.")
 
-names = dict(paths)
-code_id = st.selectbox(
-    "Code", list(names), format_func=lambda i: names[i], key=f"autocode_code_{project.id}"
-)
+code_id = code_picker(f"autocode_code_{project.id}", paths=paths, first=True)
+with ui.session() as s:
+    codebook.get_code(s, project, code_id)  # refuses a stale id or another project's
 kind = st.radio("Suggest", list(RULES), format_func=RULES.get, horizontal=True, key="autocode_kind")
 value, level, extend = None, None, "sentence"
 if kind == "group":
@@ -78,38 +77,37 @@ else:
         "Code", list(EXTENDS), format_func=lambda e: f"{EXTENDS[e]}", key="autocode_extend"
     )
     with ui.session() as s:
-        stored = autocode.list_patterns(s, s.get(Code, code_id))
+        stored = autocode.list_patterns(s, codebook.get_code(s, project, code_id))
     with st.expander(f"Patterns of this code ({len(stored)})", expanded=not stored):
         for pattern in stored:
             cols = st.columns([6, 1])
             cols[0].text(f"{pattern.kind}: {pattern.pattern}")
             if cols[1].button("Remove", key=f"autocode_rm_{pattern.id}"):
-                with ui.reported(), ui.session() as s:
-                    st.session_state["autocode_added"] = autocode.remove_pattern(s, pattern.id)
-                    removed = md(pattern.pattern)
-                    st.session_state["autocode_flash"] = f"Removed the pattern {removed}."
-                st.rerun()
+                ui.finish(
+                    lambda s, p=pattern.id: autocode.remove_pattern(s, p),
+                    lambda undo_id, p=pattern.pattern: remember(
+                        undo_id, f"Removed the pattern {p}."
+                    ),
+                )
         with st.form("autocode_new_pattern", clear_on_submit=True):
             text = st.text_input("Word or phrase (matched on lemmas: “hoping” finds “hope”)")
             tokens = st.checkbox('spaCy token pattern in JSON, e.g. [{"LEMMA": "hope"}]')
             if st.form_submit_button("Add pattern"):
-                ok = False
-                with ui.reported(), ui.session() as s:
-                    code = s.get(Code, code_id)
-                    row, undo_id = autocode.add_pattern_undoable(
-                        s, code, text, "tokens" if tokens else "phrase"
-                    )
-                    st.session_state["autocode_added"] = undo_id
-                    st.session_state["autocode_flash"] = f"Added the pattern {md(row.pattern)}."
-                    ok = True
-                if ok:
-                    st.rerun()
+                ui.finish(
+                    lambda s: autocode.add_pattern_undoable(
+                        s,
+                        codebook.get_code(s, project, code_id),
+                        text,
+                        "tokens" if tokens else "phrase",
+                    ),
+                    lambda out: remember(out[1], f"Added the pattern {out[0].pattern}."),
+                )
 
 rule = (project.id, code_id, kind, value, level, extend)
 if st.button("Suggest", type="primary", icon=":material/auto_fix_high:", key="autocode_go"):
     st.session_state.pop("autocode_found", None)
     with ui.reported(), ui.session() as s:
-        code = s.get(Code, code_id)
+        code = codebook.get_code(s, project, code_id)
         bar = st.progress(0.0, "Tagging the documents…") if kind == "patterns" else None
 
         def tagged(done: int, total: int) -> None:
@@ -152,13 +150,15 @@ if stored_rule == rule:
             key="autocode_table",
         )
         chosen = [f for f, row in zip(found, edited, strict=True) if row["Code it"]]
+
+        def accepted(count: int, undo_id: int) -> str:
+            st.session_state.pop("autocode_found", None)
+            return remember(undo_id, f"Added {count} coding(s) with {paths[code_id]}.")
+
         if st.button(f"Code {len(chosen)} chosen", disabled=not chosen, key="autocode_accept"):
-            with ui.reported(), ui.session() as s:
-                code = s.get(Code, code_id)
-                count, undo_id = autocode.accept_undoable(s, project, code, chosen)
-                st.session_state["autocode_added"] = undo_id
-                st.session_state["autocode_flash"] = (
-                    f"Added {count} coding(s) with {md(names[code_id])}."
-                )
-                st.session_state.pop("autocode_found", None)
-            st.rerun()
+            ui.finish(
+                lambda s: autocode.accept_undoable(
+                    s, project, codebook.get_code(s, project, code_id), chosen
+                ),
+                lambda out: accepted(*out),
+            )

@@ -3,19 +3,17 @@
 import streamlit as st
 
 from toc_studio import ui
+from toc_studio.coding import memos
 from toc_studio.report import preview, templates
 from toc_studio.report import spreadsheets as tables
+from toc_studio.workspace.markdown import md
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title("Export")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
-if flash := st.session_state.pop("export_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+project = ui.require_project()
+ui.show_flash()
 
 with ui.session() as s:
     options = preview.report_options(s, project)
@@ -89,18 +87,18 @@ with report_tab:
             f"{summary.tables} table(s), {summary.quotes} quote(s), {summary.pictures} picture(s)."
         )
         for note in summary.notes:
-            st.info(note)
+            st.info(md(note))
         with st.expander("Outline", expanded=True):
-            st.markdown("\n".join(f"{'  ' * (level - 1)}- {text}" for level, text in outline))
+            st.markdown("\n".join(f"{'  ' * (level - 1)}- {md(text)}" for level, text in outline))
     if options["memos"]:
         st.subheader("Memos in the report")
         for memo in options["memos"]:
             keep = st.checkbox(
-                f"{memo.title}: {memo.preview}", value=memo.for_report, key=f"memo_{memo.id}"
+                md(f"{memo.title}: {memo.preview}"), value=memo.for_report, key=f"memo_{memo.id}"
             )
             if keep != memo.for_report:
                 with ui.reported(), ui.session() as s:
-                    templates.mark_memo(s, memo.id, keep)
+                    templates.mark_memo(s, memos.get_memo(s, project, memo.id), keep)
                 st.rerun()
 
 with tables_tab:

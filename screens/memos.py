@@ -4,30 +4,13 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.coding import memos
-from toc_studio.coding.models import Memo
 from toc_studio.project import projects
 from toc_studio.workspace.markdown import md
 from toc_studio.workspace.memo_links import memo_cards
 
 st.title("Memos")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
-if flash := st.session_state.pop("memos_flash", None):
-    st.success(flash, icon=":material/check_circle:")
-
-
-def finish(work, message: str) -> None:
-    """Run ``work(session)``; on success say ``message`` and redraw."""
-    ok = False
-    with ui.reported(), ui.session() as s:
-        work(s)
-        ok = True
-    if ok:
-        st.session_state["memos_flash"] = message
-        st.rerun()
-
+project = ui.require_project()
+ui.show_flash()
 
 query = st.text_input(
     "Search memos", placeholder="Words that must all appear", key="memos_query"
@@ -64,16 +47,19 @@ for card in cards:
             title = st.text_input("Title", value=card.title, key=f"title_{card.id}")
             text = st.text_area("Memo", value=card.text, key=f"text_{card.id}")
             if st.button("Save", key=f"save_{card.id}"):
-                finish(
+                ui.finish(
                     lambda s, i=card.id, t=title, x=text: memos.update_memo(
-                        s, s.get(Memo, i), title=t, text=x
+                        s, memos.get_memo(s, project, i), title=t, text=x
                     ),
                     "Saved the memo.",
                 )
         with cols[2].popover("Delete", icon=":material/delete:"):
             st.write("Delete this memo? This cannot be undone.")
             if st.button("Delete memo", key=f"delete_{card.id}", type="primary"):
-                finish(lambda s, i=card.id: memos.delete_memo(s, s.get(Memo, i)), "Deleted.")
+                ui.finish(
+                    lambda s, i=card.id: memos.delete_memo(s, memos.get_memo(s, project, i)),
+                    "Deleted.",
+                )
 
 st.subheader("New memo on the project")
 with st.form("new_memo", clear_on_submit=True):
@@ -83,7 +69,7 @@ with st.form("new_memo", clear_on_submit=True):
         names = [c.name for c in projects.list_coders(s)]
     author = st.selectbox("Written by", names, index=None, placeholder="Choose a name")
     if st.form_submit_button("Save memo", type="primary"):
-        finish(
+        ui.finish(
             lambda s: memos.add_memo(
                 s,
                 project,

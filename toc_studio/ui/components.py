@@ -29,10 +29,12 @@ def code_picker(
     paths: Mapping[int, str] | None = None,
     exclude: int | None = None,
     none_label: str | None = None,
+    first: bool = False,
 ) -> int | None:
     """A searchable choice of one code of the current project, shown by its path; the
     chosen code's id, or None while nothing is chosen. ``paths`` (id -> path) saves a
-    read when the screen has them; ``none_label`` offers "no code" as a first option."""
+    read when the screen has them; ``none_label`` offers "no code" as a first option;
+    ``first`` starts on the first code instead of an empty choice."""
     paths = project_code_paths() if paths is None else paths
     ids = [i for i in paths if i != exclude]
     if none_label is not None:
@@ -45,7 +47,7 @@ def code_picker(
     return st.selectbox(
         label,
         ids,
-        index=None,
+        index=0 if first and ids else None,
         format_func=paths.get,
         placeholder="Type to find a code",
         key=key,
