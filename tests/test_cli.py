@@ -120,3 +120,46 @@ def test_the_installed_command_runs_as_a_module(tmp_path):
         check=False,
     )
     assert done.returncode == 0 and "project" in done.stdout
+
+
+def test_help_lists_every_command_with_its_line(capsys, monkeypatch):
+    from toc_studio.cli import COMMANDS
+
+    monkeypatch.setenv("COLUMNS", "200")  # one line per command
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
+    assert listed == list(COMMANDS)
+    assert "    resolve   settle one disagreement between coders" in out
+
+
+def test_the_registry_and_the_command_modules_agree():
+    import argparse
+    import importlib
+
+    from toc_studio.cli import COMMANDS
+    from toc_studio.cli.common import Commands
+
+    subparsers = argparse.ArgumentParser().add_subparsers()
+    cli = Commands(subparsers, argparse.ArgumentParser(add_help=False))
+    for module in dict.fromkeys(m for command in COMMANDS.values() for m in command.modules):
+        importlib.import_module(module).register(cli)
+    assert sorted(subparsers.choices) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("name", ["init", "project", "names", "query", "resolve", "autocode"])
+def test_each_command_has_its_own_help(capsys, name):
+    code, out, _ = run(capsys, name, "--help")
+    assert code == 0 and out.startswith(f"usage: toc-studio {name}")
+
+
+def test_query_holds_the_actions_of_two_packages(capsys):
+    code, out, _ = run(capsys, "query", "--help")
+    assert code == 0
+    for action in ("excerpts", "matrix", "agreement", "disagreements"):
+        assert f"    {action}" in out
+
+
+def test_an_unknown_command_is_a_usage_error_naming_the_commands(capsys):
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2 and "invalid choice: 'frobnicate'" in err and "'autocode'" in err

@@ -5,28 +5,32 @@ Exit codes: 0 ok, 1 error (the message says what to do), 2 usage.
 How a package adds commands
 ---------------------------
 1. Write ``toc_studio/<package>/commands.py`` with a function ``register(cli)``. ``cli`` is a
-   :class:`toc_studio.cli.common.Commands`: ``cli.command(name, handler, help, ...)`` adds a
+   :class:`toc_studio.cli.common.Commands`: ``cli.command(name, handler, ...)`` adds a
    command and returns its ``argparse`` parser (``--db`` is already there);
-   ``cli.group(name, help)`` returns a group of actions (``toc-studio outcomes list``) with
-   the same two methods. A group may be shared: another module asking for
-   ``cli.group("query")`` adds its actions to the same ``query``.
+   ``cli.group(name)`` returns a group of actions (``toc-studio outcomes list``) with the
+   same two methods. A group may be shared: another module asking for
+   ``cli.group("query")`` adds its actions to the same ``query``. Below the top level,
+   pass each command's one-line ``help``; a top-level command's comes from :data:`COMMANDS`.
 2. A handler takes the parsed arguments and returns an exit code. It imports the services
    (and anything heavy: SQLAlchemy, spaCy, python-docx) inside its body, and from the
    shared layer :mod:`toc_studio.cli.common` only: ``store(args)`` for a session,
    ``get_project``, ``split_list``, ``output_options``/``emit_rows``/``emit_json``,
    ``CommandError`` and the ``EXIT_*`` codes. A command module never imports another
    command module.
-3. List the module in :data:`COMMAND_MODULES` below with the top-level command names it
-   adds. Modules are imported by name, lazily: ``toc-studio NAME ...`` imports only the
-   modules listing ``NAME``; ``toc-studio --help`` (or an unknown name) imports them all.
-   This keeps start-up under 0.1 s (``tests/test_structure.py`` checks that ``--help``
-   imports neither SQLAlchemy nor spaCy nor Streamlit).
+3. List each top-level command it adds in :data:`COMMANDS` below: its one-line help and
+   the module(s) adding it. Modules are imported by name, lazily: ``toc-studio NAME ...``
+   imports only the modules of ``NAME``, and ``toc-studio --help`` imports none (it shows
+   the help lines of :data:`COMMANDS`). This keeps start-up under 0.1 s;
+   ``tests/test_structure.py`` checks that ``--help`` and ``project list`` import neither
+   SQLAlchemy nor spaCy nor Streamlit, and ``tests/test_cli.py`` that :data:`COMMANDS`
+   and the modules agree.
 
-Example::
+Example (``toc_studio/outcomes/commands.py``, listed as
+``"outcomes": Command("readings and change per participant", OUTCOMES)``)::
 
     def register(cli: Commands) -> None:
-        group = cli.group("outcomes", "readings and change per participant")
-        p = group.command("list", cmd_list, "list the readings of a project")
+        outcomes = cli.group("outcomes")
+        p = outcomes.command("list", cmd_list, "list the readings of a project")
         p.add_argument("--project", required=True)
         output_options(p)
 """
@@ -37,19 +41,52 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from toc_studio.cli.common import EXIT_ERROR, EXIT_USAGE, CommandError, Commands, Handler
 
-#: Each command module, with the top-level commands it adds (in the order ``--help`` shows).
-COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "toc_studio.cli.foundation": ("init", "demo"),
-    "toc_studio.project.commands": ("project",),
-    "toc_studio.ingest.commands": ("ingest", "names"),
-    "toc_studio.theory.commands": ("toc",),
-    "toc_studio.report.commands": ("report", "export", "import"),
-    "toc_studio.coding.commands": ("codebook", "code", "undo", "query"),
-    "toc_studio.coding.analysis.disagreement_commands": ("query", "resolve"),
-    "toc_studio.coding.autocode.commands": ("autocode",),
+
+class Command(NamedTuple):
+    """A top-level command: its line in ``--help`` and the modules that add it."""
+
+    help: str
+    modules: tuple[str, ...]
+
+
+CODING = ("toc_studio.coding.commands",)
+DISAGREEMENTS = ("toc_studio.coding.analysis.disagreement_commands",)
+REPORT = ("toc_studio.report.commands",)
+
+#: Every top-level command, in the order ``--help`` lists them.
+COMMANDS: dict[str, Command] = {
+    "init": Command("create the store or upgrade it in place", ("toc_studio.cli.foundation",)),
+    "project": Command("create, list and delete projects", ("toc_studio.project.commands",)),
+    "demo": Command("load the demo project", ("toc_studio.cli.foundation",)),
+    "ingest": Command(
+        "import transcripts (txt, md, docx, vtt, srt, csv, xlsx, pdf) into a project",
+        ("toc_studio.ingest.commands",),
+    ),
+    "names": Command(
+        "the project's lists of names to pseudonymise, and the key (owners only)",
+        ("toc_studio.ingest.commands",),
+    ),
+    "toc": Command(
+        "build, freeze, compare and draw the Theory of Change", ("toc_studio.theory.commands",)
+    ),
+    "report": Command("write the Word report of a project", REPORT),
+    "export": Command("export a project: qdpx, qdc, csv, xlsx", REPORT),
+    "import": Command("import a project from another tool", REPORT),
+    "codebook": Command("import or export a codebook (csv, qdc)", CODING),
+    "code": Command("apply codings from a CSV file", CODING),
+    "undo": Command("undo the newest destructive change", CODING),
+    "query": Command(
+        "excerpts, matrix, co-occurrence, words, agreement, disagreements", CODING + DISAGREEMENTS
+    ),
+    "resolve": Command("settle one disagreement between coders", DISAGREEMENTS),
+    "autocode": Command(
+        "suggest codings by speaker, pattern or structure, then apply them",
+        ("toc_studio.coding.autocode.commands",),
+    ),
 }
 
 DB_HELP = "database URL (default: $TOC_STUDIO_DATABASE_URL, then ./data/toc_studio.db)"
@@ -66,15 +103,17 @@ def named_command(argv: Sequence[str]) -> str | None:
     return None
 
 
-def modules_for(argv: Sequence[str]) -> list[str]:
-    """The command modules to import for ``argv``: those adding its command, else all."""
-    name = named_command(argv)
-    chosen = [module for module, names in COMMAND_MODULES.items() if name in names]
-    return chosen or list(COMMAND_MODULES)
+def modules_for(name: str | None) -> list[str]:
+    """The command modules adding the top-level command ``name`` (none for an unknown one)."""
+    command = COMMANDS.get(name or "")
+    return list(command.modules) if command else []
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser for ``argv``, with the commands of every module it may need."""
+    """The parser for ``argv``: the commands of the modules of the command it names.
+
+    Naming none (``--help``) or an unknown one, every command gets its help line only.
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
     parser = argparse.ArgumentParser(
@@ -84,9 +123,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     # The global --db is stored apart from a sub-command's own --db (same meaning), so
     # that one given before the sub-command is not lost when the sub-parser runs.
     parser.add_argument("--db", metavar="URL", dest="global_db", help=DB_HELP)
-    cli = Commands(parser.add_subparsers(dest="command", metavar="COMMAND"), common)
-    names = sys.argv[1:] if argv is None else argv
-    for module_name in modules_for(names):
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    helps = {name: command.help for name, command in COMMANDS.items()}
+    modules = modules_for(named_command(sys.argv[1:] if argv is None else argv))
+    if not modules:
+        for name, help_line in helps.items():
+            subparsers.add_parser(name, help=help_line)
+    cli = Commands(subparsers, common, helps)
+    for module_name in modules:
         importlib.import_module(module_name).register(cli)
     return parser
 

@@ -33,28 +33,42 @@ class Commands:
     returns an exit code); every command accepts ``--db``. ``group`` adds a command with
     actions (``toc-studio query matrix``); asking twice for the same group, from the same
     module or another one, returns the same group, so two packages may add actions to it.
+    ``helps`` holds the help lines of the top-level commands (``toc_studio.cli.COMMANDS``),
+    used when a command is added without one.
     """
 
-    def __init__(self, subparsers: Any, common: argparse.ArgumentParser) -> None:
+    def __init__(
+        self,
+        subparsers: Any,
+        common: argparse.ArgumentParser,
+        helps: dict[str, str] | None = None,
+    ) -> None:
         self._subparsers = subparsers
         self._common = common
+        self._helps = helps or {}
         self._groups: dict[str, Commands] = {}
 
     def command(
-        self, name: str, handler: Handler, help: str, **kwargs: Any
+        self, name: str, handler: Handler, help: str | None = None, **kwargs: Any
     ) -> argparse.ArgumentParser:
         """Add the command ``name``; returns its parser, to add arguments to."""
-        parser = self._subparsers.add_parser(name, parents=[self._common], help=help, **kwargs)
+        parser = self._subparsers.add_parser(
+            name, parents=[self._common], **self._help(name, help), **kwargs
+        )
         parser.set_defaults(handler=handler)
         return parser
 
     def group(self, name: str, help: str | None = None, *, metavar: str = "ACTION") -> Commands:
         """The group of actions ``name`` (created on first use), to add commands to."""
         if name not in self._groups:
-            parser = self._subparsers.add_parser(name, **({"help": help} if help else {}))
+            parser = self._subparsers.add_parser(name, **self._help(name, help))
             subparsers = parser.add_subparsers(dest=f"{name}_command", metavar=metavar)
             self._groups[name] = Commands(subparsers, self._common)
         return self._groups[name]
+
+    def _help(self, name: str, given: str | None) -> dict[str, str]:
+        line = given if given is not None else self._helps.get(name)
+        return {} if line is None else {"help": line}
 
 
 # --- the store --------------------------------------------------------------------------------

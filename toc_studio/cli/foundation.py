@@ -9,8 +9,8 @@ from toc_studio.cli.common import EXIT_OK, Commands, store
 
 def register(cli: Commands) -> None:
     """Add ``init`` and ``demo``."""
-    cli.command("init", cmd_init, "create the store or upgrade it in place")
-    p = cli.command("demo", cmd_demo, "load the demo project")
+    cli.command("init", cmd_init)
+    p = cli.command("demo", cmd_demo)
     p.add_argument("--name", help="load it under another name")
     p.add_argument("--if-missing", action="store_true", help="do nothing if already loaded")
     p.add_argument("--init", action="store_true", help="set up or upgrade the store first")

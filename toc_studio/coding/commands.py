@@ -32,7 +32,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
 
 def register(cli: Commands) -> None:
     """Add the codebook, code, undo and query commands to ``toc-studio``."""
-    book = cli.group("codebook", "import or export a codebook (csv, qdc)")
+    book = cli.group("codebook")
     p = book.command("import", cmd_codebook_import, "import codes from .csv or .qdc")
     p.add_argument("file", type=Path)
     p.add_argument("--project", required=True)
@@ -43,7 +43,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--project", required=True)
 
     p = cli.command(
-        "code", cmd_code, "apply codings from a CSV file",
+        "code", cmd_code,
         description="Apply codings from a CSV with columns document (its title), start, end "
         "(code points, end exclusive), code (a path with /, created when missing) and coder "
         "(created when missing). All rows or none.",
@@ -52,14 +52,12 @@ def register(cli: Commands) -> None:
     p.add_argument("--project", required=True)
     p.add_argument("--json", action="store_true")
 
-    p = cli.command("undo", cmd_undo, "undo the newest destructive change")
+    p = cli.command("undo", cmd_undo)
     p.add_argument("--project", required=True)
     p.add_argument("--list", action="store_true", help="list what can be undone instead")
     p.add_argument("--json", action="store_true")
 
-    query = cli.group(
-        "query", "excerpts, matrix, co-occurrence, words, agreement, disagreements", metavar="QUERY"
-    )
+    query = cli.group("query", metavar="QUERY")
     register_retrieval(query)
     register_counting(query)
 

@@ -22,7 +22,6 @@ def register(cli: Commands) -> None:
     p = cli.command(
         "ingest",
         cmd_ingest,
-        "import transcripts (txt, md, docx, vtt, srt, csv, xlsx, pdf) into a project",
         description="Import files into a project: speaker turns, participants, sentences; "
         "names are pseudonymised unless --no-pseudonymise. Exit code 1 when any file failed.",
     )
@@ -46,9 +45,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--attribute-columns", help="survey: attribute columns, comma-separated")
     p.add_argument("--json", action="store_true")
 
-    names = cli.group(
-        "names", "the project's lists of names to pseudonymise, and the key (owners only)"
-    )
+    names = cli.group("names")
     p = names.command("add", cmd_names_add, "add a name to replace in future imports")
     p.add_argument("--project", required=True)
     p.add_argument("name")

@@ -9,7 +9,7 @@ from toc_studio.cli.common import EXIT_OK, CommandError, Commands, emit_json, sp
 
 def register(cli: Commands) -> None:
     """Add ``project`` and its actions."""
-    project = cli.group("project", "create, list and delete projects")
+    project = cli.group("project")
     p = project.command("create", cmd_project_create, "create a project")
     p.add_argument("name")
     p.add_argument("--groups", help="stakeholder groups in branch order, e.g. Mentor,Mentee")

@@ -18,7 +18,7 @@ from toc_studio.cli.common import (
 
 def register(cli: Commands) -> None:
     """Add ``report``, ``export`` and ``import``."""
-    report = cli.group("report", "write the Word report of a project", metavar="FORMAT")
+    report = cli.group("report", metavar="FORMAT")
     p = report.command("docx", cmd_report_docx, "a Word (.docx) report")
     p.add_argument("output", metavar="OUT.docx")
     p.add_argument("--project", required=True)
@@ -45,7 +45,7 @@ def register(cli: Commands) -> None:
 
 def register_export(cli: Commands) -> None:
     """Add ``export qdpx|qdc|csv|xlsx``."""
-    export = cli.group("export", "export a project: qdpx, qdc, csv, xlsx", metavar="FORMAT")
+    export = cli.group("export", metavar="FORMAT")
     for fmt, text in (
         ("qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder"),
         ("qdc", "the codebook alone as a REFI-QDA codebook"),
@@ -68,7 +68,7 @@ def register_export(cli: Commands) -> None:
 
 def register_import(cli: Commands) -> None:
     """Add ``import qdpx``."""
-    imp = cli.group("import", "import a project from another tool", metavar="FORMAT")
+    imp = cli.group("import", metavar="FORMAT")
     p = imp.command(
         "qdpx",
         cmd_import_qdpx,

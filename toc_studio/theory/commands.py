@@ -11,7 +11,7 @@ from toc_studio.cli.common import CommandError, Commands, emit_json, get_project
 
 def register(cli: Commands) -> None:
     """Add ``toc`` and its actions."""
-    toc = cli.group("toc", "build, freeze, compare and draw the Theory of Change")
+    toc = cli.group("toc")
 
     def parser(name: str, help_text: str, handler) -> argparse.ArgumentParser:
         p = toc.command(name, handler, help_text)

@@ -27,9 +27,7 @@ _REF = re.compile(r"^(\d+):(\d+):(\d+)-(\d+)$")
 
 def register(cli: Commands) -> None:
     """Add ``query disagreements`` (to the query sub-commands) and ``resolve``."""
-    query = cli.group(
-        "query", "excerpts, matrix, co-occurrence, words, agreement, disagreements", metavar="QUERY"
-    )
+    query = cli.group("query", metavar="QUERY")
     p = query.command(
         "disagreements", cmd_disagreements, "where coders differ, to walk through",
         description="List the unresolved disagreements between coders: per document and "
@@ -45,7 +43,7 @@ def register(cli: Commands) -> None:
     output_options(p)
 
     p = cli.command(
-        "resolve", cmd_resolve, "settle one disagreement between coders",
+        "resolve", cmd_resolve,
         description="Settle a disagreement listed by `toc-studio query disagreements`: keep "
         "one coder's version (the others' codings there become copies of it), keep both "
         "(nothing changes; it is no longer listed) or merge (every coder gets one coding "

@@ -26,9 +26,7 @@ PREVIEW = 80
 
 def register(cli: Commands) -> None:
     """Add ``autocode`` and its actions to ``toc-studio``."""
-    auto = cli.group(
-        "autocode", "suggest codings by speaker, pattern or structure, then apply them"
-    )
+    auto = cli.group("autocode")
     p = auto.command(
         "suggest", cmd_suggest, "list what a rule would code",
         description="List the spans one rule proposes for a code, numbered for `apply --only`. "

@@ -1,0 +1,123 @@
+"""The structure of the package, checked from its own code and by running it.
+
+- No private name (``_x``) is imported from another module of ``toc_studio``, nor read as
+  an attribute of one: what two modules share is public.
+- ``toc-studio --help`` and ``toc-studio project list`` start without the heavy libraries
+  (SQLAlchemy, SQLModel, spaCy, Streamlit): the command line stays fast to start.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "toc_studio"
+HEAVY = ("sqlalchemy", "sqlmodel", "spacy", "streamlit")
+
+
+def is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_borrowings(path: Path) -> list[str]:
+    """``from toc_studio.x import _y`` and ``x._y`` on a module imported from toc_studio."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: set[str] = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {
+                a.asname or a.name.split(".")[0] for a in node.names if "toc_studio" in a.name
+            }
+        elif isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").startswith("toc_studio")
+        ):
+            modules |= {a.asname or a.name for a in node.names}
+            found += [
+                f"{path.name}:{node.lineno} imports {a.name}"
+                for a in node.names
+                if is_private(a.name)
+            ]
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and is_private(node.attr)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
+            found.append(f"{path.name}:{node.lineno} reads {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_private_name_is_imported_across_modules():
+    found = [
+        f"{path.parent.relative_to(PACKAGE.parent)}/{borrowing}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for borrowing in private_borrowings(path)
+    ]
+    assert found == [], "make these names public (and rename their call sites):\n" + "\n".join(
+        found
+    )
+
+
+def test_the_private_name_check_catches_both_forms(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from toc_studio.coding.codebook import _sibling_clash, list_codes\n"
+        "from toc_studio.coding import undo\n"
+        "from . import helpers\n"
+        "undo._table('code')\n"
+        "helpers._tidy()\n"
+        "self._state = undo.__name__\n",
+        encoding="utf-8",
+    )
+    assert private_borrowings(sample) == [
+        "sample.py:1 imports _sibling_clash",
+        "sample.py:4 reads undo._table",
+        "sample.py:5 reads helpers._tidy",
+    ]
+
+
+def modules_loaded_by(argv: list[str]) -> tuple[int, list[str]]:
+    """Run ``toc-studio argv`` in a fresh interpreter: its exit code and the modules it loaded."""
+    script = (
+        "import contextlib, io, json, sys\n"
+        "from toc_studio.cli import main\n"
+        "out, err = io.StringIO(), io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):\n"
+        f"    code = main({argv!r})\n"
+        "print(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    code, modules = json.loads(done.stdout)
+    return code, modules
+
+
+def heavy(modules: list[str]) -> list[str]:
+    return sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+
+
+def test_help_starts_without_the_heavy_libraries():
+    code, modules = modules_loaded_by(["--help"])
+    assert code == 0
+    assert heavy(modules) == []
+    # the help lines come from the registry: no command module is read
+    assert [m for m in modules if m.endswith("commands")] == []
+
+
+def test_project_list_starts_without_the_heavy_libraries(tmp_path):
+    from toc_studio.cli import main
+
+    url = f"sqlite:///{tmp_path / 'quick.db'}"
+    assert main(["--db", url, "init"]) == 0
+    code, modules = modules_loaded_by(["--db", url, "project", "list"])
+    assert code == 0
+    assert heavy(modules) == []
+    # only the module adding ``project`` is imported
+    assert "toc_studio.project.commands" in modules
+    assert "toc_studio.coding.commands" not in modules
