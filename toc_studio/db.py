@@ -15,14 +15,15 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
-from toc_studio import config
+from toc_studio import config, events
 from toc_studio.schema_version import MIGRATIONS_DIR, migration_heads
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def import_models() -> type[SQLModel]:
-    """Import every package's tables so that ``SQLModel.metadata`` knows them all."""
+    """Import every package's tables so that ``SQLModel.metadata`` knows them all (and,
+    with them, every package's event subscribers)."""
     from toc_studio.coding import models as _coding  # noqa: F401
     from toc_studio.coding import tables as _coding_tables  # noqa: F401
     from toc_studio.ingest import models as _ingest  # noqa: F401
@@ -33,6 +34,11 @@ def import_models() -> type[SQLModel]:
     from toc_studio.theory import models as _theory  # noqa: F401
 
     return SQLModel
+
+
+# Each package subscribes its handlers to toc_studio.events when its tables are imported:
+# the first event a process emits loads them all, whichever packages it imported itself.
+events.add_loader(import_models)
 
 
 def _normalise_url(url: str) -> str:

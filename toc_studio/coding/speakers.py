@@ -16,9 +16,11 @@ The column depends on the coding's document, start and end, and on the document'
 and their participants. Inserts compute it (:class:`SpeakerLookup` in Python, or
 :data:`SPEAKER_SQL` / :func:`speaker_of` in a statement); every other change (a coding
 moved or resized, turns replaced, a speaker mapped, a participant deleted) calls
-:func:`refresh_speakers` for the documents it touched, in the same transaction. There
-is no foreign key on the column: deleting a participant refreshes the documents they
-spoke in or were attributed (see ``project.projects.delete_participant``).
+:func:`refresh_speakers` for the documents it touched, in the same transaction: coding's
+own services directly, the packages below coding (project, ingest) by emitting
+:class:`toc_studio.events.SpeakersChanged`, which :mod:`toc_studio.coding.subscribers`
+handles. There is no foreign key on the column: deleting a participant refreshes the
+documents they spoke in or were attributed (``events.ParticipantDeleting`` names them).
 """
 
 from __future__ import annotations

@@ -12,10 +12,11 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from toc_studio import events
 from toc_studio.errors import Conflict, Invalid, TocStudioError
 from toc_studio.ingest import documents, keystore
 from toc_studio.ingest.models import Document, Turn
@@ -237,9 +238,7 @@ def _store_documents(
             )  # fmt: skip
         _after_store(session, document, doc, preview, speakers, target_id is not None)
         if target_id is not None:  # re-anchored codings sit in new turns
-            from toc_studio.coding.speakers import refresh_speakers
-
-            refresh_speakers(session, [document.id])
+            events.emit(session, events.SpeakersChanged((document.id,)))
         stored.append(
             StoredDocument(
                 document.id, document.title, len(doc.turns), len(doc.sentences),
@@ -270,40 +269,11 @@ def _after_store(session, document, doc, preview, speakers, replaced: bool) -> N
     )  # fmt: skip
 
 
-def reanchor(old_text: str, new_text: str, start: int, quote: str) -> int | None:
-    """Where ``quote`` (coded at ``start`` in ``old_text``) sits in ``new_text``: the
-    occurrence nearest its old relative position, or None when it is gone."""
-    if new_text[start : start + len(quote)] == quote:
-        return start
-    expected = start * len(new_text) / max(len(old_text), 1)
-    best, position = None, new_text.find(quote)
-    while position >= 0:
-        if best is None or abs(position - expected) < abs(best - expected):
-            best = position
-        position = new_text.find(quote, position + 1)
-    return best
-
-
 def _replace_text(session, project, document_id: int, doc: DocumentPreview, name: str):
-    from toc_studio.coding.models import Coding
-
+    """Put the new text in the document. What is anchored in the old text (codings) is
+    moved by its owners, who refuse when some of it would be lost."""
     document = session.get(Document, document_id)
-    codings = session.execute(select(Coding).where(Coding.document_id == document_id)).scalars()
-    moves, lost = [], 0
-    for coding in codings:
-        position = reanchor(document.text, doc.text, coding.start, coding.text)
-        if position is None:
-            lost += 1
-        else:
-            moves.append((coding.id, position, position + len(coding.text)))
-    if lost:
-        raise Conflict(
-            f"{document.title!r} has {lost} coding(s) whose text is not in the new version, so "
-            "replacing it would lose them. Import the file as a new document, or remove those "
-            "codings first."
-        )
-    for coding_id, start, end in moves:
-        session.execute(update(Coding).where(Coding.id == coding_id).values(start=start, end=end))
+    moved = sum(events.emit(session, events.DocumentTextReplacing(document_id, doc.text)))
     session.execute(delete(Turn).where(Turn.document_id == document_id))
     session.execute(delete(Sentence).where(Sentence.document_id == document_id))
     session.execute(delete(Section).where(Section.document_id == document_id))
@@ -313,13 +283,11 @@ def _replace_text(session, project, document_id: int, doc: DocumentPreview, name
     document.original_filename = name[:300]
     session.add(document)
     session.flush()
-    return document, len(moves)
+    return document, moved
 
 
 def _delete_uncoded(session, project, document_id: int, title: str) -> None:
-    from toc_studio.coding.models import Coding
-
-    if session.execute(select(Coding.id).where(Coding.document_id == document_id)).first():
+    if any(held.count for held in events.emit(session, events.DocumentDeleting(document_id))):
         raise Conflict(
             f"Replacing would remove {title!r}, which has codings; import as new documents instead."
         )

@@ -6,9 +6,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
+from toc_studio import events
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document, DocumentKind, Turn
 from toc_studio.ingest.turns import DetectedTurn
@@ -144,8 +145,6 @@ class DocumentSummary:
 
 def list_documents(session: Session, project: Project) -> list[DocumentSummary]:
     """The project's documents with counts, in title order (a fixed number of queries)."""
-    from toc_studio.coding.models import Coding
-
     docs = session.execute(
         select(
             Document.id,
@@ -165,14 +164,10 @@ def list_documents(session: Session, project: Project) -> list[DocumentSummary]:
             .group_by(Turn.document_id)
         ).all()
     )
-    coding_counts = dict(
-        session.execute(
-            select(Coding.document_id, func.count())
-            .join(Document, Document.id == Coding.document_id)
-            .where(Document.project_id == project.id)
-            .group_by(Coding.document_id)
-        ).all()
-    )
+    coding_counts: dict[int, int] = {}  # from coding, which owns the codings
+    for counts in events.emit(session, events.DocumentCountsWanted(project.id)):
+        for doc_id, count in counts.items():
+            coding_counts[doc_id] = coding_counts.get(doc_id, 0) + count
     people: dict[int, set[tuple[str, str | None]]] = {}
     for doc_id, label, group in session.execute(
         select(Turn.document_id, Participant.label, Group.name)
@@ -205,6 +200,27 @@ def list_turns(session: Session, document: Document) -> list[Turn]:
             select(Turn).where(Turn.document_id == document.id).order_by(Turn.start)
         ).scalars()
     )
+
+
+def map_speaker(
+    session: Session, document: Document, label: str, participant: Participant | None
+) -> int:
+    """Attribute every turn of ``label`` in ``document`` to ``participant`` (None: to
+    nobody, e.g. the interviewer). Returns the number of turns changed. The packages above
+    are told (:class:`toc_studio.events.SpeakersChanged`): the codings in those turns change
+    speaker in the same transaction."""
+    if participant is not None and participant.project_id != document.project_id:
+        raise Invalid(f"{participant.label!r} is not a participant of this project.")
+    result = session.execute(
+        update(Turn)
+        .where(Turn.document_id == document.id, Turn.speaker_label == label)
+        .values(participant_id=participant.id if participant else None)
+    )
+    if not result.rowcount:
+        raise Invalid(f"{document.title!r} has no turns spoken by {label!r}.")
+    events.emit(session, events.SpeakersChanged((document.id,)))
+    session.expire_all()
+    return result.rowcount
 
 
 def rename_document(session: Session, document: Document, new_title: str) -> Document:

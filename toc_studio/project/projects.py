@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from toc_studio import events
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project import summary
 from toc_studio.project.models import (
@@ -154,19 +155,18 @@ def reorder_groups(session: Session, project: Project, names: Sequence[str]) -> 
 
 def delete_group(session: Session, group: Group, *, force: bool = False) -> None:
     """Delete a group. Refuses while participants or codes belong to it, unless ``force``
-    (then participants become ungrouped and the codes' branch becomes shared)."""
-    from toc_studio.coding.models import Code
-
+    (then participants become ungrouped and the codes' branch becomes shared). What else
+    belongs to the group, the packages above say (:class:`toc_studio.events.GroupDeleting`)."""
     members = session.execute(
         select(func.count()).select_from(Participant).where(Participant.group_id == group.id)
     ).one()[0]
-    codes = session.execute(
-        select(func.count()).select_from(Code).where(Code.branch_group_id == group.id)
-    ).one()[0]
-    if (members or codes) and not force:
+    held = [events.Held(members, "participant(s)")]
+    held += events.emit(session, events.GroupDeleting(group.id))
+    if any(h.count for h in held) and not force:
+        listed = " and ".join(f"{h.count} {h.what}" for h in held)
         raise Conflict(
-            f"Group {group.name!r} still has {members} participant(s) and {codes} code(s) in "
-            "its branch. Move them first, or delete with force to ungroup them."
+            f"Group {group.name!r} still has {listed}. Move them first, or delete with force "
+            "to ungroup them."
         )
     session.execute(delete(Group).where(Group.id == group.id))
     session.expire_all()
@@ -293,12 +293,12 @@ def delete_participant(session: Session, participant: Participant) -> None:
     """Delete a participant; their turns keep the raw speaker label. The stored speakers
     of the codings in the documents they spoke in (or were attributed) are worked out
     again in the same transaction (another participant may now be the document's only
-    one)."""
-    from toc_studio.coding.speakers import documents_of_participant, refresh_speakers
-
-    documents = documents_of_participant(session, participant.id)
+    one): the packages above name the documents (:class:`toc_studio.events.ParticipantDeleting`)
+    and are told when the participant is gone (:class:`toc_studio.events.SpeakersChanged`)."""
+    answers = events.emit(session, events.ParticipantDeleting(participant.id))
+    documents = tuple(sorted({d for answer in answers for d in answer}))
     session.execute(delete(Participant).where(Participant.id == participant.id))
-    refresh_speakers(session, documents)
+    events.emit(session, events.SpeakersChanged(documents))
     session.expire_all()
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, cast, func, select, update
+from sqlalchemy import Integer, cast, func, select
 from sqlmodel import Session
 
 from toc_studio.coding.models import Coding
-from toc_studio.errors import Invalid
-from toc_studio.ingest.documents import list_documents
+from toc_studio.ingest import documents as ingest_documents
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.turns import word_count
 from toc_studio.project.models import Coder, Participant, Project
@@ -30,7 +29,7 @@ class DocumentRow:
 
 def document_rows(session: Session, project: Project) -> list[DocumentRow]:
     """Every document of the project with what a lead wants to see at a glance."""
-    summaries = list_documents(session, project)
+    summaries = ingest_documents.list_documents(session, project)
     coders: dict[int, list[str]] = {}
     for doc_id, name in session.execute(
         select(Coding.document_id, Coder.name)
@@ -94,18 +93,6 @@ def map_speaker(
     session: Session, document: Document, label: str, participant: Participant | None
 ) -> int:
     """Attribute every turn of ``label`` in ``document`` to ``participant`` (None: to
-    nobody, e.g. the interviewer). Returns the number of turns changed."""
-    if participant is not None and participant.project_id != document.project_id:
-        raise Invalid(f"{participant.label!r} is not a participant of this project.")
-    result = session.execute(
-        update(Turn)
-        .where(Turn.document_id == document.id, Turn.speaker_label == label)
-        .values(participant_id=participant.id if participant else None)
-    )
-    if not result.rowcount:
-        raise Invalid(f"{document.title!r} has no turns spoken by {label!r}.")
-    from toc_studio.coding.speakers import refresh_speakers
-
-    refresh_speakers(session, [document.id])  # the codings in those turns change speaker
-    session.expire_all()
-    return result.rowcount
+    nobody, e.g. the interviewer). Returns the number of turns changed; the codings in
+    those turns change speaker with them (see :func:`toc_studio.ingest.documents.map_speaker`)."""
+    return ingest_documents.map_speaker(session, document, label, participant)

@@ -1,0 +1,146 @@
+"""Typed events: how a lower package tells the packages above it that something changed,
+or asks them what still depends on a row, without importing them.
+
+A lower package (project, ingest) *emits* an event; a higher one (coding) *subscribes* a
+handler to its type. Handlers run synchronously, in subscription order, with the emitter's
+session, inside its transaction: what they change commits or rolls back with the change
+that caused it, and an error they raise (a :class:`toc_studio.errors.Conflict`) stops the
+change before anything is written.
+
+Every event is a frozen dataclass subclassing ``Event[Answer]``; :func:`emit` returns the
+answers of its handlers, in order (``None`` for a plain notice).
+
+A subscription must never be missing because its module happens not to be imported (a
+CLI command that loads only ``project``, say): each package registers its handlers when
+its tables are imported, and the first :func:`emit` of a process runs the loaders that
+:func:`add_loader` registered (``toc_studio.db`` registers the import of every package's
+tables), so every subscriber is in place before any event is handled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlmodel import Session
+
+Answer = TypeVar("Answer")
+E = TypeVar("E", bound="Event[Any]")
+
+
+class Event(Generic[Answer]):
+    """Base of every event; ``Answer`` is what each of its handlers returns."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """An answer to a "...Deleting" event: ``count`` rows of the answering package still
+    depend on the row, described as ``what`` (e.g. ``"code(s) in its branch"``)."""
+
+    count: int
+    what: str
+
+
+# --- the events ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpeakersChanged(Event[None]):
+    """Who speaks where changed in these documents: their turns were replaced, a turn's
+    participant was mapped, or a participant they name was deleted. Emitted after the
+    change, in its transaction."""
+
+    document_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ParticipantDeleting(Event[tuple[int, ...]]):
+    """A participant is about to be deleted. Handlers answer the documents whose derived
+    data depends on them; the emitter deletes, then emits :class:`SpeakersChanged` for
+    those documents."""
+
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class GroupDeleting(Event[Held]):
+    """A stakeholder group is about to be deleted: handlers answer what still belongs to
+    it (the emitter refuses unless forced; the database then unlinks those rows)."""
+
+    group_id: int
+
+
+@dataclass(frozen=True)
+class DocumentDeleting(Event[Held]):
+    """A document is about to be deleted by a re-import: handlers answer what still
+    depends on it (the emitter refuses when anything does)."""
+
+    document_id: int
+
+
+@dataclass(frozen=True)
+class DocumentTextReplacing(Event[int]):
+    """A document's text is about to be replaced by ``new_text`` (a re-import). Handlers
+    move what is anchored in the old text to the new one and answer how many rows moved,
+    or raise :class:`toc_studio.errors.Conflict` when something cannot move (nothing is
+    changed then). The document still holds its old text when this is emitted."""
+
+    document_id: int
+    new_text: str
+
+
+@dataclass(frozen=True)
+class DocumentCountsWanted(Event[dict[int, int]]):
+    """The Documents table of a project is being listed: handlers answer, per document id
+    of ``project_id``, how many of their rows (codings) it has; documents without any may
+    be left out."""
+
+    project_id: int
+
+
+# --- the registry -------------------------------------------------------------------------
+
+_handlers: dict[type, list[Callable[[Session, Any], Any]]] = {}
+_loaders: list[Callable[[], object]] = []
+
+
+def subscribe(event_type: type[E], handler: Callable[[Session, E], Any]) -> None:
+    """Run ``handler(session, event)`` on every :func:`emit` of ``event_type`` (once, however
+    often the same handler is subscribed)."""
+    handlers = _handlers.setdefault(event_type, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def unsubscribe(event_type: type[E], handler: Callable[[Session, E], Any]) -> None:
+    """Stop running ``handler`` for ``event_type`` (for tests)."""
+    if handler in _handlers.get(event_type, []):
+        _handlers[event_type].remove(handler)
+
+
+def subscribers(event_type: type[Event[Any]]) -> list[Callable[[Session, Any], Any]]:
+    """The handlers of ``event_type``, in the order they run (after loading them all)."""
+    _load()
+    return list(_handlers.get(event_type, []))
+
+
+def add_loader(loader: Callable[[], object]) -> None:
+    """Have ``loader`` run once before the next event is handled: it imports the modules
+    whose import subscribes handlers."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+
+
+def _load() -> None:
+    while _loaders:
+        loader = _loaders[0]
+        loader()  # when it fails, it stays to be run again by the next emit
+        _loaders.remove(loader)
+
+
+def emit(session: Session, event: Event[Answer]) -> list[Answer]:
+    """Handle ``event`` now, in ``session``'s transaction: the answers of its handlers in
+    subscription order. An exception from a handler propagates to the emitter."""
+    _load()
+    return [handler(session, event) for handler in list(_handlers.get(type(event), []))]
