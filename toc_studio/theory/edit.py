@@ -5,8 +5,10 @@ hand-made element to a code. Link edits: add, remove, relabel causal links ("lea
 "enables", "hinders"), with a rationale. Moving an element that comes from a code moves
 the code itself: the code is the one source of truth for its ToC meaning.
 
-Each edit stores how to undo it: the rows it touched as they were before (or the id of a
-row it created). Undo restores them, newest edit first.
+Each edit goes through :func:`toc_studio.theory.edit_log.editing`, which requires the
+working version, records the edit (a :class:`toc_studio.history.Change`: what it is, and
+the rows it touched as they were before or the ids of rows it created) with its author and
+note, in one savepoint. Undo restores them, newest edit first.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from sqlmodel import Session, SQLModel
 from toc_studio.coding import codebook
 from toc_studio.coding.models import Category, Code
 from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.history import Change
 from toc_studio.project import projects
 from toc_studio.project.models import Project
 from toc_studio.theory.assemble import DOMAIN, assemble
 from toc_studio.theory.edit_links import add_link, relabel_link, remove_link
-from toc_studio.theory.edit_log import Log, record, undo_last
+from toc_studio.theory.edit_log import Edit, editing, undo_last
 from toc_studio.theory.models import TocEdit, TocNode, TocVersion
-from toc_studio.theory.versions import require_working
 
 __all__ = [
     "add_node",
@@ -55,7 +57,7 @@ def _element(elements: dict[str, dict], key: str) -> dict:
     return elements[key]
 
 
-def _node_row(session: Session, version: TocVersion, key: str, log: Log) -> TocNode:
+def _node_row(session: Session, version: TocVersion, key: str, log: Edit) -> TocNode:
     row = (
         session.execute(select(TocNode).where(TocNode.version_id == version.id, TocNode.key == key))
         .scalars()
@@ -73,6 +75,13 @@ def _branch_id(session: Session, project: Project, branch: str | None) -> int | 
     if branch in (None, "", "shared"):
         return None
     return projects.get_group(session, project, branch).id
+
+
+def _label(label: str | None, missing: str) -> str:
+    label = " ".join((label or "").split())
+    if not label:
+        raise Invalid(missing)
+    return label
 
 
 def _category(category: str) -> str:
@@ -97,24 +106,21 @@ def add_node(
     note: str = "",
 ) -> str:
     """Add a hand-made element (no evidence yet); returns its key."""
-    require_working(version)
-    label = " ".join((label or "").split())
-    if not label:
-        raise Invalid("A new element needs a label.")
-    log = Log(session)
     key = f"hand:{uuid.uuid4().hex[:12]}"
-    log.created(
-        TocNode(
-            version_id=version.id,
-            key=key,
-            label=label,
-            category=_category(category),
-            branch_group_id=_branch_id(session, project, branch),
-            domain=domain or None,
-            hand_made=True,
+    with editing(session, version, author=author, note=note) as edit:
+        label = _label(label, "A new element needs a label.")
+        edit.change = Change.element_added(category, label)
+        edit.created(
+            TocNode(
+                version_id=version.id,
+                key=key,
+                label=label,
+                category=_category(category),
+                branch_group_id=_branch_id(session, project, branch),
+                domain=domain or None,
+                hand_made=True,
+            )
         )
-    )
-    record(session, version, log, "add", f"Added {category} {label!r}", author, note)
     return key
 
 
@@ -128,16 +134,12 @@ def rename_node(
     author: str = "",
     note: str = "",
 ) -> TocEdit:
-    require_working(version)
-    old = _element(_elements(session, project, version), key)["label"]
-    label = " ".join((label or "").split())
-    if not label:
-        raise Invalid("An element needs a label.")
-    log = Log(session)
-    row = _node_row(session, version, key, log)
-    row.label = label
-    session.add(row)
-    return record(session, version, log, "rename", f"Renamed {old!r} to {label!r}", author, note)
+    with editing(session, version, author=author, note=note) as edit:
+        old = _element(_elements(session, project, version), key)["label"]
+        label = _label(label, "An element needs a label.")
+        edit.change = Change.element_renamed(old, label)
+        _node_row(session, version, key, edit).label = label
+    return edit.record
 
 
 def move_node(
@@ -154,29 +156,29 @@ def move_node(
 ) -> TocEdit:
     """Move an element to another category, branch (group name or "shared") or domain.
     For an element from a code, the code's own category, branch or domain changes."""
-    require_working(version)
-    attrs = _element(_elements(session, project, version), key)
-    log = Log(session)
-    if attrs["code_id"] is not None:  # from a code, or linked to one: the code moves
-        row: SQLModel = session.get(Code, attrs["code_id"])
-        log.before(row)
-    else:
-        row = _node_row(session, version, key, log)
-    changes = []
-    if category is not None:
-        row.category = _category(category)
-        changes.append(f"category {row.category}")
-    if branch is not ...:
-        row.branch_group_id = _branch_id(session, project, branch)
-        changes.append(f"branch {branch or 'shared'}")
-    if domain is not ...:
-        row.domain = domain or None
-        changes.append(f"domain {domain or 'none'}")
-    if not changes:
-        raise Invalid("Say where to move the element: a category, a branch or a domain.")
-    session.add(row)
-    summary = f"Moved {attrs['label']!r} to " + ", ".join(changes)
-    return record(session, version, log, "move", summary, author, note)
+    with editing(session, version, author=author, note=note) as edit:
+        attrs = _element(_elements(session, project, version), key)
+        values, moves = {}, []
+        if category is not None:
+            values["category"] = _category(category)
+            moves.append(f"category {values['category']}")
+        if branch is not ...:
+            values["branch_group_id"] = _branch_id(session, project, branch)
+            moves.append(f"branch {branch or 'shared'}")
+        if domain is not ...:
+            values["domain"] = domain or None
+            moves.append(f"domain {domain or 'none'}")
+        if not moves:
+            raise Invalid("Say where to move the element: a category, a branch or a domain.")
+        edit.change = Change.element_moved(attrs["label"], moves)
+        if attrs["code_id"] is not None:  # from a code, or linked to one: the code moves
+            row: SQLModel = session.get(Code, attrs["code_id"])
+            edit.before(row)
+        else:
+            row = _node_row(session, version, key, edit)
+        for name, value in values.items():
+            setattr(row, name, value)
+    return edit.record
 
 
 def merge_nodes(
@@ -190,18 +192,14 @@ def merge_nodes(
     note: str = "",
 ) -> TocEdit:
     """Merge element ``source`` into ``target``: its evidence and links go to ``target``."""
-    require_working(version)
-    elements = _elements(session, project, version)
-    a, b = _element(elements, source), _element(elements, target)
-    if source == target:
-        raise Invalid("An element cannot be merged into itself.")
-    log = Log(session)
-    row = _node_row(session, version, source, log)
-    row.merged_into = target
-    session.add(row)
-    return record(
-        session, version, log, "merge", f"Merged {a['label']!r} into {b['label']!r}", author, note
-    )
+    with editing(session, version, author=author, note=note) as edit:
+        elements = _elements(session, project, version)
+        a, b = _element(elements, source), _element(elements, target)
+        if source == target:
+            raise Invalid("An element cannot be merged into itself.")
+        edit.change = Change.element_merged(a["label"], b["label"])
+        _node_row(session, version, source, edit).merged_into = target
+    return edit.record
 
 
 def delete_node(
@@ -214,13 +212,11 @@ def delete_node(
     note: str = "",
 ) -> TocEdit:
     """Take an element off this version's diagram (its code and codings stay)."""
-    require_working(version)
-    attrs = _element(_elements(session, project, version), key)
-    log = Log(session)
-    row = _node_row(session, version, key, log)
-    row.removed = True
-    session.add(row)
-    return record(session, version, log, "delete", f"Deleted {attrs['label']!r}", author, note)
+    with editing(session, version, author=author, note=note) as edit:
+        attrs = _element(_elements(session, project, version), key)
+        edit.change = Change.element_deleted(attrs["label"])
+        _node_row(session, version, key, edit).removed = True
+    return edit.record
 
 
 def link_node_to_code(
@@ -235,41 +231,31 @@ def link_node_to_code(
 ) -> TocEdit:
     """Ground a hand-made element in a code: the code's codings become its evidence. A code
     with no ToC category takes the element's; otherwise the element takes the code's."""
-    require_working(version)
-    attrs = _element(_elements(session, project, version), key)
-    if not attrs["hand_made"]:
-        raise Invalid(f"{attrs['label']!r} already comes from a code.")
-    code = codebook.get_code_by_path(session, project, code_path)
-    taken = session.execute(
-        select(TocNode.key).where(
-            TocNode.version_id == version.id,
-            TocNode.code_id == code.id,
-            TocNode.hand_made.is_(True),
-            TocNode.removed.is_(False),
-            TocNode.key != key,
-        )
-    ).first()
-    if taken:
-        raise Conflict(f"Code {code_path!r} is already linked to another hand-made element.")
-    log = Log(session)
-    row = _node_row(session, version, key, log)
-    row.code_id = code.id
-    session.add(row)
-    if not code.category:
-        log.before(code)
-        code.category = row.category
-        code.branch_group_id = row.branch_group_id
-        code.domain = row.domain
-        session.add(code)
-    return record(
-        session,
-        version,
-        log,
-        "link code",
-        f"Linked {attrs['label']!r} to code {code_path!r}",
-        author,
-        note,
-    )
+    with editing(session, version, author=author, note=note) as edit:
+        attrs = _element(_elements(session, project, version), key)
+        if not attrs["hand_made"]:
+            raise Invalid(f"{attrs['label']!r} already comes from a code.")
+        code = codebook.get_code_by_path(session, project, code_path)
+        taken = session.execute(
+            select(TocNode.key).where(
+                TocNode.version_id == version.id,
+                TocNode.code_id == code.id,
+                TocNode.hand_made.is_(True),
+                TocNode.removed.is_(False),
+                TocNode.key != key,
+            )
+        ).first()
+        if taken:
+            raise Conflict(f"Code {code_path!r} is already linked to another hand-made element.")
+        edit.change = Change.element_linked(attrs["label"], code_path)
+        row = _node_row(session, version, key, edit)
+        row.code_id = code.id
+        if not code.category:
+            edit.before(code)
+            code.category = row.category
+            code.branch_group_id = row.branch_group_id
+            code.domain = row.domain
+    return edit.record
 
 
 def set_level(
@@ -282,12 +268,10 @@ def set_level(
     note: str = "",
 ) -> TocEdit:
     """Choose the code-tree depth at which sub-themes roll up (None: every code its own)."""
-    require_working(version)
-    if level is not None and level < 1:
-        raise Invalid("The roll-up level counts from 1 (top-level codes).")
-    log = Log(session)
-    log.before(version)
-    version.level = level
-    session.add(version)
-    what = f"level {level}" if level else "every sub-theme its own element"
-    return record(session, version, log, "set level", f"Roll-up: {what}", author, note)
+    with editing(session, version, author=author, note=note) as edit:
+        if level is not None and level < 1:
+            raise Invalid("The roll-up level counts from 1 (top-level codes).")
+        edit.change = Change.level_set(level)
+        edit.before(version)
+        version.level = level
+    return edit.record

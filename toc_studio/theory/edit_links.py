@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.errors import Invalid, NotFound
+from toc_studio.history import Change
 from toc_studio.project.models import Project
 from toc_studio.theory.assemble import assemble
-from toc_studio.theory.edit_log import Log, record
+from toc_studio.theory.edit_log import Edit, editing
 from toc_studio.theory.models import LINK_KINDS, STRUCTURE, TocEdge, TocEdit, TocVersion
-from toc_studio.theory.versions import require_working
 
 
 def _edge_row(session: Session, version: TocVersion, source: str, target: str) -> TocEdge | None:
@@ -38,6 +38,26 @@ def _link_ends(session: Session, project: Project, version: TocVersion, source: 
     return graph
 
 
+def _kind(kind: str) -> str:
+    if kind not in LINK_KINDS:
+        raise Invalid(f"A link is one of: {', '.join(LINK_KINDS)} (not {kind!r}).")
+    return kind
+
+
+def _edge_to_change(
+    session: Session, version: TocVersion, source: str, target: str, edit: Edit, kind: str
+) -> TocEdge:
+    """The stored row of the link ``source`` -> ``target``, about to change; a new one (of
+    ``kind``) when the link has no row yet."""
+    row = _edge_row(session, version, source, target)
+    if row is None:
+        row = TocEdge(version_id=version.id, source=source, target=target, kind=kind)
+        edit.created(row)
+    else:
+        edit.before(row)
+    return row
+
+
 def add_link(
     session: Session,
     project: Project,
@@ -52,21 +72,14 @@ def add_link(
     note: str = "",
 ) -> TocEdit:
     """Draw a causal link ("leads to", "enables", "hinders") from ``source`` to ``target``."""
-    require_working(version)
-    if kind not in LINK_KINDS:
-        raise Invalid(f"A link is one of: {', '.join(LINK_KINDS)} (not {kind!r}).")
-    graph = _link_ends(session, project, version, source, target)
-    log = Log(session)
-    row = _edge_row(session, version, source, target)
-    if row is None:
-        row = TocEdge(version_id=version.id, source=source, target=target)
-        log.created(row)
-    else:
-        log.before(row)
-    row.kind, row.label, row.rationale, row.removed = kind, label or "", rationale or "", False
-    session.add(row)
-    summary = f"Linked {graph.nodes[source]['label']!r} {kind} {graph.nodes[target]['label']!r}"
-    return record(session, version, log, "add link", summary, author, note or rationale)
+    with editing(session, version, author=author, note=note or rationale) as edit:
+        _kind(kind)
+        graph = _link_ends(session, project, version, source, target)
+        labels = graph.nodes[source]["label"], graph.nodes[target]["label"]
+        edit.change = Change.link_added(labels[0], kind, labels[1])
+        row = _edge_to_change(session, version, source, target, edit, kind)
+        row.kind, row.label, row.rationale, row.removed = kind, label or "", rationale or "", False
+    return edit.record
 
 
 def remove_link(
@@ -80,23 +93,14 @@ def remove_link(
     note: str = "",
 ) -> TocEdit:
     """Remove a link, a causal one or a default one that follows the structure."""
-    require_working(version)
-    graph = _link_ends(session, project, version, source, target)
-    if not graph.has_edge(source, target):
-        raise NotFound("There is no link between those two elements.")
-    log = Log(session)
-    row = _edge_row(session, version, source, target)
-    if row is None:
-        row = TocEdge(version_id=version.id, source=source, target=target, kind=STRUCTURE)
-        log.created(row)
-    else:
-        log.before(row)
-    row.removed = True
-    session.add(row)
-    summary = (
-        f"Removed the link {graph.nodes[source]['label']!r} -> {graph.nodes[target]['label']!r}"
-    )
-    return record(session, version, log, "remove link", summary, author, note)
+    with editing(session, version, author=author, note=note) as edit:
+        graph = _link_ends(session, project, version, source, target)
+        if not graph.has_edge(source, target):
+            raise NotFound("There is no link between those two elements.")
+        labels = graph.nodes[source]["label"], graph.nodes[target]["label"]
+        edit.change = Change.link_removed(*labels)
+        _edge_to_change(session, version, source, target, edit, STRUCTURE).removed = True
+    return edit.record
 
 
 def relabel_link(
@@ -113,18 +117,14 @@ def relabel_link(
     note: str = "",
 ) -> TocEdit:
     """Change a causal link's kind, label or rationale."""
-    require_working(version)
-    row = _edge_row(session, version, source, target)
-    if row is None or row.removed or row.kind == STRUCTURE:
-        raise NotFound("There is no causal link between those two elements; add one first.")
-    if kind is not None and kind not in LINK_KINDS:
-        raise Invalid(f"A link is one of: {', '.join(LINK_KINDS)} (not {kind!r}).")
-    log = Log(session)
-    log.before(row)
-    row.kind = kind or row.kind
-    row.label = row.label if label is None else label
-    row.rationale = row.rationale if rationale is None else rationale
-    session.add(row)
-    return record(
-        session, version, log, "relabel link", f"Relabelled a link ({row.kind})", author, note
-    )
+    with editing(session, version, author=author, note=note) as edit:
+        row = _edge_row(session, version, source, target)
+        if row is None or row.removed or row.kind == STRUCTURE:
+            raise NotFound("There is no causal link between those two elements; add one first.")
+        kind = row.kind if kind is None else _kind(kind)
+        edit.change = Change.link_relabelled(kind)
+        edit.before(row)
+        row.kind = kind
+        row.label = row.label if label is None else label
+        row.rationale = row.rationale if rationale is None else rationale
+    return edit.record

@@ -1,72 +1,109 @@
 """The workshop edit log: every edit of a working version records who, when, what, why,
-and the rows it touched as they were before (or the ids of rows it created), so that
-:func:`undo_last` can restore them, newest edit first."""
+and how to undo it, as a :class:`toc_studio.history.Change` (the change record the coding
+store's undo log keeps too). :func:`undo_last` reverts the newest edit not undone yet.
+
+Every edit goes through :func:`editing`: the working version is required, the edit names
+itself with a ``Change`` constructor, records the rows it touches as they were before (or
+the rows it creates), changes them, and is recorded with its author and note; all of it in
+one savepoint, so a refused edit leaves the store as it was.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-from toc_studio.coding.models import Code
 from toc_studio.errors import Conflict
+from toc_studio.history import Change, revert
 from toc_studio.project import projects
-from toc_studio.theory.models import TocEdge, TocEdit, TocNode, TocVersion
+from toc_studio.theory.models import TocEdit, TocVersion
 from toc_studio.theory.versions import require_working
 
-TABLES: dict[str, type[SQLModel]] = {
-    "toc_node": TocNode,
-    "toc_edge": TocEdge,
-    "toc_version": TocVersion,
-    "code": Code,
-}
-# Only these columns of rows outside the theory package are restored by an undo.
+# Only these columns of rows outside the theory package are set back by an undo; such a
+# row deleted since is not brought back (its own package owns it).
 FIELDS = {"code": ("category", "branch_group_id", "domain"), "toc_version": ("level",)}
 
 
-class Log:
-    """Collects the undo steps of one edit."""
+class Edit:
+    """One workshop edit in the making: name it (``edit.change = Change.element_...``)
+    before touching rows, then say which rows it changes or creates."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, version: TocVersion) -> None:
         self.session = session
-        self.steps: list[dict[str, Any]] = []
+        self.version = version
+        self.change: Change | None = None
+        self.record: TocEdit | None = None
+
+    def _named(self) -> Change:
+        if self.change is None:
+            raise RuntimeError("name the edit with a Change before touching rows")
+        return self.change
 
     def before(self, row: SQLModel) -> None:
+        """``row`` is about to change: undo sets it back (and puts back a node or link
+        row deleted since)."""
         table = row.__tablename__
         fields = FIELDS.get(table)
         data = row.model_dump(include=set(fields) if fields else None, exclude={"id"})
-        self.steps.append({"table": table, "id": row.id, "before": data})
+        self._named().updated_row(table, row.id, data, reinsert=fields is None)
+        self.session.add(row)
 
     def created(self, row: SQLModel) -> None:
+        """Store the new ``row``: undo deletes it."""
+        change = self._named()
         self.session.add(row)
         self.session.flush()
-        self.steps.append({"table": row.__tablename__, "id": row.id, "before": None})
+        change.inserted(row.__tablename__, [row.id])
 
 
-def record(
-    session: Session,
-    version: TocVersion,
-    log: Log,
-    action: str,
-    summary: str,
-    author: str,
-    note: str,
+@contextmanager
+def editing(
+    session: Session, version: TocVersion, *, author: str = "", note: str = ""
+) -> Iterator[Edit]:
+    """Require the working version, let the body name and make the edit, then record it
+    (``edit.record``) with who made it and why, in one savepoint."""
+    require_working(version)
+    edit = Edit(session, version)
+    with session.begin_nested():
+        yield edit
+        edit.record = _record(session, version, edit._named(), author, note)
+
+
+def _record(
+    session: Session, version: TocVersion, change: Change, author: str, note: str
 ) -> TocEdit:
     coder = projects.get_or_create_coder(session, author) if author.strip() else None
     edit = TocEdit(
         version_id=version.id,
         author_id=coder.id if coder else None,
         author=coder.name if coder else "",
-        action=action,
-        summary=summary,
+        action=change.action,
+        summary=change.summary,
         note=note or "",
-        undo=json.dumps(log.steps, default=str),
+        undo=change.payload(),
     )
     session.add(edit)
     session.flush()
     return edit
+
+
+def stored_change(edit: TocEdit) -> Change:
+    """The change an edit log row holds; rows written before the one history kept each
+    step as {"table", "id", "before"} (None for a row the edit created)."""
+    change = Change.stored(edit.action, edit.summary, edit.undo)
+    if any("op" not in step for step in change.steps):
+        legacy, change.steps = change.steps, []
+        for step in legacy:
+            if step["before"] is None:
+                change.inserted(step["table"], [step["id"]])
+            else:
+                reinsert = step["table"] not in FIELDS
+                change.updated_row(step["table"], step["id"], step["before"], reinsert=reinsert)
+    return change
 
 
 def undo_last(session: Session, version: TocVersion) -> TocEdit:
@@ -83,21 +120,14 @@ def undo_last(session: Session, version: TocVersion) -> TocEdit:
     )
     if edit is None:
         raise Conflict("There is nothing left to undo in this version.")
-    for step in reversed(json.loads(edit.undo)):
-        model = TABLES[step["table"]]
-        row = session.get(model, step["id"])
-        if step["before"] is None:
-            if row is not None:
-                session.delete(row)
-            continue
-        if row is None:
-            if model in (Code, TocVersion):
-                continue  # deleted since: nothing to restore on it
-            row = model(id=step["id"], **step["before"])
-        for name, value in step["before"].items():
-            setattr(row, name, value)
-        session.add(row)
-    edit.undone = True
-    session.add(edit)
-    session.flush()
+    try:
+        with session.begin_nested():
+            revert(session, stored_change(edit))
+            edit.undone = True
+            session.add(edit)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"Cannot undo {edit.summary!r}: later changes are in the way. Undo them first."
+        ) from exc
     return edit
