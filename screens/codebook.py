@@ -6,31 +6,16 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.coding import codebook, restructure, transfer, undo
 from toc_studio.coding.analysis import queries
-from toc_studio.coding.models import Category, Code
+from toc_studio.coding.models import Category
 from toc_studio.errors import Invalid
 from toc_studio.project import projects
+from toc_studio.ui.components import code_picker
 from toc_studio.workspace.codebook_view import codebook_rows, table
 from toc_studio.workspace.markdown import md
 
 st.title("Codebook")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
-if flash := st.session_state.pop("codebook_flash", None):
-    st.success(flash, icon=":material/check_circle:")
-
-
-def finish(work, message) -> None:
-    """Run ``work(session)``; on success say ``message`` (or what ``message(result)``
-    returns) and redraw."""
-    said = None
-    with ui.reported(), ui.session() as s:
-        result = work(s)
-        said = message(result) if callable(message) else message
-    if said:
-        st.session_state["codebook_flash"] = said
-        st.rerun()
+project = ui.require_project()
+ui.show_flash()
 
 
 with ui.session() as s:
@@ -38,9 +23,10 @@ with ui.session() as s:
     groups = [g.name for g in projects.list_groups(s, project)]
     recent = undo.list_undo(s, project, limit=1)
 by_id = {r.code.id: r for r in rows}
+paths = {i: r.path for i, r in by_id.items()}
 
-if recent and st.button(f"Undo: {recent[0].description}", icon=":material/undo:"):
-    finish(lambda s: undo.undo(s, project, recent[0].id), f"Undone: {recent[0].description}.")
+if recent and st.button(f"Undo: {md(recent[0].description)}", icon=":material/undo:"):
+    ui.finish(lambda s: undo.undo(s, project, recent[0].id), f"Undone: {recent[0].description}.")
 
 if rows:
     st.dataframe(
@@ -58,22 +44,11 @@ else:
 
 
 def pick(label: str, key: str, exclude: int | None = None) -> int | None:
-    ids = [i for i in by_id if i != exclude]
-    return st.selectbox(
-        label,
-        ids,
-        index=None,
-        format_func=lambda i: by_id[i].path,
-        placeholder="Type to find a code",
-        key=key,
-    )
+    return code_picker(key, label, paths=paths, exclude=exclude)
 
 
-def get(s, code_id: int) -> Code:
-    code = s.get(Code, code_id)
-    if code is None or code.project_id != project.id:
-        raise Invalid("That code no longer exists; choose again.")
-    return code
+def get(s, code_id: int):
+    return codebook.get_code(s, project, code_id)
 
 
 edit, add, merge, split, remove, files = st.tabs(
@@ -105,7 +80,7 @@ with edit:
             )
             domain = c4.text_input("Outcome domain", value=code.domain or "")
             if st.form_submit_button("Save code", type="primary"):
-                finish(
+                ui.finish(
                     lambda s: codebook.update_code(
                         s,
                         get(s, chosen),
@@ -124,7 +99,7 @@ with edit:
         siblings = [r for r in rows if r.code.parent_id == code.parent_id]
         index = [r.code.id for r in siblings].index(code.id)
         if m1.button("Move up", icon=":material/arrow_upward:", disabled=index == 0):
-            finish(
+            ui.finish(
                 lambda s: codebook.move_code(
                     s, get(s, chosen), get(s, parent.code.id) if parent else None, index - 1
                 ),
@@ -133,7 +108,7 @@ with edit:
         if m2.button(
             "Move down", icon=":material/arrow_downward:", disabled=index == len(siblings) - 1
         ):
-            finish(
+            ui.finish(
                 lambda s: codebook.move_code(
                     s, get(s, chosen), get(s, parent.code.id) if parent else None, index + 1
                 ),
@@ -142,7 +117,7 @@ with edit:
         with m3.popover("Move under another code", icon=":material/subdirectory_arrow_right:"):
             new_parent = pick("New parent (leave empty for the top level)", "move_parent", chosen)
             if st.button("Move"):
-                finish(
+                ui.finish(
                     lambda s: codebook.move_code(
                         s, get(s, chosen), get(s, new_parent) if new_parent else None
                     ),
@@ -152,14 +127,10 @@ with edit:
 with add:
     with st.form("add_code", clear_on_submit=True):
         new_name = st.text_input("Name of the new code")
-        under = st.selectbox(
-            "Under",
-            [None, *by_id],
-            format_func=lambda i: "(top level)" if i is None else by_id[i].path,
-        )
+        under = code_picker("add_under", "Under", paths=paths, none_label="(top level)")
         new_definition = st.text_area("Definition")
         if st.form_submit_button("Add code", type="primary"):
-            finish(
+            ui.finish(
                 lambda s: codebook.create_code(
                     s,
                     project,
@@ -182,7 +153,7 @@ with merge:
     source = pick("Merge this code…", "merge_source")
     target = pick("…into this code", "merge_target", source)
     if st.button("Merge codes", type="primary", disabled=not (source and target)):
-        finish(
+        ui.finish(
             lambda s: restructure.merge_codes(s, get(s, source), get(s, target)),
             lambda out: (
                 f"Merged {by_id[source].path!r} into {by_id[target].path!r}: "
@@ -208,7 +179,7 @@ with split:
         )
         split_name = st.text_input("Name of the new code", key="split_name")
         if st.button("Split", type="primary", disabled=not chosen_codings):
-            finish(
+            ui.finish(
                 lambda s: restructure.split_code(s, get(s, splitting), chosen_codings, split_name),
                 lambda out: f"Moved {out.moved} coding(s) to {split_name.strip()!r}.",
             )
@@ -230,7 +201,7 @@ with remove:
         )
         move_to = pick("Move them to", "delete_move_to", doomed) if choice == "move" else None
         if st.button("Delete code", type="primary"):
-            finish(
+            ui.finish(
                 lambda s: restructure.delete_code(
                     s,
                     get(s, doomed),
@@ -263,7 +234,7 @@ with files:
             report = transfer.apply_codebook(s, project, specs, infer=infer)
             return len(report.created), len(report.updated), warnings + report.warnings
 
-        finish(
+        ui.finish(
             load,
             lambda out: (
                 f"Imported: {out[0]} new code(s), {out[1]} updated."

@@ -6,16 +6,13 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.ingest import documents
 from toc_studio.project import projects
+from toc_studio.ui.components import confirm_by_typing, warn_irreversible
 from toc_studio.workspace import documents as workspace_docs
 from toc_studio.workspace.markdown import md
 
 st.title("Documents")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
-if flash := st.session_state.pop("documents_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+project = ui.require_project()
+ui.show_flash()
 
 with ui.session() as s:
     rows = workspace_docs.document_rows(s, project)
@@ -42,10 +39,6 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-
-
-def done(message: str) -> None:
-    st.session_state["documents_flash"] = message
 
 
 by_id = {r.id: r for r in rows}
@@ -82,7 +75,7 @@ with st.form(f"speakers_{doc_id}"):
     for sp in speakers:
         ids = [None, *people_by_id]
         choices[sp.label] = st.selectbox(
-            f"{sp.label or '(no label)'} — {sp.turns} turn(s)",
+            f"{md(sp.label) or '(no label)'} — {sp.turns} turn(s)",
             ids,
             index=ids.index(sp.participant_id) if sp.participant_id in people_by_id else 0,
             format_func=lambda i: (
@@ -91,8 +84,8 @@ with st.form(f"speakers_{doc_id}"):
             key=f"speaker_{doc_id}_{sp.label}",
         )
     if speakers and st.form_submit_button("Save speakers"):
-        changed = None
-        with ui.reported(), ui.session() as s:
+
+        def save_speakers(s) -> None:
             doc = documents.get_document(s, project, doc_id)
             for sp in speakers:
                 chosen = choices[sp.label]
@@ -103,10 +96,8 @@ with st.form(f"speakers_{doc_id}"):
                         else projects.get_participant(s, project, people_by_id[chosen].label)
                     )
                     workspace_docs.map_speaker(s, doc, sp.label, participant)
-            changed = "Saved who speaks in this document."
-        if changed:
-            done(changed)
-            st.rerun()
+
+        ui.finish(save_speakers, "Saved who speaks in this document.")
 
 mapped = [people_by_id[sp.participant_id] for sp in speakers if sp.participant_id in people_by_id]
 if mapped:
@@ -122,7 +113,7 @@ for person in mapped:
                 format_func=lambda g: "No group" if g is None else g,
             )
             values = {
-                name: st.text_input(name, value=value, key=f"attr_{person.id}_{name}")
+                name: st.text_input(md(name), value=value, key=f"attr_{person.id}_{name}")
                 for name, value in person.attributes.items()
             }
             st.caption("Empty a value to remove that attribute.")
@@ -130,42 +121,40 @@ for person in mapped:
             new_name = a1.text_input("New attribute", key=f"attr_new_name_{person.id}")
             new_value = a2.text_input("Its value", key=f"attr_new_value_{person.id}")
             if st.form_submit_button("Save participant"):
-                message = None
-                with ui.reported(), ui.session() as s:
-                    participant = projects.get_participant(s, project, person.label)
+                if new_name.strip():
+                    values[new_name.strip()] = new_value
+
+                def save(s, label=person.label, group=group, values=values):
+                    participant = projects.get_participant(s, project, label)
                     projects.update_participant(s, participant, group=group)
-                    if new_name.strip():
-                        values[new_name.strip()] = new_value
                     projects.set_attributes(s, participant, values)
-                    message = f"Saved {person.label}."
-                if message:
-                    done(message)
-                    st.rerun()
+
+                ui.finish(save, f"Saved {person.label}.")
 
 st.markdown("#### Rename or delete")
 with st.form(f"rename_{doc_id}"):
     new_title = st.text_input("Title", value=row.title)
     if st.form_submit_button("Rename"):
-        message = None
-        with ui.reported(), ui.session() as s:
-            documents.rename_document(s, documents.get_document(s, project, doc_id), new_title)
-            message = "Renamed the document."
-        if message:
-            done(message)
-            st.rerun()
+        ui.finish(
+            lambda s: documents.rename_document(
+                s, documents.get_document(s, project, doc_id), new_title
+            ),
+            "Renamed the document.",
+        )
 
-st.warning(
-    f"Deleting **{row.title}** also deletes its {row.codings} coding(s) and the memos on it. "
+warn_irreversible(
+    f"Deleting {{name}} also deletes its {row.codings} coding(s) and the memos on it. "
     "This cannot be undone.",
-    icon=":material/warning:",
+    row.title,
 )
-typed = st.text_input("Type the document's title to confirm", key=f"delete_confirm_{doc_id}")
-if st.button("Delete document", disabled=typed.strip() != row.title):
-    message = None
-    with ui.reported(), ui.session() as s:
-        documents.delete_document(s, documents.get_document(s, project, doc_id))
-        message = f"Deleted {row.title!r}."
-    if message:
+typed = confirm_by_typing(row.title, "the document's title", key=f"delete_confirm_{doc_id}")
+if st.button("Delete document", disabled=not typed):
+
+    def deleted(_) -> str:
         st.session_state.pop("documents_open", None)
-        done(message)
-        st.rerun()
+        return f"Deleted {row.title!r}."
+
+    ui.finish(
+        lambda s: documents.delete_document(s, documents.get_document(s, project, doc_id)),
+        deleted,
+    )

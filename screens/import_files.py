@@ -9,6 +9,7 @@ from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, U
 from toc_studio.ingest.pseudonymise import ner_status
 from toc_studio.ingest.readers.survey import SurveyColumns
 from toc_studio.project import projects
+from toc_studio.workspace.markdown import md
 
 UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS = (
     "import_uploads",
@@ -19,10 +20,7 @@ UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS = (
 )
 
 st.title("Import transcripts")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
+project = ui.require_project()
 
 if results := st.session_state.pop(RESULTS, None):
     st.success(f"Import finished: {len(results)} file(s).", icon=":material/check_circle:")
@@ -81,7 +79,7 @@ st.subheader("What will be imported")
 st.dataframe([review.file_summary(p) for p in previews], hide_index=True, width="stretch")
 
 for file_index, preview in enumerate(previews):
-    with st.expander(preview.name, expanded=bool(preview.error) or len(previews) == 1):
+    with st.expander(md(preview.name), expanded=bool(preview.error) or len(previews) == 1):
         if preview.survey_columns is not None:
             cols = preview.survey_columns
             headers = preview.survey_headers
@@ -108,18 +106,20 @@ for file_index, preview in enumerate(previews):
                 state[UPLOADS][preview.name].survey_columns = chosen
                 st.rerun()
         if preview.error:
-            st.error(preview.error, icon=":material/error:")
+            ui.show_error(preview.error)
             continue
         for warning in preview.warnings:
-            st.warning(warning, icon=":material/warning:")
+            st.warning(md(warning), icon=":material/warning:")
         for doc_index, doc in enumerate(preview.documents):
-            st.markdown(f"**{doc.title}** — {doc.kind}, {doc.words} words, {len(doc.turns)} turns")
+            st.markdown(
+                f"**{md(doc.title)}** — {doc.kind}, {doc.words} words, {len(doc.turns)} turns"
+            )
             for choice in doc.speakers:
                 key = f"{file_index}-{doc_index}-{choice.label}"
                 a, b, c = st.columns([2, 2, 1])
                 choice.participant = (
                     a.text_input(
-                        f"{choice.label} ({choice.turns} turns) is participant",
+                        f"{md(choice.label)} ({choice.turns} turns) is participant",
                         choice.participant or "",
                         key=f"p-{key}",
                         help="Leave empty for no participant (e.g. the interviewer).",

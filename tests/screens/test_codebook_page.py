@@ -7,6 +7,7 @@ from tests.builders import build_mentoring_project
 from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.coding.models import Code, Coding
+from toc_studio.workspace.markdown import md
 
 
 def _build(database_url: str):
@@ -63,7 +64,7 @@ def test_merging_moves_codings_and_undo_restores_the_code(app, database_url):
     rerun(at, built)
     _button(at, "Merge codes").click()
     rerun(at, built)
-    assert "1 coding(s) moved" in at.success[0].value
+    assert md("1 coding(s) moved") in at.success[0].value
     with Session(engine) as s:
         assert s.get(Code, source.id) is None
         assert len(s.execute(select(Coding).where(Coding.code_id == target.id)).all()) == 2
@@ -84,7 +85,7 @@ def test_deleting_a_coded_code_with_refuse_explains_and_keeps_it(app, database_u
     rerun(at, built)
     _button(at, "Delete code").click()
     rerun(at, built)
-    assert "coding(s)" in at.error[0].value
+    assert md("coding(s)") in at.error[0].value
     with Session(engine) as s:
         assert s.get(Code, code.id) is not None
     engine.dispose()

@@ -8,6 +8,7 @@ from toc_studio import db
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.pipeline import Upload
 from toc_studio.project import projects
+from toc_studio.workspace.markdown import md
 
 PAGE = "screens/import_files.py"
 INTERVIEW = b"Interviewer: Hi.\n\nJ: I met Dana Price in Hull. Mail dana@example.org.\n"
@@ -57,7 +58,7 @@ def test_the_preview_shows_format_speakers_and_a_failed_file(app, database_url, 
     assert summary.loc["a.txt", "Speakers"] == "Interviewer, J"
     assert summary.loc["a.txt", "Replacements"] == 1  # the e-mail: no lists yet, NER off
     assert summary.loc["b.docx", "Status"] == "error"
-    assert any("b.docx is not a Word" in e.value for e in at.error)
+    assert any(md("b.docx is not a Word") in e.value for e in at.error)
     assert at.button[-1].label == "Import 1 file(s)"
 
 
