@@ -21,7 +21,7 @@ project = ui.current_project()
 if project is None:
     st.info("Choose or create a project first (Projects page).")
     st.stop()
-for name, default in [(UNDO, []), (RECENT, []), (PAGE, 0), (FOCUS, None)]:
+for name, default in [(UNDO, actions.History()), (RECENT, []), (PAGE, 0), (FOCUS, None)]:
     st.session_state.setdefault(name, default)
 if flash := st.session_state.pop("code_flash", None):
     st.toast(flash, icon=":material/check_circle:")
@@ -175,7 +175,7 @@ def act(work) -> None:
         st.session_state["code_error"] = str(exc)
         return
     if step is not None:
-        st.session_state[UNDO].append(step)
+        st.session_state[UNDO].push(project, step)
     st.session_state["code_flash"] = message
     forget_pointer()
 
@@ -220,10 +220,7 @@ def memo_on_document(s):
 
 
 def undo_last(s):
-    steps = st.session_state[UNDO]
-    label = actions.undo(s, project, steps[-1])
-    steps.pop()
-    return None, f"Undone: {label}."
+    return None, f"Undone: {st.session_state[UNDO].undo(s, project)}."
 
 
 with right:
@@ -330,10 +327,10 @@ with right:
         st.text_area("Memo", key="doc_memo_text")
         st.button("Save document memo", on_click=act, args=(memo_on_document,))
 
-    steps = st.session_state[UNDO]
+    last = st.session_state[UNDO].last(project)  # this project's steps only
     st.button(
-        f"Undo: {steps[-1].label}" if steps else "Undo",
-        disabled=not steps,
+        f"Undo: {last.label}" if last else "Undo",
+        disabled=last is None,
         icon=":material/undo:",
         help="Undo your last action on this screen (you can go back several steps).",
         on_click=act,

@@ -1,8 +1,10 @@
 """What the Code screen does to the store, and how each step is undone.
 
-Every action returns an :class:`Undo` step the screen keeps in its session: adding
-codings is undone by deleting exactly those codings; removing and recoding go through the
-coding store's undoable operations and are undone through its undo log.
+Every action returns an :class:`Undo` step the screen keeps in its session, in a
+:class:`History` with one list per project (a step is only ever offered in its own
+project). Adding codings is a :class:`toc_studio.history.Change` kept in the step and
+reverted from there (deleting exactly those codings); removing and recoding go through
+the coding store's undoable operations and are undone through its undo log.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.coding import codings as coding_store
@@ -18,18 +20,52 @@ from toc_studio.coding import undo as undo_log
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.tables import UndoEntry
 from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.history import Change, revert
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Coder, Project
 
 
 @dataclass
 class Undo:
-    """One undoable step of the screen: ``added`` coding ids to delete, or the id of an
-    entry of the coding store's undo log."""
+    """One undoable step of the screen: a change kept only here (codings added), or the
+    id of an entry of the coding store's undo log."""
 
     label: str
-    added: list[int] = field(default_factory=list)
+    change: Change | None = None
     entry: int | None = None
+
+
+@dataclass
+class History:
+    """The Code screen's undo steps, one list per project, newest last."""
+
+    steps: dict[int, list[Undo]] = field(default_factory=dict)
+
+    def push(self, project: Project, step: Undo) -> None:
+        self.steps.setdefault(project.id, []).append(step)
+
+    def last(self, project: Project) -> Undo | None:
+        """The step an undo in ``project`` would reverse (None: nothing to undo there)."""
+        mine = self.steps.get(project.id)
+        return mine[-1] if mine else None
+
+    def undo(self, session: Session, project: Project) -> str:
+        """Reverse the project's newest step; returns what was undone. A step that can no
+        longer be undone (undone elsewhere) is dropped as it is refused."""
+        step = self.last(project)
+        if step is None:
+            raise NotFound("There is nothing to undo on this screen in this project.")
+        try:
+            label = undo(session, project, step)
+        except NotFound:
+            self.steps[project.id].pop()
+            raise
+        self.steps[project.id].pop()
+        return label
+
+
+def _added(label: str, created: list[int]) -> Undo | None:
+    return Undo(label, change=Change.coding_added(label, created)) if created else None
 
 
 @dataclass
@@ -58,8 +94,7 @@ def apply_codes(
         except Conflict:
             skipped.append(code.name)
     names = ", ".join(c.name for c in codes if c.name not in skipped)
-    step = Undo(f"apply {names}", added=created) if created else None
-    return Applied(created, skipped, step)
+    return Applied(created, skipped, _added(f"apply {names}", created))
 
 
 def code_turn(session: Session, turn_id: int, codes: Sequence[Code], coder: Coder) -> Applied:
@@ -72,8 +107,7 @@ def code_turn(session: Session, turn_id: int, codes: Sequence[Code], coder: Code
             created.append(coding_store.code_turn(session, turn_id, code, coder).id)
         except Conflict:
             skipped.append(code.name)
-    step = Undo("code the turn", added=created) if created else None
-    return Applied(created, skipped, step)
+    return Applied(created, skipped, _added("code the turn", created))
 
 
 def code_sentence(
@@ -88,8 +122,7 @@ def code_sentence(
             created.append(coding_store.code_sentence(session, document, offset, code, coder).id)
         except Conflict:
             skipped.append(code.name)
-    step = Undo("code the sentence", added=created) if created else None
-    return Applied(created, skipped, step)
+    return Applied(created, skipped, _added("code the sentence", created))
 
 
 def remove_coding(session: Session, project: Project, coding_id: int) -> Undo:
@@ -118,8 +151,8 @@ def undo(session: Session, project: Project, step: Undo) -> str:
         if exists is None:
             raise NotFound(f"Cannot undo {step.label!r}: it was already undone elsewhere.")
         undo_log.undo(session, project, step.entry)
-    else:
-        session.execute(delete(Coding).where(Coding.id.in_(step.added)))
+    elif step.change is not None:
+        revert(session, step.change)
         session.expire_all()
     return step.label
 
