@@ -109,10 +109,13 @@ def modules_for(name: str | None) -> list[str]:
     return list(command.modules) if command else []
 
 
-def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(
+    argv: Sequence[str] | None = None, *, every: bool = False
+) -> argparse.ArgumentParser:
     """The parser for ``argv``: the commands of the modules of the command it names.
 
-    Naming none (``--help``) or an unknown one, every command gets its help line only.
+    Naming none (``--help``) or an unknown one, every command gets its help line only;
+    with ``every``, all commands with all their options (see :func:`full_parser`).
     """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
@@ -125,7 +128,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL", dest="global_db", help=DB_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     helps = {name: command.help for name, command in COMMANDS.items()}
-    modules = modules_for(named_command(sys.argv[1:] if argv is None else argv))
+    if every:
+        modules = list(dict.fromkeys(m for command in COMMANDS.values() for m in command.modules))
+    else:
+        modules = modules_for(named_command(sys.argv[1:] if argv is None else argv))
     if not modules:
         for name, help_line in helps.items():
             subparsers.add_parser(name, help=help_line)
@@ -133,6 +139,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for module_name in modules:
         importlib.import_module(module_name).register(cli)
     return parser
+
+
+def full_parser() -> argparse.ArgumentParser:
+    """Every command with every option (imports every command module): for the docs' tests."""
+    return build_parser([], every=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
