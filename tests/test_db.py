@@ -106,3 +106,87 @@ def test_only_a_database_in_a_file_or_server_is_shared_between_connections(tmp_p
     assert db.shares_across_connections(db.make_engine(f"sqlite:///{tmp_path}/store.db"))
     assert not db.shares_across_connections(db.make_engine("sqlite://"))
     assert not db.shares_across_connections(db.make_engine("sqlite:///:memory:"))
+
+
+# --- concurrent writers -------------------------------------------------------------------
+
+
+def test_concurrent_writers_lose_no_coding_and_see_no_error(database_url):
+    """4 processes x 50 codings, each a transaction that reads, then writes (SQLite used to
+    refuse most of them at once with "database is locked")."""
+    from benchmarks import concurrency_bench as race
+
+    race.prepare(database_url)
+    result = race.race_codings(database_url, processes=4, count=50)
+    assert result.errors == []
+    assert result.stored == 200
+
+
+def test_concurrent_cli_runs_creating_the_same_new_code_all_succeed(database_url, tmp_path):
+    from benchmarks import concurrency_bench as race
+
+    race.prepare(database_url)
+    outcomes, codes, codings = race.race_cli(database_url, 4, tmp_path)
+    assert outcomes == [(0, "")] * 4
+    assert codes == 1  # one code (and one parent), every run's coding under it
+    assert codings == 4
+
+
+def test_a_read_scope_reads_while_a_writer_holds_the_lock(engine):
+    from sqlmodel import Session
+
+    from toc_studio.project import projects
+
+    with db.session_scope(engine) as s:
+        projects.create_project(s, "Before")
+    with Session(engine) as writer:
+        projects.create_project(writer, "Pending")
+        writer.flush()  # the writer holds SQLite's write lock until it commits
+        with db.read_scope(engine) as reader:
+            assert [p.name for p in projects.list_projects(reader)] == ["Before"]
+        writer.commit()
+
+
+def test_a_read_scope_never_commits(engine):
+    from toc_studio.project import projects
+
+    with db.read_scope(engine) as s:
+        projects.create_project(s, "Ephemeral")
+    with db.read_scope(engine) as s:
+        assert projects.list_projects(s) == []
+
+
+def test_a_database_error_becomes_a_sentence_without_sql_or_values(engine):
+    import pytest
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from toc_studio.errors import database_error_sentence
+
+    secret = "Mentee C1 said she trusts people again"
+    with db.session_scope(engine) as s:
+        s.execute(text("INSERT INTO coder (name, role) VALUES (:n, 'researcher')"), {"n": secret})
+    with pytest.raises(SQLAlchemyError) as caught, db.session_scope(engine) as s:
+        s.execute(text("INSERT INTO coder (name, role) VALUES (:n, 'researcher')"), {"n": secret})
+    sentence = database_error_sentence(caught.value)
+    assert "same name" in sentence and "nothing was changed" in sentence
+    for leak in (secret, "INSERT", "coder", "UNIQUE", "Error"):
+        assert leak not in sentence
+
+
+def test_a_locked_store_and_a_missing_table_become_sentences():
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from toc_studio.errors import database_error_sentence
+
+    def wrapped(message: str) -> OperationalError:
+        return OperationalError(
+            "UPDATE document SET text=?", ("private words",), sqlite3.OperationalError(message)
+        )
+
+    assert "busy" in database_error_sentence(wrapped("database is locked"))
+    assert "toc-studio init" in database_error_sentence(wrapped("no such table: coding"))
+    for message in ("database is locked", "no such table: coding", "something else"):
+        sentence = database_error_sentence(wrapped(message))
+        assert "private" not in sentence and "UPDATE" not in sentence and "?" not in sentence

@@ -19,6 +19,8 @@ from toc_studio import config, events
 from toc_studio.schema_version import MIGRATIONS_DIR, migration_heads
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option marking a connection that only reads (see read_scope).
+READ_ONLY_OPTION = "toc_studio_read_only"
 
 
 def import_models() -> type[SQLModel]:
@@ -88,7 +90,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # BEGIN IMMEDIATE takes the write lock up front, waiting up to the busy timeout for
+    # another writer to finish. A deferred BEGIN that reads and then writes cannot wait: once
+    # another connection has committed since its first read, SQLite refuses the upgrade at
+    # once ("database is locked"), and the work is lost. Sessions opened by read_scope say
+    # they only read; they keep the deferred BEGIN and never wait (WAL readers take no lock).
+    read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
     # what this connection had changed when the transaction began: see writes_pending
     connection.info["changes_at_begin"] = connection.connection.driver_connection.total_changes
 
@@ -127,6 +135,18 @@ def shares_across_connections(engine: Engine) -> bool:
         return True
     database = engine.url.database
     return bool(database) and database != ":memory:" and "mode=memory" not in str(engine.url)
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the database file and empty it (nothing to do on
+    PostgreSQL). Runs outside any transaction: SQLite refuses it inside a write one."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    finally:
+        raw.close()
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -178,4 +198,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+def read_only(engine: Engine) -> Engine:
+    """``engine`` for connections that only read: on SQLite they do not take the write
+    lock, so they never wait for a writer (nor it for them)."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A session for reading only; it never commits (whatever it changed is rolled back).
+
+    On SQLite its transactions do not take the write lock, so readers never wait for
+    writers or for one another, while every other session takes the lock as its transaction
+    begins. On PostgreSQL it is an ordinary session.
+    """
+    session = Session(read_only(engine), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
         session.close()

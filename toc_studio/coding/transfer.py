@@ -23,7 +23,7 @@ from toc_studio.coding.codebook import PATH_SEPARATOR, code_paths, list_codes
 from toc_studio.coding.infer import infer_toc, match_group
 from toc_studio.coding.models import Code
 from toc_studio.coding.toc_marker import split_marker, with_marker
-from toc_studio.errors import Invalid, NotFound, TocStudioError
+from toc_studio.errors import Conflict, Invalid, NotFound, TocStudioError
 from toc_studio.project import projects
 from toc_studio.project.models import Project
 
@@ -108,9 +108,12 @@ def _apply_one(session, project, spec: CodeSpec, infer: bool, report: ImportRepo
                 if depth > 1
                 else None
             )
-            code = codebook.create_code(session, project, parts[depth - 1], parent=parent)
-            created = True
-            report.created.append(path)
+            try:
+                code = codebook.create_code(session, project, parts[depth - 1], parent=parent)
+                created = True
+                report.created.append(path)
+            except Conflict:  # created meanwhile by another writer: use theirs
+                code, created = codebook.get_code_by_path(session, project, path), False
         if leaf or created:
             _set_fields(
                 session, project, code, parts[:depth], spec if leaf else None, infer, report

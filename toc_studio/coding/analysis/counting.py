@@ -113,7 +113,7 @@ def by_group(
     if len(parts) == 1:
         found = count(connection, row_codes, measures, where)
     else:
-        engine = session.get_bind()
+        engine = db.read_only(session.get_bind())
 
         def on_own_connection(part: dict[int, list[int]]) -> list:
             with engine.connect() as own:
