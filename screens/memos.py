@@ -5,6 +5,7 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.coding import memos
 from toc_studio.project import projects
+from toc_studio.ui.components import open_in_code_screen
 from toc_studio.workspace.markdown import md
 from toc_studio.workspace.memo_links import memo_cards
 
@@ -37,12 +38,7 @@ for card in cards:
         if card.document_id is not None and cols[0].button(
             "Open", key=f"open_{card.id}", icon=":material/open_in_new:"
         ):
-            st.session_state["code_doc"] = card.document_id
-            st.session_state["code_last_doc"] = card.document_id
-            if card.position is not None:
-                st.session_state["code_caret"] = card.position
-                st.session_state["code_jump"] = card.position
-            st.switch_page("screens/code.py")
+            open_in_code_screen(card.document_id, card.position, caret=True)
         with cols[1].popover("Edit", icon=":material/edit:"):
             title = st.text_input("Title", value=card.title, key=f"title_{card.id}")
             text = st.text_area("Memo", value=card.text, key=f"text_{card.id}")

@@ -65,3 +65,23 @@ def warn_irreversible(text: str, name: str) -> None:
     """A warning that names what is about to go; ``text`` holds ``{name}`` where the
     (escaped, bold) name goes."""
     st.warning(text.format(name=f"**{md(name)}**"), icon=":material/warning:")
+
+
+def open_in_code_screen(
+    document_id: int,
+    position: int | None = None,
+    *,
+    clicked: list[int] | None = None,
+    caret: bool = False,
+) -> None:
+    """Go to the Code screen on ``document_id``, at code point ``position`` (with the caret
+    there when ``caret``), with the codings ``clicked`` open beside the text."""
+    st.session_state["code_doc"] = document_id
+    st.session_state["code_last_doc"] = document_id
+    if position is not None:
+        st.session_state["code_jump"] = position
+        if caret:
+            st.session_state["code_caret"] = position
+    if clicked is not None:
+        st.session_state["code_clicked"] = clicked
+    st.switch_page("screens/code.py")
