@@ -101,3 +101,12 @@ def _categories(typed: AttrType, present: list[str]) -> list[dict[str, Any]]:
         for v in order
         if total and (v in counts or typed.kind == "ordinal")
     ]
+
+
+def counts(session: Session, project: Project, name: str) -> list[dict[str, Any]]:
+    """One category attribute's values with their counts and % (destinations at exit)."""
+    table = profile(session, project)
+    found = next((a for a in table["attributes"] if a["name"] == name), None)
+    if found is None or "categories" not in found["groups"][0]:
+        return []
+    return found["groups"][0]["categories"]
