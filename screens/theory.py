@@ -6,13 +6,12 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.project import projects
-from toc_studio.theory import diff, edit, export_json, table, versions
+from toc_studio.theory import diff, export_json, table, versions
 from toc_studio.theory import view as theory_view
-from toc_studio.theory.models import LINK_KINDS
 from toc_studio.theory.picture import html as render_html
 from toc_studio.theory.picture import image as render_image
-
-CATEGORIES = ["resource", "activity", "enabler", "challenge", "outcome"]
+from toc_studio.ui import theory_tabs
+from toc_studio.workspace.markdown import md
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -36,12 +35,8 @@ def diagram_image(document_json: str, fmt: str) -> bytes:
 
 
 st.title("Theory of Change")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
-if flash := st.session_state.pop("toc_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+project = ui.require_project()
+ui.show_flash()
 
 with ui.session() as s:
     infos = theory_view.list_version_infos(s, project)
@@ -63,7 +58,7 @@ with ui.session() as s:
     current = theory_view.load(s, project, version_id)
 document = current.document
 if current.version.note:
-    st.caption(current.version.note)
+    st.caption(md(current.version.note))
 graph = export_json.graph_from_dict(document)
 
 tabs = st.tabs(["Diagram", "Table", "Evidence", "Workshop", "Compare", "Versions"])
@@ -103,176 +98,11 @@ with tabs[0]:
 with tabs[1]:
     st.dataframe(table.table_rows(graph), hide_index=True, width="stretch")
 
-elements = current.elements()
 with tabs[2]:
-    chosen = st.selectbox(
-        "Element", list(elements), format_func=elements.get, index=None, key="toc_evidence"
-    )
-    if chosen:
-        node = next(n for n in document["nodes"] if n["id"] == chosen)
-        e = node["evidence"]
-        cols = st.columns(3)
-        cols[0].metric("Codings", e["codings"])
-        cols[1].metric("Participants", e["participants"])
-        cols[2].metric("Documents", e["documents"])
-        if e["by_group"]:
-            st.dataframe(
-                [
-                    {"Group": g, **{k.title(): v for k, v in c.items()}}
-                    for g, c in e["by_group"].items()
-                ],
-                hide_index=True,
-            )
-        if node["hand_made"] and not e["codings"]:
-            st.warning("Added by hand in a workshop: no coded evidence yet.")
-        if node["thin"]:
-            st.warning("Thin evidence: all of it comes from one participant.")
-        with ui.session() as s:
-            found = theory_view.node_excerpts(s, project, version_id, chosen)
-        for x in found:
-            who = x.participant or "no speaker"
-            st.markdown(theory_view.markdown_quote(x.text))
-            st.caption(f"{who} · {x.document}")
+    theory_tabs.evidence_tab(project, version_id, document, current.elements())
 
 with tabs[3]:
-    if current.version.frozen:
-        st.info("This version is frozen. Workshop edits happen in the working version.")
-    else:
-
-        def run(action, message: str, **kwargs) -> None:
-            with ui.reported(), ui.session() as s:
-                working = versions.get_version(s, project, version_id)
-                action(s, project, working, author=author, **kwargs)
-                st.session_state["toc_flash"] = message
-            if "toc_flash" in st.session_state:
-                st.rerun()
-
-        groups = ["shared", *document["groups"]]
-        with st.expander("Add an element", expanded=True):
-            with st.form("toc_add", clear_on_submit=True):
-                cols = st.columns(4)
-                label = cols[0].text_input("Label")
-                category = cols[1].selectbox("Category", CATEGORIES, index=4)
-                branch = cols[2].selectbox("Branch", groups)
-                domain = cols[3].text_input("Outcome domain")
-                note = st.text_input("Why (recorded in the log)")
-                if st.form_submit_button("Add"):
-                    run(
-                        edit.add_node,
-                        f"Added {label!r}.",
-                        label=label,
-                        category=category,
-                        branch=branch,
-                        domain=domain,
-                        note=note,
-                    )
-        with st.expander("Change an element"):
-            key = st.selectbox("Element", list(elements), format_func=elements.get, key="toc_el")
-            note = st.text_input("Why (recorded in the log)", key="toc_el_note")
-            cols = st.columns(2)
-            new_label = cols[0].text_input("New label", key="toc_el_label")
-            if cols[0].button("Rename", disabled=not new_label.strip()):
-                run(edit.rename_node, "Renamed.", key=key, label=new_label, note=note)
-            now = next((n for n in document["nodes"] if n["id"] == key), {})
-            move_to = cols[1].selectbox(
-                "Move to category",
-                CATEGORIES,
-                index=CATEGORIES.index(now.get("category", "outcome")),
-                key=f"toc_el_cat_{key}",
-            )
-            move_branch = cols[1].selectbox(
-                "and branch",
-                groups,
-                index=groups.index(now["branch"]) if now.get("branch") in groups else 0,
-                key=f"toc_el_branch_{key}",
-            )
-            move_domain = cols[1].text_input(
-                "and domain", value=now.get("domain") or "", key=f"toc_el_domain_{key}"
-            )
-            if cols[1].button("Move"):
-                run(
-                    edit.move_node,
-                    "Moved.",
-                    key=key,
-                    category=move_to,
-                    branch=move_branch,
-                    domain=move_domain or None,
-                    note=note,
-                )
-            into = st.selectbox(
-                "Merge it into", list(elements), format_func=elements.get, key="toc_el_into"
-            )
-            if st.button("Merge"):
-                run(edit.merge_nodes, "Merged.", source=key, target=into, note=note)
-            code = st.selectbox(
-                "Link this hand-made element to a code",
-                current.code_paths,
-                index=None,
-                key="toc_el_code",
-            )
-            if st.button("Link to code", disabled=code is None):
-                run(
-                    edit.link_node_to_code,
-                    "Linked to the code.",
-                    key=key,
-                    code_path=code,
-                    note=note,
-                )
-            if st.button("Delete from this version", type="primary"):
-                run(edit.delete_node, "Deleted.", key=key, note=note)
-        with st.expander("Causal links"):
-            cols = st.columns(3)
-            source = cols[0].selectbox(
-                "From", list(elements), format_func=elements.get, key="toc_src"
-            )
-            kind = cols[1].selectbox("Kind", LINK_KINDS, key="toc_kind")
-            target = cols[2].selectbox(
-                "To", list(elements), format_func=elements.get, key="toc_dst"
-            )
-            link_label = st.text_input("Label (optional)", key="toc_link_label")
-            rationale = st.text_area("Rationale", height=68, key="toc_rationale")
-            cols = st.columns(2)
-            if cols[0].button("Add or update link"):
-                run(
-                    edit.add_link,
-                    "Link saved.",
-                    source=source,
-                    target=target,
-                    kind=kind,
-                    label=link_label,
-                    rationale=rationale,
-                )
-            if cols[1].button("Remove link"):
-                run(edit.remove_link, "Link removed.", source=source, target=target, note=rationale)
-        level = st.number_input(
-            "Roll sub-themes up to code-tree level (0: none)",
-            0,
-            9,
-            value=document["level"] or 0,
-            key="toc_level",
-        )
-        if (level or None) != document["level"] and st.button("Apply roll-up level"):
-            run(edit.set_level, "Roll-up level changed.", level=level or None)
-        cols = st.columns(2)
-        if cols[0].button("Undo the last edit", icon=":material/undo:"):
-            with ui.reported(), ui.session() as s:
-                undone = edit.undo_last(s, versions.get_version(s, project, version_id))
-                st.session_state["toc_flash"] = f"Undone: {undone.summary}"
-            if "toc_flash" in st.session_state:
-                st.rerun()
-        with cols[1].popover("Freeze this version"):
-            with st.form("toc_freeze"):
-                name = st.text_input("Name", placeholder="Draft 2")
-                why = st.text_area("Note: what changed and why", height=80)
-                if st.form_submit_button("Freeze", type="primary"):
-                    with ui.reported(), ui.session() as s:
-                        frozen, _ = versions.freeze(s, project, name, why)
-                        st.session_state["toc_flash"] = f"Froze {frozen.name!r}."
-                    if "toc_flash" in st.session_state:
-                        st.rerun()
-        if current.edits:
-            st.subheader("Edit log")
-            st.dataframe(current.edits, hide_index=True, width="stretch")
+    theory_tabs.workshop_tab(project, version_id, current, author)
 
 with tabs[4]:
     cols = st.columns(2)

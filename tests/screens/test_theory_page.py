@@ -7,6 +7,7 @@ from toc_studio import db
 from toc_studio.demo import load_demo
 from toc_studio.project import projects
 from toc_studio.theory import versions
+from toc_studio.workspace.markdown import md
 
 PAGE = "screens/theory.py"
 
@@ -70,10 +71,10 @@ def test_a_workshop_edit_is_logged_and_undone(app, database_url):
     [b for b in at.button if b.label == "Add"][0].click()
     _run(at, project_id)
     assert _versions(database_url)["Working draft"] == (False, 5)
-    assert "Added 'Mentors sleep better'" in at.success[0].value
+    assert md("Added 'Mentors sleep better'") in at.success[0].value
     [b for b in at.button if b.label == "Undo the last edit"][0].click()
     _run(at, project_id)
-    assert "Undone: Added outcome 'Mentors sleep better'" in at.success[0].value
+    assert md("Undone: Added outcome 'Mentors sleep better'") in at.success[0].value
 
 
 def test_freezing_from_the_page_starts_a_new_working_version(app, database_url):

@@ -1,0 +1,198 @@
+"""The Theory of Change screen's longer tabs: an element's evidence, and the workshop
+edits of the working version (elements, causal links, roll-up level, undo, freeze)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from toc_studio import ui
+from toc_studio.project.models import Project
+from toc_studio.theory import edit, versions
+from toc_studio.theory import view as theory_view
+from toc_studio.theory.models import LINK_KINDS
+from toc_studio.workspace.markdown import md
+
+CATEGORIES = ["resource", "activity", "enabler", "challenge", "outcome"]
+
+Run = Callable[..., None]
+
+
+def evidence_tab(project: Project, version_id: int, document: dict, elements: dict) -> None:
+    """One element's counts, by group, and its coded excerpts."""
+    chosen = st.selectbox(
+        "Element", list(elements), format_func=elements.get, index=None, key="toc_evidence"
+    )
+    if not chosen:
+        return
+    node = next(n for n in document["nodes"] if n["id"] == chosen)
+    e = node["evidence"]
+    cols = st.columns(3)
+    cols[0].metric("Codings", e["codings"])
+    cols[1].metric("Participants", e["participants"])
+    cols[2].metric("Documents", e["documents"])
+    if e["by_group"]:
+        st.dataframe(
+            [
+                {"Group": g, **{k.title(): v for k, v in c.items()}}
+                for g, c in e["by_group"].items()
+            ],
+            hide_index=True,
+        )
+    if node["hand_made"] and not e["codings"]:
+        st.warning("Added by hand in a workshop: no coded evidence yet.")
+    if node["thin"]:
+        st.warning("Thin evidence: all of it comes from one participant.")
+    with ui.session() as s:
+        found = theory_view.node_excerpts(s, project, version_id, chosen)
+    for x in found:
+        st.markdown(theory_view.markdown_quote(x.text))
+        st.caption(f"{md(x.participant or 'no speaker')} · {md(x.document)}")
+
+
+def workshop_tab(project: Project, version_id: int, current, author: str) -> None:
+    """Workshop edits of the working version; a frozen version only says where to edit."""
+    if current.version.frozen:
+        st.info("This version is frozen. Workshop edits happen in the working version.")
+        return
+
+    def run(action, message: str, **kwargs) -> None:
+        ui.finish(
+            lambda s: action(
+                s, project, versions.get_version(s, project, version_id), author=author, **kwargs
+            ),
+            message,
+        )
+
+    document, elements = current.document, current.elements()
+    groups = ["shared", *document["groups"]]
+    with st.expander("Add an element", expanded=True):
+        add_element(run, groups)
+    with st.expander("Change an element"):
+        change_element(run, document, elements, groups, current.code_paths)
+    with st.expander("Causal links"):
+        causal_links(run, elements)
+    level = st.number_input(
+        "Roll sub-themes up to code-tree level (0: none)",
+        0,
+        9,
+        value=document["level"] or 0,
+        key="toc_level",
+    )
+    if (level or None) != document["level"] and st.button("Apply roll-up level"):
+        run(edit.set_level, "Roll-up level changed.", level=level or None)
+    undo_and_freeze(project, version_id)
+    if current.edits:
+        st.subheader("Edit log")
+        st.dataframe(current.edits, hide_index=True, width="stretch")
+
+
+def add_element(run: Run, groups: list[str]) -> None:
+    with st.form("toc_add", clear_on_submit=True):
+        cols = st.columns(4)
+        label = cols[0].text_input("Label")
+        category = cols[1].selectbox("Category", CATEGORIES, index=4)
+        branch = cols[2].selectbox("Branch", groups)
+        domain = cols[3].text_input("Outcome domain")
+        note = st.text_input("Why (recorded in the log)")
+        if st.form_submit_button("Add"):
+            run(
+                edit.add_node,
+                f"Added {label!r}.",
+                label=label,
+                category=category,
+                branch=branch,
+                domain=domain,
+                note=note,
+            )
+
+
+def change_element(
+    run: Run, document: dict, elements: dict, groups: list[str], code_paths: list[str]
+) -> None:
+    """Rename, move, merge, link to a code or delete one element."""
+    key = st.selectbox("Element", list(elements), format_func=elements.get, key="toc_el")
+    note = st.text_input("Why (recorded in the log)", key="toc_el_note")
+    cols = st.columns(2)
+    new_label = cols[0].text_input("New label", key="toc_el_label")
+    if cols[0].button("Rename", disabled=not new_label.strip()):
+        run(edit.rename_node, "Renamed.", key=key, label=new_label, note=note)
+    now = next((n for n in document["nodes"] if n["id"] == key), {})
+    move_to = cols[1].selectbox(
+        "Move to category",
+        CATEGORIES,
+        index=CATEGORIES.index(now.get("category", "outcome")),
+        key=f"toc_el_cat_{key}",
+    )
+    move_branch = cols[1].selectbox(
+        "and branch",
+        groups,
+        index=groups.index(now["branch"]) if now.get("branch") in groups else 0,
+        key=f"toc_el_branch_{key}",
+    )
+    move_domain = cols[1].text_input(
+        "and domain", value=now.get("domain") or "", key=f"toc_el_domain_{key}"
+    )
+    if cols[1].button("Move"):
+        run(
+            edit.move_node,
+            "Moved.",
+            key=key,
+            category=move_to,
+            branch=move_branch,
+            domain=move_domain or None,
+            note=note,
+        )
+    into = st.selectbox(
+        "Merge it into", list(elements), format_func=elements.get, key="toc_el_into"
+    )
+    if st.button("Merge"):
+        run(edit.merge_nodes, "Merged.", source=key, target=into, note=note)
+    code = st.selectbox(
+        "Link this hand-made element to a code", code_paths, index=None, key="toc_el_code"
+    )
+    if st.button("Link to code", disabled=code is None):
+        run(edit.link_node_to_code, "Linked to the code.", key=key, code_path=code, note=note)
+    if st.button("Delete from this version", type="primary"):
+        run(edit.delete_node, "Deleted.", key=key, note=note)
+
+
+def causal_links(run: Run, elements: dict) -> None:
+    cols = st.columns(3)
+    source = cols[0].selectbox("From", list(elements), format_func=elements.get, key="toc_src")
+    kind = cols[1].selectbox("Kind", LINK_KINDS, key="toc_kind")
+    target = cols[2].selectbox("To", list(elements), format_func=elements.get, key="toc_dst")
+    link_label = st.text_input("Label (optional)", key="toc_link_label")
+    rationale = st.text_area("Rationale", height=68, key="toc_rationale")
+    cols = st.columns(2)
+    if cols[0].button("Add or update link"):
+        run(
+            edit.add_link,
+            "Link saved.",
+            source=source,
+            target=target,
+            kind=kind,
+            label=link_label,
+            rationale=rationale,
+        )
+    if cols[1].button("Remove link"):
+        run(edit.remove_link, "Link removed.", source=source, target=target, note=rationale)
+
+
+def undo_and_freeze(project: Project, version_id: int) -> None:
+    cols = st.columns(2)
+    if cols[0].button("Undo the last edit", icon=":material/undo:"):
+        ui.finish(
+            lambda s: edit.undo_last(s, versions.get_version(s, project, version_id)),
+            lambda undone: f"Undone: {undone.summary}",
+        )
+    with cols[1].popover("Freeze this version"):
+        with st.form("toc_freeze"):
+            name = st.text_input("Name", placeholder="Draft 2")
+            why = st.text_area("Note: what changed and why", height=80)
+            if st.form_submit_button("Freeze", type="primary"):
+                ui.finish(
+                    lambda s: versions.freeze(s, project, name, why)[0],
+                    lambda frozen: f"Froze {frozen.name!r}.",
+                )
