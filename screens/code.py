@@ -5,26 +5,23 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.coding import codings as coding_store
 from toc_studio.coding import memos
-from toc_studio.errors import Invalid, TocStudioError
+from toc_studio.errors import Invalid
 from toc_studio.ingest import documents
 from toc_studio.project import projects
+from toc_studio.ui import code_panels as panels
+from toc_studio.ui.code_panels import CARET, CLICKED, FOCUS, PAGE, RECENT, SEL
 from toc_studio.workspace import actions, view
 from toc_studio.workspace.component import transcript
-from toc_studio.workspace.highlight import block_at, legend_html, page_of
+from toc_studio.workspace.highlight import block_at, legend_html
 from toc_studio.workspace.markdown import md
 
-SEL, CARET, CLICKED = "code_selection", "code_caret", "code_clicked"
-UNDO, RECENT, PAGE, FOCUS = "code_undo", "code_recent", "code_page", "code_focus"
+UNDO = "code_undo"
 
 st.title("Code")
-project = ui.current_project()
-if project is None:
-    st.info("Choose or create a project first (Projects page).")
-    st.stop()
+project = ui.require_project()
 for name, default in [(UNDO, actions.History()), (RECENT, []), (PAGE, 0), (FOCUS, None)]:
     st.session_state.setdefault(name, default)
-if flash := st.session_state.pop("code_flash", None):
-    st.toast(flash, icon=":material/check_circle:")
+ui.show_flash(toast=True)
 
 with ui.session() as s:
     docs = documents.list_documents(s, project)
@@ -34,63 +31,13 @@ if not docs:
     st.info("This project has no documents yet. Import transcripts first.")
     st.stop()
 
-titles = {d.id: d.title for d in docs}
-# Streamlit forgets a widget's value while another page is shown: keep these three.
-for widget in ("code_doc", "coder_name", "code_font"):
-    if widget not in st.session_state and f"{widget}_kept" in st.session_state:
-        st.session_state[widget] = st.session_state[f"{widget}_kept"]
-if st.session_state.get("code_doc") not in titles:
-    st.session_state.pop("code_doc", None)
-top = st.columns([3, 2, 1])
-doc_id = top[0].selectbox("Document", list(titles), format_func=titles.get, key="code_doc")
-coder_names = [c.name for c in coders]
-coder_name = top[1].selectbox(
-    "Coding as",
-    coder_names,
-    index=None,
-    placeholder="Choose your name",
-    accept_new_options=True,
-    key="coder_name",
-    help="Your codings are stored under this name. Type a new name to add yourself.",
-)
-st.session_state.setdefault("code_font", 17)
-font = top[2].select_slider("Text size", [14, 17, 20, 24, 28], key="code_font")
-for widget, value in (("code_doc", doc_id), ("coder_name", coder_name), ("code_font", font)):
-    st.session_state[f"{widget}_kept"] = value
-
-
-def reset() -> None:
-    for key in (SEL, CARET, CLICKED):
-        st.session_state.pop(key, None)
-    st.session_state[PAGE] = 0
-    st.session_state[FOCUS] = None
-
-
-def forget_pointer() -> None:
-    for key in (SEL, CARET, CLICKED):
-        st.session_state.pop(key, None)
-
-
-if st.session_state.get("code_last_doc") != doc_id:
-    reset()
-    st.session_state["code_last_doc"] = doc_id
-
-with st.expander("Show only some highlights", icon=":material/filter_alt:"):
-    by_coder = {c.id: c.name for c in coders}
-    shown_coders = st.multiselect("Coders", list(by_coder), format_func=by_coder.get)
-    shown_codes = st.multiselect("Codes", list(codebook), format_func=lambda c: codebook[c]["path"])
+doc_id, coder_name, font = panels.pickers(docs, coders)
+shown_coders, shown_codes = panels.filters(coders, codebook)
 
 with ui.session() as s:
     document = documents.get_document(s, project, doc_id)
     shape = view.layout(s, document)
-    if st.session_state[PAGE] >= len(shape.pages):
-        st.session_state[PAGE] = 0
-    if (jump := st.session_state.pop("code_jump", None)) is not None:  # from Memos/Explore
-        st.session_state[PAGE] = page_of(shape.blocks, shape.pages, jump)
-        landing = block_at(shape.blocks, jump)
-        st.session_state[FOCUS] = landing.start if landing else None
-        st.session_state["code_focus_key"] = st.session_state.get("code_focus_key", 0) + 1
-    page = st.session_state[PAGE]
+    page = panels.landing_page(shape)
     model = view.document_view(
         s,
         document,
@@ -103,53 +50,16 @@ with ui.session() as s:
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    nav = st.columns([1.15, 0.85, 1.7], vertical_alignment="center")
-    if nav[0].button("Previous", icon=":material/chevron_left:", disabled=page == 0):
-        st.session_state[PAGE] = page - 1
-        forget_pointer()
-        st.rerun()
-    if nav[1].button("Next", icon=":material/chevron_right:", disabled=page + 1 >= model["pages"]):
-        st.session_state[PAGE] = page + 1
-        forget_pointer()
-        st.rerun()
-    if nav[2].button("Next uncoded turn", icon=":material/skip_next:"):
-        after = st.session_state.get(CARET, st.session_state[FOCUS] or model["base"] - 1)
-        with ui.session() as s:
-            block = view.next_uncoded_block(s, shape, after)
-        if block is None:
-            st.session_state["code_flash"] = "Every turn of this document has a code."
-        else:
-            st.session_state[PAGE] = page_of(shape.blocks, shape.pages, block.start)
-            st.session_state[FOCUS] = block.start
-            st.session_state["code_focus_key"] = st.session_state.get("code_focus_key", 0) + 1
-            forget_pointer()
-            st.session_state[CARET] = block.start
-        st.rerun()
-    st.caption(f"Page {page + 1} of {model['pages']} · {model['codings']} highlight(s) shown")
+    panels.pager(shape, model, page)
     event = transcript(
         model,
         key="transcript",
         font_size=font,
         chosen=st.session_state.get(CLICKED, []),
         focus=st.session_state[FOCUS],
-        focus_key=st.session_state.get("code_focus_key", 0),
+        focus_key=st.session_state.get(panels.FOCUS_KEY, 0),
     )
-
-if event and event.get("document") == doc_id and event.get("page") == page:
-    forget_pointer()
-    with ui.reported():
-        if event["kind"] == "select":
-            start, end = view.span_from_browser(
-                document, model["base"], model["end"], event["start"], event["end"]
-            )
-            st.session_state[SEL] = {"start": start, "end": end}
-            st.session_state[CARET] = start
-        else:
-            st.session_state[CARET] = view.point_from_browser(
-                document, model["base"], model["end"], event["start"]
-            )
-            if event["kind"] == "click":
-                st.session_state[CLICKED] = [int(i) for i in event.get("codings", [])]
+panels.take_event(event, document, page, model)
 
 
 def coder(s):
@@ -171,13 +81,13 @@ def act(work) -> None:
     try:
         with ui.session() as s:
             step, message = work(s)
-    except TocStudioError as exc:
-        st.session_state["code_error"] = str(exc)
+    except Exception as exc:  # shown beside the buttons, unexpected ones with an error id
+        st.session_state["code_error"] = ui.error_message(exc)
         return
     if step is not None:
         st.session_state[UNDO].push(project, step)
-    st.session_state["code_flash"] = message
-    forget_pointer()
+    ui.flash(message)
+    panels.forget_pointer()
 
 
 def applied(done: actions.Applied, what: str):
@@ -225,7 +135,7 @@ def undo_last(s):
 
 with right:
     if error := st.session_state.pop("code_error", None):
-        st.error(error, icon=":material/error:")
+        ui.show_error(error)
     options = actions.recent_first(list(codebook), st.session_state[RECENT])
     st.multiselect(
         "Codes to apply",
@@ -269,58 +179,7 @@ with right:
 
     clicked = st.session_state.get(CLICKED)
     if clicked:
-        st.markdown("**Highlights here**")
-        paths = {c: e["path"] for c, e in codebook.items()}
-        with ui.session() as s:
-            details = actions.coding_details(s, clicked, paths)
-        for d in details:
-            with st.container(border=True):
-                st.markdown(f"**{md(d.code)}** · {md(d.coder)}")
-                st.text(d.text if len(d.text) < 300 else d.text[:300] + " …")
-                c1, c2 = st.columns([1.3, 2], vertical_alignment="bottom")
-                c1.button(
-                    "Remove",
-                    key=f"rm_{d.id}",
-                    icon=":material/delete:",
-                    on_click=act,
-                    args=(
-                        lambda s, i=d.id: (
-                            actions.remove_coding(s, project, i),
-                            "Removed the highlight.",
-                        ),
-                    ),
-                )
-                new = c2.selectbox(
-                    "Recode as",
-                    [c for c in codebook if c != d.code_id],
-                    format_func=lambda c: codebook[c]["path"],
-                    index=None,
-                    key=f"recode_{d.id}",
-                    placeholder="Recode as…",
-                    label_visibility="collapsed",
-                )
-                if new is not None:
-                    c2.button(
-                        "Recode",
-                        key=f"do_recode_{d.id}",
-                        on_click=act,
-                        args=(
-                            lambda s, i=d.id, n=new: (
-                                actions.recode_coding(
-                                    s, project, i, *view.get_codes(s, project, [n])
-                                ),
-                                "Recoded the highlight.",
-                            ),
-                        ),
-                    )
-                with st.popover("Memo on this highlight", icon=":material/edit_note:"):
-                    st.text_area("Memo", key=f"memo_text_{d.id}")
-                    st.button(
-                        "Save memo",
-                        key=f"memo_{d.id}",
-                        on_click=act,
-                        args=(lambda s, i=d.id: memo_on_coding(s, i),),
-                    )
+        panels.highlights_here(project, codebook, clicked, act, memo_on_coding)
 
     with st.popover("Memo on this document", icon=":material/description:"):
         st.text_input("Title", key="doc_memo_title")
@@ -329,7 +188,7 @@ with right:
 
     last = st.session_state[UNDO].last(project)  # this project's steps only
     st.button(
-        f"Undo: {last.label}" if last else "Undo",
+        f"Undo: {md(last.label)}" if last else "Undo",
         disabled=last is None,
         icon=":material/undo:",
         help="Undo your last action on this screen (you can go back several steps).",
