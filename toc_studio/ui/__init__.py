@@ -16,10 +16,11 @@ from typing import Any
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from toc_studio import db
-from toc_studio.errors import TocStudioError
+from toc_studio.errors import TocStudioError, database_error_sentence
 from toc_studio.project import projects
 from toc_studio.project.models import Project
 from toc_studio.workspace.markdown import md
@@ -54,14 +55,17 @@ def session() -> Iterator[Session]:
 
 def error_message(exc: Exception) -> str:
     """What to tell the user about ``exc``: a service error's own sentence; for anything
-    else a sentence with an error id, the details going to the server's log only."""
+    else a sentence with an error id, the details (SQL, parameters, traceback) going to
+    the server's log only."""
     if isinstance(exc, TocStudioError):
         return str(exc)
     error_id = uuid.uuid4().hex[:8]
     log.error("Unexpected error %s", error_id, exc_info=exc)
+    if isinstance(exc, SQLAlchemyError):
+        return f"{database_error_sentence(exc)} (Error id {error_id}.)"
     return (
-        "Something went wrong and nothing was changed. If it happens again, tell your "
-        f"administrator the error id {error_id}."
+        "Something unexpected went wrong here. If it happens again, tell your "
+        f"administrator the error id {error_id}: the details are in the server's log."
     )
 
 
