@@ -89,10 +89,20 @@ def test_moving_reorders_siblings(session):
     assert social.position == 1
 
 
-def test_names_with_a_slash_or_nothing_are_refused(session):
+def test_a_slash_stays_in_the_name_and_is_escaped_in_the_path(session):
     project = projects.create_project(session, "P")
-    with pytest.raises(Invalid):
-        codebook.create_code(session, project, "a/b")
+    parent = codebook.create_code(session, project, "Mentee")
+    name = "Recovery sustained and/or enabled"
+    code = codebook.create_code(session, project, name, parent=parent)
+    assert code.name == "Recovery sustained and/or enabled"
+    path = codebook.code_paths(session, project)[code.id]
+    assert path == "Mentee/Recovery sustained and\\/or enabled"
+    assert codebook.get_code_by_path(session, project, path).id == code.id
+    assert codebook.split_path(path) == ["Mentee", "Recovery sustained and/or enabled"]
+
+
+def test_names_of_nothing_are_refused(session):
+    project = projects.create_project(session, "P")
     with pytest.raises(Invalid):
         codebook.create_code(session, project, "  ")
     with pytest.raises(Invalid, match="category"):

@@ -22,9 +22,20 @@ def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise Invalid("A code needs a name.")
-    if PATH_SEPARATOR in cleaned:
-        raise Invalid(f"A code name cannot contain {PATH_SEPARATOR!r}: {cleaned!r}.")
     return cleaned
+
+
+def escape_name(name: str) -> str:
+    """A code name as written in a path: a "/" in the name (as in "and/or") is written
+    "\\/" and a backslash "\\\\", so that a path splits back into the same names."""
+    if "/" not in name and "\\" not in name:
+        return name
+    return name.replace("\\", "\\\\").replace(PATH_SEPARATOR, "\\" + PATH_SEPARATOR)
+
+
+def join_path(names: Iterable[str]) -> str:
+    """The path of a list of names, root first (each name escaped)."""
+    return PATH_SEPARATOR.join(escape_name(name) for name in names)
 
 
 def _check_category(category: str | None) -> str | None:
@@ -171,6 +182,7 @@ def paths_of(codes: dict[int, tuple[int | None, str]], ids: Iterable[int]) -> di
         found = paths.get(code_id)
         if found is None:
             parent_id, name = codes[code_id]
+            name = escape_name(name)
             found = name if parent_id is None else path(parent_id) + PATH_SEPARATOR + name
             paths[code_id] = found
         return found
@@ -186,12 +198,26 @@ def code_path(session: Session, code: Code) -> str:
         parent = session.get(Code, parent_id)
         parts.append(parent.name)
         parent_id = parent.parent_id
-    return PATH_SEPARATOR.join(reversed(parts))
+    return join_path(reversed(parts))
 
 
 def split_path(path: str) -> list[str]:
-    """The names of a code path, white space tidied; refuses empty parts."""
-    parts = [" ".join(p.split()) for p in path.split(PATH_SEPARATOR)]
+    """The names of a code path, white space tidied; refuses empty parts. "\\/" is a "/"
+    inside a name (see :func:`escape_name`)."""
+    raw, current, escaped = [], [], False
+    for char in path:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == PATH_SEPARATOR:
+            raw.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    raw.append("".join(current) + ("\\" if escaped else ""))
+    parts = [" ".join(p.split()) for p in raw]
     if not path.strip() or any(not p for p in parts):
         raise Invalid(f"{path!r} is not a code path (names separated by {PATH_SEPARATOR!r}).")
     return parts
@@ -226,7 +252,7 @@ def ensure_code_path(session: Session, project: Project, path: str, **fields) ->
     created = False
     parts = split_path(path)
     for depth, name in enumerate(parts):
-        prefix = PATH_SEPARATOR.join(parts[: depth + 1])
+        prefix = join_path(parts[: depth + 1])
         try:
             parent = get_code_by_path(session, project, prefix)
         except NotFound:

@@ -42,3 +42,36 @@ def list_sections(session: Session, document: Document) -> list[Section]:
             select(Section).where(Section.document_id == document.id).order_by(Section.start)
         ).scalars()
     )
+
+
+def add_sections(
+    session: Session,
+    document: Document,
+    headings: Sequence[Heading] = (),
+    rows: Sequence[Sequence] | None = None,
+) -> int:
+    """Store the sections of a newly added document: from its ``headings``, or as given
+    ``rows`` of (level, title, start, heading_end, end), each checked against the text.
+    Returns how many were stored."""
+    if rows is None:
+        rows = section_rows(headings, document.text)
+    length = len(document.text)
+    for row in rows:
+        try:
+            level, title, start, heading_end, end = row
+            fits = 0 <= int(start) < int(heading_end) <= int(end) <= length
+        except (TypeError, ValueError) as exc:
+            raise Invalid(f"A section of {document.title!r} is not readable.") from exc
+        if not fits or not isinstance(title, str) or not isinstance(level, int):
+            raise Invalid(f"A section of {document.title!r} lies outside its text.")
+        session.add(
+            Section(
+                document_id=document.id,
+                level=level,
+                title=title,
+                start=int(start),
+                heading_end=int(heading_end),
+                end=int(end),
+            )
+        )
+    return len(rows)

@@ -36,13 +36,40 @@ class Archive:
     handle: BinaryIO | None = None
     owned: bool = False  # the handle was opened here, so it is closed here
 
-    def read_text(self, reference: str) -> str | None:
-        """The text file a ``plainTextPath`` names (``internal://x.txt``, ``x.txt``,
-        ``sources/x.txt``...), decoded as UTF-8 with any BOM kept; None if absent."""
+    def entry(self, reference: str) -> str | None:
+        """The zip entry a path attribute names (``internal://x.txt``, ``x.txt``,
+        ``sources/x.txt``...), by its base name in any case; None if absent."""
         if self.zip is None or not reference:
             return None
         base = reference.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
-        entry = self.entries.get(base)
+        return self.entries.get(base)
+
+    def exact_entry(self, path: str) -> str | None:
+        """The zip entry at ``path`` (in any case); None if absent."""
+        if self.zip is None:
+            return None
+        wanted = path.lower()
+        return next((n for n in self.zip.namelist() if n.lower() == wanted), None)
+
+    def read_entry(self, entry: str, limit: int | None = None) -> bytes:
+        """The bytes of ``entry``, refused when it declares more than ``limit``."""
+        info = self.zip.getinfo(entry)
+        if limit is not None and info.file_size > limit:
+            raise Invalid(
+                f"{entry} is {info.file_size / 1024**2:.0f} MB, over the limit of "
+                f"{limit / 1024**2:.0f} MB for such a file; nothing was imported."
+            )
+        return _read_capped(self.zip, entry)
+
+    def read_bytes(self, reference: str) -> bytes | None:
+        """The bytes of the file a path attribute names; None if absent."""
+        entry = self.entry(reference)
+        return None if entry is None else _read_capped(self.zip, entry)
+
+    def read_text(self, reference: str) -> str | None:
+        """The text file a ``plainTextPath`` names (``internal://x.txt``, ``x.txt``,
+        ``sources/x.txt``...), decoded as UTF-8 with any BOM kept; None if absent."""
+        entry = self.entry(reference)
         if entry is None:
             return None
         data = _read_capped(self.zip, entry)

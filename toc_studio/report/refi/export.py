@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +37,8 @@ from toc_studio.report.refi.common import (
     guid_factory,
     xml_safe,
 )
+from toc_studio.report.refi.extension import NOTE_NAME, note_text, project_turns, write_folder
+from toc_studio.report.refi.stream import FastGuids, Offloaded
 
 BATCH = 10_000
 
@@ -50,6 +52,8 @@ class ExportSummary:
     participants: int
     memos: int
     coders: int
+    turns: int
+    versions: int
 
 
 def _q(tag: str) -> str:
@@ -72,54 +76,6 @@ def _leaf(xf, tag: str, **attrs: str) -> None:
 def _text_element(xf, tag: str, text: str) -> None:
     with xf.element(_q(tag)):
         xf.write(xml_safe(text))
-
-
-class _Offloaded(io.RawIOBase):
-    """A writable stream handing each buffer to one worker thread, in order, a few at a
-    time (memory stays at a few buffers); the worker's errors surface here."""
-
-    AHEAD = 4
-
-    def __init__(self, target: BinaryIO, worker: ThreadPoolExecutor) -> None:
-        self.target = target
-        self.worker = worker
-        self.pending: deque[Future] = deque()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        chunk = bytes(data)  # the caller reuses its buffer
-        self.pending.append(self.worker.submit(self.target.write, chunk))
-        while len(self.pending) > self.AHEAD:
-            self.pending.popleft().result()
-        return len(chunk)
-
-    def finish(self) -> None:
-        while self.pending:
-            self.pending.popleft().result()
-
-
-class _FastGuids:
-    """The GUIDs written once per selection or coding, without a call each: the kind's
-    prefix for selections and codings (ids go in the last twelve hex digits, as
-    ``guid_factory`` makes them), remembered GUIDs for the few coders and codes."""
-
-    def __init__(self, guid) -> None:
-        self.selection = guid("selection", 0)[:-12]
-        self.coding = guid("coding", 0)[:-12]
-        self.coder = _Remembered(lambda key: guid("coder", key))
-        self.code = _Remembered(lambda key: guid("code", key))
-
-
-class _Remembered(dict):
-    def __init__(self, make) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key):
-        value = self[key] = self.make(key)
-        return value
 
 
 class _Exporter:
@@ -174,9 +130,11 @@ class _Exporter:
             .order_by(Turn.document_id)
         ).all():
             self.sources_of[participant_id].append(document_id)
+        self.turns = project_turns(session, project)
+        self.folder: list[str] = []
         self.attribute_names = sorted({n for p in self.participants for n in p.attributes})
         self.coding_refs = {key for kind, key in self.memo_refs if kind == "coding"}
-        self.fast = _FastGuids(self.guid)
+        self.fast = FastGuids(self.guid)
         self.selections = 0
         self.codings = 0
 
@@ -188,6 +146,7 @@ class _Exporter:
                 select(Document.text).where(Document.id == document_id)
             ).scalar_one()
             archive.writestr(f"sources/{self.guid('document', document_id)}.txt", text)
+        self.folder = write_folder(archive, self.session, self.project, self.turns, self.guid)
         with (
             archive.open("project.qde", "w", force_zip64=True) as handle,
             ThreadPoolExecutor(1) as compressor,
@@ -196,7 +155,7 @@ class _Exporter:
             # (the bulk, made only of GUIDs, numbers and dates) can be written between its
             # calls as preformatted text, in order. The buffer is compressed in another
             # thread (zlib lets go of the interpreter lock) while the next one is written.
-            sink = _Offloaded(handle, compressor)
+            sink = Offloaded(handle, compressor)
             self.out = io.BufferedWriter(sink, buffer_size=1 << 20)
             with etree.xmlfile(self.out, encoding="utf-8", buffered=False) as xf:
                 xf.write_declaration()
@@ -223,6 +182,7 @@ class _Exporter:
                 _text_element(xf, "Description", description)
             for ref in self.memo_refs.get(("project", None), []):
                 _leaf(xf, "NoteRef", targetGUID=ref)
+            _leaf(xf, "NoteRef", targetGUID=self.guid("extension", 0))
 
     def _users(self, xf) -> None:
         if not self.coders:
@@ -283,6 +243,8 @@ class _Exporter:
                         self._value(xf, name, value)
                     for document_id in self.sources_of.get(person.id, []):
                         _leaf(xf, "SourceRef", targetGUID=self.guid("document", document_id))
+                    for turn_id in self.turns.of_participant.get(person.id, []):
+                        _leaf(xf, "SelectionRef", targetGUID=self.guid("turn", turn_id))
 
     def _coding_rows(self, document_id: int) -> Iterator[tuple]:
         """One document's codings in span order, as plain tuples (id, start, end, code,
@@ -314,6 +276,7 @@ class _Exporter:
                 attrs.update(plainTextPath=f"internal://{guid}.txt")
                 attrs["creationDateTime"] = _when(created)
                 with xf.element(_q("TextSource"), **attrs):
+                    self._turn_selections(xf, document_id)
                     chunks: list[str] = []
                     span: list = []
                     for row in self._coding_rows(document_id):
@@ -330,6 +293,15 @@ class _Exporter:
                     for ref in self.memo_refs.get(("document", document_id), []):
                         _leaf(xf, "NoteRef", targetGUID=ref)
                     self._value(xf, KIND_VARIABLE, kind)
+
+    def _turn_selections(self, xf, document_id: int) -> None:
+        """The participants' turns as selections without codings, named by the speaker's
+        label; each participant's case refers to them (NVivo's case coding of speakers)."""
+        for turn_id, start, end, label, person, *_ in self.turns.by_document.get(document_id, []):
+            if person is not None:
+                attrs = {"guid": self.guid("turn", turn_id), "name": xml_safe(label or person)}
+                attrs.update(startPosition=str(start), endPosition=str(end))
+                _leaf(xf, "PlainTextSelection", **attrs)
 
     def _selection(self, chunks: list[str], span: list) -> None:
         """One selection with its codings, as text: every value is a GUID, a number or a
@@ -360,9 +332,10 @@ class _Exporter:
         chunks.append("</PlainTextSelection>")
 
     def _notes(self, xf) -> None:
-        if not self.memos:
-            return
         with xf.element(_q("Notes")):
+            attrs = {"guid": self.guid("extension", 0), "name": NOTE_NAME}
+            with xf.element(_q("Note"), **attrs, creationDateTime=_when(None)):
+                _text_element(xf, "PlainTextContent", note_text(self.folder))
             for memo in self.memos:
                 attrs = {"guid": self.guid("memo", memo.id), "name": xml_safe(memo.title)}
                 if memo.author_id is not None:
@@ -403,4 +376,6 @@ def export_qdpx(session: Session, project: Project, out: str | Path | BinaryIO) 
         participants=len(exporter.participants),
         memos=len(exporter.memos),
         coders=len(exporter.coders),
+        turns=sum(len(rows) for rows in exporter.turns.by_document.values()),
+        versions=sum(name.startswith("toc-studio/versions/") for name in exporter.folder),
     )

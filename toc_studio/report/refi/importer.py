@@ -32,7 +32,9 @@ from toc_studio.project.models import Coder, Group, Participant, Project
 from toc_studio.report.refi import parse as rp
 from toc_studio.report.refi import records as rr
 from toc_studio.report.refi.archive import open_refi
-from toc_studio.report.refi.common import GROUP_VARIABLE
+from toc_studio.report.refi.cases import CaseKeeper
+from toc_studio.report.refi.extension import read_folder
+from toc_studio.report.refi.mapping import Mapping
 from toc_studio.report.refi.notes import NoteKeeper
 from toc_studio.report.refi.sets import import_set
 from toc_studio.report.refi.sources import import_source
@@ -46,18 +48,24 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     offset_conventions: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # What the file's things became: cases -> participants, variable -> group, where each
+    # document's text and speakers came from, the ToC versions (see refi.mapping).
+    mapping: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "project": self.project,
             "counts": self.counts,
             "offset_conventions": self.offset_conventions,
+            "mapping": self.mapping,
             "warnings": self.warnings,
         }
 
 
 class _Importer:
-    def __init__(self, session: Session, archive, name: str | None) -> None:
+    def __init__(
+        self, session: Session, archive, name: str | None, group_variable: str | None = None
+    ) -> None:
         self.session = session
         self.archive = archive
         self.wanted_name = name
@@ -80,18 +88,29 @@ class _Importer:
         self.notes = NoteKeeper(self)
         self.group_order: list[str] = []
         self.conventions: Counter = Counter()
+        self.mapping: dict[str, object] = {}
+        self.cases = CaseKeeper(self, group_variable)
+        self.folder = read_folder(archive)
+        self.map = Mapping(self)
+        self.described = self.map.document
 
     # --- records -----------------------------------------------------------------------
 
     def run(self, stream: BinaryIO) -> ImportResult:
         for record in rp.records(stream):
+            if not self.cases.done and isinstance(record, rr.SourceRec | rr.SetRec):
+                self.cases.finish()  # a file without the end of its Cases
             handler = getattr(self, "_" + type(record).__name__)
             handler(record)
         self._ensure_project("")
         if self.code_recs:
             self._CodeBookEnd(None)
+        self.cases.finish()
         self.notes.finish()
+        self.map.versions()
         self._order_groups()
+        self.map.finish()
+        self.result.mapping = self.mapping
         self.result.project = self.project.name
         self.result.counts = {k: v for k, v in sorted(self.counts.items()) if v}
         self.result.offset_conventions = dict(self.conventions)
@@ -173,10 +192,12 @@ class _Importer:
                 stack.append((child, code, [*path, code.name]))
 
     def _create_code(self, rec: rr.CodeRec, parent: Code | None, path: list[str]) -> Code:
-        name = " ".join(rec.name.replace("/", "-").split())
+        name = " ".join(rec.name.split())
         if not name:
             name = "Unnamed code"
             self.warn(f"A code with no name (id {rec.guid}) was called {name!r}.")
+        elif name != rec.name.strip():
+            self.warn(f"The code {rec.name.strip()!r} is now called {name!r} (spaces tidied).")
         siblings = {
             c.name.casefold()
             for c in self.codes.values()
@@ -222,32 +243,11 @@ class _Importer:
         self.variables[rec.guid] = " ".join(rec.name.split())[:100] or f"Variable {rec.guid[:8]}"
 
     def _CaseRec(self, rec: rr.CaseRec) -> None:
-        label = " ".join(rec.name.split())[:200] or f"Case {len(self.labels) + 1}"
-        group, attributes = None, {}
-        for variable, value in rec.values:
-            name = self.variables.get(variable)
-            if name is None:
-                self.warn(f"Case {label!r} has a value for an unknown variable {variable}.")
-            elif name == GROUP_VARIABLE and value:
-                group = self.group(value).name
-            elif value:
-                attributes[name] = value
-        participant = self.labels.get(label.casefold())
-        if participant is None:
-            participant = projects.add_participant(self.session, self.project, label, group)
-            self.labels[label.casefold()] = participant
-            self.counts["participants"] += 1
-        else:
-            self.warn(f"Two cases are called {label!r}; they became one participant.")
-        projects.set_attributes(self.session, participant, attributes)
-        self.counts["attributes"] += len(attributes)
-        for source in rec.sources:
-            self.case_sources[source].append(participant)
-        if rec.other_refs:
-            self.warn(
-                f"Case {label!r} refers to {rec.other_refs} selection(s) or code(s); TOC Studio "
-                "links participants to documents through speaker turns, so these were not kept."
-            )
+        self._ensure_project("")
+        self.cases.add(rec)
+
+    def _CasesEnd(self, _rec: rr.CasesEnd) -> None:
+        self.cases.finish()
 
     # --- sources -----------------------------------------------------------------------
 
@@ -289,16 +289,19 @@ def import_refi(
     *,
     project_name: str | None = None,
     file_name: str = "",
+    group_variable: str | None = None,
 ) -> ImportResult:
     """Import a ``.qdpx``, ``.qde`` or ``.qdc`` file as a new project.
 
     Everything is added in ``session``'s transaction; on any error (raised as
     :class:`toc_studio.errors.Invalid` or :class:`~toc_studio.errors.Conflict`) the caller
-    rolls back and the store is as it was.
+    rolls back and the store is as it was. ``group_variable`` names the case variable
+    that gives each participant's group (by default TOC Studio's own, else one whose
+    values are the project's group names).
     """
     archive = open_refi(source, file_name)
     try:
-        importer = _Importer(session, archive, project_name)
+        importer = _Importer(session, archive, project_name, group_variable)
         with archive.open_project() as stream:
             result = importer.run(stream)
     finally:

@@ -15,6 +15,7 @@ from toc_studio.coding.models import Coding, Memo
 from toc_studio.ingest.models import Document
 from toc_studio.report.refi import records as rr
 from toc_studio.report.refi.common import parse_when
+from toc_studio.report.refi.extension import NOTE_NAME, is_folder_note
 
 
 class NoteKeeper:
@@ -49,6 +50,8 @@ class NoteKeeper:
             if text is None and rec.plain_path:
                 text = importer.archive.read_text(rec.plain_path)
             text = (text or "").lstrip("\ufeff").replace("\r\n", "\n")
+            if rec.name == NOTE_NAME and is_folder_note(text):
+                continue  # describes the toc-studio folder of this very file
             title = " ".join(rec.name.split())[:300]
             if not (title or text.strip()):
                 importer.warn(f"Note {rec.guid} is empty; skipped.")

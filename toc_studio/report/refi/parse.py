@@ -44,6 +44,7 @@ from toc_studio.errors import Invalid
 from toc_studio.report.refi.common import normalise_id
 from toc_studio.report.refi.records import (
     CaseRec,
+    CasesEnd,
     CodeBookEnd,
     CodeRec,
     CodingRec,
@@ -208,7 +209,7 @@ class _Reader(ContentHandler):
         else:
             start = end = -1  # set from the transcript's sync points at its end
         selection = SelectionRec(
-            attrs.get("guid") or "",
+            normalise_id(attrs.get("guid")),
             start,
             end,
             attrs.get("name") or "",
@@ -294,8 +295,11 @@ class _Reader(ContentHandler):
         elif tag == "Variable":
             out(VariableRec(guid, el.get("name") or ""))
         elif tag == "Case":
-            other = len(_children(el, "SelectionRef")) + len(_children(el, "CodeRef"))
-            out(CaseRec(guid, el.get("name") or "", _values(el), _refs(el, "SourceRef"), other))
+            sources, codes = _refs(el, "SourceRef"), len(_children(el, "CodeRef"))
+            out(CaseRec(guid, el.get("name") or "", _values(el), sources, codes))
+            self.out[-1].selections = _refs(el, "SelectionRef")
+        elif tag == "Cases":
+            out(CasesEnd())
         elif tag == "TextSource" and parent == "Sources":
             out(self._text_source(el, "text", guid))
         elif tag == "Representation" and parent == "PDFSource":
@@ -328,7 +332,7 @@ class _Reader(ContentHandler):
             out(ProjectEnd(_text(el, "Description") or "", _refs(el)))
 
     def _text_source(self, el: Node, kind: str, guid: str) -> SourceRec:
-        return SourceRec(
+        record = SourceRec(
             guid=guid,
             name=el.get("name") or "",
             kind=kind,
@@ -339,6 +343,8 @@ class _Reader(ContentHandler):
             note_refs=_refs(el),
             values=_values(el),
         )
+        record.rich_path = el.get("richTextPath") or ""
+        return record
 
     def _transcript(self, el: Node, guid: str) -> SourceRec:
         points: dict[str, tuple[int | None, int | None]] = {}
@@ -371,6 +377,10 @@ class _Reader(ContentHandler):
             out = SkippedRec(f"{what} selections of {label} source", name, codings, len(areas))
             self.out.append(out)
         own = [_coding(c) for c in _children(el, "Coding")]
+        if not texts and kind == "PDF" and el.get("path"):  # the text of the PDF itself
+            texts = [SourceRec(guid, name, "pdf", "", None, pdf_path=el.get("path"))]
+        for text in texts:
+            text.pdf_path = (el.get("path") or "") if kind == "PDF" else ""
         if not texts:
             missing = "plain-text representation" if kind == "PDF" else "transcript"
             why = f"it has no {missing}"

@@ -51,7 +51,13 @@ class CaseRec:
     name: str
     values: list[tuple[str, str]]
     sources: list[str]
-    other_refs: int
+    other_refs: int  # codes the case refers to
+    selections: list[str] = field(default_factory=list)  # its selections (a speaker's turns)
+
+
+@dataclass(slots=True)
+class CasesEnd:
+    pass
 
 
 @dataclass(slots=True)
@@ -90,6 +96,8 @@ class SourceRec:
     # (position in the transcript, milliseconds into the recording).
     media: str = ""
     sync_points: list[tuple[int, int]] = field(default_factory=list)
+    rich_path: str = ""  # a text source's rich text (.docx), read when its plain text is not
+    pdf_path: str = ""  # a PDF source's file, read when its plain-text representation is not
 
 
 @dataclass(slots=True)

@@ -9,23 +9,15 @@ from datetime import datetime
 from toc_studio.coding.bulk import insert_codings
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import DocumentKind
-from toc_studio.ingest.turns import detect_turns
+from toc_studio.ingest.sections import add_sections
 from toc_studio.report.refi import records as rr
 from toc_studio.report.refi.common import KIND_VARIABLE, parse_when
 from toc_studio.report.refi.offsets import STANDARD, choose, stored_text
+from toc_studio.report.refi.richtext import PLAIN, source_text
+from toc_studio.report.refi.speakers import document_speakers
 
 INSERT_BATCH = 5_000
 KINDS = {k.value for k in DocumentKind}
-
-
-def _source_text(importer, rec: rr.SourceRec) -> str | None:
-    if rec.content is not None and rec.content.strip():
-        return rec.content
-    for reference in (rec.plain_path, f"{rec.guid}.txt"):
-        text = importer.archive.read_text(reference)
-        if text is not None:
-            return text
-    return None
 
 
 def import_source(importer, rec: rr.SourceRec) -> None:
@@ -38,15 +30,18 @@ def import_source(importer, rec: rr.SourceRec) -> None:
         warn(f"Source id {rec.guid} appears twice; the second ({title!r}) was skipped.")
         counts["codings skipped"] += codings
         return
-    raw = _source_text(importer, rec)
-    if raw is None or not raw.strip():
-        where = rec.plain_path or "no plainTextPath"
+    found = source_text(importer.archive, rec, title)
+    for warning in found.warnings if found else ():
+        warn(warning)
+    if found is None or not found.raw.strip():
+        where = rec.plain_path or rec.rich_path or rec.pdf_path or "no plainTextPath"
         warn(
             f"Source {title!r}: its text is not in the file ({where}); it and its {codings} "
             "coding(s) were skipped."
         )
         counts["codings skipped"] += codings
         return
+    raw = found.raw
     text, _ = stored_text(raw)
     selections = [(s.start, s.end, s.name) for s in rec.selections]
     convention, mapping = choose(raw, selections)
@@ -63,14 +58,10 @@ def import_source(importer, rec: rr.SourceRec) -> None:
             warn(
                 f"Source {title!r}: variable {name!r} = {value!r} not kept (no document variables)."
             )
-    turns = detect_turns(text)
+    who = document_speakers(importer, rec, text, mapping, title)
+    turns, speakers = who.turns, who.ids
     if rec.sync_points:
         turns = _timed(turns, rec.sync_points, mapping)
-    speakers = {
-        t.speaker_label: importer.labels[t.speaker_label.casefold()].id
-        for t in turns
-        if t.speaker_label.casefold() in importer.labels
-    }
     document = add_document(
         importer.session,
         importer.project,
@@ -82,7 +73,10 @@ def import_source(importer, rec: rr.SourceRec) -> None:
         turns=turns,
         speakers=speakers,
     )
-    importer.speakers_of[rec.guid] = set(speakers.values())
+    importer.speakers_of[rec.guid] = {i for i in speakers.values() if i is not None}
+    sections = importer.folder.sections.get(rec.guid) if importer.folder else None
+    add_sections(importer.session, document, found.headings, sections)
+    importer.described(document, title, found.origin if found.origin != PLAIN else "", who)
     for guid in (rec.guid, rec.media):  # a transcript stands for its recording too
         if guid:
             importer.documents.setdefault(guid, document.id)

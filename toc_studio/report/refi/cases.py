@@ -1,0 +1,116 @@
+"""Imported REFI-QDA Cases become participants.
+
+A case's variables become the participant's attributes; its group comes from TOC Studio's
+own "Stakeholder group" variable, else from the variable named by ``--group-from-variable``,
+else from a variable whose values are the project's group names (chosen, and said so).
+What links a case to what it said is kept: the sources it refers to (``SourceRef``: a
+whole interview is that participant's) and the selections it refers to (``SelectionRef``:
+the participant's turns, as NVivo codes speakers to cases). The documents are read after
+the cases, so the links are remembered here for :mod:`toc_studio.report.refi.speakers`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from toc_studio.coding.infer import match_group
+from toc_studio.errors import Invalid
+from toc_studio.project import projects
+from toc_studio.project.models import Participant
+from toc_studio.report.refi import records as rr
+from toc_studio.report.refi.common import GROUP_VARIABLE
+
+
+class CaseKeeper:
+    def __init__(self, importer, group_variable: str | None) -> None:
+        self.importer = importer
+        self.wanted = " ".join((group_variable or "").split())
+        self.recs: list[rr.CaseRec] = []
+        self.done = False
+        self.names: dict[int, str] = {}  # participant id -> the case's name
+        self.selections: dict[str, Participant] = {}  # selection guid -> its speaker
+
+    def add(self, rec: rr.CaseRec) -> None:
+        self.recs.append(rec)
+
+    def finish(self) -> None:
+        """Make the participants, once every case is read (at the end of ``Cases``)."""
+        if self.done:
+            return
+        self.done = True
+        if not self.recs:
+            return
+        variable = self._group_variable()
+        for rec in self.recs:
+            self._participant(rec, variable)
+        self.recs = []
+
+    def _values(self) -> dict[str, list[str]]:
+        """Each case variable's values, by the variable's name, in file order."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for rec in self.recs:
+            for guid, value in rec.values:
+                name = self.importer.variables.get(guid)
+                if name is not None and value:
+                    found[name].append(value)
+        return found
+
+    def _group_variable(self) -> str | None:
+        importer, values = self.importer, self._values()
+        mapping = importer.mapping
+        if self.wanted:
+            found = next((n for n in values if n.casefold() == self.wanted.casefold()), None)
+            if found is None:
+                known = ", ".join(repr(n) for n in values) or "none"
+                raise Invalid(
+                    f"The file's cases have no variable {self.wanted!r} to take the group "
+                    f"from (their variables: {known}); nothing was imported."
+                )
+            mapping["group_variable"] = {"variable": found, "chosen": "as asked"}
+            return found
+        if GROUP_VARIABLE in values:
+            return GROUP_VARIABLE
+        groups = [g.name for g in projects.list_groups(importer.session, importer.project)]
+        for name, seen in values.items():
+            matched = {match_group(v, groups) for v in seen}
+            if groups and None not in matched and matched == set(groups):
+                mapping["group_variable"] = {"variable": name, "chosen": "automatically"}
+                importer.warn(
+                    f"The cases' variable {name!r} has the project's group names as its "
+                    "values, so it gave each participant's group (choose another with "
+                    "--group-from-variable)."
+                )
+                return name
+        return None
+
+    def _participant(self, rec: rr.CaseRec, group_variable: str | None) -> None:
+        importer = self.importer
+        label = " ".join(rec.name.split())[:200] or f"Case {len(importer.labels) + 1}"
+        group, attributes = None, {}
+        for variable, value in rec.values:
+            name = importer.variables.get(variable)
+            if name is None:
+                importer.warn(f"Case {label!r} has a value for an unknown variable {variable}.")
+            elif name == group_variable and value:
+                group = importer.group(value).name
+            elif value:
+                attributes[name] = value
+        participant = importer.labels.get(label.casefold())
+        if participant is None:
+            participant = projects.add_participant(importer.session, importer.project, label, group)
+            importer.labels[label.casefold()] = participant
+            importer.counts["participants"] += 1
+            self.names[participant.id] = rec.name
+        else:
+            importer.warn(f"Two cases are called {label!r}; they became one participant.")
+        projects.set_attributes(importer.session, participant, attributes)
+        importer.counts["attributes"] += len(attributes)
+        for source in rec.sources:
+            importer.case_sources[source].append(participant)
+        for selection in rec.selections:
+            self.selections.setdefault(selection, participant)
+        if rec.other_refs:
+            importer.warn(
+                f"Case {label!r} refers to {rec.other_refs} code(s); TOC Studio links "
+                "participants to what they said, not to codes, so these were not kept."
+            )
