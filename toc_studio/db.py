@@ -13,12 +13,15 @@ from pathlib import Path
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from toc_studio import config, events
 from toc_studio.schema_version import MIGRATIONS_DIR, migration_heads
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A write transaction waits for the lock up to this many busy timeouts (a minute) in all.
+SQLITE_WRITE_ATTEMPTS = 6
 # Execution option marking a connection that only reads (see read_scope).
 READ_ONLY_OPTION = "toc_studio_read_only"
 
@@ -95,10 +98,25 @@ def _sqlite_begin(connection) -> None:
     # another connection has committed since its first read, SQLite refuses the upgrade at
     # once ("database is locked"), and the work is lost. Sessions opened by read_scope say
     # they only read; they keep the deferred BEGIN and never wait (WAL readers take no lock).
-    read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY_OPTION, False):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        _begin_immediate(connection)
     # what this connection had changed when the transaction began: see writes_pending
     connection.info["changes_at_begin"] = connection.connection.driver_connection.total_changes
+
+
+def _begin_immediate(connection) -> None:
+    """BEGIN IMMEDIATE, asked again when the busy timeout runs out: SQLite's lock is not
+    fair, and with many writers one may lose every race for longer than the timeout. No
+    work is lost by asking again, as the transaction has not started."""
+    for attempt in range(1, SQLITE_WRITE_ATTEMPTS + 1):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if attempt == SQLITE_WRITE_ATTEMPTS or "locked" not in str(exc.orig):
+                raise
 
 
 def writes_pending(connection) -> bool:
