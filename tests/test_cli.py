@@ -128,9 +128,11 @@ def test_help_lists_every_command_with_its_line(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # one line per command
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    listed = [line.split()[0] for line in out.splitlines() if line.startswith("    ")]
+    # a name too long for the column ("participants") has its help on the next line
+    lines = out.splitlines()
+    listed = [line.split()[0] for line in lines if line.startswith("    ") and line[4] != " "]
     assert listed == list(COMMANDS)
-    assert "    resolve   settle one disagreement between coders" in out
+    assert "resolve settle one disagreement between coders" in [" ".join(x.split()) for x in lines]
 
 
 def test_the_registry_and_the_command_modules_agree():

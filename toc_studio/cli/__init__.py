@@ -56,6 +56,7 @@ class Command(NamedTuple):
 CODING = ("toc_studio.coding.commands",)
 DISAGREEMENTS = ("toc_studio.coding.analysis.disagreement_commands",)
 REPORT = ("toc_studio.report.commands",)
+OUTCOMES = ("toc_studio.outcomes.commands",)
 
 #: Every top-level command, in the order ``--help`` lists them.
 COMMANDS: dict[str, Command] = {
@@ -80,9 +81,15 @@ COMMANDS: dict[str, Command] = {
     "code": Command("apply codings from a CSV file", CODING),
     "undo": Command("undo the newest destructive change", CODING),
     "query": Command(
-        "excerpts, matrix, co-occurrence, words, agreement, disagreements", CODING + DISAGREEMENTS
+        "excerpts, matrix, co-occurrence, words, agreement, disagreements, profile, survey",
+        CODING + DISAGREEMENTS + OUTCOMES,
     ),
     "resolve": Command("settle one disagreement between coders", DISAGREEMENTS),
+    "participants": Command("import participants' attributes (csv, xlsx), typed", OUTCOMES),
+    "attributes": Command("declare an attribute's type (number, date, ordinal...)", OUTCOMES),
+    "outcomes": Command(
+        "instruments, readings, change, contacts, closed survey answers", OUTCOMES
+    ),
     "autocode": Command(
         "suggest codings by speaker, pattern or structure, then apply them",
         ("toc_studio.coding.autocode.commands",),
