@@ -18,6 +18,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from toc_studio.workspace.markdown import html_text
 from toc_studio.workspace.offsets import utf16_length
 
 GROUP_COLOURS = ["#1f77b4", "#b35806", "#2ca02c", "#8e44ad", "#c0392b", "#117a65", "#7f6000"]
@@ -240,6 +241,6 @@ def legend_html(codebook: dict[int, dict]) -> str:
             f'<div style="margin-left:{depth * 1.1:.1f}em;line-height:1.7">'
             f'<span style="display:inline-block;width:0.9em;height:0.9em;border-radius:2px;'
             f'background:{html.escape(colour)};margin-right:0.4em;vertical-align:-0.1em"></span>'
-            f"{html.escape(entry['name'])}</div>"
+            f"{html_text(entry['name'])}</div>"
         )
     return "".join(rows)
