@@ -28,7 +28,7 @@ RAW_UNLESS_ESCAPED = ("<img", "$")
 def payload(tag: str, base: str = "") -> str:
     src = f"{base}{MARK}-{tag}.png"
     return (
-        f"{tag} ![{tag}]({src}) <img src=\"{src}\"> $\\href{{{src}}}{{x}}$ {{{{7*7}}}} "
+        f'{tag} ![{tag}]({src}) <img src="{src}"> $\\href{{{src}}}{{x}}$ {{{{7*7}}}} '
         f":red[{tag}] <b>{tag}"
     )
 
