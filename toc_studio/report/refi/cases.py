@@ -91,10 +91,11 @@ class CaseKeeper:
             name = importer.variables.get(variable)
             if name is None:
                 importer.warn(f"Case {label!r} has a value for an unknown variable {variable}.")
-            elif name == group_variable and value:
-                group = importer.group(value).name
             elif value:
-                attributes[name] = value
+                if name == group_variable:
+                    group = importer.group(value).name
+                if not name == group_variable == GROUP_VARIABLE:  # others stay attributes too
+                    attributes[name] = value
         participant = importer.labels.get(label.casefold())
         if participant is None:
             participant = projects.add_participant(importer.session, importer.project, label, group)
