@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -24,14 +23,22 @@ from toc_studio.ingest import keystore
 from toc_studio.ingest.documents import sha256_text
 from toc_studio.ingest.models import Document, DocumentKind
 from toc_studio.ingest.pseudonymise import (
+    Candidate,
     Key,
     KeyEntry,
+    NerFailed,
     Pseudonymiser,
     Replacement,
     apply,
     assign,
 )
-from toc_studio.ingest.readers import Heading, ReadDocument, ReadError, ReadResult
+from toc_studio.ingest.readers import Heading, ReadDocument, ReadResult
+from toc_studio.ingest.readers.dispatch import (  # noqa: F401 (FORMATS: the import screen's)
+    DEFAULT_MAX_MB,
+    FORMATS,
+    file_format,
+    read_file,
+)
 from toc_studio.ingest.readers.survey import SurveyColumns
 from toc_studio.ingest.segment import sentences_in, split_sentences
 from toc_studio.ingest.tables import DocumentImport
@@ -42,20 +49,6 @@ from toc_studio.ingest.turns import (
     word_count,
 )
 from toc_studio.project.models import Group, Participant, Project
-
-DEFAULT_MAX_MB = 25.0
-FORMATS = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
-    ".vtt": "vtt", ".srt": "srt", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".pdf": "pdf",
-    ".html": "html", ".htm": "html",
-}  # fmt: skip
-UNSUPPORTED_HINTS = {
-    ".doc": "open it in Word and save it as .docx",
-    ".rtf": "save it as .docx or plain text",
-    ".odt": "save it as .docx",
-    ".xls": "save it as .xlsx or .csv",
-    ".pages": "export it as .docx",
-}
 
 
 @dataclass
@@ -109,6 +102,8 @@ class DocumentPreview:
     source_text: str  # normalised, before pseudonymisation: for review only, never stored
     speakers: list[SpeakerChoice]
     headings: list[Heading] = field(default_factory=list)  # offsets in ``text``
+    # Lone names that could be several people: name -> the full names it could be.
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def words(self) -> int:
@@ -183,54 +178,9 @@ def load_context(session: Session, project: Project, options: ImportOptions) -> 
     )
 
 
-def file_format(name: str) -> str:
-    suffix = PurePath(name).suffix.casefold()
-    if suffix in FORMATS:
-        return FORMATS[suffix]
-    hint = UNSUPPORTED_HINTS.get(suffix)
-    known = ", ".join(sorted(set(FORMATS)))
-    raise ReadError(
-        f"{name}: {suffix or 'files without an extension'} cannot be imported"
-        + (f"; {hint}." if hint else f". Supported: {known}.")
-    )
-
-
 def read_upload(upload: Upload, max_mb: float = DEFAULT_MAX_MB) -> ReadResult:
     """Read one file with the reader for its format (no store involved)."""
-    fmt = file_format(upload.name)
-    size_mb = upload.byte_size / 1_000_000
-    if size_mb > max_mb:
-        raise ReadError(
-            f"{upload.name} is {size_mb:.1f} MB, over the {max_mb:g} MB limit for one file. "
-            f"If it really is one transcript, raise the limit (--max-mb {int(size_mb) + 1})."
-        )
-    if fmt == "txt":
-        from toc_studio.ingest.readers.text import read_text
-
-        return read_text(upload.data, upload.name, fmt)
-    if fmt == "md":
-        from toc_studio.ingest.readers.markdown import read_markdown
-
-        return read_markdown(upload.data, upload.name)
-    if fmt == "html":
-        from toc_studio.ingest.readers.html import read_html
-
-        return read_html(upload.data, upload.name)
-    if fmt == "docx":
-        from toc_studio.ingest.readers.docx import read_docx
-
-        return read_docx(upload.data, upload.name)
-    if fmt in ("vtt", "srt"):
-        from toc_studio.ingest.readers.subtitles import read_subtitles
-
-        return read_subtitles(upload.data, upload.name, fmt)
-    if fmt in ("csv", "xlsx"):
-        from toc_studio.ingest.readers.survey import read_survey
-
-        return read_survey(upload.data, upload.name, fmt, upload.survey_columns)
-    from toc_studio.ingest.readers.pdf import read_pdf
-
-    return read_pdf(upload.data, upload.name)
+    return read_file(upload.name, upload.data, upload.byte_size, max_mb, upload.survey_columns)
 
 
 @contextmanager
@@ -254,16 +204,40 @@ def plan(
     session: Session, project: Project, uploads: Sequence[Upload], options: ImportOptions
 ) -> list[FilePreview]:
     """Preview every file of a batch; a file that cannot be read gets an error, not an
-    exception, and the others go on."""
+    exception, and the others go on. Names are gathered over the whole batch first, so a
+    name found in one file is replaced in all of them."""
     context = load_context(session, project, options)
-    previews = []
+    files = []
     for upload in uploads:
         with paused_gc():
-            previews.append(preview_upload(upload, context, options))
+            files.append((upload, *_read_file(upload, context, options)))
+    index = _name_index([(p, docs) for _, p, docs in files], context)
+    previews = []
+    for upload, preview, documents in files:
+        with paused_gc():
+            previews.append(_finish_file(upload, preview, documents, context, options, index))
     return previews
 
 
 def preview_upload(upload: Upload, context: ProjectContext, options: ImportOptions) -> FilePreview:
+    """Preview one file on its own (its names with the project's key and lists)."""
+    preview, documents = _read_file(upload, context, options)
+    index = _name_index([(preview, documents)], context)
+    return _finish_file(upload, preview, documents, context, options, index)
+
+
+@dataclass
+class _Read:
+    """A document read and split into turns, not yet pseudonymised."""
+
+    read: ReadDocument
+    turns: list[DetectedTurn]
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def _read_file(
+    upload: Upload, context: ProjectContext, options: ImportOptions
+) -> tuple[FilePreview, list[_Read]]:
     preview = FilePreview(name=upload.name, size=upload.byte_size)
     preview.file_sha256 = hashlib.sha256(upload.data).hexdigest()
     try:
@@ -273,18 +247,50 @@ def preview_upload(upload: Upload, context: ProjectContext, options: ImportOptio
         result = read_upload(upload, options.max_mb)
     except TocStudioError as exc:
         preview.error = str(exc)
-        return preview
+        return preview, []
     except (ValueError, LookupError, OSError, RecursionError) as exc:
         preview.error = f"{upload.name} could not be read: {exc.__class__.__name__}: {exc}."
-        return preview
+        return preview, []
     preview.file_format, preview.encoding = result.file_format, result.encoding
     preview.warnings = list(result.warnings)
+    documents = []
+    for read in result.documents:
+        known = set(read.known_labels) | set(context.remembered)
+        turns = read.turns if read.turns is not None else detect_turns(read.text, known)
+        documents.append(_Read(read, turns))
+    return preview, documents
+
+
+def _name_index(files: list[tuple[FilePreview, list[_Read]]], context: ProjectContext):
+    """The names of a batch: each document's candidates (NER runs here, once per text),
+    clustered with the project's key and lists. A file whose names cannot be searched
+    gets an error and none of its text is stored."""
+    pseudonymiser = context.pseudonymiser
+    if pseudonymiser is None:
+        return None
+    candidates = []
+    for preview, documents in files:
+        try:
+            for document in documents:
+                labels = {t.speaker_label for t in document.turns if t.speaker_label}
+                document.candidates = pseudonymiser.candidates(document.read.text, labels)
+        except NerFailed as exc:
+            preview.error = f"{preview.name}: {exc}."
+            documents.clear()
+            continue
+        candidates += [c for document in documents for c in document.candidates]
+    return pseudonymiser.index(candidates, context.key)
+
+
+def _finish_file(upload, preview, documents, context, options, index) -> FilePreview:
+    if preview.error:
+        return preview
     pseudonymiser = context.pseudonymiser
     preview.pseudonymised = pseudonymiser is not None
     preview.ner_used = bool(pseudonymiser and pseudonymiser.ner_used)
-    for index, read in enumerate(result.documents):
-        skip = {start for doc_index, start in upload.skip if doc_index == index}
-        preview.documents.append(_preview_document(read, context, options, skip))
+    for number, document in enumerate(documents):
+        skip = {start for doc_index, start in upload.skip if doc_index == number}
+        preview.documents.append(_preview_document(document, context, options, skip, index))
     used = {r.placeholder for d in preview.documents for r in d.replacements}
     preview.key_entries = [e for e in context.key.entries.values() if e.placeholder in used]
     seen = set(context.file_hashes.get(preview.file_sha256, []))
@@ -308,15 +314,15 @@ def _describe_survey(upload: Upload, preview: FilePreview) -> None:
 
 
 def _preview_document(
-    read: ReadDocument, context: ProjectContext, options: ImportOptions, skip: set[int]
+    document: _Read, context: ProjectContext, options: ImportOptions, skip: set[int], index
 ) -> DocumentPreview:
+    read, turns = document.read, document.turns
     source = read.text
-    known = set(read.known_labels) | set(context.remembered)
-    turns = read.turns if read.turns is not None else detect_turns(source, known)
     text, replacements, headings = source, [], list(read.headings)
     if context.pseudonymiser is not None:
         roles = {t.speaker_label for t in turns if is_pseudonymous_label(t.speaker_label)}
-        replacements = assign(context.pseudonymiser.find(source, skip, roles), context.key)
+        found = context.pseudonymiser.find(source, skip, roles, index=index)
+        replacements = assign(found, context.key)
         if replacements:
             text, offsets = apply(source, replacements)
             turns = [_map_turn(t, offsets, text) for t in turns]
@@ -335,6 +341,7 @@ def _preview_document(
         source_text=source,
         speakers=speakers,
         headings=headings,
+        ambiguous=index.ambiguous() if index is not None else {},
     )
 
 

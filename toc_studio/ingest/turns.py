@@ -117,6 +117,8 @@ def _looks_like_speaker(label: str, group: str) -> bool:
     words = label.split()
     if group == "l6":
         return sum(c.isalpha() for c in label) >= 2 and len(words) <= 3
+    if group == "l4":  # Otter: "Name  00:13" alone on its line; handles may be lower case
+        return len(words) <= 4
     return all(w[0].isupper() or w[0].isdigit() or w[0] in "(" for w in words)
 
 
@@ -168,7 +170,10 @@ def detect_turns(text: str, known_labels: Iterable[str] = ()) -> list[DetectedTu
             is_strong = strong.get(label)
             if is_strong is None:
                 is_strong = strong[label] = (
-                    folded in known or _is_role(label) or any(c.isdigit() for c in label)
+                    folded in known
+                    or _is_role(label)
+                    or any(c.isdigit() for c in label)
+                    or (label.isalpha() and label.isupper() and len(label) <= 4)  # initials
                 )
             if not is_strong:
                 continue
