@@ -55,6 +55,8 @@ with st.form("create_project", clear_on_submit=True):
         )
 
 st.subheader("Import a project from another tool")
+for line in st.session_state.pop("refi_mapping", []):
+    st.info(md(line), icon=":material/swap_horiz:")
 for warning in st.session_state.pop("refi_warnings", []):
     st.warning(md(warning), icon=":material/info:")
 with st.form("import_refi", clear_on_submit=True):
@@ -62,16 +64,30 @@ with st.form("import_refi", clear_on_submit=True):
         "REFI-QDA file from NVivo, ATLAS.ti, MAXQDA or QualCoder", type=["qdpx", "qde", "qdc"]
     )
     new_name = st.text_input("Name of the new project (default: the file's)")
+    group_variable = st.text_input(
+        "Case variable that gives each participant's group (optional)",
+        help="By default: TOC Studio's own, else a variable whose values are the project's "
+        "group names (the import says which it chose).",
+    )
     if st.form_submit_button("Import project") and upload is not None:
         from toc_studio.report.refi.importer import import_refi
+        from toc_studio.report.refi.mapping import mapping_lines
 
         def load(s):
-            result = import_refi(s, upload, project_name=new_name or None, file_name=upload.name)
+            result = import_refi(
+                s,
+                upload,
+                project_name=new_name or None,
+                file_name=upload.name,
+                group_variable=group_variable or None,
+            )
             counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
-            return f"Imported {result.project!r}: {counts}.", result.warnings
+            lines = mapping_lines(result.mapping)
+            return f"Imported {result.project!r}: {counts}.", result.warnings, lines
 
         def loaded(out) -> str:
             st.session_state["refi_warnings"] = out[1]
+            st.session_state["refi_mapping"] = out[2]
             return out[0]
 
         ui.finish(load, loaded)

@@ -4,6 +4,8 @@ code names with "/"; and the mapping the import reports."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -241,3 +243,31 @@ def test_a_pdf_without_plain_text_is_read_from_the_pdf(session, tmp_path):
     project = projects.get_project(session, "PDF study")
     (document,) = list_documents(session, project)
     assert document.characters > 20
+
+
+def test_the_cli_takes_the_group_variable_and_prints_the_mapping(database_url, tmp_path, capsys):
+    from toc_studio.cli import main
+
+    path = nvivo_cases_project(tmp_path)
+    code = main(
+        ["import", "qdpx", str(path), "--group-from-variable", "Site", "--db", database_url]
+    )
+    text = capsys.readouterr().out
+    assert code == 0
+    assert (
+        "3 case(s) became participants; 3 of them are linked to the documents they speak in."
+        in text
+    )
+    assert "Groups came from the cases' variable 'Site' (chosen as asked)." in text
+    code = main(["import", "qdpx", str(path), "--project", "Again", "--json", "--db", database_url])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert result["mapping"]["group_variable"] == {"variable": "Role", "chosen": "automatically"}
+    assert {p["participant"] for p in result["mapping"]["participants"]} == {
+        "Mentor B1",
+        "Mentee C1",
+        "Mentee C2",
+    }
+    code = main(["import", "qdpx", str(path), "--project", "X", "--group-from-variable", "Wave",
+                 "--db", database_url])  # fmt: skip
+    assert code == 1 and "no variable 'Wave'" in capsys.readouterr().err

@@ -78,6 +78,12 @@ def register_import(cli: Commands) -> None:
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--project", help="name of the new project (default: the file's)")
+    p.add_argument(
+        "--group-from-variable",
+        metavar="NAME",
+        help="the case variable that gives each participant's group (default: TOC Studio's "
+        "own, else a variable whose values are the project's group names)",
+    )
     p.add_argument("--json", action="store_true")
 
 
@@ -162,15 +168,21 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CommandError(f"There is no file {str(path)!r}.")
     with store(args) as session:
-        result = import_refi(session, path, project_name=args.project)
+        result = import_refi(
+            session, path, project_name=args.project, group_variable=args.group_from_variable
+        )
     if args.json:
         emit_json(result.as_dict())
         return EXIT_OK
+    from toc_studio.report.refi.mapping import mapping_lines
+
     print(f"Imported {path.name} as project {result.project!r}:")
     for name, count in result.counts.items():
         print(f"  {count} {name}")
     for convention, sources in result.offset_conventions.items():
         print(f"  offsets: {convention} in {sources} source(s)")
+    for line in mapping_lines(result.mapping):
+        print(f"  {line}")
     if result.warnings:
         print(f"{len(result.warnings)} warning(s):")
         for warning in result.warnings:

@@ -49,15 +49,7 @@ def import_source(importer, rec: rr.SourceRec) -> None:
         importer.conventions[convention.label] += 1
         if convention.label != STANDARD:
             warn(f"Source {title!r}: offsets read as {convention.label}, converted to code points.")
-    kind = DocumentKind.INTERVIEW.value
-    for variable, value in rec.values:
-        name = importer.variables.get(variable)
-        if name == KIND_VARIABLE and value in KINDS:
-            kind = value
-        elif name and value:
-            warn(
-                f"Source {title!r}: variable {name!r} = {value!r} not kept (no document variables)."
-            )
+    kind = _kind(importer, rec, title)
     who = document_speakers(importer, rec, text, mapping, title)
     turns, speakers = who.turns, who.ids
     if rec.sync_points:
@@ -89,6 +81,21 @@ def import_source(importer, rec: rr.SourceRec) -> None:
     _store_codings(importer, rec, document, text, mapping, title)
     # The transaction may hold thousands of documents: keep none of their texts in memory.
     importer.session.expunge(document)
+
+
+def _kind(importer, rec: rr.SourceRec, title: str) -> str:
+    """The document kind TOC Studio's export gave the source (an interview otherwise);
+    other source variables are reported, as documents have no variables."""
+    kind = DocumentKind.INTERVIEW.value
+    for variable, value in rec.values:
+        name = importer.variables.get(variable)
+        if name == KIND_VARIABLE and value in KINDS:
+            kind = value
+        elif name and value:
+            importer.warn(
+                f"Source {title!r}: variable {name!r} = {value!r} not kept (no document variables)."
+            )
+    return kind
 
 
 def _timed(turns: list, sync_points: list[tuple[int, int]], mapping) -> list:
