@@ -12,7 +12,7 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-HEAD = "0010_outcomes"
+HEAD = "0011_pseudonym_keep"
 
 
 def migration_heads() -> set[str]:

@@ -4,6 +4,8 @@
   apart from document text and shown only to project owners.
 - ``PseudonymTerm``: the project's own lists of names to replace (participants' real names,
   staff, local services, places).
+- ``PseudonymKeep``: words the project never replaces (beside the shipped allow-list).
+- ``PseudonymSetting``: whether places and organisations NER finds are replaced.
 - ``SpeakerMapping``: a speaker label seen in a transcript -> the participant it stands for,
   remembered for the next files.
 - ``Sentence``: sentence boundaries of a document (offsets only, never copies of text).
@@ -57,6 +59,28 @@ class PseudonymTerm(SQLModel, table=True):
     term: str = Field(sa_column=Column(Text, nullable=False))
     folded: str = Field(sa_column=Column(Text, nullable=False))
     kind: str = Field(default="person", max_length=20)
+
+
+class PseudonymKeep(SQLModel, table=True):
+    __tablename__ = "pseudonym_keep"
+    __table_args__ = (CheckConstraint("length(word) > 0", name="ck_pseudonym_keep_not_empty"),)
+
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    folded: str = Field(sa_column=Column(Text, primary_key=True))
+    word: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class PseudonymSetting(SQLModel, table=True):
+    """``places``: 'replace' (the default) replaces the places and organisations NER finds,
+    as they may identify someone's home or employer; 'keep' replaces only listed ones."""
+
+    __tablename__ = "pseudonym_setting"
+    __table_args__ = (
+        CheckConstraint("places IN ('replace', 'keep')", name="ck_pseudonym_setting_places"),
+    )
+
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    places: str = Field(default="replace", max_length=20)
 
 
 class SpeakerMapping(SQLModel, table=True):
