@@ -8,6 +8,7 @@ import json
 import re
 import zipfile
 
+import pytest
 from lxml import etree
 from sqlalchemy import select
 
@@ -17,6 +18,7 @@ from toc_studio.coding.analysis.agreement import agreement
 from toc_studio.coding.bulk import insert_codings
 from toc_studio.coding.models import Coding
 from toc_studio.demo import load_demo
+from toc_studio.errors import Invalid
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.sections import add_sections, list_sections
@@ -204,3 +206,61 @@ def test_the_participants_turns_are_case_linked_selections_and_the_file_stays_va
     assert note is not None and "toc-studio/turns.json" in note.findtext(
         "q:PlainTextContent", namespaces=Q
     )
+
+
+def test_a_code_name_with_a_slash_comes_back_unchanged(session, mentoring):
+    parent = codebook.get_code_by_path(session, mentoring.project, "Mentee/Outcomes")
+    name = "Recovery sustained and/or enabled through mentoring"
+    codebook.create_code(session, mentoring.project, name, parent=parent, category="outcome")
+    _, result, copy = _round_trip(session, mentoring.project)
+    assert name in {c.name for c in codebook.list_codes(session, copy)}
+    assert not any("and-or" in w or name in w for w in result.warnings)
+    assert set(codebook.code_paths(session, copy).values()) == set(
+        codebook.code_paths(session, mentoring.project).values()
+    )
+
+
+def _tampered(buffer: io.BytesIO, name: str, data: str) -> io.BytesIO:
+    """The export with one file of its toc-studio folder replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            new.writestr(item, data if item.filename == name else old.read(item))
+    out.seek(0)
+    return out
+
+
+def test_unreadable_versions_are_left_out_and_the_rest_is_imported(session):
+    original = load_demo(session)
+    buffer, _, _ = _round_trip(session, original)
+    broken = _tampered(buffer, "toc-studio/versions.json", '{"format": "toc-studio/versions 1", '
+                       '"versions": [{"name": "A", "nodes": [5]}]}')  # fmt: skip
+    result = import_refi(session, broken, project_name="Broken versions")
+    copy = projects.get_project(session, "Broken versions")
+    assert list_versions(session, copy) == []
+    assert any("versions in the file could not be read" in w for w in result.warnings)
+    assert result.counts["codings"] == 173
+
+
+def test_a_folder_that_is_not_json_imports_nothing(session):
+    original = load_demo(session)
+    buffer, _, _ = _round_trip(session, original)
+    session.commit()
+    broken = _tampered(buffer, "toc-studio/turns.json", "<not json>")
+    with pytest.raises(Invalid, match="toc-studio/turns.json in the file is not readable JSON"):
+        import_refi(session, broken, project_name="Broken turns")
+    session.rollback()
+    assert [p.name for p in projects.list_projects(session)] == [original.name, "Round trip"]
+
+
+def test_turns_that_overrun_the_text_fall_back_to_the_text(session, mentoring):
+    buffer, _, _ = _round_trip(session, mentoring.project)
+    archive = zipfile.ZipFile(buffer)
+    turns = json.loads(archive.read("toc-studio/turns.json"))
+    for rows in turns.values():
+        rows[-1][1] = 10**6
+    broken = _tampered(buffer, "toc-studio/turns.json", json.dumps(turns))
+    result = import_refi(session, broken, project_name="Overrun")
+    assert sum("overrun its text" in w for w in result.warnings) == len(turns)
+    copy = projects.get_project(session, "Overrun")
+    assert _turns(session, copy) == _turns(session, mentoring.project)  # found again in the text
