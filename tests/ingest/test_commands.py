@@ -90,3 +90,27 @@ def test_names_are_listed_and_the_key_is_shown_only_to_an_owner(database_url, tm
     }  # fmt: skip
     code, out, err = run(capsys, *base, "Peer")
     assert code == 1 and "Only a project owner" in err and "Ann Lee" not in out
+
+
+def test_names_keep_stops_a_word_being_replaced_and_places_sets_the_policy(
+    database_url, tmp_path, capsys
+):
+    assert run(capsys, "--db", database_url, "project", "create", "Keep")[0] == 0
+    code, out, _ = run(capsys, "names", "keep", "--db", database_url, "--project", "Keep", "Ada")
+    assert code == 0 and "'Ada' will not be replaced" in out
+    code, out, _ = run(capsys, "names", "keep", "--db", database_url, "--project", "Keep", "--json")
+    assert json.loads(out) == {"keep": ["Ada"]}
+    transcript = tmp_path / "t.txt"
+    transcript.write_text("Ada Lovelace: I write Ada at work.\n\nBob Smith: So do I, Ada.\n")
+    code, out, _ = run(
+        capsys, "ingest", "--db", database_url, "--project", "Keep", str(transcript), "--no-ner",
+        "--json",
+    )  # fmt: skip
+    [document] = json.loads(out)["files"][0]["documents"]
+    assert document["speakers"] == ["[Person 1]", "[Person 2]"]
+    code, out, _ = run(capsys, "names", "places", "--db", database_url, "--project", "Keep", "keep")
+    assert code == 0 and out.startswith("Only listed places")
+    code, _, err = run(
+        capsys, "names", "keep", "--db", database_url, "--project", "Keep", "--remove", "Zed"
+    )
+    assert code == 1 and "'Zed' is not in the project's keep list" in err

@@ -93,3 +93,42 @@ def test_without_a_trained_pipeline_the_rules_still_run_and_ner_is_reported_off(
     p = Pseudonymiser([("Tom", "person")], model="no_such_pipeline_xx")
     assert not p.ner_used
     assert [r.original for r in p.find("Tom, tom@x.org")] == ["Tom", "tom@x.org"]
+
+
+def test_a_kept_word_stays_while_the_full_name_it_is_part_of_goes():
+    text, _ = pseudonymise(
+        "Ada Lovelace: I write Ada. Lovelace agrees.", [("Ada Lovelace", "person")], keep=["Ada"]
+    )
+    assert text == "[Person 1]: I write Ada. [Person 1] agrees."
+
+
+def test_allow_listed_words_and_codes_are_never_names_but_listed_ones_are():
+    text, _ = pseudonymise(
+        "Priya Raman: We used jQuery, React and MoSCoW; BSR01 is a code. Raman's view.",
+        [("Priya Raman", "person"), ("React", "organisation")],
+    )
+    assert text == (
+        "[Person 1]: We used jQuery, [Organisation 1] and MoSCoW; BSR01 is a code. "
+        "[Person 1]'s view."
+    )
+
+
+def test_a_name_broken_across_a_line_is_replaced_whole():
+    text, found = pseudonymise(
+        "The trainer was Ed\nDavid, and Ed was great.", [("Ed David", "person")]
+    )
+    assert text == "The trainer was [Person 1], and [Person 1] was great."
+    assert found[0].original == "Ed\nDavid"
+
+
+@pytest.mark.skipif(not NER_INSTALLED, reason="needs the en_core_web_sm pipeline")
+def test_places_found_by_ner_are_replaced_unless_the_project_keeps_them():
+    text = "Margaret Thompson moved from Manchester to Leeds."
+    replaced = Pseudonymiser(use_ner=True)
+    kept = Pseudonymiser([("Leeds", "place")], use_ner=True, places=False)
+    assert apply(text, assign(replaced.find(text), Key()))[0] == (
+        "[Person 1] moved from [Place 1] to [Place 2]."
+    )
+    assert apply(text, assign(kept.find(text), Key()))[0] == (
+        "[Person 1] moved from Manchester to [Place 1]."
+    )

@@ -123,3 +123,26 @@ def test_first_names_surnames_possessives_and_initials_share_the_full_names_plac
     hannah = {r.placeholder for r in focus.replacements if "Hannah" in r.original}
     brooks = {r.placeholder for r in focus.replacements if r.original == "Brooks"}
     assert len(hannah) == 1 and brooks == hannah
+
+
+class _BrokenPipeline:
+    pipe_names = ["ner"]
+
+    def pipe(self, texts):
+        raise RuntimeError("the model broke on Margaret Thompson")
+
+
+def test_a_file_whose_names_cannot_be_searched_is_reported_and_nothing_of_it_stored(
+    session, project, monkeypatch
+):
+    from toc_studio.ingest.commit import import_batch
+    from toc_studio.ingest.pseudonymise import finder
+
+    monkeypatch.setattr(finder, "load_ner", lambda model: _BrokenPipeline())
+    uploads = [Upload("broken.txt", b"Interviewer: Hi.\n\nMargaret Thompson: Hello.\n")]
+    [outcome] = import_batch(session, project, uploads, ImportOptions())
+    assert outcome.status == "failed"
+    assert outcome.error.startswith("broken.txt: names could not be searched for")
+    assert "Margaret" not in outcome.error
+    assert session.execute(select(Document.id)).first() is None
+    assert session.execute(select(Participant.id)).first() is None

@@ -53,6 +53,18 @@ def register(cli: Commands) -> None:
     p = names.command("list", cmd_names_list, "the names the project replaces")
     p.add_argument("--project", required=True)
     p.add_argument("--json", action="store_true")
+    p = names.command(
+        "keep", cmd_names_keep, "words never to replace (technical words, products); no word: list"
+    )
+    p.add_argument("--project", required=True)
+    p.add_argument("words", nargs="*", metavar="WORD")
+    p.add_argument("--remove", action="store_true", help="replace these words again")
+    p.add_argument("--json", action="store_true")
+    p = names.command(
+        "places", cmd_names_places, "replace places and organisations NER finds (default) or keep"
+    )
+    p.add_argument("--project", required=True)
+    p.add_argument("policy", nargs="?", choices=["replace", "keep"])
     p = names.command("key", cmd_names_key, "placeholder -> original; only for a project owner")
     p.add_argument("--project", required=True)
     p.add_argument("--coder", required=True, help="your coder name (must have the owner role)")
@@ -144,6 +156,44 @@ def cmd_names_list(args: argparse.Namespace) -> int:
     else:
         for term, kind in terms:
             print(f"{kind:<13} {term}")
+    return EXIT_OK
+
+
+def cmd_names_keep(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import keystore
+
+    with store(args) as session:
+        project = get_project(session, args.project)
+        for word in args.words:
+            if args.remove:
+                keystore.unkeep_word(session, project, word)
+                print(f"{word!r} will be replaced again when it is a name.")
+            elif keystore.keep_word(session, project, word):
+                print(f"{word!r} will not be replaced in future imports.")
+            else:
+                print(f"{word!r} was already kept.")
+        kept = keystore.kept_words(session, project) if not args.words else []
+    if args.json:
+        emit_json({"keep": kept})
+    else:
+        for word in kept:
+            print(word)
+    return EXIT_OK
+
+
+def cmd_names_places(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import keystore
+
+    with store(args) as session:
+        project = get_project(session, args.project)
+        if args.policy:
+            keystore.set_places_policy(session, project, args.policy)
+        policy = keystore.places_policy(session, project)
+    print(
+        "Places and organisations found by NER are replaced."
+        if policy == "replace"
+        else "Only listed places and organisations are replaced."
+    )
     return EXIT_OK
 
 

@@ -14,10 +14,17 @@ from sqlmodel import Session
 
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.pseudonymise import Key, KeyEntry, fold
-from toc_studio.ingest.tables import PseudonymEntry, PseudonymTerm, SpeakerMapping
+from toc_studio.ingest.tables import (
+    PseudonymEntry,
+    PseudonymKeep,
+    PseudonymSetting,
+    PseudonymTerm,
+    SpeakerMapping,
+)
 from toc_studio.project.models import Coder, Project, Role
 
 TERM_KINDS = ("person", "place", "organisation")
+PLACE_POLICIES = ("replace", "keep")
 
 
 def load_key(session: Session, project: Project) -> Key:
@@ -106,6 +113,52 @@ def remove_term(session: Session, project: Project, term: str) -> None:
     )
     if not result.rowcount:
         raise NotFound(f"{term!r} is not in the project's lists.")
+
+
+def keep_word(session: Session, project: Project, word: str) -> bool:
+    """Never replace ``word`` in this project's imports; False when it was already kept."""
+    word = " ".join(word.split())
+    if not word:
+        raise Invalid("A word to keep cannot be empty.")
+    if session.get(PseudonymKeep, (project.id, fold(word))) is not None:
+        return False
+    session.add(PseudonymKeep(project_id=project.id, folded=fold(word), word=word))
+    session.flush()
+    return True
+
+
+def unkeep_word(session: Session, project: Project, word: str) -> None:
+    row = session.get(PseudonymKeep, (project.id, fold(word)))
+    if row is None:
+        raise NotFound(f"{word!r} is not in the project's keep list.")
+    session.delete(row)
+    session.flush()
+
+
+def kept_words(session: Session, project: Project) -> list[str]:
+    return list(
+        session.execute(
+            select(PseudonymKeep.word)
+            .where(PseudonymKeep.project_id == project.id)
+            .order_by(PseudonymKeep.folded)
+        ).scalars()
+    )
+
+
+def places_policy(session: Session, project: Project) -> str:
+    """'replace' (default): places and organisations NER finds are replaced, since they may
+    identify a home or an employer; 'keep': only listed ones are."""
+    row = session.get(PseudonymSetting, project.id)
+    return row.places if row is not None else "replace"
+
+
+def set_places_policy(session: Session, project: Project, policy: str) -> None:
+    if policy not in PLACE_POLICIES:
+        raise Invalid(f"Unknown policy {policy!r}; use one of: {', '.join(PLACE_POLICIES)}.")
+    row = session.get(PseudonymSetting, project.id) or PseudonymSetting(project_id=project.id)
+    row.places = policy
+    session.add(row)
+    session.flush()
 
 
 def remembered_speakers(session: Session, project: Project) -> dict[str, tuple[int | None, bool]]:

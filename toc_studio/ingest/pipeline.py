@@ -151,7 +151,9 @@ def load_context(session: Session, project: Project, options: ImportOptions) -> 
     if options.pseudonymise:
         terms = keystore.list_terms(session, project) + list(options.extra_terms)
         keep = set(options.keep) | {label for _, label, _ in people}
-        pseudonymiser = Pseudonymiser(terms, keep=keep, use_ner=options.ner)
+        keep |= set(keystore.kept_words(session, project))
+        places = keystore.places_policy(session, project) == "replace"
+        pseudonymiser = Pseudonymiser(terms, keep=keep, use_ner=options.ner, places=places)
     file_hashes: dict[str, list[tuple[int, str]]] = {}
     for sha, doc_id, title in session.execute(
         select(DocumentImport.file_sha256, Document.id, Document.title)
