@@ -65,9 +65,7 @@ def snapshot(session: Session, table_name: str, column: str, values: Sequence[An
     rows: list[dict] = []
     for part in chunks(sorted(set(values))):
         order = rows_of.c.id if "id" in rows_of.c else list(rows_of.primary_key.columns)[0]
-        result = session.execute(
-            select(rows_of).where(rows_of.c[column].in_(part)).order_by(order)
-        )
+        result = session.execute(select(rows_of).where(rows_of.c[column].in_(part)).order_by(order))
         rows.extend(dict(row._mapping) for row in result)
     return rows
 
