@@ -11,12 +11,13 @@ from toc_studio.ingest.readers.survey import SurveyColumns
 from toc_studio.project import projects
 from toc_studio.workspace.markdown import md
 
-UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS = (
+UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS, REJECTED = (
     "import_uploads",
     "import_skip",
     "import_terms",
     "import_previews",
     "import_results",
+    "import_rejected",
 )
 
 st.title("Import transcripts")
@@ -32,6 +33,7 @@ state = st.session_state
 state.setdefault(UPLOADS, {})
 state.setdefault(SKIP, {})
 state.setdefault(TERMS, [])
+state.setdefault(REJECTED, {})  # name -> its forms, not to be replaced
 
 files = st.file_uploader(
     "Transcripts, captions, surveys or notes",
@@ -58,8 +60,13 @@ if not uploads:
     st.info("Upload one or more files to see what will be imported.")
     st.stop()
 
+kept = frozenset(form for forms in state[REJECTED].values() for form in forms)
 options = ImportOptions(
-    pseudonymise=pseudonymise, group=group, max_mb=max_mb, extra_terms=tuple(state[TERMS])
+    pseudonymise=pseudonymise,
+    group=group,
+    max_mb=max_mb,
+    extra_terms=tuple(state[TERMS]),
+    keep=kept,
 )
 for upload in uploads:
     upload.skip = frozenset(state[SKIP].get(upload.name, ()))
@@ -69,6 +76,7 @@ signature = (
     group,
     max_mb,
     tuple(state[TERMS]),
+    tuple(sorted(kept)),
 )
 if state.get(PREVIEWS, (None,))[0] != signature:
     with st.spinner("Reading the files..."), ui.session() as s:
@@ -77,6 +85,20 @@ previews = state[PREVIEWS][1]
 
 st.subheader("What will be imported")
 st.dataframe([review.file_summary(p) for p in previews], hide_index=True, width="stretch")
+
+names = review.name_clusters(previews) if pseudonymise else []
+if names or (pseudonymise and state[REJECTED]):
+    st.subheader("Names to replace")
+    st.caption("One row per person, place or organisation: every form and mention of it.")
+    st.dataframe(review.cluster_rows(previews), hide_index=True, width="stretch")
+    choices = list(dict.fromkeys([*state[REJECTED], *(n.name for n in names)]))
+    rejected = st.multiselect(
+        "Do not replace these names", choices, default=list(state[REJECTED]), key="import_keep"
+    )
+    if st.button("Check again without them", disabled=rejected == list(state[REJECTED])):
+        forms = {n.name: sorted({n.name, *n.forms}) for n in names if n.name in rejected}
+        state[REJECTED] = {r: forms.get(r) or state[REJECTED][r] for r in rejected}
+        st.rerun()
 
 for file_index, preview in enumerate(previews):
     with st.expander(md(preview.name), expanded=bool(preview.error) or len(previews) == 1):
@@ -188,6 +210,6 @@ if st.button(f"Import {len(ready)} file(s)", type="primary", disabled=not ready)
             progress=lambda done, total, name: bar.progress(done / total, text=f"Imported {name}"),
         )
         state[RESULTS] = review.outcome_rows(outcomes)
-        for key in (UPLOADS, SKIP, TERMS, PREVIEWS):
+        for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED):
             state.pop(key, None)
     st.rerun()

@@ -115,3 +115,20 @@ def test_survey_columns_can_be_chosen_when_the_guess_finds_no_answers(app, datab
     summary = _summary(at)
     assert summary.loc["short.csv", "Status"] == "ready"
     assert summary.loc["short.csv", "Turns"] == 3
+
+
+def test_names_are_reviewed_as_clusters_and_a_rejected_one_is_kept(app, database_url, monkeypatch):
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    text = b"Interviewer: Hi.\n\nDana Price: Hello. Dana's fine, Price is my name.\n"
+    at = _with_uploads(app, pid, Upload("a.txt", text))
+    names = at.dataframe[1].value.set_index("Placeholder")
+    assert names.loc["[Person 1]", "Name"] == "Dana Price — 3 mentions, 3 forms"
+    assert _summary(at).loc["a.txt", "Speakers"] == "Interviewer, [Person 1]"
+    keep = [m for m in at.multiselect if m.label == "Do not replace these names"][0]
+    keep.select("Dana Price")
+    _run(at)
+    [b for b in at.button if b.label == "Check again without them"][0].click()
+    _run(at)
+    assert _summary(at).loc["a.txt", "Replacements"] == 0
+    assert _summary(at).loc["a.txt", "Speakers"] == "Dana Price, Interviewer"

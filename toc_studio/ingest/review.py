@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from toc_studio.ingest.commit import FileOutcome
 from toc_studio.ingest.pipeline import DocumentPreview, FilePreview
@@ -27,6 +28,76 @@ def replacement_rows(doc: DocumentPreview) -> list[dict[str, str | int]]:
             }
         )
     return rows
+
+
+@dataclass
+class NameCluster:
+    """One name as the review shows it: every mention of it in the batch, all its forms."""
+
+    name: str
+    placeholder: str
+    kind: str
+    mentions: int = 0
+    forms: dict[str, int] = field(default_factory=dict)  # form -> mentions
+    files: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+    could_be: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        forms = len(self.forms)
+        return (
+            f"{self.name} — {self.mentions} mention{'s' * (self.mentions != 1)}, "
+            f"{forms} form{'s' * (forms != 1)}"
+        )
+
+
+def name_clusters(previews: Sequence[FilePreview]) -> list[NameCluster]:
+    """The names a batch replaces, one per placeholder, most mentioned first."""
+    clusters: dict[str, NameCluster] = {}
+    for preview in previews:
+        for doc in preview.documents:
+            for r in doc.replacements:
+                name = r.canonical or r.original
+                cluster = clusters.setdefault(
+                    r.placeholder, NameCluster(" ".join(name.split()), r.placeholder, r.kind)
+                )
+                cluster.mentions += 1
+                form = " ".join(r.original.split())
+                cluster.forms[form] = cluster.forms.get(form, 0) + 1
+                cluster.files.add(preview.name)
+                cluster.sources.add(r.source)
+                cluster.could_be = cluster.could_be or doc.ambiguous.get(name, ())
+    return sorted(clusters.values(), key=lambda c: (-c.mentions, c.name.casefold()))
+
+
+def cluster_rows(previews: Sequence[FilePreview]) -> list[dict[str, str | int]]:
+    """One row per name: what it becomes, how often, in which forms, what to check."""
+    return [
+        {
+            "Name": c.summary,
+            "Placeholder": c.placeholder,
+            "Kind": c.kind.replace("_", " "),
+            "Mentions": c.mentions,
+            "Forms": ", ".join(sorted(c.forms, key=lambda f: (-c.forms[f], f))),
+            "Files": len(c.files),
+            "Found by": ", ".join(sorted(c.sources)),
+            "Check": f"could be {' or '.join(c.could_be)}" if c.could_be else "",
+        }
+        for c in name_clusters(previews)
+    ]
+
+
+def keep_for(previews: Sequence[FilePreview], names: Iterable[str]) -> frozenset[str]:
+    """The strings to keep so that the named clusters (by ``NameCluster.name``) are not
+    replaced: the name and every form of it in the batch."""
+    wanted = set(names)
+    kept: set[str] = set()
+    for cluster in name_clusters(previews):
+        if cluster.name in wanted:
+            kept.add(cluster.name)
+            kept.update(cluster.forms)
+    return frozenset(kept)
 
 
 def replacement_choice(index: int, row: dict) -> str:
