@@ -7,7 +7,8 @@ import streamlit as st
 
 from toc_studio import ui
 
-st.set_page_config(page_title="TOC Studio", page_icon=":material/account_tree:", layout="wide")
+# An emoji icon: Streamlit draws it locally (a :material: page icon is fetched from Google).
+st.set_page_config(page_title="TOC Studio", page_icon="🌳", layout="wide")
 
 navigation = st.navigation(
     [
@@ -20,6 +21,7 @@ navigation = st.navigation(
         st.Page("screens/codebook.py", title="Codebook", icon=":material/list_alt:"),
         st.Page("screens/autocode.py", title="Auto-code", icon=":material/auto_fix_high:"),
         st.Page("screens/explore.py", title="Explore", icon=":material/query_stats:"),
+        st.Page("screens/outcomes.py", title="Outcomes", icon=":material/monitoring:"),
         st.Page("screens/memos.py", title="Memos", icon=":material/sticky_note_2:"),
         st.Page("screens/theory.py", title="Theory of Change", icon=":material/account_tree:"),
         st.Page("screens/export.py", title="Export", icon=":material/ios_share:"),
