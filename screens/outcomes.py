@@ -1,0 +1,240 @@
+"""Outcomes: instruments and readings, change by group with charts, contacts against
+change, the participants' profile and closed survey questions. Every name shown comes
+from the store (untrusted): tables and charts show it as data, captions escape it."""
+
+import altair as alt
+import streamlit as st
+
+from toc_studio import ui
+from toc_studio.outcomes import charts, contacts, instruments, profile, readings
+from toc_studio.outcomes.change import change, participant_changes
+from toc_studio.outcomes.survey_query import survey_results
+from toc_studio.project import projects
+from toc_studio.workspace.markdown import md
+
+st.title("Outcomes")
+project = ui.require_project()
+ui.show_flash()
+
+
+def chart(data: list[dict], mark: str, **encoding) -> None:
+    st.altair_chart(
+        getattr(alt.Chart(alt.Data(values=data)), mark)().encode(**encoding), width="stretch"
+    )
+
+
+def split_picker(key: str) -> str | None:
+    """Everyone, by stakeholder group, or by one attribute's value."""
+    with ui.session() as s:
+        names = sorted({n for p in projects.list_participants(s, project) for n in p.attributes})
+    choices = ["Everyone", "Stakeholder group"] + [f"attribute:{n}" for n in names]
+    shown = st.selectbox(
+        "Split by", choices, key=key, format_func=lambda c: c.replace("attribute:", "Attribute: ")
+    )
+    return {"Everyone": None, "Stakeholder group": "group"}.get(shown, shown)
+
+
+def upload_readings(names: list[str]) -> None:
+    with st.expander("Import readings", icon=":material/upload_file:"):
+        name = st.selectbox("Instrument", names, key="outcomes_upload_instrument")
+        upload = st.file_uploader(
+            "Columns participant, date and one per item (or item, score)",
+            type=["csv", "xlsx"],
+            key="outcomes_upload",
+        )
+        if upload is not None and st.button("Import", key="outcomes_import"):
+            data, file_name = upload.getvalue(), upload.name
+            ui.finish(
+                lambda s: readings.import_readings(
+                    s, projects.get_project(s, project.id), name, data, file_name
+                ),
+                lambda r: f"Imported {r.readings} readings of {r.instrument}.",
+            )
+
+
+def change_tab() -> None:
+    with ui.session() as s:
+        listed = instruments.list_instruments(s, project)
+    used = [v for v in listed if v.readings]
+    upload_readings([v.name for v in listed])
+    if not used:
+        st.info("No readings yet: import an instrument's readings above.")
+        return
+    c1, c2, c3 = st.columns(3)
+    chosen = c1.selectbox("Instrument", [v.name for v in used], key="outcomes_instrument")
+    shown = next(v for v in used if v.name == chosen)
+    scores = (["Total"] if shown.has_total else []) + shown.items
+    item = c2.selectbox("Score", scores, key="outcomes_item")
+    with c3:
+        by = split_picker("outcomes_by")
+    item = None if item == "Total" else item
+    with ui.reported(), ui.session() as s:
+        table = change(s, project, chosen, item, by)
+        _, _, each, _ = participant_changes(s, project, chosen, item, by)
+        per_item = charts.item_rows(s, project, chosen)
+        figures = charts.readings_count(s, instruments.get_instrument(s, project, chosen))
+        show_change(shown, table, each, per_item, figures)
+
+
+def show_change(shown, table, each, per_item, figures) -> None:
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Readings", f"{figures[0]:,}")
+    m2.metric("Participants", f"{figures[1]:,}")
+    m3.metric("With a follow-up", sum(g["n"] for g in table["groups"]))
+    better = (
+        "lower"
+        if shown.better_sign(table["score"] if table["score"] != "total" else None) < 0
+        else "higher"
+    )
+    st.caption(
+        f"Scores {shown.min_score:g}–{shown.max_score:g}; {better} is better. Start is "
+        "each participant's first reading, last their latest."
+    )
+    st.dataframe(charts.group_rows(table), hide_index=True, width="stretch")
+    if sentence := charts.comparison_sentence(table):
+        st.caption(md(sentence))
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Improved, same, declined")
+        chart(
+            charts.outcome_rows(table),
+            "mark_bar",
+            x=alt.X("People:Q", stack="zero"),
+            y="Group:N",
+            color=alt.Color("Outcome:N", sort=["Improved", "Same", "Declined"]),
+        )
+    with right:
+        st.subheader("Change per participant")
+        chart(
+            charts.change_rows(each),
+            "mark_bar",
+            x=alt.X("Change:Q", bin=alt.Bin(maxbins=20)),
+            y="count():Q",
+            color="Group:N",
+        )
+    if per_item:
+        st.subheader("Start and last review per item")
+        chart(
+            per_item,
+            "mark_bar",
+            y=alt.Y("Item:N", sort=None),
+            x="Mean:Q",
+            color=alt.Color("When:N", sort=["Start", "Last"]),
+            yOffset="When:N",
+            tooltip=["Group:N", "Item:N", "When:N", "Mean:Q", "n:Q"],
+        )
+
+
+def contacts_tab() -> None:
+    with ui.session() as s:
+        views = {v.name: v for v in instruments.list_instruments(s, project) if v.readings}
+        used = list(views)
+        have_contacts = bool(contacts.contact_figures(s, project))
+    if not used or not have_contacts:
+        st.info(
+            "Import readings and contacts (toc-studio outcomes contacts import) to see "
+            "how contact relates to change."
+        )
+        return
+    c1, c2 = st.columns(2)
+    chosen = c1.selectbox("Instrument", used, key="contacts_instrument")
+    x = c2.selectbox(
+        "Against",
+        list(contacts.MEASURES),
+        key="contacts_x",
+        format_func=lambda m: m.replace("_", " ").capitalize(),
+    )
+    with ui.reported(), ui.session() as s:
+        first_item = None if views[chosen].has_total else views[chosen].items[0]
+        result = contacts.relate(s, project, chosen, x, first_item)
+        rho = "n/a" if result["rho"] is None else f"{result['rho']:.2f}"
+        p = "n/a" if result["p_value"] is None else f"{result['p_value']:.4f}"
+        st.caption(f"n = {result['n']}; Spearman's rho = {rho}, p = {p}.")
+        chart(
+            result["points"],
+            "mark_circle",
+            x=alt.X("x:Q", title=x.replace("_", " ")),
+            y=alt.Y("change:Q", title="Change in score"),
+            tooltip=["participant:N", "x:Q", "change:Q"],
+        )
+
+
+def profile_tab() -> None:
+    by = split_picker("profile_by")
+    with ui.reported(), ui.session() as s:
+        table = profile.profile(s, project, by)
+    st.caption(f"{table['participants']} participants. Percentages are of those with a value.")
+    for attribute in table["attributes"]:
+        st.markdown(f"**{md(attribute['name'])}** · {attribute['type']}")
+        rows = []
+        for g in attribute["groups"]:
+            base = {"Group": g["group"], "n": g["n"], "Missing": g["missing"]}
+            if "categories" in g:
+                rows += [
+                    {**base, "Value": c["value"], "Count": c["count"], "%": round(c["percent"], 1)}
+                    for c in g["categories"]
+                ]
+            else:
+                rows.append(
+                    {
+                        **base,
+                        **{
+                            k.capitalize(): g.get(k)
+                            for k in ("mean", "median", "min", "max", "earliest", "latest")
+                            if k in g
+                        },
+                    }
+                )
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def survey_tab() -> None:
+    by = split_picker("survey_by")
+    with ui.reported(), ui.session() as s:
+        results = survey_results(s, project, None, by)
+    if not results["surveys"]:
+        st.info("No closed survey answers yet (toc-studio outcomes survey import).")
+        return
+    for survey in results["surveys"]:
+        rate = survey["response_rate"]
+        st.caption(
+            md(
+                f"{survey['survey']}: {survey['respondents']} respondents"
+                + (f" of {survey['invited']} invited ({rate:.0f}%)" if rate else "")
+            )
+        )
+        for q in survey["questions"]:
+            st.markdown(f"**{md(q['text'])}**")
+            rows = [
+                {
+                    "Group": g["group"],
+                    "Answer": a["value"],
+                    "Count": a["count"],
+                    "%": round(a["percent"], 1),
+                }
+                for g in q["groups"]
+                for a in g["answers"]
+            ]
+            if rows:
+                chart(
+                    rows,
+                    "mark_bar",
+                    x="Count:Q",
+                    y=alt.Y("Answer:N", sort=None),
+                    color="Group:N",
+                    tooltip=["Group:N", "Answer:N", "Count:Q", "%:Q"],
+                )
+            medians = [f"{g['group']}: {g['median']}" for g in q["groups"] if g.get("median")]
+            if medians:
+                st.caption(md("Median " + "; ".join(str(m) for m in medians)))
+
+
+tabs = st.tabs(["Change", "Contacts", "Profile", "Survey"])
+with tabs[0]:
+    change_tab()
+with tabs[1]:
+    contacts_tab()
+with tabs[2]:
+    profile_tab()
+with tabs[3]:
+    survey_tab()

@@ -1,0 +1,88 @@
+"""The Outcomes screen: change by group with its charts, contacts against change, the
+profile and closed survey answers; names from the store shown as typed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from tests.outcomes.test_survey import SURVEY
+from tests.screens.conftest import run_on
+from toc_studio import db
+from toc_studio.outcomes import attributes, contacts, readings
+from toc_studio.outcomes.charts import CAVEAT
+from toc_studio.outcomes.survey_import import import_survey_answers
+from toc_studio.project import projects
+from toc_studio.workspace.markdown import md
+
+HOSTILE = "**Mentored** <b>x</b>"
+
+
+@pytest.fixture
+def built(database_url):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        project = projects.create_project(s, "Housing", [HOSTILE, "Not mentored"])
+        people = ["label,group,destination"]
+        lines = ["participant,date,Work,Home management,Social leisure,Private leisure,"
+                 "Close relationships"]  # fmt: skip
+        visits = ["participant,date"]
+        for n in range(8):
+            group = HOSTILE if n % 2 else "Not mentored"
+            people.append(f'C{n},"{group}",{"Employment" if n < 3 else "Still supported"}')
+            lines += [f"C{n},2025-01-01,6,6,6,6,6", f"C{n},2025-06-01,{6 - n % 4},5,5,4,{n % 3}"]
+            visits += [f"C{n},2025-0{m + 1}-03" for m in range(1 + n % 5)]
+        attributes.import_participants(s, project, "\n".join(people).encode(), "p.csv")
+        readings.import_readings(s, project, "WSAS", "\n".join(lines).encode(), "w.csv")
+        contacts.import_contacts(s, project, "\n".join(visits).encode(), "c.csv")
+        import_survey_answers(s, project, SURVEY.encode(), "survey.csv", invited=5)
+        s.commit()
+    yield project
+    engine.dispose()
+
+
+def _frames(at):
+    return [d.value for d in at.dataframe]
+
+
+def test_change_table_charts_and_comparison_by_group(app, built):
+    at = run_on(app("screens/outcomes.py"), built.id)
+    assert at.selectbox(key="outcomes_instrument").value == "WSAS"
+    table = _frames(at)[0]
+    assert list(table["Group"]) == ["All"] and list(table["n"]) == [8]
+    assert int(table["Improved"][0]) + int(table["Declined"][0]) + int(table["Same"][0]) == 8
+    assert [m.value for m in at.metric][:2] == ["80", "8"]
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 4  # three on the change tab, the contacts scatter
+    at.selectbox(key="outcomes_by").select("Stakeholder group")
+    run_on(at, built.id)
+    table = _frames(at)[0]
+    assert list(table["Group"]) == [HOSTILE, "Not mentored"]  # as data, not Markdown
+    captions = " ".join(c.value for c in at.caption)
+    assert md(CAVEAT) in captions
+    assert "\\*\\*Mentored\\*\\* \\<b\\>x\\</b\\>" in captions  # escaped in the sentence
+    assert "<b>" not in captions.replace("\\<b\\>", "")
+
+
+def test_one_item_and_no_exceptions_on_every_tab(app, built):
+    at = run_on(app("screens/outcomes.py"), built.id)
+    at.selectbox(key="outcomes_item").select("Work")
+    run_on(at, built.id)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Spearman's rho" in captions  # contacts tab
+    assert "12 participants" in captions  # profile tab: 8 clients, 4 survey respondents
+    assert md("survey.csv: 4 respondents of 5 invited (80%)") in captions
+    frames = _frames(at)
+    destination = next(f for f in frames if "Value" in f and "Employment" in list(f["Value"]))
+    assert list(destination["Count"]) == [3, 5]
+
+
+def test_a_project_without_readings_says_what_to_do(app, database_url):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        project = projects.create_project(s, "Empty", [])
+        s.commit()
+    at = run_on(app("screens/outcomes.py"), project.id)
+    assert any("No readings yet" in i.value for i in at.info)
+    engine.dispose()
