@@ -64,7 +64,7 @@ def _codebook(at, h, url):
     return ["code", "subcode"]
 
 
-def _autocode(at, h, url):
+def _as_it_opens(at, h, url):
     return []
 
 
@@ -100,12 +100,13 @@ SCREENS = {
     "documents": _documents,
     "code": _code,
     "codebook": _codebook,
-    "autocode": _autocode,
+    "autocode": _as_it_opens,
     "explore": _explore,
     "memos": _memos,
     "theory": _theory,
     "export": _export,
     "import_files": _import,
+    "outcomes": _as_it_opens,
 }
 
 
