@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from toc_studio import events
 from toc_studio.errors import Conflict, Invalid, TocStudioError
-from toc_studio.ingest import documents, keystore
+from toc_studio.ingest import documents, keystore, reapply
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.pipeline import (
     DocumentPreview,
@@ -86,6 +86,7 @@ def commit_file(
                 keystore.add_term(session, project, term, kind)
             _save_key(session, project, preview)
             outcome.documents = _store_documents(session, project, preview, replace_existing)
+            outcome.warnings += reapply.apply_earlier(session, preview.earlier)
     except TocStudioError as exc:
         outcome.error = f"{preview.name}: {exc}"
         outcome.documents = []

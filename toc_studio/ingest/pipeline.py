@@ -40,6 +40,7 @@ from toc_studio.ingest.readers.dispatch import (  # noqa: F401 (FORMATS: the imp
     read_file,
 )
 from toc_studio.ingest.readers.survey import SurveyColumns
+from toc_studio.ingest.reapply import EarlierChange, plan_earlier
 from toc_studio.ingest.segment import sentences_in, split_sentences
 from toc_studio.ingest.tables import DocumentImport
 from toc_studio.ingest.turns import (
@@ -75,6 +76,7 @@ class ImportOptions:
     max_mb: float = DEFAULT_MAX_MB
     keep: frozenset[str] = frozenset()  # originals never to replace (undo by term)
     extra_terms: tuple[tuple[str, str], ...] = ()  # (term, kind) missed by the lists
+    reapply: bool = True  # replace the batch's new names in documents imported earlier
 
 
 @dataclass
@@ -127,6 +129,7 @@ class FilePreview:
     survey_columns: SurveyColumns | None = None
     survey_headers: list[str] = field(default_factory=list)
     key_entries: list[KeyEntry] = field(default_factory=list)  # placeholders this file uses
+    earlier: list[EarlierChange] = field(default_factory=list)  # in documents stored before
 
 
 @dataclass
@@ -218,6 +221,9 @@ def plan(
     for upload, preview, documents in files:
         with paused_gc():
             previews.append(_finish_file(upload, preview, documents, context, options, index))
+    if options.reapply:
+        batch = {doc_id for p in previews for doc_id, _ in p.duplicates}
+        plan_earlier(session, project.id, previews, index, context.key, batch)
     return previews
 
 

@@ -1,0 +1,69 @@
+"""A name found in a new file is replaced in the documents the project imported earlier."""
+
+import pytest
+from sqlalchemy import select
+
+from toc_studio.coding import codebook, codings
+from toc_studio.ingest import documents
+from toc_studio.ingest.commit import commit_previews, import_batch
+from toc_studio.ingest.models import Document
+from toc_studio.ingest.pipeline import ImportOptions, Upload, plan
+from toc_studio.ingest.tables import Section, Sentence
+from toc_studio.project import projects
+
+RULES = ImportOptions(ner=False)
+EARLY = (
+    b"# Visit to Keighley\n\nInterviewer: Who helped?\n\n"
+    b"Mentee C1: My mentor, and Kwame Asante from the council. Kwame\nAsante was kind.\n"
+)
+
+
+@pytest.fixture
+def project(session):
+    project = projects.create_project(session, "Mentoring", ["Mentee"])
+    session.commit()
+    return project
+
+
+def stored(session, title):
+    return session.execute(select(Document).where(Document.title == title)).scalar_one()
+
+
+def test_a_new_name_is_previewed_then_replaced_in_an_earlier_document(session, project):
+    import_batch(session, project, [Upload("early.md", EARLY)], RULES)
+    early = stored(session, "early.md")
+    assert "Kwame Asante" in early.text  # nobody knew the name then
+    later = Upload("later.txt", b"Interviewer: Hi.\n\nKwame Asante: Hello, I am the mentor.\n")
+    [preview] = plan(session, project, [later], RULES)
+    [change] = preview.earlier
+    assert (change.title, change.mentions, change.names) == ("early.md", 2, ["Kwame Asante"])
+    [outcome] = commit_previews(session, project, [preview])
+    assert outcome.status == "imported" and not outcome.warnings
+    session.refresh(early)
+    assert "Kwame" not in early.text and "Asante" not in early.text
+    assert early.text.count("[Person 1]") == 2
+    turns = documents.list_turns(session, early)
+    assert early.text[turns[-1].start : turns[-1].end].endswith("[Person 1] was kind.")
+    sentences = session.execute(
+        select(Sentence.start, Sentence.end).where(Sentence.document_id == early.id)
+    ).all()
+    assert all(early.text[s:e].strip() == early.text[s:e] for s, e in sentences)
+    assert early.text[sentences[-1][0] : sentences[-1][1]] == "[Person 1] was kind."
+    [section] = session.execute(select(Section).where(Section.document_id == early.id)).scalars()
+    assert section.title == "Visit to Keighley"
+
+
+def test_an_earlier_document_whose_codings_quote_the_name_is_left_and_reported(session, project):
+    import_batch(session, project, [Upload("early.md", EARLY)], RULES)
+    early = stored(session, "early.md")
+    coder = projects.get_or_create_coder(session, "Ann")
+    code = codebook.create_code(session, project, "Support")
+    start = early.text.index("Kwame Asante from")
+    codings.add_coding(session, early, code, coder, start, start + len("Kwame Asante"))
+    session.commit()
+    later = Upload("later.txt", b"Interviewer: Hi.\n\nKwame Asante: Hello.\n")
+    [outcome] = import_batch(session, project, [later], RULES)
+    assert outcome.status == "imported"
+    assert any("'early.md' also mentions Kwame Asante" in w for w in outcome.warnings)
+    session.refresh(early)
+    assert "Kwame Asante" in early.text
