@@ -42,6 +42,20 @@ from defusedxml.common import DefusedXmlException
 
 from toc_studio.errors import Invalid
 from toc_studio.report.refi.common import normalise_id
+from toc_studio.report.refi.nodes import (
+    LOCAL,
+    VALUE_TAGS,
+    Node,
+    children,
+    coding_of,
+    local_name,
+    ref_id,
+    refs,
+    text_of,
+    values_of,
+    whole,
+    whole_number,
+)
 from toc_studio.report.refi.records import (
     CaseRec,
     CasesEnd,
@@ -64,106 +78,12 @@ REFUSED = (
     "which is refused for safety; nothing was imported."
 )
 CHUNK = 1 << 18
-VALUE_TAGS = {"TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue"}
-VALUE_TAGS.add("DateTimeValue")
 TEXT_TAGS = VALUE_TAGS | {"Description", "PlainTextContent"}
 TEXT_PARENTS = {"TextSource", "Representation", "Transcript"}
 SELECTIONS = {"PlainTextSelection", "TranscriptSelection"}
 HOLDERS = {"PDFSource", "AudioSource", "VideoSource"}  # hand their texts over at their end
 DETACH = {"User", "Code", "Variable", "Case", "TextSource", "Note", "Set", "Transcript"}
 DETACH |= HOLDERS | {"PictureSource", "Graph", "Link"}
-
-
-class Node:
-    """A small element kept until its end tag: local name, attributes, children, text."""
-
-    __slots__ = ("tag", "attrs", "children", "text", "parent")
-
-    def __init__(self, tag: str, attrs, parent: Node | None) -> None:
-        self.tag = tag
-        self.attrs = attrs
-        self.children: list[Node] = []
-        self.text: str | None = None
-        self.parent = parent
-
-    def get(self, name: str) -> str | None:
-        return self.attrs.get(name)
-
-
-_LOCAL: dict[str, str] = {}
-
-
-def _local(name: str) -> str:
-    tag = _LOCAL.get(name)
-    if tag is None:
-        tag = _LOCAL[name] = name.rpartition(":")[2]
-    return tag
-
-
-def _children(node: Node, name: str) -> list[Node]:
-    return [child for child in node.children if child.tag == name]
-
-
-def _text(node: Node, name: str) -> str | None:
-    for child in node.children:
-        if child.tag == name:
-            return child.text or ""
-    return None
-
-
-def _refs(node: Node, name: str = "NoteRef") -> list[str]:
-    return [normalise_id(c.get("targetGUID") or c.get("guid")) for c in _children(node, name)]
-
-
-def _int(attrs, name: str) -> int:
-    value = attrs.get(name)
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Invalid(f"A selection has {name}={value!r}, which is not a whole number.") from exc
-
-
-_IDS: dict[str, str] = {}
-
-
-def _ref_id(value: str | None) -> str:
-    """normalise_id for values that repeat (users, codes), remembered."""
-    if not value:
-        return ""
-    found = _IDS.get(value)
-    if found is None:
-        if len(_IDS) > 100_000:
-            _IDS.clear()
-        found = _IDS[value] = normalise_id(value)
-    return found
-
-
-def _coding(node: Node) -> CodingRec:
-    code = next((_ref_id(c.get("targetGUID")) for c in _children(node, "CodeRef")), "")
-    return CodingRec(
-        node.get("guid") or "",
-        code,
-        _ref_id(node.get("creatingUser")),
-        node.get("creationDateTime") or "",
-        _refs(node),
-    )
-
-
-def _values(node: Node) -> list[tuple[str, str]]:
-    found = []
-    for value in _children(node, "VariableValue"):
-        refs = _children(value, "VariableRef")
-        text = next((c.text or "" for c in value.children if c.tag in VALUE_TAGS), "")
-        if refs:
-            found.append((normalise_id(refs[0].get("targetGUID")), text.strip()))
-    return found
-
-
-def _whole(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 class _Reader(ContentHandler):
@@ -185,9 +105,9 @@ class _Reader(ContentHandler):
 
     def startElement(self, name: str, attrs) -> None:  # noqa: N802 - SAX's name
         if self.selection is not None:
-            self._inside_selection(_LOCAL.get(name) or _local(name), attrs)
+            self._inside_selection(LOCAL.get(name) or local_name(name), attrs)
             return
-        tag = _LOCAL.get(name) or _local(name)
+        tag = LOCAL.get(name) or local_name(name)
         node = self.node
         if tag in SELECTIONS and node is not None and node.tag in TEXT_PARENTS:
             self._start_selection(tag, attrs)
@@ -205,7 +125,7 @@ class _Reader(ContentHandler):
 
     def _start_selection(self, tag: str, attrs) -> None:
         if tag == "PlainTextSelection":
-            start, end = _int(attrs, "startPosition"), _int(attrs, "endPosition")
+            start, end = whole_number(attrs, "startPosition"), whole_number(attrs, "endPosition")
         else:
             start = end = -1  # set from the transcript's sync points at its end
         selection = SelectionRec(
@@ -213,7 +133,7 @@ class _Reader(ContentHandler):
             start,
             end,
             attrs.get("name") or "",
-            _ref_id(attrs.get("creatingUser")),
+            ref_id(attrs.get("creatingUser")),
             attrs.get("creationDateTime") or "",
             [],
             [],
@@ -235,7 +155,7 @@ class _Reader(ContentHandler):
                 self.coding = CodingRec(
                     attrs.get("guid") or "",
                     "",
-                    _ref_id(attrs.get("creatingUser")),
+                    ref_id(attrs.get("creatingUser")),
                     attrs.get("creationDateTime") or "",
                     [],
                 )
@@ -245,7 +165,7 @@ class _Reader(ContentHandler):
         elif self.depth == 3 and self.coding is not None:
             if tag == "CodeRef":
                 if not self.coding.code:
-                    self.coding.code = _ref_id(attrs.get("targetGUID"))
+                    self.coding.code = ref_id(attrs.get("targetGUID"))
             elif tag == "NoteRef":
                 self.coding.note_refs.append(normalise_id(attrs.get("targetGUID")))
 
@@ -284,10 +204,10 @@ class _Reader(ContentHandler):
                     guid=guid,
                     name=el.get("name") or "",
                     colour=el.get("color") or "",
-                    description=_text(el, "Description") or "",
+                    description=text_of(el, "Description") or "",
                     parent=normalise_id(parent_el.get("guid")) if parent == "Code" else "",
                     codable=(el.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-                    note_refs=_refs(el),
+                    note_refs=refs(el),
                 )
             )
         elif tag == "CodeBook":
@@ -295,9 +215,9 @@ class _Reader(ContentHandler):
         elif tag == "Variable":
             out(VariableRec(guid, el.get("name") or ""))
         elif tag == "Case":
-            sources, codes = _refs(el, "SourceRef"), len(_children(el, "CodeRef"))
-            out(CaseRec(guid, el.get("name") or "", _values(el), sources, codes))
-            self.out[-1].selections = _refs(el, "SelectionRef")
+            sources, codes = refs(el, "SourceRef"), len(children(el, "CodeRef"))
+            out(CaseRec(guid, el.get("name") or "", values_of(el), sources, codes))
+            self.out[-1].selections = refs(el, "SelectionRef")
         elif tag == "Cases":
             out(CasesEnd())
         elif tag == "TextSource" and parent == "Sources":
@@ -309,16 +229,16 @@ class _Reader(ContentHandler):
         elif tag in HOLDERS and parent == "Sources":
             self._holder_end(el, tag, guid)
         elif tag == "PictureSource":
-            selections = _children(el, "PictureSelection")
-            codings = sum(len(_children(s, "Coding")) for s in selections)
-            codings += len(_children(el, "Coding"))
+            selections = children(el, "PictureSelection")
+            codings = sum(len(children(s, "Coding")) for s in selections)
+            codings += len(children(el, "Coding"))
             out(SkippedRec("picture source", el.get("name") or "", codings, len(selections)))
         elif tag == "Note" and parent == "Notes":
             out(
                 NoteRec(
                     guid=guid,
                     name=el.get("name") or "",
-                    text=_text(el, "PlainTextContent"),
+                    text=text_of(el, "PlainTextContent"),
                     plain_path=el.get("plainTextPath") or "",
                     user=normalise_id(el.get("creatingUser")),
                     created=el.get("creationDateTime") or "",
@@ -326,10 +246,10 @@ class _Reader(ContentHandler):
                 )
             )
         elif tag == "Set":
-            codes, sources = _refs(el, "MemberCode"), _refs(el, "MemberSource")
-            out(SetRec(guid, el.get("name") or "", codes, sources, _refs(el, "MemberNote")))
+            codes, sources = refs(el, "MemberCode"), refs(el, "MemberSource")
+            out(SetRec(guid, el.get("name") or "", codes, sources, refs(el, "MemberNote")))
         elif tag == "Project" and parent_el is None:
-            out(ProjectEnd(_text(el, "Description") or "", _refs(el)))
+            out(ProjectEnd(text_of(el, "Description") or "", refs(el)))
 
     def _text_source(self, el: Node, kind: str, guid: str) -> SourceRec:
         record = SourceRec(
@@ -337,19 +257,19 @@ class _Reader(ContentHandler):
             name=el.get("name") or "",
             kind=kind,
             plain_path=el.get("plainTextPath") or "",
-            content=_text(el, "PlainTextContent"),
+            content=text_of(el, "PlainTextContent"),
             selections=self.selections,
-            whole_codings=[_coding(c) for c in _children(el, "Coding")],
-            note_refs=_refs(el),
-            values=_values(el),
+            whole_codings=[coding_of(c) for c in children(el, "Coding")],
+            note_refs=refs(el),
+            values=values_of(el),
         )
         record.rich_path = el.get("richTextPath") or ""
         return record
 
     def _transcript(self, el: Node, guid: str) -> SourceRec:
         points: dict[str, tuple[int | None, int | None]] = {}
-        for point in _children(el, "SyncPoint"):
-            position, stamp = _whole(point.get("position")), _whole(point.get("timeStamp"))
+        for point in children(el, "SyncPoint"):
+            position, stamp = whole(point.get("position")), whole(point.get("timeStamp"))
             points[normalise_id(point.get("guid"))] = (position, stamp)
         for selection, first, last in self.between:
             start, end = points.get(first, (None, None))[0], points.get(last, (None, None))[0]
@@ -370,13 +290,13 @@ class _Reader(ContentHandler):
         name, kind = el.get("name") or "", tag.removesuffix("Source")
         label = "PDF" if kind == "PDF" else kind.lower()
         texts, self.held = self.held, []
-        areas = _children(el, f"{kind}Selection")
+        areas = children(el, f"{kind}Selection")
         if areas:
-            codings = sum(len(_children(s, "Coding")) for s in areas)
+            codings = sum(len(children(s, "Coding")) for s in areas)
             what = "area" if kind == "PDF" else "time"
             out = SkippedRec(f"{what} selections of {label} source", name, codings, len(areas))
             self.out.append(out)
-        own = [_coding(c) for c in _children(el, "Coding")]
+        own = [coding_of(c) for c in children(el, "Coding")]
         if not texts and kind == "PDF" and el.get("path"):  # the text of the PDF itself
             texts = [SourceRec(guid, name, "pdf", "", None, pdf_path=el.get("path"))]
         for text in texts:
@@ -387,7 +307,7 @@ class _Reader(ContentHandler):
             self.out.append(SkippedRec(f"{label} source", name, len(own), why=why))
             return
         for n, record in enumerate(texts):
-            record.values = _values(el)
+            record.values = values_of(el)
             if kind == "PDF":
                 record.name, record.guid = name or record.name, guid or record.guid
             elif len(texts) > 1:
@@ -397,7 +317,7 @@ class _Reader(ContentHandler):
             if n == 0:
                 record.media = guid
                 record.whole_codings = own + record.whole_codings
-                record.note_refs = _refs(el) + record.note_refs
+                record.note_refs = refs(el) + record.note_refs
             self.out.append(record)
 
 
