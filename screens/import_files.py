@@ -95,6 +95,9 @@ if names or (pseudonymise and state[REJECTED]):
     rejected = st.multiselect(
         "Do not replace these names", choices, default=list(state[REJECTED]), key="import_keep"
     )
+    if earlier := review.earlier_rows(previews):
+        st.caption("These names are new to the project: documents imported earlier change too.")
+        st.dataframe(earlier, hide_index=True, width="stretch")
     if st.button("Check again without them", disabled=rejected == list(state[REJECTED])):
         forms = {n.name: sorted({n.name, *n.forms}) for n in names if n.name in rejected}
         state[REJECTED] = {r: forms.get(r) or state[REJECTED][r] for r in rejected}

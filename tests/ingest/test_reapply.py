@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from toc_studio.coding import codebook, codings
-from toc_studio.ingest import documents
+from toc_studio.ingest import documents, review
 from toc_studio.ingest.commit import commit_previews, import_batch
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.pipeline import ImportOptions, Upload, plan
@@ -37,6 +37,10 @@ def test_a_new_name_is_previewed_then_replaced_in_an_earlier_document(session, p
     [preview] = plan(session, project, [later], RULES)
     [change] = preview.earlier
     assert (change.title, change.mentions, change.names) == ("early.md", 2, ["Kwame Asante"])
+    assert review.earlier_rows([preview]) == [
+        {"File": "later.txt", "Document imported earlier": "early.md", "Mentions replaced": 2,
+         "Names": "Kwame Asante"}
+    ]  # fmt: skip
     [outcome] = commit_previews(session, project, [preview])
     assert outcome.status == "imported" and not outcome.warnings
     session.refresh(early)

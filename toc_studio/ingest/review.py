@@ -100,6 +100,20 @@ def keep_for(previews: Sequence[FilePreview], names: Iterable[str]) -> frozenset
     return frozenset(kept)
 
 
+def earlier_rows(previews: Sequence[FilePreview]) -> list[dict[str, str | int]]:
+    """What each file's new names change in documents the project imported earlier."""
+    return [
+        {
+            "File": preview.name,
+            "Document imported earlier": change.title,
+            "Mentions replaced": change.mentions,
+            "Names": ", ".join(change.names),
+        }
+        for preview in previews
+        for change in preview.earlier
+    ]
+
+
 def replacement_choice(index: int, row: dict) -> str:
     return f"{row['Original']} → {row['Placeholder']} (character {row['At']}, #{index + 1})"
 
