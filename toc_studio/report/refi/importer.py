@@ -10,6 +10,12 @@ that are not codable, empty names and descriptions. Transcripts of audio and vid
 sources become documents (their sync points time the turns); pictures, recordings without
 a transcript and selections of an area or a stretch of time are reported with what they
 carried. Anything that cannot be carried over is reported in ``ImportResult.warnings``.
+
+Cases become participants linked to what they said (``refi.cases``, ``refi.speakers``);
+a source whose plain text is empty is read from its ``.docx`` or PDF (``refi.richtext``);
+TOC Studio's own ``toc-studio/`` folder brings back exact turns, sections and Theory of
+Change versions (``refi.extension``). ``ImportResult.mapping`` says what became of what
+(``refi.mapping``).
 """
 
 from __future__ import annotations
