@@ -25,6 +25,7 @@ SCREENS = {
     "Codebook": "Codebook",
     "Auto-code": "Auto-code",
     "Explore": "Explore",
+    "Outcomes": "Outcomes",
     "Memos": "Memos",
     "Theory of Change": "Theory of Change",
     "Export": "Export",
@@ -104,7 +105,7 @@ def test_no_stored_name_makes_the_browser_fetch_anything(app_server, page):
         page.get_by_text(f"![memo]({base}{MARK}-memo.png)").first.wait_for()
         assert page.locator("img[src*='leak']").count() == 0
         # the watch works: an image really put on the page is seen and refused
-        with page.expect_request(lambda r: "control" in r.url):
+        with page.expect_event("requestfailed", lambda r: "control" in r.url):
             page.evaluate(
                 "(u) => { const i = new Image(); i.src = u; document.body.append(i); }",
                 f"{base}{MARK}-control.png",
