@@ -11,7 +11,17 @@ from toc_studio.coding.models import Code, Coding
 from toc_studio.demo import load_demo
 from toc_studio.ingest.models import Turn
 from toc_studio.project.models import Group, Participant
-from toc_studio.theory.assemble import assemble, code_key, domain_key
+from toc_studio.theory import versions
+from toc_studio.theory.assemble import (
+    TocElement,
+    Workshop,
+    apply_workshop,
+    assemble,
+    code_key,
+    domain_key,
+    outcome_domains,
+)
+from toc_studio.theory.models import TocEdge, TocNode
 
 
 def _key(session, project, path):
@@ -212,3 +222,53 @@ def test_evidence_follows_swapped_codes_and_regrouped_participants(session, ment
     )
     regrouped = assemble(session, project)
     assert set(regrouped.nodes[code_key(trust.id)]["evidence"].by_group) == {"Mentee"}
+
+
+def test_the_workshop_stage_relabels_merges_and_removes_typed_elements():
+    def outcome(code_id: int, label: str) -> TocElement:
+        return TocElement(code_key(code_id), label, "outcome", 5, "Mentee", "Personal",
+                          code_id=code_id)  # fmt: skip
+
+    access = TocElement(code_key(3), "Access", "challenge", 4, "Mentor", None, code_id=3)
+    elements = {e.key: e for e in (outcome(1, "Trust"), outcome(2, "Hope"), access)}
+    workshop = Workshop([
+        TocNode(version_id=1, key=code_key(1), label="Mentees trust again"),
+        TocNode(version_id=1, key=code_key(2), merged_into=code_key(1)),
+        TocNode(version_id=1, key=code_key(3), removed=True),
+    ])  # fmt: skip
+    mapping = {1: code_key(1), 2: code_key(2), 3: code_key(3), 4: code_key(2)}  # 4 rolls up
+    kept = apply_workshop(elements, mapping, workshop)
+    assert list(kept) == [code_key(1)]
+    trust = kept[code_key(1)]
+    assert (trust.label, trust.merged_from, sorted(trust.code_ids)) == (
+        "Mentees trust again", [code_key(2)], [1, 2, 4]
+    )
+    [(key, heading)] = outcome_domains(kept).items()
+    assert key == domain_key(5, "Personal") == trust.domain_key
+    assert (heading.category, heading.label, sorted(heading.code_ids)) == ("domain", "Personal",
+                                                                            [1, 2, 4])  # fmt: skip
+    assert trust.node_attributes()["domain_key"] == key
+    assert "domain_key" not in access.node_attributes()
+
+
+def test_a_version_merges_elements_and_removes_a_default_link(session, mentoring):
+    project = mentoring.project
+    k = {p: _key(session, project, p) for p in mentoring.codes}
+    family, trust = k["Mentee/Outcomes/Social/Family contact"], k["Mentee/Outcomes/Personal/Trust"]
+    induction = k["Activities/Induction training"]
+    access = k["Mentor/Challenges/Access to supervision"]
+    version = versions.working_version(session, project)
+    session.add(TocNode(version_id=version.id, key=family, merged_into=trust))
+    session.add(TocNode(version_id=version.id, key=trust, label="Trust & family"))
+    session.add(TocEdge(version_id=version.id, source=induction, target=access,
+                        kind="structure", removed=True))  # fmt: skip
+    session.flush()
+    graph = assemble(session, project, version)
+    mentee = codebook.get_code_by_path(session, project, "Mentee/Outcomes/Personal/Trust")
+    assert family not in graph and domain_key(mentee.branch_group_id, "Social") not in graph
+    merged = graph.nodes[trust]
+    assert (merged["label"], merged["merged_from"], merged["evidence"].codings) == (
+        "Trust & family", [family], 2
+    )
+    assert (induction, access) not in graph.edges
+    assert (induction, domain_key(mentee.branch_group_id, "Personal")) in graph.edges

@@ -1,126 +1,223 @@
 """Assembly: the codebook, the codings and a version's workshop records -> a DiGraph.
 
 One node per code that has a ToC category, at the level of the code tree the version
-chose (deeper sub-themes roll up into their ancestor at that level), plus the hand-made
-elements; one heading node per outcome domain of each branch. Default edges follow the
-structure: resources -> activities -> each branch's enablers and challenges -> that
-branch's outcome domains -> outcomes. The team's causal links ("leads to", "enables",
-"hinders") replace or add to them. Evidence is counted in SQL (see ``evidence``).
+chose (deeper sub-themes roll up into their ancestor at that level, see
+:mod:`~toc_studio.theory.codetree`), plus the hand-made elements; one heading node per
+outcome domain of each branch. Edges: the default structure and the team's links
+(:mod:`~toc_studio.theory.links`). Evidence is counted in SQL (see ``evidence``).
+
+The stages, each a function over typed values (:class:`~toc_studio.theory.elements.TocElement`):
+:func:`load` -> :func:`code_elements` and :func:`hand_made_elements` ->
+:func:`apply_workshop` (labels, merges, deletions) -> :func:`outcome_domains` ->
+:func:`count_evidence` -> :func:`to_graph`.
 
 Node attributes: ``label``, ``category`` (one of the five, or ``domain`` for a domain
 heading), ``branch`` (group name or ``shared``), ``branch_id``, ``domain``, ``code_id``,
 ``code_path``, ``code_ids`` (codes whose codings count), ``hand_made``, ``thin``,
-``merged_from`` and ``evidence`` (an :class:`Evidence`). Edge attributes: ``kind``
-(``structure`` or a link kind), ``label``, ``rationale``.
+``merged_from``, ``domain_key`` (outcomes) and ``evidence`` (an :class:`Evidence`). Edge
+attributes: ``kind`` (``structure`` or a link kind), ``label``, ``rationale``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import networkx as nx
 from sqlalchemy import select
 from sqlmodel import Session
 
-from toc_studio.coding.codebook import PATH_SEPARATOR
-from toc_studio.coding.models import Code
 from toc_studio.project.models import Group, Project
 from toc_studio.theory import evidence as ev
-from toc_studio.theory.models import STRUCTURE, TocEdge, TocNode, TocVersion
+from toc_studio.theory.codetree import CodeInfo, chains, code_path, load_codes, node_codes
+from toc_studio.theory.elements import (
+    CATEGORIES,
+    DOMAIN,
+    NO_DOMAIN,
+    SHARED,
+    TRUNK,
+    TocElement,
+    code_key,
+    domain_key,
+)
+from toc_studio.theory.links import add_edges, resolve
+from toc_studio.theory.models import TocEdge, TocNode, TocVersion
 
-CATEGORIES = ("resource", "activity", "enabler", "challenge", "outcome")
-DOMAIN = "domain"
-SHARED = "shared"
-NO_DOMAIN = "Other outcomes"
-TRUNK = ("resource", "activity")
+__all__ = [
+    "CATEGORIES", "DOMAIN", "NO_DOMAIN", "SHARED", "TRUNK", "TocElement", "code_key",
+    "domain_key", "Workshop", "Sources", "load", "code_elements", "hand_made_elements",
+    "apply_workshop", "outcome_domains", "count_evidence", "to_graph", "assemble",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
-class CodeInfo:
-    id: int
-    parent_id: int | None
-    name: str
-    category: str | None
-    branch_group_id: int | None
-    domain: str | None
-    position: int
+class Workshop:
+    """What a version's workshop said: records about elements (labels, hand-made ones,
+    merges, deletions), in the order they were made, and the team's links."""
+
+    records: list[TocNode] = field(default_factory=list)
+    links: list[TocEdge] = field(default_factory=list)
+
+    def merged(self) -> dict[str, str]:
+        """Each merged element's key -> the key it was merged into."""
+        return {r.key: r.merged_into for r in self.records if r.merged_into}
+
+    def removed(self) -> set[str]:
+        return {r.key for r in self.records if r.removed}
+
+    def hand_made(self) -> list[TocNode]:
+        return [r for r in self.records if r.hand_made]
+
+    def claimed(self, codes: Mapping[int, CodeInfo]) -> dict[int, str]:
+        """Codes that a live hand-made element stands for -> that element's key."""
+        return {
+            r.code_id: r.key
+            for r in self.hand_made()
+            if r.code_id in codes and not r.removed and not r.merged_into
+        }
 
 
-def code_key(code_id: int) -> str:
-    return f"code:{code_id}"
+@dataclass(frozen=True)
+class Sources:
+    """What assembly reads from the store: the groups (id, name) in branch order, the
+    project's codes and the version's workshop."""
+
+    groups: list[tuple[int, str]]
+    codes: dict[int, CodeInfo]
+    workshop: Workshop
+
+    def group_names(self) -> dict[int, str]:
+        return dict(self.groups)
+
+    def branch(self, branch_id: int | None) -> str:
+        """The name of the branch of group ``branch_id`` (shared when none or unknown)."""
+        return self.group_names().get(branch_id, SHARED) if branch_id else SHARED
 
 
-def domain_key(branch_id: int | None, domain: str) -> str:
-    return f"domain:{branch_id if branch_id is not None else SHARED}:{domain}"
-
-
-def load_codes(session: Session, project_id: int) -> dict[int, CodeInfo]:
-    rows = session.execute(
-        select(
-            Code.id,
-            Code.parent_id,
-            Code.name,
-            Code.category,
-            Code.branch_group_id,
-            Code.domain,
-            Code.position,
-        ).where(Code.project_id == project_id)
+def load(session: Session, project: Project, version: TocVersion | None) -> Sources:
+    """Stage 1: read the groups, the codes and (for a version) its workshop records."""
+    groups = session.execute(
+        select(Group.id, Group.name)
+        .where(Group.project_id == project.id)
+        .order_by(Group.position, Group.id)
     ).all()
-    return {row[0]: CodeInfo(*row) for row in rows}
+    workshop = Workshop()
+    if version is not None:
+        nodes = select(TocNode).where(TocNode.version_id == version.id).order_by(TocNode.id)
+        edges = select(TocEdge).where(TocEdge.version_id == version.id).order_by(TocEdge.id)
+        workshop = Workshop(
+            list(session.execute(nodes).scalars()), list(session.execute(edges).scalars())
+        )
+    return Sources([tuple(g) for g in groups], load_codes(session, project.id), workshop)
 
 
-def _chains(codes: dict[int, CodeInfo]) -> dict[int, list[int]]:
-    """Each code's ancestors-or-self, root first."""
-    chains: dict[int, list[int]] = {}
-
-    def chain(code_id: int) -> list[int]:
-        if code_id not in chains:
-            parent = codes[code_id].parent_id
-            chains[code_id] = ([*chain(parent)] if parent in codes else []) + [code_id]
-        return chains[code_id]
-
-    for code_id in codes:
-        chain(code_id)
-    return chains
-
-
-def node_codes(
-    codes: dict[int, CodeInfo], level: int | None, claimed: dict[int, str]
-) -> tuple[dict[int, str], set[str]]:
-    """Map each code to the key of the node its codings count for, and name the nodes the
-    code tree makes by itself (those of leaf codes; others appear only if coded).
-
-    A code counts for its deepest categorised ancestor-or-self at depth <= ``level`` (or
-    the shallowest categorised one if none is that shallow); a code claimed by a hand-made
-    node (or under one) counts for that node instead. Codes with no categorised
-    ancestor-or-self are not part of the Theory of Change.
-    """
-    chains = _chains(codes)
-    has_children = {c.parent_id for c in codes.values()}
-    mapping: dict[int, str] = {}
-    structural: set[str] = set()
-    for code_id, chain in chains.items():
-        claims = [claimed[c] for c in chain if c in claimed]
-        if claims:
-            key = claims[-1]
-        else:
-            categorised = [(depth, c) for depth, c in enumerate(chain, 1) if codes[c].category]
-            if not categorised:
-                continue
-            shallow = [c for depth, c in categorised if level is None or depth <= level]
-            key = code_key(shallow[-1] if shallow else categorised[0][1])
-        mapping[code_id] = key
-        if code_id not in has_children:
-            structural.add(key)
-    return mapping, structural
+def code_elements(sources: Sources, keys: set[str]) -> dict[str, TocElement]:
+    """Stage 2a: the elements the code tree makes (``keys`` as :func:`node_codes` gives
+    them; only code keys make an element here), in key order."""
+    codes, paths = sources.codes, chains(sources.codes)
+    elements: dict[str, TocElement] = {}
+    for key in sorted(keys):
+        if not key.startswith("code:"):
+            continue
+        code = codes[int(key.split(":", 1)[1])]
+        elements[key] = TocElement(
+            key, code.name, code.category, code.branch_group_id,
+            sources.branch(code.branch_group_id), code.domain,
+            code_id=code.id, code_path=code_path(codes, paths[code.id]),
+        )  # fmt: skip
+    return elements
 
 
-def _resolve(key: str, merged: dict[str, str]) -> str:
-    seen = set()
-    while key in merged and key not in seen:
-        seen.add(key)
-        key = merged[key]
-    return key
+def hand_made_elements(sources: Sources) -> dict[str, TocElement]:
+    """Stage 2b: the hand-made elements. One linked to a categorised code takes its place
+    in the diagram (category, branch, domain) from the code."""
+    codes, paths = sources.codes, chains(sources.codes)
+    elements: dict[str, TocElement] = {}
+    for record in sources.workshop.hand_made():
+        linked = codes.get(record.code_id) if record.code_id else None
+        source = linked if linked is not None and linked.category else record
+        elements[record.key] = TocElement(
+            record.key, record.label or (linked.name if linked else ""), source.category,
+            source.branch_group_id, sources.branch(source.branch_group_id), source.domain,
+            code_id=linked.id if linked else None,
+            code_path=code_path(codes, paths[linked.id]) if linked else None, hand_made=True,
+        )  # fmt: skip
+    return elements
+
+
+def apply_workshop(
+    elements: dict[str, TocElement], mapping: Mapping[int, str], workshop: Workshop
+) -> dict[str, TocElement]:
+    """Stage 3: the workshop's labels, merges and deletions. A merged element's codes count
+    for the element it was merged into; returns the elements that remain, in order."""
+    for record in workshop.records:
+        if record.label and record.key in elements:
+            elements[record.key].label = record.label
+    merged, removed = workshop.merged(), workshop.removed()
+    finals = {key: resolve(key, merged) for key in elements}
+    survivors = {k for k, final in finals.items() if final == k and k not in removed}
+    for key, final in finals.items():
+        if final != key and final in survivors and key not in removed:
+            elements[final].merged_from.append(key)
+    for code_id, key in mapping.items():
+        final = resolve(key, merged)
+        if final in survivors:
+            elements[final].code_ids.append(code_id)
+    return {k: e for k, e in elements.items() if k in survivors}
+
+
+def outcome_domains(elements: Mapping[str, TocElement]) -> dict[str, TocElement]:
+    """Stage 4: one heading per outcome domain of each branch, counting the codes of its
+    outcomes (outcomes without a domain go under :data:`NO_DOMAIN`)."""
+    domains: dict[str, TocElement] = {}
+    for element in elements.values():
+        if element.category != "outcome":
+            continue
+        name = element.domain or NO_DOMAIN
+        element.domain_key = dkey = domain_key(element.branch_id, name)
+        if dkey not in domains:
+            domains[dkey] = TocElement(dkey, name, DOMAIN, element.branch_id, element.branch, name)
+        domains[dkey].code_ids.extend(element.code_ids)
+    return domains
+
+
+def count_evidence(
+    session: Session,
+    sources: Sources,
+    project_id: int,
+    elements: Mapping[str, TocElement],
+    domains: Mapping[str, TocElement],
+) -> dict[str, ev.Evidence]:
+    """Stage 5: the evidence of every element and domain heading, counted in SQL in one
+    pass (keys without codings are left out)."""
+    numbers = {key: n for n, key in enumerate([*sorted(elements), *sorted(domains)])}
+    node_map: dict[int, list[int]] = {}
+    for key, element in [*elements.items(), *domains.items()]:
+        for code_id in element.code_ids:
+            node_map.setdefault(code_id, []).append(numbers[key])
+    found = ev.aggregate(session, node_map, sources.group_names(), project_id)
+    return {key: found[n] for key, n in numbers.items() if n in found}
+
+
+def to_graph(
+    graph: nx.DiGraph,
+    elements: Mapping[str, TocElement],
+    domains: Mapping[str, TocElement],
+    evidence: Mapping[str, ev.Evidence] | None,
+    optional: set[str],
+) -> nx.DiGraph:
+    """Stage 6: the nodes of ``graph``. An optional element (a code with sub-themes, shown
+    only when coded) without codings is left out when evidence is counted (``evidence`` is
+    None when it is not); a domain heading without outcomes goes too."""
+    for key, element in [*elements.items(), *domains.items()]:
+        found = (evidence or {}).get(key, ev.Evidence())
+        if key in optional and found.codings == 0 and evidence is not None:
+            continue
+        attributes = element.node_attributes()
+        graph.add_node(key, evidence=found, thin=found.participants == 1, **attributes)
+    used = {elements[k].domain_key for k in elements if k in graph}
+    graph.remove_nodes_from([d for d in domains if d in graph and d not in used])
+    return graph
 
 
 def assemble(
@@ -136,190 +233,25 @@ def assemble(
     Evidence is counted in SQL on every call (under a second at a million codings)."""
     if level is ...:
         level = version.level if version is not None else None
-    groups = list(
-        session.execute(
-            select(Group.id, Group.name)
-            .where(Group.project_id == project.id)
-            .order_by(Group.position, Group.id)
-        ).all()
-    )
-    group_names = dict(groups)
-    codes = load_codes(session, project.id)
-    records: list[TocNode] = []
-    links: list[TocEdge] = []
-    if version is not None:
-        records = list(
-            session.execute(
-                select(TocNode).where(TocNode.version_id == version.id).order_by(TocNode.id)
-            ).scalars()
-        )
-        links = list(
-            session.execute(
-                select(TocEdge).where(TocEdge.version_id == version.id).order_by(TocEdge.id)
-            ).scalars()
-        )
-    by_key = {r.key: r for r in records}
-    claimed = {
-        r.code_id: r.key
-        for r in records
-        if r.hand_made and r.code_id in codes and not r.removed and not r.merged_into
-    }
-    mapping, structural = node_codes(codes, level, claimed)
-    merged = {r.key: r.merged_into for r in records if r.merged_into}
-    removed = {r.key for r in records if r.removed}
-    chains = _chains(codes)
-
+    sources = load(session, project, version)
+    workshop = sources.workshop
+    mapping, structural = node_codes(sources.codes, level, workshop.claimed(sources.codes))
+    elements = code_elements(sources, structural | set(mapping.values()))
+    elements.update(hand_made_elements(sources))
+    hand_made = {r.key for r in workshop.hand_made()}
+    elements = apply_workshop(elements, mapping, workshop)
+    absorbing = {k for k, e in elements.items() if e.merged_from}
+    optional = set(mapping.values()) - structural - hand_made - absorbing
+    domains = outcome_domains(elements)
+    evidence = None
+    if with_evidence:
+        evidence = count_evidence(session, sources, project.id, elements, domains)
     graph = nx.DiGraph(
         project=project.name,
         version=version.name if version is not None else None,
-        groups=[name for _, name in groups],
+        groups=[name for _, name in sources.groups],
         level=level,
     )
-    elements: dict[str, dict] = {}
-
-    def add_element(key: str, **attrs) -> None:
-        record = by_key.get(key)
-        if record is not None and record.label:
-            attrs["label"] = record.label
-        branch_id = attrs["branch_id"]
-        attrs["branch"] = group_names.get(branch_id, SHARED) if branch_id else SHARED
-        attrs.setdefault("merged_from", [])
-        attrs.setdefault("code_ids", [])
-        elements[key] = attrs
-
-    for key in sorted(structural | set(mapping.values())):
-        if not key.startswith("code:"):
-            continue
-        code = codes[int(key.split(":", 1)[1])]
-        add_element(
-            key,
-            label=code.name,
-            category=code.category,
-            branch_id=code.branch_group_id,
-            domain=code.domain,
-            code_id=code.id,
-            code_path=PATH_SEPARATOR.join(codes[c].name for c in chains[code.id]),
-            hand_made=False,
-        )
-    for record in records:
-        if not record.hand_made:
-            continue
-        linked = codes.get(record.code_id) if record.code_id else None
-        source = linked if linked is not None and linked.category else record
-        add_element(
-            record.key,
-            label=record.label or (linked.name if linked else ""),
-            category=source.category,
-            branch_id=source.branch_group_id,
-            domain=source.domain,
-            code_id=linked.id if linked else None,
-            code_path=PATH_SEPARATOR.join(codes[c].name for c in chains[linked.id])
-            if linked
-            else None,
-            hand_made=True,
-        )
-    optional = set(mapping.values()) - structural - {r.key for r in records if r.hand_made}
-
-    # Workshop deletions and merges: a merged element's codes count for its target.
-    finals = {key: _resolve(key, merged) for key in elements}
-    survivors = {k for k, final in finals.items() if final == k and k not in removed}
-    for key, final in finals.items():
-        if final != key and final in survivors and key not in removed:
-            elements[final]["merged_from"].append(key)
-            optional.discard(final)
-    for code_id, key in mapping.items():
-        final = _resolve(key, merged)
-        if final in survivors:
-            elements[final]["code_ids"].append(code_id)
-    elements = {k: v for k, v in elements.items() if k in survivors}
-
-    node_numbers = {key: n for n, key in enumerate(sorted(elements))}
-    domains: dict[str, dict] = {}
-    for attrs in elements.values():
-        if attrs["category"] == "outcome":
-            name = attrs["domain"] or NO_DOMAIN
-            dkey = domain_key(attrs["branch_id"], name)
-            attrs["domain_key"] = dkey
-            domains.setdefault(
-                dkey,
-                dict(
-                    label=name,
-                    category=DOMAIN,
-                    branch_id=attrs["branch_id"],
-                    branch=attrs["branch"],
-                    domain=name,
-                    code_id=None,
-                    code_path=None,
-                    hand_made=False,
-                    merged_from=[],
-                    code_ids=[],
-                ),
-            )
-            domains[dkey]["code_ids"].extend(attrs["code_ids"])
-    for n, dkey in enumerate(sorted(domains), start=len(node_numbers)):
-        node_numbers[dkey] = n
-
-    found: dict[int, ev.Evidence] = {}
-    if with_evidence:
-        node_map: dict[int, list[int]] = {}
-        for key, attrs in [*elements.items(), *domains.items()]:
-            for code_id in attrs["code_ids"]:
-                node_map.setdefault(code_id, []).append(node_numbers[key])
-
-        found = ev.aggregate(session, node_map, group_names, project.id)
-    for key, attrs in [*elements.items(), *domains.items()]:
-        evidence = found.get(node_numbers[key], ev.Evidence())
-        if key in optional and evidence.codings == 0 and with_evidence:
-            continue
-        attrs["code_ids"] = sorted(attrs["code_ids"])
-        attrs["merged_from"] = sorted(attrs["merged_from"])
-        graph.add_node(key, evidence=evidence, thin=evidence.participants == 1, **attrs)
-    used = {
-        graph.nodes[k]["domain_key"]
-        for k in elements
-        if k in graph and "domain_key" in graph.nodes[k]
-    }
-    graph.remove_nodes_from([d for d in domains if d in graph and d not in used])
-    _add_edges(graph, links, merged)
+    to_graph(graph, elements, domains, evidence, optional)
+    add_edges(graph, workshop.links, workshop.merged())
     return graph
-
-
-def _lane(attrs: dict) -> int | None:
-    return attrs["branch_id"]
-
-
-def _add_edges(graph: nx.DiGraph, links: list[TocEdge], merged: dict[str, str]) -> None:
-    nodes = graph.nodes
-    by_category: dict[str, list[str]] = {c: [] for c in (*CATEGORIES, DOMAIN)}
-    for key in sorted(graph.nodes):
-        by_category[nodes[key]["category"]].append(key)
-    structure: set[tuple[str, str]] = set()
-    for r in by_category["resource"]:
-        structure.update((r, a) for a in by_category["activity"])
-    lanes = {_lane(nodes[k]) for c in ("enabler", "challenge", DOMAIN) for k in by_category[c]}
-    for lane in lanes:
-        factors = [
-            k for c in ("enabler", "challenge") for k in by_category[c] if _lane(nodes[k]) == lane
-        ]
-        domain_heads = [k for k in by_category[DOMAIN] if _lane(nodes[k]) == lane]
-        activities = [
-            a for a in by_category["activity"] if _lane(nodes[a]) in (None, lane) or lane is None
-        ]
-        structure.update((a, f) for a in activities for f in (factors or domain_heads))
-        if factors:
-            structure.update((f, d) for f in factors for d in domain_heads)
-    for key in by_category["outcome"]:
-        structure.add((nodes[key]["domain_key"], key))
-    tombstones, drawn = set(), {}
-    for link in links:
-        ends = (_resolve(link.source, merged), _resolve(link.target, merged))
-        if link.removed:
-            tombstones.add(ends)
-        elif ends[0] != ends[1] and all(graph.has_node(e) for e in ends):
-            drawn[ends] = link
-    for source, target in sorted(structure - tombstones):
-        graph.add_edge(source, target, kind=STRUCTURE, label="", rationale="")
-    for (source, target), link in drawn.items():
-        graph.add_edge(
-            source, target, kind=link.kind, label=link.label or "", rationale=link.rationale
-        )

@@ -15,12 +15,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
 from toc_studio.theory.assemble import DOMAIN, SHARED
 from toc_studio.theory.models import STRUCTURE
-from toc_studio.theory.picture.layout import COLUMN_TITLES, layout
+from toc_studio.theory.picture.layout import COLUMN_TITLES, Layout, layout
 
 COLOURS = {
     "resource": "#b4a7d6",
@@ -83,6 +84,105 @@ def _size(codings: int, presentation: bool) -> float:
     return min(base, 48) * (1.5 if presentation else 1)
 
 
+@dataclass(frozen=True)
+class Style:
+    """The page's spacing and type: larger in presentation mode."""
+
+    presentation: bool = False
+
+    @property
+    def scale(self) -> float:
+        return 1.6 if self.presentation else 1.0
+
+    @property
+    def font(self) -> int:
+        return 26 if self.presentation else 14
+
+    @property
+    def x_step(self) -> float:
+        return 300 * self.scale
+
+    @property
+    def y_step(self) -> float:
+        return 95 * self.scale
+
+
+def _add_headings(net, grid: Layout, style: Style) -> None:
+    """Column titles across the top, and the name of each branch's lane on the left."""
+    for index, title in enumerate(COLUMN_TITLES):
+        net.add_node(
+            f"column:{index}",
+            label=title,
+            shape="text",
+            x=index * style.x_step,
+            y=-1.2 * style.y_step,
+            physics=False,
+            font={"size": style.font + 6, "face": "sans-serif", "bold": True},
+        )
+    for lane in grid.lanes:
+        name = "Shared" if lane.branch == SHARED else f"{lane.branch} branch"
+        net.add_node(
+            f"lane:{lane.branch}",
+            label=name,
+            shape="text",
+            x=-0.9 * style.x_step + 60,
+            y=lane.top * style.y_step,
+            physics=False,
+            font={"size": style.font + 4, "face": "sans-serif"},
+        )
+
+
+def element_options(
+    attrs: Mapping, xy: tuple[float, float], quotes: Sequence[Quote], style: Style
+) -> dict:
+    """The vis-network options of one element's node at ``xy``: a dot sized by its
+    evidence (dashed when hand-made), or a bold box for a domain heading."""
+    thin = bool(attrs.get("thin"))
+    font = {"size": style.font, "face": "sans-serif"}
+    options = dict(
+        label=str(attrs["label"]),
+        title=hover_text(attrs, quotes),
+        x=xy[0],
+        y=xy[1],
+        physics=False,
+        color={
+            "background": COLOURS.get(attrs["category"], "#dddddd"),
+            "border": THIN_BORDER if thin else "#666666",
+        },
+        borderWidth=3 if thin else 1,
+        font=font,
+        widthConstraint={"maximum": int(220 * style.scale)},
+    )
+    if attrs["category"] == DOMAIN:
+        options.update(shape="box", font={**font, "bold": True})
+        return options
+    options.update(shape="dot", size=_size(attrs["evidence"].codings, style.presentation))
+    if attrs.get("hand_made"):
+        options["shapeProperties"] = {"borderDashes": [6, 4]}
+        options["borderWidth"] = 3
+    return options
+
+
+def _add_link(net, source: str, target: str, attrs: Mapping, style: Style) -> None:
+    """A default link as a light line; the team's links coloured by kind, labelled, with
+    their rationale on hover (a "hinders" link dashed)."""
+    if attrs["kind"] == STRUCTURE:
+        net.add_edge(source, target, color="#c9c9c9", width=1, arrowStrikethrough=False)
+        return
+    text = attrs.get("label") or attrs["kind"]
+    net.add_edge(
+        source,
+        target,
+        color=LINK_COLOURS.get(attrs["kind"], "#434343"),
+        width=3 * style.scale,
+        label=str(text),
+        title=plain(f"{attrs['kind']}: {attrs.get('rationale') or 'no rationale given'}"),
+        dashes=attrs["kind"] == "hinders",
+        smooth={"enabled": True, "type": "curvedCW", "roundness": 0.25},
+        font={"size": style.font - 2, "align": "middle"},
+    )
+
+
 def version_html(
     graph: nx.DiGraph,
     quotes: Mapping[str, Sequence[Quote]] | None = None,
@@ -94,73 +194,17 @@ def version_html(
     from pyvis.network import Network
 
     quotes = quotes or {}
-    scale = 1.6 if presentation else 1.0
-    x_step, y_step = 300 * scale, 95 * scale
-    font = 26 if presentation else 14
+    style = Style(presentation)
     net = Network(
         height=f"{height}px", width="100%", directed=True, cdn_resources="in_line", heading=""
     )
     grid = layout(graph)
-    for index, title in enumerate(COLUMN_TITLES):
-        net.add_node(
-            f"column:{index}",
-            label=title,
-            shape="text",
-            x=index * x_step,
-            y=-1.2 * y_step,
-            physics=False,
-            font={"size": font + 6, "face": "sans-serif", "bold": True},
-        )
-    for lane in grid.lanes:
-        name = "Shared" if lane.branch == SHARED else f"{lane.branch} branch"
-        net.add_node(
-            f"lane:{lane.branch}",
-            label=name,
-            shape="text",
-            x=-0.9 * x_step + 60,
-            y=lane.top * y_step,
-            physics=False,
-            font={"size": font + 4, "face": "sans-serif"},
-        )
+    _add_headings(net, grid, style)
     for node, attrs in graph.nodes(data=True):
-        x, y = grid.xy(node, x_step, y_step)
-        is_domain = attrs["category"] == DOMAIN
-        border = THIN_BORDER if attrs.get("thin") else "#666666"
-        options = dict(
-            label=str(attrs["label"]),
-            title=hover_text(attrs, quotes.get(node, ())),
-            x=x,
-            y=y,
-            physics=False,
-            color={"background": COLOURS.get(attrs["category"], "#dddddd"), "border": border},
-            borderWidth=3 if attrs.get("thin") else 1,
-            font={"size": font, "face": "sans-serif"},
-            widthConstraint={"maximum": int(220 * scale)},
-        )
-        if is_domain:
-            options.update(shape="box", font={"size": font, "face": "sans-serif", "bold": True})
-        else:
-            options.update(shape="dot", size=_size(attrs["evidence"].codings, presentation))
-            if attrs.get("hand_made"):
-                options["shapeProperties"] = {"borderDashes": [6, 4]}
-                options["borderWidth"] = 3
-        net.add_node(node, **options)
+        xy = grid.xy(node, style.x_step, style.y_step)
+        net.add_node(node, **element_options(attrs, xy, quotes.get(node, ()), style))
     for source, target, attrs in graph.edges(data=True):
-        if attrs["kind"] == STRUCTURE:
-            net.add_edge(source, target, color="#c9c9c9", width=1, arrowStrikethrough=False)
-            continue
-        text = attrs.get("label") or attrs["kind"]
-        net.add_edge(
-            source,
-            target,
-            color=LINK_COLOURS.get(attrs["kind"], "#434343"),
-            width=3 * scale,
-            label=str(text),
-            title=plain(f"{attrs['kind']}: {attrs.get('rationale') or 'no rationale given'}"),
-            dashes=attrs["kind"] == "hinders",
-            smooth={"enabled": True, "type": "curvedCW", "roundness": 0.25},
-            font={"size": font - 2, "align": "middle"},
-        )
+        _add_link(net, source, target, attrs, style)
     net.options = {
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "zoomView": True},
