@@ -32,7 +32,13 @@ from toc_studio.ingest.pseudonymise import (
     apply,
     assign,
 )
-from toc_studio.ingest.readers import Heading, ReadDocument, ReadResult
+from toc_studio.ingest.readers import (
+    Heading,
+    ReadDocument,
+    ReadResult,
+    check_limits,
+    unreadable,
+)
 from toc_studio.ingest.readers.dispatch import (  # noqa: F401 (FORMATS: the import screen's)
     DEFAULT_MAX_MB,
     FORMATS,
@@ -253,11 +259,12 @@ def _read_file(
             # Headers first, so that columns can be chosen even when the guess fails.
             _describe_survey(upload, preview)
         result = read_upload(upload, options.max_mb)
+        check_limits(result, upload.name)
     except TocStudioError as exc:
         preview.error = str(exc)
         return preview, []
-    except (ValueError, LookupError, OSError, RecursionError) as exc:
-        preview.error = f"{upload.name} could not be read: {exc.__class__.__name__}: {exc}."
+    except Exception as exc:  # a library choking on a damaged file: a sentence, and the log
+        preview.error = unreadable(upload.name, exc)
         return preview, []
     preview.file_format, preview.encoding = result.file_format, result.encoding
     preview.warnings = list(result.warnings)

@@ -19,6 +19,8 @@ from toc_studio.ingest.readers import (
     ReadDocument,
     ReadError,
     ReadResult,
+    clean_controls,
+    controls_warning,
     normalise_newlines,
 )
 from toc_studio.ingest.readers.zipsafe import open_checked
@@ -36,9 +38,14 @@ def read_docx(data: bytes, name: str) -> ReadResult:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise ReadError(f"{name} could not be opened as a Word document: {exc}.") from exc
+        raise ReadError(
+            f"{name} could not be opened as a Word document: a part of it is missing or "
+            "damaged. Open it in Word and save it again."
+        ) from exc
     except etree.XMLSyntaxError as exc:
-        raise ReadError(f"{name} is damaged: its XML does not parse ({exc}).") from exc
+        raise ReadError(
+            f"{name} is damaged: its XML does not parse. Open it in Word and save it again."
+        ) from exc
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -69,8 +76,10 @@ def read_docx(data: bytes, name: str) -> ReadResult:
     text = "\n\n".join(blocks)
     if not text.strip():
         raise ReadError(f"{name} has no text in its body (headers and footers are not read).")
+    text, replaced = clean_controls(text)  # one for one: the headings' offsets still hold
+    warnings = [controls_warning(name, replaced)] if replaced else []
     read = ReadDocument(title=name, text=text, known_labels=frozenset(labels), headings=headings)
-    return ReadResult("docx", "utf-8 (docx)", [read], [])
+    return ReadResult("docx", "utf-8 (docx)", [read], warnings)
 
 
 _HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)

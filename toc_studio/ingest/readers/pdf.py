@@ -5,7 +5,14 @@ from __future__ import annotations
 import io
 import zlib
 
-from toc_studio.ingest.readers import ReadDocument, ReadError, ReadResult, normalise_newlines
+from toc_studio.ingest.readers import (
+    ReadDocument,
+    ReadError,
+    ReadResult,
+    clean_controls,
+    controls_warning,
+    normalise_newlines,
+)
 
 
 def read_pdf(data: bytes, name: str) -> ReadResult:
@@ -17,11 +24,16 @@ def read_pdf(data: bytes, name: str) -> ReadResult:
     warnings: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ReadError(f"{name} is password-protected; save an unprotected copy first.")
+        if reader.is_encrypted:
+            _decrypt(reader, name)
         pages = [page.extract_text() or "" for page in reader.pages]
+    except ReadError:
+        raise
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, zlib.error) as exc:
-        raise ReadError(f"{name} could not be read as a PDF: {exc}.") from exc
+        raise ReadError(
+            f"{name} could not be read as a PDF: it looks damaged. Open it and save or print "
+            "it to a new PDF, or export its text."
+        ) from exc
     empty = [str(i + 1) for i, page in enumerate(pages) if not page.strip()]
     if len(empty) == len(pages):
         raise ReadError(
@@ -30,4 +42,27 @@ def read_pdf(data: bytes, name: str) -> ReadResult:
     if empty:
         warnings.append(f"{name}: page(s) {', '.join(empty)} have no text and were skipped.")
     text = normalise_newlines("\n\n".join(p.strip() for p in pages if p.strip()))
+    text, replaced = clean_controls(text)
+    if replaced:
+        warnings.append(controls_warning(name, replaced))
     return ReadResult("pdf", "pdf text", [ReadDocument(title=name, text=text)], warnings)
+
+
+def _decrypt(reader, name: str) -> None:
+    """Open a PDF encrypted with an empty user password (many "protected" PDFs are); refuse
+    one that needs a password, or whose cipher cannot be read here."""
+    from pypdf.errors import DependencyError, PyPdfError
+
+    try:
+        opened = reader.decrypt("")
+    except DependencyError as exc:  # AES without the cryptography package
+        raise ReadError(
+            f"{name} is an encrypted PDF, not supported: save an unencrypted copy (print it to "
+            "PDF) and import that."
+        ) from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, NotImplementedError) as exc:
+        raise ReadError(
+            f"{name} is an encrypted PDF, not supported: save an unencrypted copy and import it."
+        ) from exc
+    if not opened:
+        raise ReadError(f"{name} is password-protected; save an unprotected copy first.")

@@ -40,40 +40,65 @@ def parse_time(value: str) -> float:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def parse_cues(text: str, name: str, webvtt: bool) -> list[Cue]:
+def parse_cues(text: str, name: str, webvtt: bool, dropped: list[int] | None = None) -> list[Cue]:
+    """The cues of ``text``. The numbers (1, 2...) of blocks left out for lack of a valid
+    timing line are added to ``dropped``; cues run together without a blank line between
+    them are split at their timing lines."""
     if webvtt and not text.lstrip().startswith("WEBVTT"):
         raise ReadError(f"{name} is not WebVTT: it does not start with 'WEBVTT'.")
     cues: list[Cue] = []
-    for block in _BLANK.split(text.strip()):
+    dropped = [] if dropped is None else dropped
+    for number, block in enumerate(_BLANK.split(text.strip()), 1):
         lines = [line for line in block.split("\n") if line.strip()]
         if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
             continue
-        timing_at = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)
-        if timing_at is None or timing_at > 1:
+        timings = [i for i, line in enumerate(lines) if _TIMING.match(line)]
+        if not timings or timings[0] > 1:
+            dropped.append(number)
             continue
-        seconds = parse_time(_TIMING.match(lines[timing_at]).group("start"))
-        payload = " ".join(line.strip() for line in lines[timing_at + 1 :])
-        speaker = ""
-        voice = _VOICE.search(payload)
-        if voice:
-            speaker = voice.group(1).strip()
-        payload = html.unescape(_TAG.sub("", payload)).strip()
-        if not speaker:
-            prefix = _PREFIX.match(payload)
-            if prefix:
-                speaker = prefix.group("label").strip()
-                payload = payload[prefix.end() :]
-        payload = " ".join(payload.split())
-        if payload:
-            cues.append(Cue(seconds, speaker, payload))
+        for k, at in enumerate(timings):
+            until = timings[k + 1] if k + 1 < len(timings) else len(lines)
+            if until < len(lines) and lines[until - 1].strip().isdigit() and until - 1 > at:
+                until -= 1  # the next cue's number
+            cue = _cue(lines[at], lines[at + 1 : until])
+            if cue is not None:
+                cues.append(cue)
     if not cues:
-        raise ReadError(f"{name} has no captions with text (no cue timings found).")
+        raise ReadError(
+            f"{name} has no captions with text (no valid cue timings found"
+            + (f" in its {len(dropped)} block(s))." if dropped else ").")
+        )
     return cues
+
+
+def _cue(timing: str, lines: list[str]) -> Cue | None:
+    seconds = parse_time(_TIMING.match(timing).group("start"))
+    payload = " ".join(line.strip() for line in lines)
+    speaker = ""
+    voice = _VOICE.search(payload)
+    if voice:
+        speaker = voice.group(1).strip()
+    payload = html.unescape(_TAG.sub("", payload)).strip()
+    if not speaker:
+        prefix = _PREFIX.match(payload)
+        if prefix:
+            speaker = prefix.group("label").strip()
+            payload = payload[prefix.end() :]
+    payload = " ".join(payload.split())
+    return Cue(seconds, speaker, payload) if payload else None
 
 
 def read_subtitles(data: bytes, name: str, file_format: str) -> ReadResult:
     raw, encoding, warnings = decode(data, name)
-    cues = parse_cues(raw, name, webvtt=file_format == "vtt")
+    dropped: list[int] = []
+    cues = parse_cues(raw, name, webvtt=file_format == "vtt", dropped=dropped)
+    if dropped:
+        shown = ", ".join(map(str, dropped[:5])) + (", ..." if len(dropped) > 5 else "")
+        warnings.append(
+            f"{name}: {len(dropped)} of {len(dropped) + len(cues)} caption blocks have no valid "
+            f"timing line (such as 00:01:02.000 --> 00:01:05.000) and were left out: block(s) "
+            f"{shown}."
+        )
     parts: list[str] = []
     turns: list[DetectedTurn] = []
     position = 0

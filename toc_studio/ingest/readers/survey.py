@@ -11,9 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
-from toc_studio.ingest.readers import ReadDocument, ReadError, ReadResult
+from toc_studio.ingest.limits import (
+    MAX_CSV_FIELD_CHARS,
+    MAX_SURVEY_COLUMNS,
+    MAX_SURVEY_ROWS,
+)
+from toc_studio.ingest.readers import (
+    ReadDocument,
+    ReadError,
+    ReadResult,
+    clean_controls,
+    controls_warning,
+)
 from toc_studio.ingest.readers.text import decode
 from toc_studio.ingest.readers.zipsafe import open_checked
 from toc_studio.ingest.turns import DetectedTurn
@@ -46,23 +58,37 @@ class SurveyTable:
 
 
 def unique_headers(raw: list[str]) -> tuple[list[str], list[str]]:
+    """Header names made unique: a blank one is called "Column n", a repeated one gets
+    " (2)"... One warning line for each kind of change, however many columns it touched."""
     headers: list[str] = []
-    warnings: list[str] = []
+    unnamed: list[str] = []
+    renamed: list[str] = []
     seen: dict[str, int] = {}
     for index, value in enumerate(raw):
         name = " ".join(str(value or "").split()) or f"Column {index + 1}"
         if not str(value or "").strip():
-            warnings.append(f"Column {index + 1} has no name; called it {name!r}.")
+            unnamed.append(repr(name))
         key = name.casefold()
         if key in seen:
             seen[key] += 1
-            renamed = f"{name} ({seen[key]})"
-            warnings.append(f"Column name {name!r} appears more than once; renamed to {renamed!r}.")
-            name = renamed
+            renamed.append(f"{name!r} -> {name + f' ({seen[key]})'!r}")
+            name = f"{name} ({seen[key]})"
         else:
             seen[key] = 1
         headers.append(name)
+    warnings = []
+    if unnamed:
+        warnings.append(
+            f"{len(unnamed)} column(s) have no name and were called {_some(unnamed)}."
+        )
+    if renamed:
+        warnings.append(f"{len(renamed)} repeated column name(s) were renamed: {_some(renamed)}.")
     return headers, warnings
+
+
+def _some(items: list[str], shown: int = 5) -> str:
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
 
 
 def load_table(data: bytes, name: str, file_format: str) -> SurveyTable:
@@ -70,13 +96,28 @@ def load_table(data: bytes, name: str, file_format: str) -> SurveyTable:
         raw_rows, encoding, warnings = _xlsx_rows(data, name), "utf-8 (xlsx)", []
     else:
         text, encoding, warnings = decode(data, name)
-        try:
-            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        raw_rows = [row for row in csv.reader(io.StringIO(text), dialect)]
+        raw_rows = csv_rows(text, name)
     raw_rows = [[("" if c is None else str(c)) for c in row] for row in raw_rows]
     raw_rows = [row for row in raw_rows if any(c.strip() for c in row)]
+    if file_format == "xlsx":  # text files were cleaned as they were decoded
+        replaced = 0
+        for row in raw_rows:
+            for i, cell in enumerate(row):
+                row[i], count = clean_controls(cell)
+                replaced += count
+        if replaced:
+            warnings.append(controls_warning(name, replaced))
+    widest = max((len(row) for row in raw_rows), default=0)
+    if widest > MAX_SURVEY_COLUMNS:
+        raise ReadError(
+            f"{name} has {widest:,} columns or more, over the limit of {MAX_SURVEY_COLUMNS:,} "
+            "for a survey; keep the id, open-ended and attribute columns and import again."
+        )
+    if len(raw_rows) > MAX_SURVEY_ROWS + 1:
+        raise ReadError(
+            f"{name} has more than {MAX_SURVEY_ROWS:,} rows of answers, the limit for one "
+            "file; split it and import the parts."
+        )
     if len(raw_rows) < 2:
         raise ReadError(f"{name} has a header row but no answers (or nothing at all).")
     headers, header_warnings = unique_headers(raw_rows[0])
@@ -92,8 +133,61 @@ def load_table(data: bytes, name: str, file_format: str) -> SurveyTable:
         body = body[import_row + 1 :]
         warnings.append(f"{name}: Qualtrics export; skipped {import_row + 1} extra header row(s).")
     width = len(headers)
+    longer = [str(n) for n, row in enumerate(body, 2) if any(c.strip() for c in row[width:])]
+    if longer:
+        warnings.append(
+            f"{name}: {len(longer)} row(s) have more cells than there are column names; the "
+            f"extra cells were left out (row(s) {_some(longer)} of the answers)."
+        )
     rows = [(row + [""] * width)[:width] for row in body]
     return SurveyTable(headers, questions, rows, encoding, warnings)
+
+
+def csv_rows(text: str, name: str) -> list[list[str]]:
+    """The rows of CSV ``text`` (delimiter sniffed). Refused: a cell over the field limit,
+    a quote never closed (the rest of the file would run into one answer), more columns or
+    rows than a survey may have."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[list[str]] = []
+    last_start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(row) > MAX_SURVEY_COLUMNS or len(rows) > MAX_SURVEY_ROWS + 1:
+                break  # refused by the caller, with the figures
+            last_start = reader.line_num + 1
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise ReadError(
+                f"{name}: a cell near line {reader.line_num:,} is longer than "
+                f"{MAX_CSV_FIELD_CHARS:,} characters, the limit for one answer; is a quote "
+                "left open?"
+            ) from exc
+        line = reader.line_num
+        raise ReadError(f"{name} is not a readable CSV file (near line {line:,}).") from exc
+    if rows and rows[-1] and "\n" in rows[-1][-1] and _unclosed(text, dialect):
+        raise ReadError(
+            f"{name}: a quote ({dialect.quotechar}) opened in the row starting on line "
+            f"{last_start:,} is never closed, so the {reader.line_num - last_start:,} lines after "
+            "it would run into one answer; close or remove that quote and import again."
+        )
+    return rows
+
+
+def _unclosed(text: str, dialect) -> bool:
+    """Whether the last record of ``text`` ends inside a quoted field (at the end of the
+    file), which the lenient reader accepts silently."""
+    try:
+        for _ in csv.reader(io.StringIO(text), dialect, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[list[object]]:
@@ -102,11 +196,24 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[object]]:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError) as exc:
-        raise ReadError(f"{name} could not be opened as an Excel workbook: {exc}.") from exc
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise ReadError(
+            f"{name} could not be opened as an Excel workbook: a part of it is missing or "
+            "damaged. Open it in Excel and save it again."
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # the declared size (say A1:XFD1048576) may be a lie
+        rows, filled = [], 0
+        for row in sheet.iter_rows(values_only=True):
+            cells = list(row)
+            while cells and (cells[-1] is None or cells[-1] == ""):
+                cells.pop()  # trailing empty (merely formatted) cells
+            rows.append(cells)
+            filled += bool(cells)
+            if len(cells) > MAX_SURVEY_COLUMNS or filled > MAX_SURVEY_ROWS + 1:
+                break  # refused by the caller, with the figures
+        return rows
     finally:
         workbook.close()
 

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import codecs
 
-from toc_studio.ingest.readers import ReadDocument, ReadError, ReadResult, normalise_newlines
+from toc_studio.ingest.readers import (
+    ReadDocument,
+    ReadError,
+    ReadResult,
+    clean_controls,
+    controls_warning,
+    normalise_newlines,
+)
 
 # Bytes that Windows-1252 leaves undefined; a file containing them is not cp1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+# More than one NUL in this many characters: a binary file, not text with a stray NUL.
+BINARY_NUL_SHARE = 1_000
 
 
 def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """Decode ``data`` and return ``(text, encoding, warnings)``.
 
-    Order: a byte-order mark (UTF-8, UTF-16 LE/BE) decides; else strict UTF-8; else
-    UTF-16 without a BOM when every other byte is NUL; else Windows-1252 (with a warning,
-    since that is an inference); else the file is refused.
+    Order: a byte-order mark (UTF-8, UTF-16 LE/BE) decides; else UTF-16 without a BOM
+    when nearly every other byte is NUL (ASCII in UTF-16 is also valid UTF-8, so this comes
+    first); else strict UTF-8; else Windows-1252 (with a warning, since that is an
+    inference); else the file is refused. A text with many NUL characters is binary; a few
+    control characters are replaced (see :func:`clean_controls`) and counted.
     """
     warnings: list[str] = []
     if not data:
@@ -34,8 +45,11 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
             f"{name} says it is {exc.encoding} but byte {exc.start} is not valid {exc.encoding}; "
             "re-save it as UTF-8 and import again."
         ) from exc
-    if "\x00" in text:
+    if text.count("\x00") * BINARY_NUL_SHARE > len(text):
         raise ReadError(f"{name} looks like a binary file, not text (it contains NUL bytes).")
+    text, replaced = clean_controls(text)
+    if replaced:
+        warnings.append(controls_warning(name, replaced))
     text = normalise_newlines(text)
     if not text.strip():
         raise ReadError(f"{name} contains only blank space: there is no text to import.")
@@ -43,19 +57,21 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
 
 
 def _decode_without_bom(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
+    sample = data[:4096]
+    if len(sample) >= 4 and len(data) % 2 == 0:
+        half = len(sample) / 2
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd > 0.9 * half and even < 0.1 * half:
+            warnings.append(f"{name} has no byte-order mark; read as UTF-16 little-endian.")
+            return data.decode("utf-16-le"), "utf-16-le"
+        if even > 0.9 * half and odd < 0.1 * half:
+            warnings.append(f"{name} has no byte-order mark; read as UTF-16 big-endian.")
+            return data.decode("utf-16-be"), "utf-16-be"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    sample = data[:4096]
-    if len(sample) >= 4 and len(sample) % 2 == 0:
-        if sample[1::2].count(0) > 0.9 * len(sample) / 2:
-            warnings.append(f"{name} has no byte-order mark; read as UTF-16 little-endian.")
-            return data.decode("utf-16-le"), "utf-16-le"
-        if sample[0::2].count(0) > 0.9 * len(sample) / 2:
-            warnings.append(f"{name} has no byte-order mark; read as UTF-16 big-endian.")
-            return data.decode("utf-16-be"), "utf-16-be"
-    if b"\x00" in data:
+    if data.count(0) * BINARY_NUL_SHARE > len(data):
         raise ReadError(f"{name} looks like a binary file, not text (it contains NUL bytes).")
     if _CP1252_UNDEFINED.isdisjoint(data):
         warnings.append(
