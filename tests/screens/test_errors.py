@@ -9,8 +9,13 @@ import tomllib
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
+from tests.builders import build_mentoring_project, span_of
+from tests.screens.conftest import run_on
+from toc_studio import db
 from toc_studio.project import projects
+from toc_studio.workspace import actions
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "I told my mentor about the overdose"  # transcript text that must not be shown
@@ -82,4 +87,32 @@ def test_a_database_error_says_what_happened_without_its_sql(app, monkeypatch, c
     shown = _shown(at)
     assert "busy" in shown
     assert SECRET not in shown and "INSERT" not in shown
+    assert any(_error_id(shown) in r.getMessage() for r in caplog.records)
+
+
+def test_an_unexpected_error_in_a_code_screen_action_shows_an_id(
+    app, database_url, monkeypatch, caplog
+):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        built = build_mentoring_project(s)
+    engine.dispose()
+
+    def broken(*args, **kwargs):
+        raise ValueError(SECRET)
+
+    monkeypatch.setattr(actions, "apply_codes", broken)
+    at = app("screens/code.py")
+    at.selectbox(key="code_doc").select(built.mentee_doc.id)
+    at.selectbox(key="coder_name").select("Ben")
+    run_on(at, built.project.id)
+    start, end = span_of(built.mentee_doc, "Ten sessions felt short")
+    at.session_state["code_selection"] = {"start": start, "end": end}
+    at.multiselect(key="code_pick").set_value([built.codes["Activities"].id])
+    run_on(at, built.project.id)
+    with caplog.at_level(logging.ERROR, logger="toc_studio.ui"):
+        next(b for b in at.button if b.label == "Apply to selection").click()
+        run_on(at, built.project.id)
+    shown = _shown(at)
+    assert SECRET not in shown and "ValueError" not in shown
     assert any(_error_id(shown) in r.getMessage() for r in caplog.records)
