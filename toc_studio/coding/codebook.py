@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from toc_studio.coding.models import Category, Code, Coding
 from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.ingest.limits import MAX_CODE_DEPTH
 from toc_studio.project.models import Group, Project
 
 PATH_SEPARATOR = "/"
@@ -99,6 +100,8 @@ def create_code(
     if parent is not None and parent.project_id != project.id:
         raise Invalid("A code's parent must belong to the same project.")
     parent_id = parent.id if parent else None
+    if parent is not None:
+        check_depth(session, parent, name)
     if sibling_clash(session, project.id, parent_id, name):
         where = f"under {code_path(session, parent)!r}" if parent else "at the top level"
         raise Conflict(f"There is already a code {name!r} {where}.")
@@ -129,6 +132,20 @@ def create_code(
         where = f"under {code_path(session, parent)!r}" if parent else "at the top level"
         raise Conflict(f"There is already a code {name!r} {where}.") from exc
     return code
+
+
+def check_depth(session: Session, parent: Code, name: str) -> None:
+    """Refuse a code under ``parent`` deeper than :data:`MAX_CODE_DEPTH` levels (reading at
+    most that many ancestors)."""
+    depth, ancestor_id = 1, parent.parent_id
+    while ancestor_id is not None and depth < MAX_CODE_DEPTH:
+        depth += 1
+        ancestor_id = session.get(Code, ancestor_id).parent_id
+    if depth >= MAX_CODE_DEPTH:
+        raise Invalid(
+            f"Codes nest at most {MAX_CODE_DEPTH} levels deep; {name!r} would go deeper. "
+            "Flatten that branch of the codebook."
+        )
 
 
 def list_codes(session: Session, project: Project) -> list[Code]:

@@ -24,6 +24,7 @@ from toc_studio.coding.infer import infer_toc, match_group
 from toc_studio.coding.models import Code
 from toc_studio.coding.toc_marker import split_marker, with_marker
 from toc_studio.errors import Conflict, Invalid, NotFound, TocStudioError
+from toc_studio.ingest.limits import MAX_CODE_DEPTH
 from toc_studio.project import projects
 from toc_studio.project.models import Project
 
@@ -96,6 +97,8 @@ def _apply_one(session, project, spec: CodeSpec, infer: bool, report: ImportRepo
     parts = [_clean_part(p, report) for p in spec.parts if p and p.strip()]
     if not parts:
         raise Invalid("a code needs a path")
+    if len(parts) > MAX_CODE_DEPTH:
+        raise Invalid(f"its path is {len(parts)} levels deep; codes nest at most {MAX_CODE_DEPTH}")
     for depth in range(1, len(parts) + 1):
         path = PATH_SEPARATOR.join(parts[:depth])
         leaf = depth == len(parts)
@@ -272,8 +275,16 @@ def read_codebook_qdc(data: bytes) -> tuple[list[CodeSpec], list[str]]:
 
     try:
         root = ElementTree.fromstring(data)
-    except (ElementTree.ParseError, DefusedXmlException) as exc:
-        raise Invalid(f"This is not a readable REFI-QDA codebook: {exc}") from exc
+    except DefusedXmlException as exc:
+        raise Invalid(
+            "This file declares XML entities or a document type, which are refused for safety; "
+            "it is not a REFI-QDA codebook TOC Studio can read."
+        ) from exc
+    except ElementTree.ParseError as exc:
+        raise Invalid(
+            "This is not a readable REFI-QDA codebook: the file is empty or not XML"
+            + (f" (the XML breaks at line {exc.position[0]})." if data.strip() else ".")
+        ) from exc
     ns = {"q": QDC_NS}
     if root.tag != f"{{{QDC_NS}}}CodeBook":
         raise Invalid("This file is not a REFI-QDA codebook (no CodeBook element).")
@@ -287,6 +298,11 @@ def read_codebook_qdc(data: bytes) -> tuple[list[CodeSpec], list[str]]:
     specs: list[CodeSpec] = []
 
     def walk(element, parts: list[str]) -> None:
+        if len(parts) >= MAX_CODE_DEPTH and element.find("q:Code", ns) is not None:
+            raise Invalid(
+                f"Codes in this codebook nest more than {MAX_CODE_DEPTH} levels deep, the limit; "
+                "flatten the deepest branch and import again."
+            )
         for code_el in element.findall("q:Code", ns):
             name = code_el.get("name", "").strip()
             if not name:
