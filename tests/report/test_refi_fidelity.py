@@ -28,6 +28,7 @@ from toc_studio.project.models import Coder, Participant
 from toc_studio.report.refi.export import export_qdpx
 from toc_studio.report.refi.importer import import_refi
 from toc_studio.report.spreadsheets import matrix_table
+from toc_studio.theory import edit_log, versions
 from toc_studio.theory.versions import list_versions, version_document
 from toc_studio.timeutil import utcnow
 
@@ -264,3 +265,16 @@ def test_turns_that_overrun_the_text_fall_back_to_the_text(session, mentoring):
     assert sum("overrun its text" in w for w in result.warnings) == len(turns)
     copy = projects.get_project(session, "Overrun")
     assert _turns(session, copy) == _turns(session, mentoring.project)  # found again in the text
+
+
+def test_undo_goes_on_working_after_the_trip(session):
+    original = load_demo(session)
+    _, _, copy = _round_trip(session, original)
+    before = _versions(session, copy)
+    for project in (original, copy):
+        working = versions.working_version(session, project)
+        edit_log.undo_last(session, working)
+    assert _versions(session, copy) == _versions(session, original) != before
+    for project in (original, copy):  # and the next one back too
+        edit_log.undo_last(session, versions.working_version(session, project))
+    assert _versions(session, copy) == _versions(session, original)

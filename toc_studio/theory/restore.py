@@ -8,9 +8,10 @@ codes are named by their path (a list of names, so a name may contain "/"), grou
 versions by their names, and the ids inside element keys (``code:<id>``,
 ``domain:<group id>:<domain>``) and snapshots are rewritten for the new store.
 
-The edit log comes back as history (who, when, what, why, undone or not); the undo
-records of edits made in the other store do not travel, so an undo in the new store
-reaches back to the import only.
+The edit log comes back with who, when, what, why and whether each edit was undone,
+and with each edit's undo steps (:mod:`toc_studio.history`) rewritten for the new store's
+rows, so that undo goes on working after an import; a step about a row that is not in
+the new store (a code left out, say) is dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlmodel import Session
 from toc_studio.coding.codebook import list_codes
 from toc_studio.project import projects
 from toc_studio.project.models import Project
+from toc_studio.theory.edit_log import stored_change
 from toc_studio.theory.models import TocEdge, TocEdit, TocNode, TocVersion
 from toc_studio.theory.versions import edit_log, list_versions, version_document
 
@@ -90,15 +92,17 @@ def _portable(session: Session, project: Project, version: TocVersion, names: di
         "based_on": names.get(version.based_on_id),
         "snapshot": json.loads(version.snapshot) if version.snapshot else None,
         "form": version_document(session, project, version),
+        "id": version.id,
         "nodes": [
             {
                 **{f: getattr(n, f) for f in NODE_FIELDS},
+                "id": n.id,
                 "code": n.code_id,
                 "branch": n.branch_group_id,
             }
             for n in nodes
         ],
-        "edges": [{f: getattr(e, f) for f in EDGE_FIELDS} for e in edges],
+        "edges": [{**{f: getattr(e, f) for f in EDGE_FIELDS}, "id": e.id} for e in edges],
         "edits": [
             {
                 "author": e.author,
@@ -107,6 +111,7 @@ def _portable(session: Session, project: Project, version: TocVersion, names: di
                 "summary": e.summary,
                 "note": e.note,
                 "undone": bool(e.undone),
+                "undo": stored_change(e).steps,
             }
             for e in edit_log(session, version)
         ],
@@ -208,6 +213,8 @@ def _version(session: Session, project: Project, entry: dict, ids: _Ids) -> TocV
         version.created = created
     session.add(version)
     session.flush()
+    rows = {"toc_version": {entry.get("id"): version.id}, "code": ids.codes}
+    rows["toc_node"], rows["toc_edge"] = {}, {}
     for node in entry.get("nodes") or []:
         key = ids.key(node.get("key"))
         if key is None:
@@ -218,20 +225,26 @@ def _version(session: Session, project: Project, entry: dict, ids: _Ids) -> TocV
         row = TocNode(version_id=version.id, key=key, **fields)
         row.code_id, row.branch_group_id = ids.code(node.get("code")), ids.group(node.get("branch"))
         session.add(row)
+        session.flush()
+        rows["toc_node"][node.get("id")] = row.id
     for edge in entry.get("edges") or []:
         source, target = ids.key(edge.get("source")), ids.key(edge.get("target"))
         if source is None or target is None:
             continue
         fields = {f: edge.get(f) for f in EDGE_FIELDS if f not in ("source", "target")}
         fields["removed"] = bool(fields["removed"])
-        session.add(TocEdge(version_id=version.id, source=source, target=target, **fields))
+        row = TocEdge(version_id=version.id, source=source, target=target, **fields)
+        session.add(row)
+        session.flush()
+        rows["toc_edge"][edge.get("id")] = row.id
+    steps = _Steps(ids, rows)
     for edit in entry.get("edits") or []:
-        _restore_edit(session, version, edit)
+        _restore_edit(session, version, edit, steps)
     session.flush()
     return version
 
 
-def _restore_edit(session: Session, version: TocVersion, edit: dict) -> None:
+def _restore_edit(session: Session, version: TocVersion, edit: dict, steps: _Steps) -> None:
     author = " ".join(str(edit.get("author") or "").split())
     coder = projects.get_or_create_coder(session, author) if author else None
     row = TocEdit(
@@ -241,12 +254,70 @@ def _restore_edit(session: Session, version: TocVersion, edit: dict) -> None:
         action=str(edit.get("action") or "edit")[:40],
         summary=str(edit.get("summary") or ""),
         note=str(edit.get("note") or ""),
-        undo="[]",
+        undo=json.dumps(steps.rewrite(edit.get("undo") or []), ensure_ascii=False),
         undone=bool(edit.get("undone")),
     )
     if at := _parse(edit.get("at")):
         row.at = at
     session.add(row)
+
+
+class _Steps:
+    """Undo steps (see :mod:`toc_studio.history`) with the new store's row ids and keys."""
+
+    KEYS = ("key", "merged_into", "source", "target")
+    NEEDED = (*KEYS, "version_id")  # a row whose value of these is lost is left out
+
+    def __init__(self, ids: _Ids, rows: dict[str, dict]) -> None:
+        self.ids = ids
+        self.rows = rows
+
+    def rewrite(self, steps: list) -> list[dict]:
+        found = []
+        for step in steps:
+            rows = self.rows.get(step.get("table")) if isinstance(step, dict) else None
+            if rows is None:
+                continue
+            op, new = step.get("op"), dict(step)
+            if op in ("remove", "set"):
+                new["ids"] = [rows[i] for i in step.get("ids", []) if rows.get(i) is not None]
+                if op == "set":
+                    new["old"] = self._value(step.get("column"), step.get("old"))
+                keep = bool(new["ids"])
+            elif op == "setrow":
+                new["id"] = rows.get(step.get("id"))
+                new["values"] = self._values(step.get("values") or {})
+                keep = new["id"] is not None and new["values"] is not None
+            elif op == "reinsert":
+                new["rows"] = [
+                    self._values({**r, "id": rows.get(r.get("id"))}) for r in step["rows"]
+                ]
+                new["rows"] = [r for r in new["rows"] if r is not None and r["id"] is not None]
+                keep = bool(new["rows"])
+            else:
+                keep = False
+            if keep:
+                found.append(new)
+        return found
+
+    def _values(self, values: dict) -> dict | None:
+        """A row's values with new ids; None when a key names a code not in this store."""
+        new = {name: self._value(name, value) for name, value in values.items()}
+        missing = any(new.get(k) is None and values.get(k) is not None for k in self.NEEDED)
+        return None if missing else new
+
+    def _value(self, column: str | None, value):
+        if value is None:
+            return None
+        if column in self.KEYS:
+            return self.ids.key(value)
+        if column == "version_id":
+            return self.rows["toc_version"].get(value)
+        if column == "code_id":
+            return self.ids.code(value)
+        if column == "branch_group_id":
+            return self.ids.group(value)
+        return value
 
 
 def _rewrite_snapshot(snapshot: dict, key: Callable[[str], str | None], name: str) -> dict:
