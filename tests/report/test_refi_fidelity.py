@@ -247,9 +247,11 @@ def test_a_folder_that_is_not_json_imports_nothing(session):
     original = load_demo(session)
     buffer, _, _ = _round_trip(session, original)
     session.commit()
-    broken = _tampered(buffer, "toc-studio/turns.json", "<not json>")
-    with pytest.raises(Invalid, match="toc-studio/turns.json in the file is not readable JSON"):
-        import_refi(session, broken, project_name="Broken turns")
+    for garbage in ("<not json>", "[" * 100_000 + "]" * 100_000):
+        broken = _tampered(buffer, "toc-studio/turns.json", garbage)
+        with pytest.raises(Invalid, match="toc-studio/turns.json in the file is not readable"):
+            import_refi(session, broken, project_name="Broken turns")
+        session.rollback()
     session.rollback()
     assert [p.name for p in projects.list_projects(session)] == [original.name, "Round trip"]
 

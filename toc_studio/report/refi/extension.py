@@ -174,7 +174,7 @@ def _json(archive, name: str):
     data = archive.read_entry(entry, MAX_JSON_BYTES)
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Invalid(
             f"{FOLDER}{name} in the file is not readable JSON; nothing was imported."
         ) from exc
