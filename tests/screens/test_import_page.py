@@ -107,7 +107,7 @@ def test_survey_columns_can_be_chosen_when_the_guess_finds_no_answers(app, datab
     pid = _project(database_url)
     csv = b"id,Site,Comment\n1,North,Good\n2,North,Too short\n3,South,Fine\n"
     at = _with_uploads(app, pid, Upload("short.csv", csv))
-    assert any("choose at least one open-ended text column" in e.value for e in at.error)
+    assert any(md("choose at least one open-ended text column") in e.value for e in at.error)
     answers = [m for m in at.multiselect if m.label.startswith("Open-ended answers")][0]
     answers.select("Comment")
     _run(at)
