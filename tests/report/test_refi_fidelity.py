@@ -280,3 +280,22 @@ def test_undo_goes_on_working_after_the_trip(session):
     for project in (original, copy):  # and the next one back too
         edit_log.undo_last(session, versions.working_version(session, project))
     assert _versions(session, copy) == _versions(session, original)
+
+
+def test_without_the_folder_the_case_linked_turns_still_give_every_speaker(session):
+    """What comes back through a tool that keeps cases' selections but drops the folder."""
+    original = load_demo(session)
+    _add_otter_transcript(session, original)
+    buffer, _, _ = _round_trip(session, original)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            if not item.filename.startswith("toc-studio/"):
+                new.writestr(item, old.read(item))
+    out.seek(0)
+    result = import_refi(session, out, project_name="Through another tool")
+    copy = projects.get_project(session, "Through another tool")
+    assert _coding_speakers(session, copy) == _coding_speakers(session, original)
+    how = {d["document"]: d["speakers_from"] for d in result.mapping["documents"]}
+    assert how["Mentee D1 interview"] == ["selections linked to cases"]
+    assert list_versions(session, copy) == []
