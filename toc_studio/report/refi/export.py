@@ -5,6 +5,12 @@ The archive holds ``project.qde`` (valid against the REFI-QDA Project schema) an
 ``.txt`` per document under ``sources/``. The XML is written as a stream (lxml's
 ``xmlfile``) while the codings are read in batches, so memory stays flat however many
 codings a project has. Codings of the same span become one selection with several codings.
+
+Speakers travel in REFI's terms: each participant's turn is a selection without codings,
+and the participant's case refers to it (``SelectionRef``) and to the documents it speaks
+in (``SourceRef``). What REFI has no element for (every turn exactly, sections, Theory of
+Change versions) goes in a ``toc-studio/`` folder described by a project note (see
+``refi.extension``).
 """
 
 from __future__ import annotations
