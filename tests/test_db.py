@@ -190,3 +190,49 @@ def test_a_locked_store_and_a_missing_table_become_sentences():
     for message in ("database is locked", "no such table: coding", "something else"):
         sentence = database_error_sentence(wrapped(message))
         assert "private" not in sentence and "UPDATE" not in sentence and "?" not in sentence
+
+
+def test_ensure_group_finds_a_group_whatever_its_case_or_creates_it_once(session):
+    from toc_studio.project import projects
+
+    project = projects.create_project(session, "Groups", ["Mentor"])
+    found, created = projects.ensure_group(session, project, " mentor ")
+    assert (found.name, created) == ("Mentor", False)
+    made, created = projects.ensure_group(session, project, "Mentee")
+    assert created and projects.ensure_group(session, project, "MENTEE") == (made, False)
+    assert [g.name for g in projects.list_groups(session, project)] == ["Mentor", "Mentee"]
+
+
+def test_a_group_created_meanwhile_by_another_writer_is_found_not_refused(engine):
+    """The race itself, made deterministic: just before this session inserts the group,
+    another connection stores the same one and commits. (On SQLite the race cannot happen:
+    the other writer would wait for this session's lock.)"""
+    import pytest
+    from sqlalchemy import event
+    from sqlmodel import Session
+
+    from toc_studio.project import projects
+
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite writers take turns: BEGIN IMMEDIATE")
+    with db.session_scope(engine) as s:
+        project_id = projects.create_project(s, "Race", ["Mentor"]).id
+    with Session(engine) as session:
+        project = projects.get_project(session, project_id)
+
+        raced = []
+
+        def other_writer_first(*_args) -> None:
+            if raced:
+                return
+            raced.append(True)
+            with db.session_scope(engine) as other:
+                projects.add_group(other, projects.get_project(other, project_id), "Mentee")
+
+        event.listen(session, "before_flush", other_writer_first)
+        group, created = projects.ensure_group(session, project, "Mentee")
+        assert raced and (group.name, created) == ("Mentee", False)
+        session.commit()
+    with db.read_scope(engine) as s:
+        names = [g.name for g in projects.list_groups(s, projects.get_project(s, project_id))]
+    assert names == ["Mentor", "Mentee"]

@@ -184,7 +184,9 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
         )
         return EXIT_ERROR
     except database_errors() as exc:
-        print(f"toc-studio: the database refused: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        from toc_studio.errors import database_error_sentence
+
+        print(f"toc-studio: {database_error_sentence(exc)}", file=sys.stderr)
         return EXIT_ERROR
 
 

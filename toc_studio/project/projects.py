@@ -41,8 +41,7 @@ def create_project(
     if session.execute(select(Project.id).where(Project.name == name)).first():
         raise Conflict(f"A project called {name!r} already exists; choose another name.")
     project = Project(name=name, description=description)
-    session.add(project)
-    session.flush()
+    _insert(session, project, f"A project called {name!r} already exists; choose another name.")
     for group_name in groups:
         add_group(session, project, group_name)
     return project
@@ -121,9 +120,40 @@ def add_group(session: Session, project: Project, name: str) -> Group:
     if any(g.name.casefold() == name.casefold() for g in existing):
         raise Conflict(f"Project {project.name!r} already has a group {name!r}.")
     group = Group(project_id=project.id, name=name, position=len(existing))
-    session.add(group)
-    session.flush()
+    _insert(session, group, f"Project {project.name!r} already has a group {name!r}.")
     return group
+
+
+def ensure_group(session: Session, project: Project, name: str) -> tuple[Group, bool]:
+    """The project's group called ``name`` (case aside), created when missing, also when
+    another writer creates it at the same moment. Returns (group, created)."""
+    name = _clean_name(name, "group")
+    found = _group_named(session, project, name)
+    if found is not None:
+        return found, False
+    try:
+        return add_group(session, project, name), True
+    except Conflict:  # created meanwhile by another writer: use theirs
+        found = _group_named(session, project, name)
+        if found is None:
+            raise
+        return found, False
+
+
+def _group_named(session: Session, project: Project, name: str) -> Group | None:
+    key = name.casefold()
+    return next((g for g in list_groups(session, project) if g.name.casefold() == key), None)
+
+
+def _insert(session: Session, row, clash: str) -> None:
+    """Add ``row`` in a savepoint; a unique constraint it breaks (a row stored meanwhile by
+    another writer) becomes Conflict(``clash``) and leaves the session usable."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(clash) from exc
 
 
 def rename_group(session: Session, group: Group, new_name: str) -> Group:
@@ -199,8 +229,7 @@ def add_participant(
         raise Conflict(f"Project {project.name!r} already has a participant {label!r}.")
     group_id = get_group(session, project, group).id if group else None
     participant = Participant(project_id=project.id, label=label, group_id=group_id)
-    session.add(participant)
-    session.flush()
+    _insert(session, participant, f"Project {project.name!r} already has a participant {label!r}.")
     if attributes:
         set_attributes(session, participant, attributes)
     return participant
