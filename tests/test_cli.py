@@ -33,7 +33,7 @@ def test_init_demo_and_list_as_the_readme_shows(capsys, blank_url):
                 "name": "Peer Mentoring Evaluation (demo)",
                 "groups": ["Mentor", "Mentee"],
                 "documents": 6,
-                "participants": 9,
+                "participants": 24,  # 9 interviewed, 15 more clients with outcome data
                 "codes": 45,
                 "codings": 173,
             }

@@ -31,7 +31,7 @@ def test_the_list_shows_each_project_with_its_counts(app, database_url):
     at = app()
     table = at.table[0].value
     row = table[table["Project"] == md("Peer Mentoring Evaluation (demo)")].iloc[0]
-    assert (row["Documents"], row["Participants"], row["Codes"], row["Codings"]) == (6, 9, 45, 173)
+    assert (row["Documents"], row["Participants"], row["Codes"], row["Codings"]) == (6, 24, 45, 173)
     assert row["Groups"] == "Mentor, Mentee"
 
 

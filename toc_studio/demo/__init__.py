@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.coding import codebook, codings, memos
+from toc_studio.demo.outcomes import load_demo_outcomes
 from toc_studio.errors import Invalid
 from toc_studio.ingest import documents
 from toc_studio.ingest.turns import detect_turns
@@ -109,4 +110,5 @@ def load_demo(session: Session, name: str | None = None) -> Project:
     from toc_studio.theory.demo_versions import add_demo_versions
 
     add_demo_versions(session, project)  # a frozen "Draft 1" and a working version
+    load_demo_outcomes(session, project)  # clients' Outcomes Star, contacts, a closed survey
     return project

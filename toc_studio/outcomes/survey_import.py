@@ -2,9 +2,10 @@
 
 The file is read as the survey import of ``ingest`` reads it (the same table, the same id
 column, the same respondent labels "Respondent ID"), so a respondent's closed answers sit
-on the participant whose open answers ingest stored. Columns whose answers are long text
-are left to ingest; the others become questions: a number, yes/no, an ordinal (Likert)
-scale, multiple choice (options separated by ";") or single choice.
+on the participant whose open answers ingest stored; an id that is already a
+participant's label (a survey keyed by "Mentee C1") is that participant. Columns whose
+answers are long text are left to ingest; the others become questions: a number, yes/no,
+an ordinal (Likert) scale, multiple choice (options separated by ";") or single choice.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from toc_studio.outcomes.models import (
 )
 from toc_studio.outcomes.participants import participant_ids
 from toc_studio.outcomes.tablefile import ImportRejected
-from toc_studio.project.models import Project
+from toc_studio.project.models import Participant, Project
 
 MAX_CHOICES = 20
 SCALES: tuple[tuple[str, ...], ...] = (
@@ -89,7 +90,9 @@ def infer_question(answers: Sequence[str]) -> QuestionSpec | None:
             return QuestionSpec("ordinal", scale)
     if any(";" in a for a in filled):
         options = {o.casefold(): o for a in filled for o in _split(a)}
-        return QuestionSpec("multiple", tuple(sorted(options.values(), key=str.casefold)))
+        if len(options) <= MAX_CHOICES and all(len(o.split()) <= 6 for o in options.values()):
+            return QuestionSpec("multiple", tuple(sorted(options.values(), key=str.casefold)))
+        return None
     if len(distinct) <= MAX_CHOICES and sum(len(a.split()) for a in filled) / len(filled) < 4:
         firsts = {a.casefold(): a for a in reversed(filled)}
         return QuestionSpec("single", tuple(sorted(firsts.values(), key=str.casefold)))
@@ -98,10 +101,9 @@ def infer_question(answers: Sequence[str]) -> QuestionSpec | None:
 
 def propose_questions(table: SurveyTable, id_column: str) -> dict[str, QuestionSpec]:
     columns = list(zip(*table.rows, strict=True)) if table.rows else []
-    text_columns = set(propose_columns(table).text_columns)
     proposed = {}
     for header, answers in zip(table.headers, columns, strict=True):
-        if header == id_column or header in text_columns or header.casefold() in _METADATA:
+        if header == id_column or header.casefold() in _METADATA:
             continue
         spec = infer_question(list(answers))
         if spec is not None:
@@ -148,13 +150,15 @@ def read_closed(
     return table, id_column, questions
 
 
-def _answer_rows(table, id_column, questions):
-    """(respondent label, column, value, number) for every answer; problems by row."""
+def _answer_rows(table, id_column, questions, known: dict[str, str]):
+    """(respondent label, column, value, number) for every answer; problems by row. An id
+    that is already a participant's label (``known``, by case-folded label) is that
+    participant; any other id is "Respondent ID", as ingest names survey respondents."""
     index = {h: i for i, h in enumerate(table.headers)}
     rows, problems, labels = [], [], []
     for number, row in enumerate(table.rows, start=1):
         rid = row[index[id_column]].strip() or str(number)
-        label = f"Respondent {rid}"
+        label = known.get(rid.casefold(), f"Respondent {rid}")
         labels.append(label)
         for column, spec in questions.items():
             cell = " ".join(row[index[column]].split())
@@ -204,7 +208,13 @@ def import_survey_answers(
     table, id_column, questions = read_closed(
         data, name, id_column=id_column, kinds=kinds, orders=orders
     )
-    rows, problems, labels = _answer_rows(table, id_column, questions)
+    known = {
+        label.casefold(): label
+        for label in session.execute(
+            select(Participant.label).where(Participant.project_id == project.id)
+        ).scalars()
+    }
+    rows, problems, labels = _answer_rows(table, id_column, questions, known)
     if problems:
         raise ImportRejected(name, problems)
     if invited is not None and invited < len(set(labels)):
