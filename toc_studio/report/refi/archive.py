@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from toc_studio.errors import Invalid
+from toc_studio.ingest.readers import clean_controls, controls_warning
 
 MAX_TOTAL_BYTES = 4 * 1024**3  # 4 GiB uncompressed in all
 MAX_RATIO = 200  # uncompressed / compressed, for entries over RATIO_FLOOR
@@ -74,10 +75,14 @@ class Archive:
             return None
         data = _read_capped(self.zip, entry)
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             self.warnings.append(f"{entry} is not UTF-8; read as Latin-1.")
-            return data.decode("latin-1")
+            text = data.decode("latin-1")
+        text, replaced = clean_controls(text)  # one for one: offsets into it still hold
+        if replaced:
+            self.warnings.append(controls_warning(entry, replaced))
+        return text
 
     def close(self) -> None:
         if self.zip is not None:

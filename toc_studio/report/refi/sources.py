@@ -9,6 +9,7 @@ from datetime import datetime
 from toc_studio.coding.bulk import insert_codings
 from toc_studio.ingest.documents import add_document
 from toc_studio.ingest.models import DocumentKind
+from toc_studio.ingest.readers import clean_controls, controls_warning
 from toc_studio.ingest.sections import add_sections
 from toc_studio.report.refi import records as rr
 from toc_studio.report.refi.common import KIND_VARIABLE, parse_when
@@ -43,6 +44,9 @@ def import_source(importer, rec: rr.SourceRec) -> None:
         return
     raw = found.raw
     text, _ = stored_text(raw)
+    text, replaced = clean_controls(text)  # one for one: the selections' offsets still hold
+    if replaced:
+        warn(controls_warning(f"Source {title!r}", replaced))
     selections = [(s.start, s.end, s.name) for s in rec.selections]
     convention, mapping = choose(raw, selections)
     if selections:
