@@ -4,7 +4,7 @@
     python benchmarks/pseudonymise_bench.py --no-ner   # without NER
     python benchmarks/pseudonymise_bench.py --repeat 20 --show-errors
 
-Quality: the six files are planned as one import batch into a fresh SQLite project;
+Quality: the labelled files are planned as one import batch into a fresh SQLite project;
 every labelled mention of a person, place or organisation counts (recall: its characters
 all replaced; precision: a replacement of that type that overlaps a labelled mention).
 "One person, one placeholder" is reported as people split over several placeholders and
@@ -127,7 +127,8 @@ def main() -> None:
             timings = review(session, project, options)
         engine.dispose()
     mode = "without NER" if args.no_ner else "with NER"
-    print(f"Pseudonymisation, {mode}: labelled set of 6 files, {sum(score.gold.values())} mentions")
+    files = len(labelled_files())
+    print(f"Pseudonymisation, {mode}: {files} labelled files, {sum(score.gold.values())} mentions")
     for kind in NAME_KINDS:
         print(
             f"  {kind:<13} recall {score.recall(kind):6.1%} ({score.recalled[kind]}/"

@@ -66,6 +66,9 @@ ALLOWED = frozenset(PHRASES) | frozenset(
 
 
 def allowed(form: str, keep: frozenset[str] = frozenset()) -> bool:
-    """Whether ``form`` (any case) is common vocabulary, a well-known name or kept."""
+    """Whether ``form`` (any case) is common vocabulary (spaCy's English stop words, as
+    "Everything" at the start of a sentence), a well-known name or kept."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     folded = " ".join(form.casefold().split())
-    return folded in ALLOWED or folded in keep
+    return folded in ALLOWED or folded in keep or folded in STOP_WORDS
