@@ -5,8 +5,11 @@ group, document and coder: what a team pastes into a report or filters in a
 spreadsheet. The matrix counts codings and participants per code and group (or
 participant, or attribute value). Text comes as stored: pseudonymised.
 
-Spreadsheet safety: a cell that starts like a formula (``=``, ``+``, ``@``, or ``-``
-before a non-space) is written as text, never as a formula.
+Spreadsheet safety (OWASP's CSV injection advice), for every cell, headers included: a
+text that starts like a formula (``=``, ``+``, ``-``, ``@``, a tab, a line break, or their
+full-width forms ``＝＋－＠``, after any spaces) gets a leading apostrophe in CSV; in XLSX
+it is a text cell with Excel's quote prefix, never a formula. A text longer than Excel's
+32,767-character cell limit is cut there, and the cell says so at its end.
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ QUOTE_COLUMNS = (
     "Quote",
     "Coding id",
 )
+
+
+EXCEL_CELL_LIMIT = 32_767
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+CUT_NOTE = " [... cut at Excel's 32,767-character cell limit: {left:,} characters left out]"
 
 
 @dataclass(frozen=True)
@@ -104,53 +112,84 @@ def matrix_table(
     return Table("Matrix", tuple(header), rows)
 
 
-def _safe(value: object) -> object:
-    if isinstance(value, str) and value:
-        first = value[0]
-        if first in "=+@\t\r" or (first == "-" and len(value) > 1 and not value[1].isspace()):
-            return "'" + value
-    return value
+def starts_like_formula(value: object) -> bool:
+    """Whether a spreadsheet could read ``value`` as a formula (or a DDE command)."""
+    if not isinstance(value, str):
+        return False
+    stripped = value.lstrip(" ")
+    return bool(stripped) and stripped[0] in FORMULA_STARTS
 
 
-def write_csv(table: Table, out: str | Path | BinaryIO) -> None:
-    """``table`` as UTF-8 CSV (with a BOM, so that Excel reads the accents right)."""
+def neutralise(value: object) -> object:
+    """``value`` as a CSV cell no spreadsheet runs: an apostrophe before a formula start."""
+    return "'" + value if starts_like_formula(value) else value
+
+
+def fit_cell(value: object) -> tuple[object, bool]:
+    """``value`` cut to Excel's cell limit, the cut said at its end; and whether it was cut."""
+    if not isinstance(value, str) or len(value) <= EXCEL_CELL_LIMIT:
+        return value, False
+    keep = EXCEL_CELL_LIMIT - len(CUT_NOTE.format(left=len(value)))  # the longest note
+    return value[:keep] + CUT_NOTE.format(left=len(value) - keep), True
+
+
+def _cells(table: Table, cut: list[str]):
+    """The header and rows of ``table``, each text fitted to the cell limit; where a text
+    was cut is added to ``cut``."""
+    yield [fit_cell(v)[0] for v in table.header]
+    for number, row in enumerate(table.rows, start=2):
+        fitted = []
+        for index, value in enumerate(row):
+            value, was_cut = fit_cell(value)
+            if was_cut:
+                column = table.header[index] if index < len(table.header) else index + 1
+                cut.append(f"{table.name}, row {number}, column {column!r}")
+            fitted.append(value)
+        yield fitted
+
+
+def write_csv(table: Table, out: str | Path | BinaryIO) -> list[str]:
+    """``table`` as UTF-8 CSV (with a BOM, so that Excel reads the accents right). Returns
+    where texts were cut at Excel's cell limit (empty when none were)."""
     text = io.StringIO(newline="")
     writer = csv.writer(text)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow([_safe(v) for v in row])
+    cut: list[str] = []
+    for row in _cells(table, cut):
+        writer.writerow([neutralise(v) for v in row])
     data = ("\ufeff" + text.getvalue()).encode("utf-8")
     if isinstance(out, str | Path):
         Path(out).write_bytes(data)
     else:
         out.write(data)
+    return cut
 
 
-def write_xlsx(tables: Sequence[Table], out: str | Path | BinaryIO) -> None:
-    """``tables`` as sheets of one workbook, headers in bold, quotes wrapped."""
+def write_xlsx(tables: Sequence[Table], out: str | Path | BinaryIO) -> list[str]:
+    """``tables`` as sheets of one workbook, headers in bold, quotes wrapped. Returns where
+    texts were cut at Excel's cell limit (empty when none were)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    cut: list[str] = []
     for table in tables:
         sheet = book.create_sheet(table.name[:31])
         sheet.freeze_panes = "A2"
-        header = []
-        for title in table.header:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in table.rows:
+        for number, row in enumerate(_cells(table, cut)):
             cells = []
             for value in row:
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
-                    if len(value) > 60:
+                    if starts_like_formula(value):
+                        cell.quotePrefix = True  # and not one after editing in Excel
+                    if len(value) > 60 and number:
                         cell.alignment = wrap
+                if not number:
+                    cell.font = bold
                 cells.append(cell)
             sheet.append(cells)
     book.save(out)
+    return cut
