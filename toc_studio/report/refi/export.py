@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 from sqlalchemy import select
@@ -250,7 +251,7 @@ class _Exporter:
                     for document_id in self.sources_of.get(person.id, []):
                         _leaf(xf, "SourceRef", targetGUID=self.guid("document", document_id))
                     for turn_id in self.turns.of_participant.get(person.id, []):
-                        _leaf(xf, "SelectionRef", targetGUID=self.guid("turn", turn_id))
+                        _leaf(xf, "SelectionRef", targetGUID=f"{self.fast.turn}{turn_id:012x}")
 
     def _coding_rows(self, document_id: int) -> Iterator[tuple]:
         """One document's codings in span order, as plain tuples (id, start, end, code,
@@ -282,7 +283,7 @@ class _Exporter:
                 attrs.update(plainTextPath=f"internal://{guid}.txt")
                 attrs["creationDateTime"] = _when(created)
                 with xf.element(_q("TextSource"), **attrs):
-                    self._turn_selections(xf, document_id)
+                    self._turn_selections(document_id)
                     chunks: list[str] = []
                     span: list = []
                     for row in self._coding_rows(document_id):
@@ -300,14 +301,21 @@ class _Exporter:
                         _leaf(xf, "NoteRef", targetGUID=ref)
                     self._value(xf, KIND_VARIABLE, kind)
 
-    def _turn_selections(self, xf, document_id: int) -> None:
+    def _turn_selections(self, document_id: int) -> None:
         """The participants' turns as selections without codings, named by the speaker's
-        label; each participant's case refers to them (NVivo's case coding of speakers)."""
+        label (escaped here: written as text, like the codings' selections); each
+        participant's case refers to them (NVivo's case coding of speakers)."""
+        prefix, chunks, names = self.fast.turn, [], {}
         for turn_id, start, end, label, person, *_ in self.turns.by_document.get(document_id, []):
             if person is not None:
-                attrs = {"guid": self.guid("turn", turn_id), "name": xml_safe(label or person)}
-                attrs.update(startPosition=str(start), endPosition=str(end))
-                _leaf(xf, "PlainTextSelection", **attrs)
+                name = names.get((label, person))
+                if name is None:
+                    name = names[label, person] = quoteattr(xml_safe(label or person))
+                chunks.append(
+                    f'<PlainTextSelection guid="{prefix}{turn_id:012x}" name={name} '
+                    f'startPosition="{start}" endPosition="{end}"/>'
+                )
+        self.out.write("".join(chunks).encode("utf-8"))
 
     def _selection(self, chunks: list[str], span: list) -> None:
         """One selection with its codings, as text: every value is a GUID, a number or a

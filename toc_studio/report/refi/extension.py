@@ -119,7 +119,18 @@ def write_folder(
     manifest = {"format": FORMAT, "project": project.name, "files": sorted(files)}
     names = []
     for name, content in {"manifest.json": manifest, **files}.items():
-        archive.writestr(FOLDER + name, export_json.dumps(content))
+        if name in ("turns.json", "sections.json"):  # the bulk: compact, a line per document
+            text = (
+                "{\n"
+                + ",\n".join(
+                    f"{json.dumps(key)}:{json.dumps(rows, ensure_ascii=False, separators=(',', ':'))}"
+                    for key, rows in content.items()
+                )
+                + "\n}\n"
+            )
+        else:
+            text = export_json.dumps(content)
+        archive.writestr(FOLDER + name, text)
         names.append(FOLDER + name)
     return names
 

@@ -43,6 +43,7 @@ class FastGuids:
     def __init__(self, guid) -> None:
         self.selection = guid("selection", 0)[:-12]
         self.coding = guid("coding", 0)[:-12]
+        self.turn = guid("turn", 0)[:-12]
         self.coder = Remembered(lambda key: guid("coder", key))
         self.code = Remembered(lambda key: guid("code", key))
 
