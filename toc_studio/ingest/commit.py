@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from toc_studio import events
-from toc_studio.errors import Conflict, Invalid, TocStudioError
+from toc_studio.errors import Conflict, Invalid, TocStudioError, database_error_sentence
 from toc_studio.ingest import documents, keystore, reapply
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.pipeline import (
@@ -91,10 +91,14 @@ def commit_file(
         outcome.error = f"{preview.name}: {exc}"
         outcome.documents = []
         return outcome
-    except IntegrityError as exc:
+    except IntegrityError:
         outcome.error = (
-            f"{preview.name} clashes with what is stored ({exc.orig}); preview it again and retry."
+            f"{preview.name} clashes with what was stored meanwhile; preview it again and retry."
         )
+        outcome.documents = []
+        return outcome
+    except DBAPIError as exc:  # the store refused a value: a sentence, never its SQL or text
+        outcome.error = f"{preview.name}: {database_error_sentence(exc)}"
         outcome.documents = []
         return outcome
     outcome.status = "replaced" if preview.duplicates else "imported"
