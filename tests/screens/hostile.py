@@ -3,7 +3,8 @@ tests (AppTest here, a real browser in tests/browser/test_no_request_leaves.py).
 
 Each payload holds an image whose address contains ``leak``: shown as typed, no request
 for it ever leaves the page; rendered as Markdown or HTML, the browser would fetch it.
-Code names cannot hold "/" (the path separator), so theirs is a relative address."""
+Code names cannot hold "/" (the path separator), so theirs is a relative address. The
+backslash of ``\\href`` shows that a payload's characters are all escaped."""
 
 from __future__ import annotations
 
@@ -22,15 +23,13 @@ MARK = "leak"
 # Fragments that only appear unescaped when a payload would render: Markdown images and
 # links, KaTeX, Streamlit's colour directive, HTML tags, template braces.
 RAW = ("![", "](", ":red[", "<b>", "{{")
-RAW_UNLESS_ESCAPED = ("<img", "$")
+RAW_UNLESS_ESCAPED = ("<b", "$")
 
 
 def payload(tag: str, base: str = "") -> str:
+    """At most 90 characters: PostgreSQL stores names in 100."""
     src = f"{base}{MARK}-{tag}.png"
-    return (
-        f'{tag} ![{tag}]({src}) <img src="{src}"> $\\href{{{src}}}{{x}}$ {{{{7*7}}}} '
-        f":red[{tag}] <b>{tag}"
-    )
+    return f"![{tag}]({src}) $\\href{{x}}{{y}}$ {{{{7*7}}}} :red[{tag}]<b>"
 
 
 @dataclass
