@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -21,7 +21,14 @@ from sqlmodel import Session
 from toc_studio.errors import TocStudioError
 from toc_studio.ingest import keystore
 from toc_studio.ingest.documents import sha256_text
-from toc_studio.ingest.models import Document, DocumentKind
+from toc_studio.ingest.models import Document
+from toc_studio.ingest.proposals import (  # noqa: F401 (SpeakerChoice: the preview's)
+    SpeakerChoice,
+    guess_kind,
+    map_heading,
+    map_turn,
+    propose_speakers,
+)
 from toc_studio.ingest.pseudonymise import (
     Candidate,
     Key,
@@ -83,20 +90,6 @@ class ImportOptions:
     keep: frozenset[str] = frozenset()  # originals never to replace (undo by term)
     extra_terms: tuple[tuple[str, str], ...] = ()  # (term, kind) missed by the lists
     reapply: bool = True  # replace the batch's new names in documents imported earlier
-
-
-@dataclass
-class SpeakerChoice:
-    """Who a speaker label stands for: an existing or new participant, or nobody."""
-
-    label: str
-    turns: int
-    participant: str | None
-    group: str | None = None
-    is_interviewer: bool = False
-    is_new: bool = False
-    remembered: bool = False
-    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -340,12 +333,12 @@ def _preview_document(
         replacements = assign(found, context.key)
         if replacements:
             text, offsets = apply(source, replacements)
-            turns = [_map_turn(t, offsets, text) for t in turns]
-            headings = [_map_heading(h, offsets, text) for h in headings]
+            turns = [map_turn(t, offsets, text) for t in turns]
+            headings = [map_heading(h, offsets, text) for h in headings]
     regions = [(t.start, t.end) for t in turns]
     sentences = sentences_in(text, regions) if regions else split_sentences(text)
-    speakers = _propose_speakers(turns, read, context, options)
-    kind = options.kind or read.kind or _guess_kind(turns)
+    speakers = propose_speakers(turns, read, context, options.group)
+    kind = options.kind or read.kind or guess_kind(turns)
     return DocumentPreview(
         title=read.title,
         kind=kind,
@@ -358,66 +351,3 @@ def _preview_document(
         headings=headings,
         ambiguous=index.ambiguous() if index is not None else {},
     )
-
-
-def _map_heading(heading: Heading, offsets, text: str) -> Heading:
-    """A heading moved with the replacements; its title is the pseudonymised text."""
-    start, end = offsets.map(heading.start, side="start"), offsets.map(heading.end, side="end")
-    return Heading(start, end, heading.level, " ".join(text[start:end].split()))
-
-
-def _map_turn(turn: DetectedTurn, offsets, text: str) -> DetectedTurn:
-    start, end = offsets.map(turn.start, side="start"), offsets.map(turn.end, side="end")
-    if turn.label_start is None or turn.label_end is None:
-        return replace(turn, start=start, end=end)
-    label_start = offsets.map(turn.label_start, side="start")
-    label_end = offsets.map(turn.label_end, side="end")
-    label = text[label_start:label_end]
-    return replace(
-        turn, start=start, end=end, speaker_label=label, label_start=label_start,
-        label_end=label_end,
-    )  # fmt: skip
-
-
-def _guess_kind(turns: Iterable[DetectedTurn]) -> str:
-    turns = list(turns)
-    if not turns:
-        return DocumentKind.NOTES.value
-    speakers = {t.speaker_label.casefold() for t in turns if not t.is_interviewer}
-    return DocumentKind.FOCUS_GROUP.value if len(speakers) >= 3 else DocumentKind.INTERVIEW.value
-
-
-def _propose_speakers(
-    turns: Sequence[DetectedTurn], read: ReadDocument, context: ProjectContext, options
-) -> list[SpeakerChoice]:
-    counts: dict[str, list[DetectedTurn]] = {}
-    for turn in turns:
-        if turn.speaker_label:
-            counts.setdefault(turn.speaker_label, []).append(turn)
-    choices = []
-    for label, own in counts.items():
-        attributes = read.attributes.get(label, {})
-        remembered = context.remembered.get(label.casefold())
-        if remembered is not None:
-            pid, interviewer = remembered
-            name = context.participant_labels.get(pid) if pid is not None else None
-            group = context.participants.get(name.casefold(), (None, None))[1] if name else None
-            choices.append(
-                SpeakerChoice(label, len(own), name, group, interviewer, False, True, attributes)
-            )
-            continue
-        interviewer = own[0].is_interviewer
-        existing = context.participants.get(label.casefold())
-        if interviewer and existing is None:
-            choices.append(SpeakerChoice(label, len(own), None, None, True))
-        elif existing is not None:
-            choices.append(
-                SpeakerChoice(label, len(own), existing[0], existing[1], interviewer,
-                              attributes=attributes)
-            )  # fmt: skip
-        else:
-            choices.append(
-                SpeakerChoice(label, len(own), label, options.group, False, True,
-                              attributes=attributes)
-            )  # fmt: skip
-    return choices
