@@ -73,7 +73,7 @@ def speed(session, project, options: ImportOptions, repeat: int) -> tuple[int, f
             else:
                 data = f.data.replace(b"\n\n", f"\n\nCopy {n}.\n\n".encode(), 1)
             uploads.append(Upload(f"{n}_{f.name}", data))
-    ner._REMEMBERED.clear()  # noqa: SLF001 (a benchmark empties the cache on purpose)
+    ner.forget()
     t0, c0 = time.perf_counter(), time.process_time()
     previews = plan(session, project, uploads, options)
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
@@ -87,7 +87,7 @@ def review(session, project, options: ImportOptions) -> list[tuple[str, float]]:
     body = "\n\n".join(texts)
     text = "\n\n".join([body] * (10_000 // len(body.split()) + 1))
     upload = Upload("long_interview.txt", text.encode())
-    ner._REMEMBERED.clear()  # noqa: SLF001
+    ner.forget()
     steps = [
         ("first preview", options),
         ("reject a name (Kwame Asante)", _with(options, keep=frozenset({"Kwame Asante"}))),
