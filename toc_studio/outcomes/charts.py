@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from toc_studio.outcomes.attributes import attribute_types
 from toc_studio.outcomes.change import ParticipantChange
 from toc_studio.outcomes.grouping import split_participants
 from toc_studio.outcomes.instruments import get_instrument
@@ -117,3 +118,39 @@ def readings_count(session: Session, instrument: Instrument) -> tuple[int, int]:
         )
     ).one()
     return int(readings), int(people)
+
+
+def change_sentence(instrument: str, group: dict[str, Any]) -> str:
+    """One group's change in words, stating n (for the report and the screen)."""
+    if group["n"] == 0:
+        return (
+            f"{group['group']}: nobody has a follow-up reading on {instrument} yet "
+            f"({group['no_follow_up']} with one reading)."
+        )
+    text = (
+        f"{group['group']}: of {group['n']} participant(s) with a follow-up reading on "
+        f"{instrument}, {group['improved']} improved, {group['declined']} declined and "
+        f"{group['same']} stayed the same; the mean score was {group['mean_start']:.1f} at "
+        f"the start and {group['mean_last']:.1f} at the last review (mean change "
+        f"{group['mean_change']:.1f}"
+    )
+    if group["ci95"]:
+        text += f", 95% CI {group['ci95'][0]:.1f} to {group['ci95'][1]:.1f}"
+    text += ")."
+    if group["no_follow_up"]:
+        text += f" {group['no_follow_up']} more had one reading only."
+    return text
+
+
+def report_splits(session: Session, project: Project) -> list[str | None]:
+    """The splits a report shows change by: everyone, the stakeholder groups when there
+    are two or more, and each yes/no attribute (had a mentor or not)."""
+    splits: list[str | None] = [None]
+    if len(split_participants(session, project, "group").order) >= 2:
+        splits.append("group")
+    splits += [
+        f"attribute:{name}"
+        for name, typed in sorted(attribute_types(session, project).items())
+        if typed.kind == "yesno"
+    ]
+    return splits

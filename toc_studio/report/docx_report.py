@@ -125,6 +125,11 @@ class _Report:
 
         write_toc_section(self)
 
+    def outcomes(self) -> None:
+        from toc_studio.report.outcomes_section import write_outcomes_section
+
+        write_outcomes_section(self)
+
     def findings(self) -> None:
         parts.heading(self.doc, "Findings", level=1)
         codes = list_codes(self.session, self.project)

@@ -18,12 +18,13 @@ from toc_studio.project.models import Project
 from toc_studio.report.models import ReportMemo, ReportTemplate
 from toc_studio.timeutil import utcnow
 
-SECTIONS = ("title", "methods", "toc", "findings", "matrix", "memos", "codebook")
+SECTIONS = ("title", "methods", "toc", "findings", "outcomes", "matrix", "memos", "codebook")
 SECTION_TITLES = {
     "title": "Title page and contents",
     "methods": "Methods and participants",
     "toc": "Theory of Change (picture, table, what changed)",
     "findings": "Findings by branch, category and domain, with quotes",
+    "outcomes": "Outcomes: profile, change by group, contact, destinations, survey answers",
     "matrix": "Framework matrix",
     "memos": "Memos marked for the report",
     "codebook": "Appendix: the codebook",
