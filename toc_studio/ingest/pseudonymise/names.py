@@ -78,6 +78,8 @@ def normalise(form: str) -> str:
         words[-1] = words[-1].rstrip(".") if not _INITIALS.match(words[-1]) else words[-1]
     if any(not _NAME_WORD.match(w) and w.casefold() not in CONNECTORS for w in words):
         return ""
+    if any(c.isdigit() for w in words for c in w):
+        return ""  # codes (BSR01, Mentor B1) are not names
     return " ".join(w for w in words if w)
 
 
