@@ -87,9 +87,7 @@ COMMANDS: dict[str, Command] = {
     "resolve": Command("settle one disagreement between coders", DISAGREEMENTS),
     "participants": Command("import participants' attributes (csv, xlsx), typed", OUTCOMES),
     "attributes": Command("declare an attribute's type (number, date, ordinal...)", OUTCOMES),
-    "outcomes": Command(
-        "instruments, readings, change, contacts, closed survey answers", OUTCOMES
-    ),
+    "outcomes": Command("instruments, readings, change, contacts, closed survey answers", OUTCOMES),
     "autocode": Command(
         "suggest codings by speaker, pattern or structure, then apply them",
         ("toc_studio.coding.autocode.commands",),

@@ -15,7 +15,12 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # names for the hints only: importing them at start-up is what we avoid
+    from sqlmodel import Session
+
+    from toc_studio.project.models import Project
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -75,7 +80,7 @@ class Commands:
 
 
 @contextmanager
-def store(args: argparse.Namespace, *, initialise: bool = False) -> Iterator[Any]:
+def store(args: argparse.Namespace, *, initialise: bool = False) -> Iterator[Session]:
     """A session on the store named by ``--db``; commits at the end, rolls back on error.
 
     Refuses to work on a store whose schema is out of date unless ``initialise``.
@@ -97,7 +102,7 @@ def store(args: argparse.Namespace, *, initialise: bool = False) -> Iterator[Any
         engine.dispose()
 
 
-def get_project(session: Any, name: str) -> Any:
+def get_project(session: Session, name: str) -> Project:
     """The project named ``name``; a clear error naming the projects there are if none."""
     from toc_studio.project import projects
 
