@@ -47,7 +47,7 @@ def evidence_tab(project: Project, version_id: int, document: dict, elements: di
     with ui.session() as s:
         found = theory_view.node_excerpts(s, project, version_id, chosen)
     for x in found:
-        st.markdown(theory_view.markdown_quote(x.text))
+        st.markdown("> " + md(" ".join(x.text.split())))  # a block quote, escaped
         st.caption(f"{md(x.participant or 'no speaker')} · {md(x.document)}")
 
 
