@@ -132,3 +132,20 @@ def test_xlsx_readings_with_date_cells(session, project):
     book.save(buffer)
     result = readings.import_readings(session, project, "WSAS", buffer.getvalue(), "w.xlsx")
     assert result.readings == 10
+
+
+def test_empty_and_headerless_files_get_a_sentence(session, project):
+    with pytest.raises(Invalid, match="has a header row but nothing under it"):
+        readings.import_readings(session, project, "WSAS", b"participant,date,Work\n", "e.csv")
+    with pytest.raises(Invalid, match="only blank space"):
+        readings.import_readings(session, project, "WSAS", b"\n\n", "e.csv")
+    with pytest.raises(Invalid, match="needs columns participant, date"):
+        readings.import_readings(session, project, "WSAS", b"participant\nA\n", "e.csv")
+
+
+def test_dates_with_a_time_of_day_count_as_that_day(session, project):
+    text = "participant,date,Work\nA,2025-03-01T10:30,4\nA,2025-06-01 09:00:00,2\n"
+    readings.import_readings(session, project, "WSAS", text.encode(), "w.csv")
+    instrument = instruments.get_instrument(session, project, "WSAS")
+    [scores] = readings.occasions(session, instrument, 0).values()
+    assert [d.isoformat() for d, _ in scores] == ["2025-03-01", "2025-06-01"]

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from toc_studio.errors import Invalid
 from toc_studio.outcomes import values
 from toc_studio.outcomes.models import ATTRIBUTE_KINDS, AttributeType
+from toc_studio.outcomes.participants import participant_ids
 from toc_studio.outcomes.tablefile import ImportRejected, Table, blank, read_table
 from toc_studio.project import projects
 from toc_studio.project.models import Group, Participant, ParticipantAttribute, Project
@@ -168,8 +169,6 @@ def import_participants(
     created; a blank cell leaves the stored value alone. All rows or none: every bad cell
     is reported by row and column."""
     table = read_table(data, name)
-    if len(table.headers) < 2 and not table.rows:
-        raise Invalid(f"{name} has no participants under its header row.")
     group_col = table.column("group")
     if group_col == 0:
         group_col = None
@@ -230,14 +229,6 @@ def _parse_rows(table, types, group_col, groups, create_groups):
 
 
 def _write_participants(session, project, parsed, groups, result) -> None:
-    existing = {
-        label.casefold(): (pid, label, gid)
-        for pid, label, gid in session.execute(
-            select(Participant.id, Participant.label, Participant.group_id).where(
-                Participant.project_id == project.id
-            )
-        )
-    }
     group_ids = {
         g.name: g.id for g in session.execute(
             select(Group).where(Group.project_id == project.id)
@@ -248,19 +239,21 @@ def _write_participants(session, project, parsed, groups, result) -> None:
             group_ids[group] = projects.add_group(session, project, group).id
             groups[group.casefold()] = group
             result.groups_created.append(group)
-    ids: dict[str, int] = {}
+    labels = [label for label, _, _ in parsed]
+    ids, created = participant_ids(session, project, labels)
+    result.created = created
+    new = {label.casefold() for label in created}
+    result.updated = [label for label in labels if label.casefold() not in new]
+    by_group: dict[int, list[int]] = {}
     for label, group, _ in parsed:
-        found = existing.get(label.casefold())
-        if found is None:
-            ids[label] = projects.add_participant(session, project, label, group).id
-            result.created.append(label)
-            continue
-        pid, stored_label, gid = found
-        ids[label] = pid
-        result.updated.append(stored_label)
-        if group is not None and group_ids[group] != gid:
+        if group is not None:
+            by_group.setdefault(group_ids[group], []).append(ids[label])
+    for group_id, members in by_group.items():
+        for start in range(0, len(members), CHUNK):
             session.execute(
-                update(Participant).where(Participant.id == pid).values(group_id=group_ids[group])
+                update(Participant)
+                .where(Participant.id.in_(members[start : start + CHUNK]))
+                .values(group_id=group_id)
             )
     rows = [
         {"participant_id": ids[label], "name": n, "value": v}

@@ -64,6 +64,8 @@ def read_table(data: bytes, name: str) -> Table:
     header_number, header_row = numbered[0]
     headers, _ = unique_headers([("" if c is None else str(c)) for c in header_row])
     width = len(headers)
+    if len(numbered) < 2:
+        raise Invalid(f"{name} has a header row but nothing under it.")
     rows = []
     for number, row in numbered[1:]:
         cells = list(row[:width]) + [""] * (width - len(row))
