@@ -32,9 +32,10 @@ from benchmarks.coding_corpus import coding_requests, generate  # noqa: E402
 from benchmarks.hand_insert import hand_insert  # noqa: E402
 from toc_studio import db  # noqa: E402
 from toc_studio.coding import codings  # noqa: E402
-from toc_studio.coding.analysis import (
-    agreement,  # noqa: E402
-    queries,  # noqa: E402
+from toc_studio.coding.analysis import (  # noqa: E402
+    agreement,
+    framework,
+    queries,
 )
 from toc_studio.coding.analysis.cooccurrence import cooccurrence, longest_coding  # noqa: E402
 
@@ -326,9 +327,9 @@ def run(
         results.append(report("  hand SQL without the context columns", bare, None, n_target))
         plain = timed(lambda: session.execute(text(PLAIN_SQL), params).all(), max(3, repeat // 4))
         results.append(report("  plain SQL: the code's codings only", plain, None, n_target))
-        cells = queries.matrix(session, project, by="group")
+        cells = framework.matrix(session, project, by="group")
         mat, hand = paired(
-            lambda: queries.matrix(session, project, by="group"),
+            lambda: framework.matrix(session, project, by="group"),
             lambda: session.execute(text(MATRIX_SQL), params).all(),
             max(3, repeat // 4),
         )

@@ -5,7 +5,7 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.coding import codebook
-from toc_studio.coding.analysis import queries
+from toc_studio.coding.analysis import framework, queries
 from toc_studio.coding.scope import Scope
 from toc_studio.ingest.models import DocumentKind
 from toc_studio.project import projects
@@ -78,7 +78,7 @@ with grid:
     )
     with_sub = c3.checkbox("Rows include sub-codes", value=True, key="matrix_sub")
     with ui.session() as s:
-        found_matrix = queries.matrix(s, project, by=by, with_subcodes=with_sub)
+        found_matrix = framework.matrix(s, project, by=by, with_subcodes=with_sub)
     table = explore.matrix_table(found_matrix, measure)
     picked = st.dataframe(
         table,
@@ -99,7 +99,7 @@ with grid:
         st.markdown(f"**{md(paths[cell[0]])} · {md(cell[1])}**")
         with ui.reported(), ui.session() as s:
             explore_tabs.show_quotes(
-                queries.cell_excerpts(
+                framework.cell_excerpts(
                     s,
                     project,
                     codebook.get_code(s, project, cell[0]),

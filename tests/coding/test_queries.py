@@ -4,7 +4,7 @@ import pytest
 
 from tests.builders import build_mentoring_project, span_of
 from toc_studio.coding import codebook, codings
-from toc_studio.coding.analysis import queries
+from toc_studio.coding.analysis import framework, queries
 from toc_studio.coding.analysis.cooccurrence import cooccurrence, cooccurrence_pairs
 from toc_studio.coding.scope import Scope
 from toc_studio.errors import Invalid
@@ -79,47 +79,49 @@ def test_excerpts_page_in_document_order(session, m):
 
 def test_matrix_counts_codings_participants_and_documents_per_group(session, m):
     mentee = codebook.get_code_by_path(session, m.project, "Mentee")
-    result = queries.matrix(session, m.project, by="group", with_subcodes=True)
+    result = framework.matrix(session, m.project, by="group", with_subcodes=True)
     assert result.columns == ["Mentor", "Mentee"]
     rows = {r.code: r for r in result.rows}
-    assert rows["Mentee"].cells == {"Mentee": queries.Cell(2, 1, 1)}
-    assert rows["Activities"].cells == {"Mentor": queries.Cell(1, 1, 1)}
-    assert rows["Mentor/Challenges/Access to supervision"].total == queries.Cell(1, 1, 1)
-    flat = {r.code: r for r in queries.matrix(session, m.project, by="group").rows}
-    assert flat["Mentee"].cells == {} and flat["Activities"].total == queries.Cell(0, 0, 0)
-    cell = queries.cell_excerpts(session, m.project, mentee, "group", "Mentee", with_subcodes=True)
+    assert rows["Mentee"].cells == {"Mentee": framework.Cell(2, 1, 1)}
+    assert rows["Activities"].cells == {"Mentor": framework.Cell(1, 1, 1)}
+    assert rows["Mentor/Challenges/Access to supervision"].total == framework.Cell(1, 1, 1)
+    flat = {r.code: r for r in framework.matrix(session, m.project, by="group").rows}
+    assert flat["Mentee"].cells == {} and flat["Activities"].total == framework.Cell(0, 0, 0)
+    cell = framework.cell_excerpts(
+        session, m.project, mentee, "group", "Mentee", with_subcodes=True
+    )
     assert len(cell) == 2
 
 
 def test_matrix_by_group_counts_only_the_codings_in_scope(session, m):
     def cells(scope):
-        result = queries.matrix(session, m.project, by="group", with_subcodes=True, scope=scope)
+        result = framework.matrix(session, m.project, by="group", with_subcodes=True, scope=scope)
         return {r.code: (r.cells, r.total) for r in result.rows}
 
     bens = cells(Scope(coders=["Ben"]))  # Ben coded only the mentee's family contact
-    assert bens["Mentee"] == ({"Mentee": queries.Cell(1, 1, 1)}, queries.Cell(1, 1, 1))
-    assert bens["Mentor"] == ({}, queries.Cell(0, 0, 0))
+    assert bens["Mentee"] == ({"Mentee": framework.Cell(1, 1, 1)}, framework.Cell(1, 1, 1))
+    assert bens["Mentor"] == ({}, framework.Cell(0, 0, 0))
     mentors = cells(Scope(groups=["Mentor"]))
-    assert mentors["Mentee"][1] == queries.Cell(0, 0, 0)
-    assert mentors["Activities"][0] == {"Mentor": queries.Cell(1, 1, 1)}
+    assert mentors["Mentee"][1] == framework.Cell(0, 0, 0)
+    assert mentors["Activities"][0] == {"Mentor": framework.Cell(1, 1, 1)}
     only_mentee_doc = cells(Scope(documents=[m.mentee_doc.id]))
-    assert only_mentee_doc["Mentee"][1] == queries.Cell(2, 1, 1)
-    assert only_mentee_doc["Activities"][1] == queries.Cell(0, 0, 0)
+    assert only_mentee_doc["Mentee"][1] == framework.Cell(2, 1, 1)
+    assert only_mentee_doc["Activities"][1] == framework.Cell(0, 0, 0)
     surveys = cells(Scope(kinds=["survey"]))  # the project has interviews only
-    assert all(total == queries.Cell(0, 0, 0) for _, total in surveys.values())
+    assert all(total == framework.Cell(0, 0, 0) for _, total in surveys.values())
 
 
 def test_matrix_by_participant_and_by_attribute(session, m):
-    by_person = queries.matrix(session, m.project, by="participant", with_subcodes=True)
+    by_person = framework.matrix(session, m.project, by="participant", with_subcodes=True)
     assert by_person.columns == ["Mentee C1", "Mentee C2", "Mentor B1"]
     rows = {r.code: r for r in by_person.rows}
-    assert rows["Mentee"].cells == {"Mentee C1": queries.Cell(2, 1, 1)}
-    by_site = queries.matrix(session, m.project, by="attribute:site", with_subcodes=True)
+    assert rows["Mentee"].cells == {"Mentee C1": framework.Cell(2, 1, 1)}
+    by_site = framework.matrix(session, m.project, by="attribute:site", with_subcodes=True)
     assert by_site.columns == ["B", "C"]
     rows = {r.code: r for r in by_site.rows}
-    assert rows["Mentor"].cells == {"B": queries.Cell(1, 1, 1)}
+    assert rows["Mentor"].cells == {"B": framework.Cell(1, 1, 1)}
     with pytest.raises(Invalid, match="group, participant or attribute"):
-        queries.matrix(session, m.project, by="colour")
+        framework.matrix(session, m.project, by="colour")
 
 
 def test_codings_without_a_participant_fall_in_the_none_column(session, m):
@@ -127,11 +129,11 @@ def test_codings_without_a_participant_fall_in_the_none_column(session, m):
 
     notes = documents.add_document(session, m.project, "Staff notes", "Staff said it works.")
     codings.add_coding(session, notes, m.codes["Activities"], m.asha, 0, 10)
-    result = queries.matrix(session, m.project, by="group")
+    result = framework.matrix(session, m.project, by="group")
     assert result.columns[-1] == "(none)"
     rows = {r.code: r for r in result.rows}
-    assert rows["Activities"].cells == {"(none)": queries.Cell(1, 0, 1)}
-    none = queries.cell_excerpts(session, m.project, m.codes["Activities"], "group", "(none)")
+    assert rows["Activities"].cells == {"(none)": framework.Cell(1, 0, 1)}
+    none = framework.cell_excerpts(session, m.project, m.codes["Activities"], "group", "(none)")
     assert [e.text for e in none] == ["Staff said"]
 
 
@@ -184,11 +186,11 @@ def test_in_a_workshop_each_coding_belongs_to_the_speaker_where_it_starts(sessio
         "Welcome.\n\nMentor B1: Training",
     ]:
         codings.add_coding(session, doc, code, m.asha, *span_of(doc, quote))
-    rows = {r.code: r for r in queries.matrix(session, m.project, by="participant").rows}
+    rows = {r.code: r for r in framework.matrix(session, m.project, by="participant").rows}
     # "Welcome..." starts in the facilitator's turn: the first participant turn inside it
     assert rows["Helped"].cells == {
-        "Mentor B1": queries.Cell(2, 1, 1),
-        "Mentee C1": queries.Cell(1, 1, 1),
+        "Mentor B1": framework.Cell(2, 1, 1),
+        "Mentee C1": framework.Cell(1, 1, 1),
     }
     found = queries.excerpts(session, m.project, code)
     assert [e.participant for e in found] == ["Mentor B1", "Mentor B1", "Mentee C1"]

@@ -236,10 +236,10 @@ def cmd_excerpts(args: argparse.Namespace) -> int:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    from toc_studio.coding.analysis import queries
+    from toc_studio.coding.analysis import framework
 
     with store(args) as session:
-        result = queries.matrix(
+        result = framework.matrix(
             session, get_project(session, args.project), by=args.by,
             with_subcodes=args.subcodes, scope=_scope(args),
         )  # fmt: skip

@@ -23,7 +23,8 @@ from typing import BinaryIO
 
 from sqlmodel import Session
 
-from toc_studio.coding.analysis.queries import excerpts, matrix
+from toc_studio.coding.analysis.framework import matrix
+from toc_studio.coding.analysis.queries import excerpts
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.scope import Scope
 from toc_studio.project.models import Project

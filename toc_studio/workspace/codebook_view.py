@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from toc_studio.coding.analysis.queries import matrix
+from toc_studio.coding.analysis.framework import matrix
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Code
 from toc_studio.project.models import Project

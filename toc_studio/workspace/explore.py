@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from toc_studio.coding.analysis.queries import Cell, Excerpt, Matrix
+from toc_studio.coding.analysis.framework import Cell, Matrix
+from toc_studio.coding.analysis.queries import Excerpt
 from toc_studio.workspace.codebook_view import CodeRow
 
 MEASURES = {"codings": "Codings", "participants": "Participants", "documents": "Documents"}
