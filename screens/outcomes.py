@@ -6,8 +6,10 @@ import altair as alt
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.outcomes import charts, contacts, instruments, profile, readings
+from toc_studio.outcomes import attributes, charts, contacts, instruments, profile, readings
 from toc_studio.outcomes.change import change, participant_changes
+from toc_studio.outcomes.models import ATTRIBUTE_KINDS
+from toc_studio.outcomes.survey_import import import_survey_answers
 from toc_studio.outcomes.survey_query import survey_results
 from toc_studio.project import projects
 from toc_studio.workspace.markdown import md
@@ -34,21 +36,59 @@ def split_picker(key: str) -> str | None:
     return {"Everyone": None, "Stakeholder group": "group"}.get(shown, shown)
 
 
+def upload(label: str, key: str, work, message) -> None:
+    """A csv/xlsx uploader and an Import button running ``work(session, project, data,
+    file name)`` in one transaction; ``message(result)`` says what was stored."""
+    chosen = st.file_uploader(label, type=["csv", "xlsx"], key=key)
+    if chosen is not None and st.button("Import", key=f"{key}_go", icon=":material/upload:"):
+        data, file_name = chosen.getvalue(), chosen.name
+        ui.finish(lambda s: work(s, projects.get_project(s, project.id), data, file_name), message)
+
+
 def upload_readings(names: list[str]) -> None:
     with st.expander("Import readings", icon=":material/upload_file:"):
         name = st.selectbox("Instrument", names, key="outcomes_upload_instrument")
-        upload = st.file_uploader(
+        upload(
             "Columns participant, date and one per item (or item, score)",
-            type=["csv", "xlsx"],
-            key="outcomes_upload",
+            "outcomes_upload",
+            lambda s, p, data, file_name: readings.import_readings(s, p, name, data, file_name),
+            lambda r: f"Imported {r.readings} readings of {r.instrument}.",
         )
-        if upload is not None and st.button("Import", key="outcomes_import"):
-            data, file_name = upload.getvalue(), upload.name
+
+
+def manage_attributes() -> None:
+    with st.expander("Import participants' data", icon=":material/upload_file:"):
+        create = st.checkbox("Create groups the project does not have yet", key="create_groups")
+        upload(
+            "First column the participant's label, an optional group column, then attributes",
+            "participants_upload",
+            lambda s, p, data, file_name: attributes.import_participants(
+                s, p, data, file_name, create_groups=create
+            ),
+            lambda r: f"Imported {r.rows} participants ({len(r.created)} new).",
+        )
+    with ui.session() as s:
+        names = sorted({n for p in projects.list_participants(s, project) for n in p.attributes})
+    if not names:
+        return
+    with st.expander("Type of an attribute", icon=":material/tune:"):
+        name = st.selectbox("Attribute", names, key="type_attribute")
+        kind = st.selectbox("Type", list(ATTRIBUTE_KINDS), key="type_kind")
+        order = st.text_input(
+            "Order, lowest first (ordinal only)",
+            key="type_order",
+            placeholder="e.g. 18-24, 25-34, 35-44",
+        )
+        if st.button("Set type", key="type_set"):
             ui.finish(
-                lambda s: readings.import_readings(
-                    s, projects.get_project(s, project.id), name, data, file_name
+                lambda s: attributes.set_attribute_type(
+                    s,
+                    projects.get_project(s, project.id),
+                    name,
+                    kind,
+                    [o.strip() for o in order.split(",") if o.strip()] or None,
                 ),
-                lambda r: f"Imported {r.readings} readings of {r.instrument}.",
+                lambda t: f"{t.name} is now {t.kind}.",
             )
 
 
@@ -126,6 +166,13 @@ def show_change(shown, table, each, per_item, figures) -> None:
 
 
 def contacts_tab() -> None:
+    with st.expander("Import contacts", icon=":material/upload_file:"):
+        upload(
+            "Columns participant, date and, if you like, kind",
+            "contacts_upload",
+            contacts.import_contacts,
+            lambda r: f"Imported {r.contacts} contacts.",
+        )
     with ui.session() as s:
         views = {v.name: v for v in instruments.list_instruments(s, project) if v.readings}
         used = list(views)
@@ -160,6 +207,7 @@ def contacts_tab() -> None:
 
 
 def profile_tab() -> None:
+    manage_attributes()
     by = split_picker("profile_by")
     with ui.reported(), ui.session() as s:
         table = profile.profile(s, project, by)
@@ -189,6 +237,16 @@ def profile_tab() -> None:
 
 
 def survey_tab() -> None:
+    with st.expander("Import a survey's closed answers", icon=":material/upload_file:"):
+        invited = st.number_input("How many were invited (0: not known)", 0, 100_000, 0)
+        upload(
+            "One row per respondent; open-ended columns are left to the Import page",
+            "survey_upload",
+            lambda s, p, data, file_name: import_survey_answers(
+                s, p, data, file_name, invited=int(invited) or None
+            ),
+            lambda r: f"Stored {r.answers} answers of {r.respondents} respondents.",
+        )
     by = split_picker("survey_by")
     with ui.reported(), ui.session() as s:
         results = survey_results(s, project, None, by)

@@ -10,6 +10,7 @@ from tests.outcomes.test_survey import SURVEY
 from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.outcomes import attributes, contacts, readings
+from toc_studio.outcomes.attributes import attribute_types
 from toc_studio.outcomes.charts import CAVEAT
 from toc_studio.outcomes.survey_import import import_survey_answers
 from toc_studio.project import projects
@@ -85,4 +86,26 @@ def test_a_project_without_readings_says_what_to_do(app, database_url):
         s.commit()
     at = run_on(app("screens/outcomes.py"), project.id)
     assert any("No readings yet" in i.value for i in at.info)
+    engine.dispose()
+
+
+def test_an_attribute_is_typed_from_the_screen_and_a_bad_order_changes_nothing(
+    app, built, database_url
+):
+    at = run_on(app("screens/outcomes.py"), built.id)
+    at.selectbox(key="type_attribute").select("destination")
+    at.selectbox(key="type_kind").select("ordinal")
+    at.text_input(key="type_order").input("Still supported")
+    at.button(key="type_set").click()
+    run_on(at, built.id)
+    assert any("is not one of Still supported" in e.value for e in at.error)
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        assert attribute_types(s, built)["destination"].kind == "category"
+    at.text_input(key="type_order").input("Employment, Still supported")
+    at.button(key="type_set").click()
+    run_on(at, built.id)
+    assert any("destination is now ordinal" in m.value for m in at.success)
+    with Session(engine) as s:
+        assert attribute_types(s, built)["destination"].levels == ("Employment", "Still supported")
     engine.dispose()

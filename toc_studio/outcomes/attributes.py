@@ -100,7 +100,10 @@ def set_attribute_type(
         if new != value:
             rewrites.append((pid, new))
     if problems:
-        raise ImportRejected(f"attribute {name!r} as {kind}", problems)
+        shown = "; ".join(problems[:10]) + (
+            f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+        )
+        raise Invalid(f"Attribute {name!r} cannot be {kind}, nothing was changed: {shown}.")
     for pid, new in rewrites:
         session.execute(
             update(ParticipantAttribute)
