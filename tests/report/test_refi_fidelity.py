@@ -197,14 +197,12 @@ def test_the_participants_turns_are_case_linked_selections_and_the_file_stays_va
     assert [t.get("name") for t in turns] == ["[Person 2]", "[Person 2]"]
     assert all(t.find("q:Coding", Q) is None for t in turns)
     names = set(archive.namelist())
-    assert {
-        "toc-studio/manifest.json",
-        "toc-studio/turns.json",
-        "toc-studio/versions.json",
-    } <= names
+    assert {"toc-studio/manifest.json", "toc-studio/versions.json"} <= names
     assert any(n.startswith("toc-studio/versions/01-Draft-1") for n in names)
+    source = root.find("q:Sources/q:TextSource[@name='Mentee D1 interview']", Q)
+    assert f"toc-studio/turns/{source.get('guid')}.json" in names
     note = root.find("q:Notes/q:Note[@name='TOC Studio data (toc-studio/ folder)']", Q)
-    assert note is not None and "toc-studio/turns.json" in note.findtext(
+    assert note is not None and "toc-studio/turns/<source GUID>.json" in note.findtext(
         "q:PlainTextContent", namespaces=Q
     )
 
@@ -221,14 +219,24 @@ def test_a_code_name_with_a_slash_comes_back_unchanged(session, mentoring):
     )
 
 
-def _tampered(buffer: io.BytesIO, name: str, data: str) -> io.BytesIO:
-    """The export with one file of its toc-studio folder replaced."""
+def _tampered(buffer: io.BytesIO, name: str, data: str, *more: tuple[str, str]) -> io.BytesIO:
+    """The export with files of its toc-studio folder replaced."""
+    replaced = dict([(name, data), *more])
     out = io.BytesIO()
     with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(out, "w") as new:
         for item in old.infolist():
-            new.writestr(item, data if item.filename == name else old.read(item))
+            new.writestr(item, replaced.get(item.filename) or old.read(item))
     out.seek(0)
     return out
+
+
+def _turn_files(buffer: io.BytesIO) -> dict[str, list]:
+    with zipfile.ZipFile(buffer) as archive:
+        return {
+            n: json.loads(archive.read(n))
+            for n in archive.namelist()
+            if n.startswith("toc-studio/turns/")
+        }
 
 
 def test_unreadable_versions_are_left_out_and_the_rest_is_imported(session):
@@ -247,9 +255,10 @@ def test_a_folder_that_is_not_json_imports_nothing(session):
     original = load_demo(session)
     buffer, _, _ = _round_trip(session, original)
     session.commit()
+    first = sorted(_turn_files(buffer))[0]
     for garbage in ("<not json>", "[" * 100_000 + "]" * 100_000):
-        broken = _tampered(buffer, "toc-studio/turns.json", garbage)
-        with pytest.raises(Invalid, match="toc-studio/turns.json in the file is not readable"):
+        broken = _tampered(buffer, first, garbage)
+        with pytest.raises(Invalid, match="toc-studio/turns/.*json in the file is not readable"):
             import_refi(session, broken, project_name="Broken turns")
         session.rollback()
     session.rollback()
@@ -258,11 +267,11 @@ def test_a_folder_that_is_not_json_imports_nothing(session):
 
 def test_turns_that_overrun_the_text_fall_back_to_the_text(session, mentoring):
     buffer, _, _ = _round_trip(session, mentoring.project)
-    archive = zipfile.ZipFile(buffer)
-    turns = json.loads(archive.read("toc-studio/turns.json"))
+    turns = _turn_files(buffer)
     for rows in turns.values():
         rows[-1][1] = 10**6
-    broken = _tampered(buffer, "toc-studio/turns.json", json.dumps(turns))
+    broken = _tampered(buffer, *[(n, json.dumps(rows)) for n, rows in turns.items()][0],
+                       *[(n, json.dumps(rows)) for n, rows in turns.items()][1:])  # fmt: skip
     result = import_refi(session, broken, project_name="Overrun")
     assert sum("overrun its text" in w for w in result.warnings) == len(turns)
     copy = projects.get_project(session, "Overrun")

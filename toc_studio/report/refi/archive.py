@@ -36,6 +36,7 @@ class Archive:
     warnings: list[str] = field(default_factory=list)
     handle: BinaryIO | None = None
     owned: bool = False  # the handle was opened here, so it is closed here
+    lowered: dict[str, str] | None = None  # lower-case entry name -> entry, made when needed
 
     def entry(self, reference: str) -> str | None:
         """The zip entry a path attribute names (``internal://x.txt``, ``x.txt``,
@@ -49,8 +50,11 @@ class Archive:
         """The zip entry at ``path`` (in any case); None if absent."""
         if self.zip is None:
             return None
-        wanted = path.lower()
-        return next((n for n in self.zip.namelist() if n.lower() == wanted), None)
+        if self.lowered is None:
+            self.lowered = {}
+            for name in self.zip.namelist():
+                self.lowered.setdefault(name.lower(), name)
+        return self.lowered.get(path.lower())
 
     def read_entry(self, entry: str, limit: int | None = None) -> bytes:
         """The bytes of ``entry``, refused when it declares more than ``limit``."""

@@ -9,9 +9,10 @@ cases); everything else goes in JSON files under ``toc-studio/``, which a projec
 ("TOC Studio data") describes. Other tools import the ``.qde`` and ignore the folder;
 TOC Studio reads it back, and a file without it imports as before.
 
-Files: ``manifest.json`` (format and file list), ``turns.json`` and ``sections.json`` (by
-source GUID), ``versions.json`` (the versions with their workshop records and edit logs,
-see :mod:`toc_studio.theory.restore`) and ``versions/NN-name.json`` (each version's stable
+Files: ``manifest.json`` (format and file list), ``turns/<source GUID>.json`` (one per
+document, read as that document is imported), ``sections.json`` (by source GUID),
+``versions.json`` (the versions with their workshop records and edit logs, see
+:mod:`toc_studio.theory.restore`) and ``versions/NN-name.json`` (each version's stable
 JSON form, what ``toc-studio toc export`` writes, for people and other programs).
 """
 
@@ -100,39 +101,31 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:60] or "version"
 
 
+def _compact(content) -> str:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def write_folder(
     archive: zipfile.ZipFile, session: Session, project: Project, turns: Turns, guid
 ) -> list[str]:
-    """Write the ``toc-studio/`` files; return their names (for the project note)."""
-    files: dict[str, object] = {}
-    files["turns.json"] = {
-        guid("document", doc_id): [list(t[1:]) for t in rows]
-        for doc_id, rows in turns.by_document.items()
-    }
-    files["sections.json"] = {
-        guid("document", doc_id): rows for doc_id, rows in _sections(session, project).items()
-    }
+    """Write the ``toc-studio/`` files; return what the project note lists."""
+    files: dict[str, str] = {}
+    for doc_id, rows in turns.by_document.items():  # a file per document: read one at a time
+        files[f"turns/{guid('document', doc_id)}.json"] = _compact([list(t[1:]) for t in rows])
+    sections = _sections(session, project)
+    files["sections.json"] = _compact({guid("document", d): r for d, r in sections.items()})
     versions = portable_versions(session, project)
-    files["versions.json"] = versions
+    files["versions.json"] = export_json.dumps(versions)
     for n, version in enumerate(versions["versions"], 1):
-        files[f"versions/{n:02d}-{_slug(version['name'])}.json"] = version["form"]
+        files[f"versions/{n:02d}-{_slug(version['name'])}.json"] = export_json.dumps(
+            version["form"]
+        )
     manifest = {"format": FORMAT, "project": project.name, "files": sorted(files)}
-    names = []
-    for name, content in {"manifest.json": manifest, **files}.items():
-        if name in ("turns.json", "sections.json"):  # the bulk: compact, a line per document
-            text = (
-                "{\n"
-                + ",\n".join(
-                    f"{json.dumps(key)}:{json.dumps(rows, ensure_ascii=False, separators=(',', ':'))}"
-                    for key, rows in content.items()
-                )
-                + "\n}\n"
-            )
-        else:
-            text = export_json.dumps(content)
+    archive.writestr(FOLDER + "manifest.json", export_json.dumps(manifest))
+    for name, text in files.items():
         archive.writestr(FOLDER + name, text)
-        names.append(FOLDER + name)
-    return names
+    listed = [f"{FOLDER}manifest.json", f"{FOLDER}turns/<source GUID>.json (one per document)"]
+    return listed + [FOLDER + name for name in files if not name.startswith("turns/")]
 
 
 NOTE_START = "This project was exported by TOC Studio."
@@ -156,11 +149,18 @@ def note_text(names: list[str]) -> str:
 
 @dataclass
 class Folder:
-    """The ``toc-studio/`` folder of an imported file, as read."""
+    """The ``toc-studio/`` folder of an imported file: sections and versions as read, each
+    document's turns read when that document is imported."""
 
-    turns: dict[str, list] = field(default_factory=dict)
+    archive: object
     sections: dict[str, list] = field(default_factory=dict)
     versions: dict | None = None
+
+    def turns(self, source_guid: str) -> list | None:
+        """The turns of one source as (start, end, label, participant, timestamp,
+        interviewer?) rows; None when the folder has none for it."""
+        found = _json(self.archive, f"turns/{source_guid}.json")
+        return found if isinstance(found, list) else None
 
 
 def read_folder(archive) -> Folder | None:
@@ -168,9 +168,8 @@ def read_folder(archive) -> Folder | None:
     manifest = _json(archive, "manifest.json")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         return None
-    folder = Folder()
-    turns, sections = _json(archive, "turns.json"), _json(archive, "sections.json")
-    folder.turns = {str(k).lower(): v for k, v in turns.items()} if isinstance(turns, dict) else {}
+    folder = Folder(archive)
+    sections = _json(archive, "sections.json")
     if isinstance(sections, dict):
         folder.sections = {str(k).lower(): v for k, v in sections.items()}
     versions = _json(archive, "versions.json")

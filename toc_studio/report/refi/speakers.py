@@ -2,7 +2,7 @@
 
 In order of trust:
 
-1. TOC Studio's own export carries every turn exactly (``toc-studio/turns.json``);
+1. TOC Studio's own export carries every turn exactly (``toc-studio/turns/<guid>.json``);
 2. selections a case refers to are that participant's turns (NVivo's case coding of
    speakers); turns found in the text elsewhere (the interviewer's) are kept beside them;
 3. turns found in the text whose speaker label is a case's name are that participant's;
@@ -57,7 +57,7 @@ def document_speakers(importer, rec: rr.SourceRec, text: str, mapping, title: st
 
 
 def _exact(importer, rec: rr.SourceRec, text: str, title: str) -> Speakers | None:
-    rows = importer.folder.turns.get(rec.guid) if importer.folder else None
+    rows = importer.folder.turns(rec.guid) if importer.folder else None
     if not isinstance(rows, list):
         return None
     turns, ids, clash = [], {}, False
