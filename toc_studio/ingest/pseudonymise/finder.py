@@ -40,12 +40,19 @@ from toc_studio.ingest.pseudonymise.patterns import pattern_replacements
 from toc_studio.ingest.turns import is_interviewer_label, is_pseudonymous_label
 
 _BETWEEN_WORDS = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
+_WORD_START = re.compile(r"(?<![\w'’-])\w+")
+_FIRST_WORD = re.compile(r"\w+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 
 
 @dataclass
 class NameIndex:
-    """The clusters of a batch and one expression that finds all their forms."""
+    """The clusters of a batch, and a scan that finds all their forms in a text.
+
+    The scan looks up each word of the text among the forms' first words and tries only
+    the forms that start with it (longest first): its cost grows with the text, not with
+    the number of names the project knows.
+    """
 
     clusters: list[Cluster]
 
@@ -58,26 +65,39 @@ class NameIndex:
                 known = self.by_form.get(fold(form))
                 if known is None or (known[0] is cluster and shown[0].islower()):
                     self.by_form[fold(form)] = (cluster, shown)
-        alternatives = sorted(
-            (_BETWEEN_WORDS.join(map(re.escape, f.split())) for _, f in self.by_form.values()),
-            key=len,
-            reverse=True,
-        )
-        self.pattern = (
-            re.compile(rf"(?<![\w'’-])(?:{'|'.join(alternatives)})(?![\w]|['’-]\w\w)", re.I)
-            if alternatives
-            else None
-        )
+        self.by_first: dict[str, list[str]] = {}
+        for folded, (_, shown) in self.by_form.items():
+            first = _FIRST_WORD.match(folded)
+            if first is not None:
+                self.by_first.setdefault(first.group(), []).append(shown)
+        self.compiled: dict[str, re.Pattern[str]] = {}
 
     def ambiguous(self) -> dict[str, tuple[str, ...]]:
         """Lone names that could be several people: name -> the full names it could be."""
         return {c.canonical: c.ambiguous for c in self.clusters if c.ambiguous}
 
+    def _forms_starting(self, word: str) -> re.Pattern[str] | None:
+        pattern = self.compiled.get(word)
+        if pattern is None and word in self.by_first:
+            alternatives = sorted(
+                (_BETWEEN_WORDS.join(map(re.escape, f.split())) for f in self.by_first[word]),
+                key=len,
+                reverse=True,
+            )
+            pattern = re.compile(rf"(?:{'|'.join(alternatives)})(?![\w]|['’-]\w\w)", re.I)
+            self.compiled[word] = pattern
+        return pattern
+
     def scan(self, text: str) -> list[Replacement]:
-        if self.pattern is None:
-            return []
-        found = []
-        for match in self.pattern.finditer(text):
+        found: list[Replacement] = []
+        last_end = 0
+        for word in _WORD_START.finditer(text):
+            if word.start() < last_end:
+                continue
+            pattern = self._forms_starting(word.group().casefold())
+            match = pattern.match(text, word.start()) if pattern is not None else None
+            if match is None:
+                continue
             entry = self.by_form.get(fold(match.group()))
             if entry is None:
                 continue
@@ -90,6 +110,7 @@ class NameIndex:
                     cluster.placeholder, cluster.canonical,
                 )
             )  # fmt: skip
+            last_end = match.end()
         return found
 
 
