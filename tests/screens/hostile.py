@@ -37,9 +37,11 @@ class Hostile:
     project_id: int
     document_id: int
     code_id: int
+    parent_code_id: int
     coding_id: int
     memo_id: int
     frozen_version_id: int
+    working_version_id: int
     names: dict[str, str]
 
 
@@ -68,9 +70,19 @@ def build_hostile_project(session: Session, base: str = "http://127.0.0.1:9/") -
         session, project, n["memo"], title=n["memo"], author=coder, document=document
     )
     templates.mark_memo(session, memo, True)
-    frozen, _ = versions.freeze(session, project, "Draft 1", n["version"])
+    frozen, working = versions.freeze(session, project, "Draft 1", n["version"])
     session.commit()
-    return Hostile(project.id, document.id, child.id, coding.id, memo.id, frozen.id, n)
+    return Hostile(
+        project.id,
+        document.id,
+        child.id,
+        parent.id,
+        coding.id,
+        memo.id,
+        frozen.id,
+        working.id,
+        n,
+    )
 
 
 def unescaped(text: str) -> list[str]:
