@@ -25,8 +25,7 @@ class CaseKeeper:
     def __init__(self, importer, group_variable: str | None) -> None:
         self.importer = importer
         self.wanted = " ".join((group_variable or "").split())
-        self.recs: list[rr.CaseRec] = []
-        self.done = False
+        self.recs: list[rr.CaseRec] = []  # read, not yet made participants
         self.names: dict[int, str] = {}  # participant id -> the case's name
         self.selections: dict[str, Participant] = {}  # selection guid -> its speaker
 
@@ -34,10 +33,8 @@ class CaseKeeper:
         self.recs.append(rec)
 
     def finish(self) -> None:
-        """Make the participants, once every case is read (at the end of ``Cases``)."""
-        if self.done:
-            return
-        self.done = True
+        """Make the participants of the cases read so far (at the end of ``Cases``, before
+        the first source or set of a file that never ends its ``Cases``, and at the end)."""
         if not self.recs:
             return
         variable = self._group_variable()

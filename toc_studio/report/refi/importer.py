@@ -104,7 +104,7 @@ class _Importer:
 
     def run(self, stream: BinaryIO) -> ImportResult:
         for record in rp.records(stream):
-            if not self.cases.done and isinstance(record, rr.SourceRec | rr.SetRec):
+            if self.cases.recs and isinstance(record, rr.SourceRec | rr.SetRec):
                 self.cases.finish()  # a file without the end of its Cases
             handler = getattr(self, "_" + type(record).__name__)
             handler(record)

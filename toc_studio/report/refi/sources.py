@@ -80,6 +80,7 @@ def import_source(importer, rec: rr.SourceRec) -> None:
     counts["documents"] += 1
     counts["transcripts"] += rec.kind == "transcript"
     counts["selections"] += len(rec.selections)
+    counts["turns"] += len(turns)
     for ref in rec.note_refs:
         importer.notes.target(ref, "document", document.id)
     _store_codings(importer, rec, document, text, mapping, title)
