@@ -12,7 +12,7 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-HEAD = "0011_pseudonym_keep"
+HEAD = "0012_toc_indicators"
 
 
 def migration_heads() -> set[str]:
