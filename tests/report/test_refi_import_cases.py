@@ -271,3 +271,18 @@ def test_the_cli_takes_the_group_variable_and_prints_the_mapping(database_url, t
     code = main(["import", "qdpx", str(path), "--project", "X", "--group-from-variable", "Wave",
                  "--db", database_url])  # fmt: skip
     assert code == 1 and "no variable 'Wave'" in capsys.readouterr().err
+
+
+def test_cases_after_the_sources_still_become_participants(session, tmp_path):
+    cases = _case(g(31), "Mentor B1", "Mentor", "North", f'<SourceRef targetGUID="{g(21)}"/>')
+    body = (
+        f'<Variables><Variable guid="{ROLE}" name="Role" typeOfVariable="Text"/></Variables>'
+        f'<Sources><TextSource guid="{g(21)}" name="Mentor B1" '
+        f'plainTextPath="internal://{g(21)}.txt"/></Sources><Cases>{cases}</Cases>'
+    )
+    files = {f"sources/{g(21)}.txt": MENTOR_TEXT}
+    path = write_qdpx(tmp_path / "late.qdpx", project_xml(body, "Late cases"), files)
+    result = import_refi(session, path)
+    project = projects.get_project(session, "Late cases")
+    assert [p.label for p in projects.list_participants(session, project)] == ["Mentor B1"]
+    assert result.counts["participants"] == 1
