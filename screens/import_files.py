@@ -203,16 +203,21 @@ if duplicates:
 ready = [p for p in previews if not p.error]
 if st.button(f"Import {len(ready)} file(s)", type="primary", disabled=not ready):
     bar = st.progress(0.0, text="Importing...")
-    with ui.reported(), ui.session() as s:
-        outcomes = commit_previews(
-            s,
-            project,
-            ready,
-            replace_existing=replace,
-            terms=options.extra_terms if pseudonymise else (),
-            progress=lambda done, total, name: bar.progress(done / total, text=f"Imported {name}"),
-        )
+    outcomes = None
+    with ui.reported():  # a failed import says why and keeps the files and choices
+        with ui.session() as s:
+            outcomes = commit_previews(
+                s,
+                project,
+                ready,
+                replace_existing=replace,
+                terms=options.extra_terms if pseudonymise else (),
+                progress=lambda done, total, name: bar.progress(
+                    done / total, text=f"Imported {md(name)}"
+                ),
+            )
+    if outcomes is not None:
         state[RESULTS] = review.outcome_rows(outcomes)
         for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED):
             state.pop(key, None)
-    st.rerun()
+        st.rerun()

@@ -132,3 +132,25 @@ def test_names_are_reviewed_as_clusters_and_a_rejected_one_is_kept(app, database
     _run(at)
     assert _summary(at).loc["a.txt", "Replacements"] == 0
     assert _summary(at).loc["a.txt", "Speakers"] == "Dana Price, Interviewer"
+
+
+def test_a_failed_import_says_why_and_keeps_the_files(app, database_url, monkeypatch):
+    from toc_studio.ingest import commit
+
+    def refused(*args, **kwargs):
+        raise RuntimeError("INSERT INTO turn ... I met Dana Price in Hull")
+
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    monkeypatch.setattr(commit, "commit_previews", refused)
+    pid = _project(database_url)
+    at = _with_uploads(app, pid, Upload("a.txt", INTERVIEW))
+    [b for b in at.button if b.label == "Import 1 file(s)"][0].click()
+    _run(at)
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "error id" in shown and "Dana" not in shown and "INSERT" not in shown
+    assert list(at.session_state["import_uploads"]) == ["a.txt"]  # nothing to upload again
+    engine, s = _store(database_url)
+    assert s.execute(select(Document.id)).first() is None
+    s.close()
+    engine.dispose()
