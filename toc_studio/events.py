@@ -91,6 +91,20 @@ class DocumentTextReplacing(Event[int]):
 
 
 @dataclass(frozen=True)
+class DocumentTextPseudonymised(Event[int]):
+    """Names in a stored document's text are being replaced by placeholders (a name found
+    by a later import). ``changes`` are the replaced spans of the old text, in order, as
+    (start, end, length of the placeholder); nothing else of the text changes. Handlers
+    move what is anchored in the text (a span covering part of a name covers its whole
+    placeholder) and answer how many rows they changed. The document still holds its old
+    text when this is emitted."""
+
+    document_id: int
+    new_text: str
+    changes: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
 class DocumentCountsWanted(Event[dict[int, int]]):
     """The Documents table of a project is being listed: handlers answer, per document id
     of ``project_id``, how many of their rows (codings) it has; documents without any may

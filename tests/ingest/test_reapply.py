@@ -57,17 +57,24 @@ def test_a_new_name_is_previewed_then_replaced_in_an_earlier_document(session, p
     assert section.title == "Visit to Keighley"
 
 
-def test_an_earlier_document_whose_codings_quote_the_name_is_left_and_reported(session, project):
+def test_codings_of_an_earlier_document_move_with_its_text_and_quote_the_placeholder(
+    session, project
+):
     import_batch(session, project, [Upload("early.md", EARLY)], RULES)
     early = stored(session, "early.md")
     coder = projects.get_or_create_coder(session, "Ann")
     code = codebook.create_code(session, project, "Support")
-    start = early.text.index("Kwame Asante from")
-    codings.add_coding(session, early, code, coder, start, start + len("Kwame Asante"))
+    name = early.text.index("Kwame Asante from")
+    on_name = codings.add_coding(session, early, code, coder, name + 2, name + len("Kwame Asante"))
+    kind = early.text.index("was kind")
+    after = codings.add_coding(session, early, code, coder, kind, kind + len("was kind."))
     session.commit()
     later = Upload("later.txt", b"Interviewer: Hi.\n\nKwame Asante: Hello.\n")
     [outcome] = import_batch(session, project, [later], RULES)
-    assert outcome.status == "imported"
-    assert any("'early.md' also mentions Kwame Asante" in w for w in outcome.warnings)
+    assert outcome.status == "imported" and not outcome.warnings
     session.refresh(early)
-    assert "Kwame Asante" in early.text
+    session.refresh(on_name)
+    session.refresh(after)
+    assert "Kwame" not in early.text
+    assert on_name.text == "[Person 1]" == early.text[on_name.start : on_name.end]
+    assert after.text == "was kind." == early.text[after.start : after.end]

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from toc_studio import events
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.speakers import documents_of_participant, refresh_speakers
+from toc_studio.coding.tables import AgreementResolution
 from toc_studio.errors import Conflict
 from toc_studio.ingest.models import Document
 
@@ -104,9 +105,56 @@ def on_document_text_replacing(session: Session, event: events.DocumentTextRepla
     return len(moves)
 
 
+def shifted(changes: tuple[tuple[int, int, int], ...], position: int, side: str) -> int:
+    """``position`` of the old text in the new one; inside a replaced span it moves to the
+    placeholder's start (``side="start"``) or end (``"end"``)."""
+    shift = 0
+    for start, end, length in changes:
+        if position <= start:
+            break
+        if position < end:
+            return start + shift + (0 if side == "start" else length)
+        shift += length - (end - start)
+    return position + shift
+
+
+def on_document_text_pseudonymised(
+    session: Session, event: events.DocumentTextPseudonymised
+) -> int:
+    """Move every coding (and settled disagreement) with its text: names in it became
+    placeholders, so its quote is read again from the new text."""
+    moved = 0
+    for coding_id, start, end in session.execute(
+        select(Coding.id, Coding.start, Coding.end).where(Coding.document_id == event.document_id)
+    ).all():
+        new_start = shifted(event.changes, start, "start")
+        new_end = shifted(event.changes, end, "end")
+        session.execute(
+            update(Coding)
+            .where(Coding.id == coding_id)
+            .values(start=new_start, end=new_end, text=event.new_text[new_start:new_end])
+        )
+        moved += 1
+    for row_id, start, end in session.execute(
+        select(AgreementResolution.id, AgreementResolution.start, AgreementResolution.end).where(
+            AgreementResolution.document_id == event.document_id
+        )
+    ).all():
+        session.execute(
+            update(AgreementResolution)
+            .where(AgreementResolution.id == row_id)
+            .values(
+                start=shifted(event.changes, start, "start"),
+                end=shifted(event.changes, end, "end"),
+            )
+        )
+    return moved
+
+
 events.subscribe(events.SpeakersChanged, on_speakers_changed)
 events.subscribe(events.ParticipantDeleting, on_participant_deleting)
 events.subscribe(events.GroupDeleting, on_group_deleting)
 events.subscribe(events.DocumentDeleting, on_document_deleting)
 events.subscribe(events.DocumentTextReplacing, on_document_text_replacing)
+events.subscribe(events.DocumentTextPseudonymised, on_document_text_pseudonymised)
 events.subscribe(events.DocumentCountsWanted, on_document_counts_wanted)

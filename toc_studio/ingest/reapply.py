@@ -5,8 +5,9 @@ the project's key (the others were replaced when they were found) and tells each
 the batch what its names would change: which documents, how many mentions. Storing the
 file (:func:`apply_earlier`) scans each of those documents again as it is then, replaces
 the mentions, moves turns, sentences and sections with the text, and lets coding move its
-codings (:class:`toc_studio.events.DocumentTextReplacing`). A document whose codings quote
-a name is left as it was, and the file's outcome says so.
+codings (:class:`toc_studio.events.DocumentTextPseudonymised`: a coded quote that held the
+name now holds the placeholder). A document whose codings cannot move (a subscriber
+refuses, or two codings would become one) is left as it was, and the outcome says so.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toc_studio import events
@@ -60,9 +62,7 @@ def plan_earlier(
         return
     scanner = NameIndex(fresh)
     rows = session.execute(
-        select(Document.id, Document.title, Document.text).where(
-            Document.project_id == project_id
-        )
+        select(Document.id, Document.title, Document.text).where(Document.project_id == project_id)
     ).all()
     for document_id, title, text in rows:
         if document_id in exclude:
@@ -114,18 +114,21 @@ def apply_earlier(session: Session, changes: Sequence[EarlierChange]) -> list[st
         new_text, offsets = apply(document.text, found)
         try:
             with session.begin_nested():
-                events.emit(session, events.DocumentTextReplacing(document.id, new_text))
+                changes = tuple((r.start, r.end, len(r.placeholder)) for r in found)
+                events.emit(
+                    session, events.DocumentTextPseudonymised(document.id, new_text, changes)
+                )
                 _move_rows(session, document.id, offsets, new_text, change.forms)
                 document.text = new_text
                 document.sha256 = sha256_text(new_text)
                 session.add(document)
                 session.flush()
                 events.emit(session, events.SpeakersChanged((document.id,)))
-        except Conflict:
+        except (Conflict, IntegrityError):
             warnings.append(
                 f"{document.title!r} also mentions {', '.join(change.names)} ({len(found)} "
-                "time(s)) but was left as it was: some of its codings quote the name. "
-                "Remove or recode those codings, then import again to replace it there."
+                "time(s)) but was left as it was: its codings could not move with the text "
+                "(two would become the same). Remove one of them, then import again."
             )
     return warnings
 
@@ -152,9 +155,7 @@ def _move_rows(session: Session, document_id: int, offsets: OffsetMap, text: str
     if rows:
         session.execute(update(Turn), rows)
     sentences = session.execute(
-        select(Sentence.id, Sentence.start, Sentence.end).where(
-            Sentence.document_id == document_id
-        )
+        select(Sentence.id, Sentence.start, Sentence.end).where(Sentence.document_id == document_id)
     ).all()
     if sentences:
         session.execute(
