@@ -1,4 +1,5 @@
-"""Small widgets the screens share: a code picker and a confirmation by typing a name.
+"""Small widgets the screens share: a code picker, a confirmation by typing a name, a
+warning before what cannot be undone, and a way to open a passage in the Code screen.
 
 Option names go through a widget's ``format_func`` (drawn as plain text); every label
 that carries a stored name is escaped, since Streamlit draws labels as Markdown."""
