@@ -8,6 +8,7 @@ steps (clustering, scanning) run again.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 
@@ -24,11 +25,13 @@ NER_KINDS = {
 CHUNK_CHARS = 4_000
 _REMEMBERED: OrderedDict[tuple[int, str], list[tuple[int, int, str]]] = OrderedDict()
 REMEMBER = 64
+_LOCK = threading.Lock()  # the app serves several sessions from threads
 
 
 def forget() -> None:
     """Forget the remembered entities (a benchmark timing the model itself)."""
-    _REMEMBERED.clear()
+    with _LOCK:
+        _REMEMBERED.clear()
 
 
 class NerFailed(Invalid):
@@ -98,10 +101,11 @@ def entities(nlp, text: str) -> list[tuple[int, int, str]]:
     Raises :class:`NerFailed` (without the text in its message) when the pipeline fails.
     """
     key = (id(nlp), hashlib.blake2b(text.encode("utf-8", "surrogatepass")).hexdigest())
-    found = _REMEMBERED.get(key)
-    if found is not None:
-        _REMEMBERED.move_to_end(key)
-        return found
+    with _LOCK:
+        found = _REMEMBERED.get(key)
+        if found is not None:
+            _REMEMBERED.move_to_end(key)
+            return found
     pieces = chunks(text)
     found = []
     try:
@@ -115,7 +119,8 @@ def entities(nlp, text: str) -> list[tuple[int, int, str]]:
             f"names could not be searched for ({exc.__class__.__name__}), so nothing of it "
             "was stored; try again, or import it with --no-ner and check it by hand"
         ) from exc
-    _REMEMBERED[key] = found
-    while len(_REMEMBERED) > REMEMBER:
-        _REMEMBERED.popitem(last=False)
+    with _LOCK:
+        _REMEMBERED[key] = found
+        while len(_REMEMBERED) > REMEMBER:
+            _REMEMBERED.popitem(last=False)
     return found
