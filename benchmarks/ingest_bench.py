@@ -108,6 +108,9 @@ def run_mode(mode: str, paths: list[Path], db_url: str) -> dict:
     step = None
     if mode != "off":
         step = time_pseudonymisation(texts, words, use_ner=mode == "ner")
+        from toc_studio.ingest.pseudonymise import ner
+
+        ner.forget()  # NER remembers texts: the import below must run the model again
     with db.session_scope(engine) as session:
         project = projects.get_project(session, f"Bench {mode}")
         t0, c0 = time.perf_counter(), time.process_time()
