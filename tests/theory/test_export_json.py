@@ -34,6 +34,7 @@ def test_the_json_form_has_the_documented_shape(session):
         "hand_made",
         "thin",
         "merged_from",
+        "indicators",
     ]
     assert list(node["evidence"]) == ["codings", "participants", "documents", "by_group"]
     assert node["category"] == "resource" and node["branch"] == "shared"

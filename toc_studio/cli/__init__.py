@@ -72,7 +72,8 @@ COMMANDS: dict[str, Command] = {
         ("toc_studio.ingest.commands",),
     ),
     "toc": Command(
-        "build, freeze, compare and draw the Theory of Change", ("toc_studio.theory.commands",)
+        "build, freeze, compare and draw the Theory of Change; its indicators",
+        ("toc_studio.theory.commands", "toc_studio.theory.indicator_commands"),
     ),
     "report": Command("write the Word report of a project", REPORT),
     "export": Command("export a project: qdpx, qdc, csv, xlsx", REPORT),

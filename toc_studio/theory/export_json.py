@@ -63,6 +63,7 @@ def to_dict(graph: nx.DiGraph, edits: Sequence = ()) -> dict:
                 "hand_made": bool(a.get("hand_made")),
                 "thin": bool(a.get("thin")),
                 "merged_from": list(a.get("merged_from", [])),
+                "indicators": [dict(i) for i in a.get("indicators", [])],
             }
         )
     edges = [
@@ -132,6 +133,7 @@ def graph_from_dict(document: dict) -> nx.DiGraph:
             thin=bool(n.get("thin", evidence.participants == 1)),
             merged_from=list(n.get("merged_from", [])),
             evidence=evidence,
+            indicators=[dict(i) for i in n.get("indicators", [])],
         )
     for e in document.get("edges", []):
         graph.add_edge(

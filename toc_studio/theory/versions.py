@@ -17,6 +17,7 @@ from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project.models import Project
 from toc_studio.theory import export_json
 from toc_studio.theory.assemble import assemble
+from toc_studio.theory.indicators import attach_indicators
 from toc_studio.theory.models import TocEdge, TocEdit, TocNode, TocVersion
 from toc_studio.timeutil import utcnow
 
@@ -98,16 +99,15 @@ def version_graph(session: Session, project: Project, version: TocVersion) -> nx
     snapshot for a frozen one."""
     if version.frozen and version.snapshot:
         return export_json.graph_from_dict(json.loads(version.snapshot))
-    return assemble(session, project, version)
+    return attach_indicators(session, project, assemble(session, project, version))
 
 
 def version_document(session: Session, project: Project, version: TocVersion) -> dict:
     """The stable JSON form of a version (see the README)."""
     if version.frozen and version.snapshot:
         return json.loads(version.snapshot)
-    document = export_json.to_dict(
-        assemble(session, project, version), edits=edit_log(session, version)
-    )
+    graph = attach_indicators(session, project, assemble(session, project, version))
+    document = export_json.to_dict(graph, edits=edit_log(session, version))
     document["note"] = version.note
     return document
 
@@ -140,9 +140,8 @@ def freeze(
         raise Conflict(f"There is already a version called {name!r}; choose another name.")
     version.name = name
     version.note = note or version.note
-    document = export_json.to_dict(
-        assemble(session, project, version), edits=edit_log(session, version)
-    )
+    graph = attach_indicators(session, project, assemble(session, project, version))
+    document = export_json.to_dict(graph, edits=edit_log(session, version))
     document["version"] = name
     document["note"] = version.note
     version.snapshot = export_json.dumps(document)
