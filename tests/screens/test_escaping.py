@@ -54,14 +54,31 @@ def _documents(at, h, url):
 
 
 def _code(at, h, url):
+    at.selectbox(key="coder_name").select(h.names["coder"])
+    at.session_state["code_selection"] = {"start": 0, "end": 11}  # "Interviewer"
+    at.multiselect(key="code_pick").set_value([h.code_id])
+    run_on(at, h.project_id)
+    next(b for b in at.button if b.label == "Apply to selection").click()
+    run_on(at, h.project_id)  # an undo step now names the code
     at.session_state["code_clicked"] = [h.coding_id]
     run_on(at, h.project_id)
+    undo = next(b.label for b in at.button if b.label.startswith("Undo: "))
+    assert md(":red[subcode]<b>") in undo
     return ["subcode", "coder"]
 
 
 def _codebook(at, h, url):
     at.selectbox(key="delete_code").set_value(h.code_id).run()
     return ["code", "subcode"]
+
+
+def _autocode(at, h, url):
+    at.selectbox(key=f"autocode_code_{h.project_id}").set_value(h.code_id).run()
+    at.radio(key="autocode_kind").set_value("patterns").run()
+    at.text_input[0].input("trust ![p](leak-pattern.png)")
+    next(b for b in at.button if b.label == "Add pattern").click().run()
+    assert md("Added the pattern trust ![p](leak-pattern.png).") == at.success[0].value
+    return ["subcode"]  # in the undo button's label
 
 
 def _as_it_opens(at, h, url):
@@ -104,7 +121,7 @@ SCREENS = {
     "documents": _documents,
     "code": _code,
     "codebook": _codebook,
-    "autocode": _as_it_opens,
+    "autocode": _autocode,
     "explore": _explore,
     "memos": _memos,
     "theory": _theory,
