@@ -68,7 +68,13 @@ def _code(at, h, url):
 
 
 def _codebook(at, h, url):
-    at.selectbox(key="delete_code").set_value(h.code_id).run()
+    at.selectbox(key="merge_source").set_value(h.code_id).run()
+    at.selectbox(key="merge_target").set_value(h.parent_code_id).run()
+    next(b for b in at.button if b.label == "Merge codes").click()
+    run_on(at, h.project_id)
+    undo = next(b.label for b in at.button if b.label.startswith("Undo: "))
+    assert md(":red[subcode]<b>") in undo
+    at.selectbox(key="delete_code").set_value(h.parent_code_id).run()
     return ["code", "subcode"]
 
 
