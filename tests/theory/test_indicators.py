@@ -14,6 +14,8 @@ from toc_studio.outcomes.change import change
 from toc_studio.outcomes.readings import import_readings
 from toc_studio.theory import indicators, versions
 from toc_studio.theory.assemble import assemble
+from toc_studio.theory.picture import html, image
+from toc_studio.theory.picture.scene import evidence_line
 
 
 def _outcome(session, project) -> str:
@@ -88,3 +90,15 @@ def test_the_commands(capsys, database_url, session):
     assert row["n"] == 18 and row["improved"] + row["declined"] + row["same"] == 18
     assert main(["--db", database_url, "toc", "indicator", "remove", "--project", name,
                  str(row["id"])]) == 0  # fmt: skip
+
+
+def test_the_pictures_show_a_badge_and_the_hover_the_figures(session):
+    project = load_demo(session)
+    element = _outcome(session, project)
+    indicators.add_indicator(session, project, element, "Outcomes Star")
+    graph = versions.version_graph(session, project, versions.working_version(session, project))
+    [figure] = graph.nodes[element]["indicators"]
+    assert f"▲{figure['improved']} ▼{figure['declined']}" in evidence_line(graph.nodes[element])
+    assert image.draw_pages(graph, 1.4, dpi=72)  # the badge draws
+    page = html.version_html(graph)
+    assert f"Indicator: Homelessness Outcomes Star: n = {figure['n']}" in page

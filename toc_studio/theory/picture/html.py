@@ -69,6 +69,13 @@ def hover_text(attrs: Mapping, quotes: Sequence[Quote] = ()) -> str:
         lines.append("Added by hand in a workshop, since linked to a code")
     if attrs.get("thin"):
         lines.append("Thin evidence: one participant only")
+    for f in attrs.get("indicators", []):
+        measure = f["instrument"] + (f", {f['item']}" if f["item"] else "")
+        change = "" if f["mean_change"] is None else f", mean change {f['mean_change']:.1f}"
+        lines.append(
+            f"Indicator: {measure}: n = {f['n']}{change}; {f['improved']} improved, "
+            f"{f['declined']} declined, {f['same']} the same"
+        )
     for text, who in quotes[:3]:
         lines.append(f"“{text}”" + (f" — {who}" if who else ""))
     return plain("\n".join(lines))

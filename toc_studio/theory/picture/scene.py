@@ -57,7 +57,10 @@ class Scene:
 def evidence_line(attrs: dict) -> str:
     count = attrs["evidence"].codings
     text = "no evidence yet" if not count else f"{count:,} coding{'s' if count != 1 else ''}"
-    return text + (", thin" if attrs.get("thin") else "")
+    text += ", thin" if attrs.get("thin") else ""
+    for figure in attrs.get("indicators", []):  # a badge per indicator: improved, declined
+        text += f" · ▲{figure['improved']} ▼{figure['declined']}"
+    return text
 
 
 def darker(colour: str, factor: float = 0.6) -> str:
