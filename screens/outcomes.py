@@ -12,6 +12,8 @@ from toc_studio.outcomes.models import ATTRIBUTE_KINDS
 from toc_studio.outcomes.survey_import import import_survey_answers
 from toc_studio.outcomes.survey_query import survey_results
 from toc_studio.project import projects
+from toc_studio.theory import indicators, versions
+from toc_studio.theory.assemble import assemble
 from toc_studio.workspace.markdown import md
 
 st.title("Outcomes")
@@ -114,6 +116,35 @@ def change_tab() -> None:
         per_item = charts.item_rows(s, project, chosen)
         figures = charts.readings_count(s, instruments.get_instrument(s, project, chosen))
         show_change(shown, table, each, per_item, figures)
+    link_to_toc(chosen, item)
+
+
+def link_to_toc(instrument: str, item: str | None) -> None:
+    """Link the chosen score to an outcome element of the Theory of Change (its figures
+    then travel with the element: the diagram's badge, the version's JSON form)."""
+    with ui.session() as s:
+        graph = assemble(s, project, versions.working_version(s, project), with_evidence=False)
+        linked = [i for i in indicators.list_indicators(s, project) if i.instrument == instrument]
+    outcomes = {n: a["label"] for n, a in graph.nodes(data=True) if a["category"] == "outcome"}
+    with st.expander("Indicator on the Theory of Change", icon=":material/account_tree:"):
+        for link in linked:
+            st.text(f"{outcomes.get(link.element, link.element)} ← {link.item or 'total'}")
+        if not outcomes:
+            st.caption("The Theory of Change has no outcome element yet.")
+            return
+        element = st.selectbox(
+            "Outcome element",
+            list(outcomes),
+            key="indicator_element",
+            format_func=lambda n: outcomes[n],
+        )
+        if st.button("Link this score to the element", key="indicator_add"):
+            ui.finish(
+                lambda s: indicators.add_indicator(
+                    s, projects.get_project(s, project.id), element, instrument, item
+                ),
+                lambda link: f"{link.instrument} now measures the element.",
+            )
 
 
 def show_change(shown, table, each, per_item, figures) -> None:

@@ -9,11 +9,13 @@ from sqlmodel import Session
 from tests.outcomes.test_survey import SURVEY
 from tests.screens.conftest import run_on
 from toc_studio import db
+from toc_studio.coding import codebook
 from toc_studio.outcomes import attributes, contacts, readings
 from toc_studio.outcomes.attributes import attribute_types
 from toc_studio.outcomes.charts import CAVEAT
 from toc_studio.outcomes.survey_import import import_survey_answers
 from toc_studio.project import projects
+from toc_studio.theory import indicators
 from toc_studio.workspace.markdown import md
 
 HOSTILE = "**Mentored** <b>x</b>"
@@ -108,4 +110,21 @@ def test_an_attribute_is_typed_from_the_screen_and_a_bad_order_changes_nothing(
     assert any("destination is now ordinal" in m.value for m in at.success)
     with Session(engine) as s:
         assert attribute_types(s, built)["destination"].levels == ("Employment", "Still supported")
+    engine.dispose()
+
+
+def test_a_score_is_linked_to_an_outcome_element(app, built, database_url):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        code = codebook.create_code(s, built, "Back in work", category="outcome")
+        s.commit()
+    at = run_on(app("screens/outcomes.py"), built.id)
+    at.selectbox(key="indicator_element").select(f"code:{code.id}")
+    at.button(key="indicator_add").click()
+    run_on(at, built.id)
+    assert any("WSAS now measures the element" in m.value for m in at.success)
+    assert "Back in work ← total" in [t.value for t in at.text]
+    with Session(engine) as s:
+        [link] = indicators.list_indicators(s, built)
+        assert (link.element, link.instrument) == (f"code:{code.id}", "WSAS")
     engine.dispose()
