@@ -75,7 +75,7 @@ class CaseKeeper:
                 importer.warn(
                     f"The cases' variable {name!r} has the project's group names as its "
                     "values, so it gave each participant's group (choose another with "
-                    "--group-from-variable)."
+                    "--group-from-variable, or the case variable field of the import)."
                 )
                 return name
         return None
