@@ -86,7 +86,9 @@ def apply_codebook(
                 try:
                     _apply_one(session, project, spec, infer, report)
                 except TocStudioError as exc:
-                    raise Invalid(f"Code {number} ({'/'.join(spec.parts)!r}): {exc}") from exc
+                    path = "/".join(spec.parts)
+                    path = path if len(path) <= 120 else path[:117] + "..."
+                    raise Invalid(f"Code {number} ({path!r}): {exc}") from exc
     except Invalid:
         session.expire_all()
         raise

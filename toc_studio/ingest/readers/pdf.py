@@ -14,10 +14,15 @@ from toc_studio.ingest.readers import (
     normalise_newlines,
 )
 
+ENCRYPTED = (
+    "{name} is an encrypted PDF, not supported: save an unencrypted copy (print it to PDF) "
+    "and import that."
+)
+
 
 def read_pdf(data: bytes, name: str) -> ReadResult:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import DependencyError, PyPdfError
 
     if not data.lstrip()[:5] == b"%PDF-":
         raise ReadError(f"{name} is not a PDF file (it does not start with %PDF-).")
@@ -29,6 +34,8 @@ def read_pdf(data: bytes, name: str) -> ReadResult:
         pages = [page.extract_text() or "" for page in reader.pages]
     except ReadError:
         raise
+    except DependencyError as exc:  # AES without the cryptography package
+        raise ReadError(ENCRYPTED.format(name=name)) from exc
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, zlib.error) as exc:
         raise ReadError(
             f"{name} could not be read as a PDF: it looks damaged. Open it and save or print "
@@ -55,14 +62,7 @@ def _decrypt(reader, name: str) -> None:
 
     try:
         opened = reader.decrypt("")
-    except DependencyError as exc:  # AES without the cryptography package
-        raise ReadError(
-            f"{name} is an encrypted PDF, not supported: save an unencrypted copy (print it to "
-            "PDF) and import that."
-        ) from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, NotImplementedError) as exc:
-        raise ReadError(
-            f"{name} is an encrypted PDF, not supported: save an unencrypted copy and import it."
-        ) from exc
+    except (DependencyError, PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise ReadError(ENCRYPTED.format(name=name)) from exc
     if not opened:
         raise ReadError(f"{name} is password-protected; save an unprotected copy first.")

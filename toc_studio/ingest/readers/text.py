@@ -15,8 +15,10 @@ from toc_studio.ingest.readers import (
 
 # Bytes that Windows-1252 leaves undefined; a file containing them is not cp1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-# More than one NUL in this many characters: a binary file, not text with a stray NUL.
-BINARY_NUL_SHARE = 1_000
+# More than one NUL in this many characters (and more than a few): a binary file, not
+# text with stray NULs, which are replaced like other control characters.
+BINARY_NUL_SHARE = 100
+BINARY_NUL_FLOOR = 8
 
 
 def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
@@ -45,7 +47,7 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
             f"{name} says it is {exc.encoding} but byte {exc.start} is not valid {exc.encoding}; "
             "re-save it as UTF-8 and import again."
         ) from exc
-    if text.count("\x00") * BINARY_NUL_SHARE > len(text):
+    if _binary(text.count("\x00"), len(text)):
         raise ReadError(f"{name} looks like a binary file, not text (it contains NUL bytes).")
     text, replaced = clean_controls(text)
     if replaced:
@@ -54,6 +56,10 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if not text.strip():
         raise ReadError(f"{name} contains only blank space: there is no text to import.")
     return text, encoding, warnings
+
+
+def _binary(nuls: int, length: int) -> bool:
+    return nuls > BINARY_NUL_FLOOR and nuls * BINARY_NUL_SHARE > length
 
 
 def _decode_without_bom(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
@@ -71,7 +77,7 @@ def _decode_without_bom(data: bytes, name: str, warnings: list[str]) -> tuple[st
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if data.count(0) * BINARY_NUL_SHARE > len(data):
+    if _binary(data.count(0), len(data)):
         raise ReadError(f"{name} looks like a binary file, not text (it contains NUL bytes).")
     if _CP1252_UNDEFINED.isdisjoint(data):
         warnings.append(

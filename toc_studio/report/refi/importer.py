@@ -20,6 +20,8 @@ Change versions (``refi.extension``). ``ImportResult.mapping`` says what became 
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +34,7 @@ from toc_studio.coding.codebook import create_code
 from toc_studio.coding.infer import infer_toc
 from toc_studio.coding.models import Code
 from toc_studio.coding.toc_marker import split_marker
-from toc_studio.errors import Conflict
+from toc_studio.errors import Conflict, Invalid
 from toc_studio.project import projects
 from toc_studio.project.models import Coder, Group, Participant, Project
 from toc_studio.report.refi import parse as rp
@@ -310,6 +312,10 @@ def import_refi(
         importer = _Importer(session, archive, project_name, group_variable)
         with archive.open_project() as stream:
             result = importer.run(stream)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged part, found late
+        raise Invalid(
+            f"{file_name or 'The file'} is a damaged zip archive: a part of it cannot be read."
+        ) from exc
     finally:
         archive.close()
     session.flush()
