@@ -9,6 +9,7 @@ from toc_studio import ui
 from toc_studio.outcomes import attributes, charts, contacts, instruments, profile, readings
 from toc_studio.outcomes.change import change, participant_changes
 from toc_studio.outcomes.models import ATTRIBUTE_KINDS
+from toc_studio.outcomes.open_answers import open_answers
 from toc_studio.outcomes.survey_import import import_survey_answers
 from toc_studio.outcomes.survey_query import survey_results
 from toc_studio.project import projects
@@ -316,6 +317,42 @@ def survey_tab() -> None:
             medians = [f"{g['group']}: {g['median']}" for g in q["groups"] if g.get("median")]
             if medians:
                 st.caption(md("Median " + "; ".join(str(m) for m in medians)))
+    read_open_answers(results["surveys"])
+
+
+def read_open_answers(surveys: list[dict]) -> None:
+    """The open answers (imported on the Import page) of those who gave one answer."""
+    choices = {
+        (s["survey"], q["question"]): q
+        for s in surveys
+        for q in s["questions"]
+        if q["kind"] != "number"
+    }
+    if not choices:
+        return
+    st.subheader("Open answers of those who answered…")
+    c1, c2 = st.columns(2)
+    picked = c1.selectbox(
+        "Question", list(choices), key="open_question", format_func=lambda k: choices[k]["text"]
+    )
+    values = list(
+        dict.fromkeys(
+            a["value"] for g in choices[picked]["groups"] for a in g["answers"] if a["count"]
+        )
+    )
+    if not values:
+        return
+    value = c2.selectbox("Answer", values, key="open_value")
+    with ui.reported(), ui.session() as s:
+        found = open_answers(s, project, picked[0], picked[1], value)
+    if not found:
+        st.caption(
+            "None of them has open answers in this project (import the survey's "
+            "open-ended columns on the Import page)."
+        )
+    for answer in found:
+        st.caption(md(f"{answer['participant']} · {answer['document']}"))
+        st.text(answer["text"])
 
 
 tabs = st.tabs(["Change", "Contacts", "Profile", "Survey"])

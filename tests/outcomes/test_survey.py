@@ -6,9 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.ingest.commit import import_batch
+from toc_studio.ingest.pipeline import ImportOptions, Upload
 from toc_studio.ingest.readers.survey import read_survey
 from toc_studio.outcomes import attributes
 from toc_studio.outcomes.models import SurveyAnswer
+from toc_studio.outcomes.open_answers import open_answers
 from toc_studio.outcomes.survey_import import import_survey_answers, infer_question
 from toc_studio.outcomes.survey_query import survey_results
 from toc_studio.outcomes.tablefile import ImportRejected
@@ -114,3 +117,20 @@ def test_importing_again_needs_replace(session, project):
     again = import_survey_answers(session, project, SURVEY.encode(), "survey.csv", replace=True)
     assert again.participants_created == 0
     assert session.scalar(select(func.count()).select_from(SurveyAnswer)) == again.answers
+
+
+def test_a_closed_answer_leads_to_the_open_answers_of_those_respondents(session, project):
+    [outcome] = import_batch(
+        session, project, [Upload("survey.csv", SURVEY.encode())], ImportOptions(ner=False)
+    )
+    assert outcome.status == "imported"
+    import_survey_answers(session, project, SURVEY.encode(), "survey.csv")
+    found = open_answers(session, project, "survey.csv", "Would recommend", "no")
+    assert found == [{
+        "participant": "Respondent R3",
+        "document": found[0]["document"],
+        "text": "The training days and meeting the other mentors each month",
+    }]  # fmt: skip
+    agreed = open_answers(session, project, "survey.csv", "Felt listened to", "Agree")
+    assert {a["participant"] for a in agreed} == {"Respondent R2", "Respondent R3"}
+    assert open_answers(session, project, "survey.csv", "Felt listened to", "Never") == []

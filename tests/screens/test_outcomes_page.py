@@ -10,6 +10,8 @@ from tests.outcomes.test_survey import SURVEY
 from tests.screens.conftest import run_on
 from toc_studio import db
 from toc_studio.coding import codebook
+from toc_studio.ingest.commit import import_batch
+from toc_studio.ingest.pipeline import ImportOptions, Upload
 from toc_studio.outcomes import attributes, contacts, readings
 from toc_studio.outcomes.attributes import attribute_types
 from toc_studio.outcomes.charts import CAVEAT
@@ -127,4 +129,22 @@ def test_a_score_is_linked_to_an_outcome_element(app, built, database_url):
     with Session(engine) as s:
         [link] = indicators.list_indicators(s, built)
         assert (link.element, link.instrument) == (f"code:{code.id}", "WSAS")
+    engine.dispose()
+
+
+def test_a_closed_answer_opens_the_open_answers_of_those_respondents(app, database_url):
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as s:
+        project = projects.create_project(s, "Survey only", [])
+        import_batch(s, project, [Upload("survey.csv", SURVEY.encode())], ImportOptions(ner=False))
+        import_survey_answers(s, project, SURVEY.encode(), "survey.csv")
+        s.commit()
+    at = run_on(app("screens/outcomes.py"), project.id)
+    at.selectbox(key="open_question").select(("survey.csv", "Would recommend"))
+    run_on(at, project.id)
+    at.selectbox(key="open_value").select("no")
+    run_on(at, project.id)
+    texts = [t.value for t in at.text]
+    assert "The training days and meeting the other mentors each month" in texts
+    assert "Having someone who had been there before me" not in texts
     engine.dispose()
