@@ -113,6 +113,18 @@ class DocumentCountsWanted(Event[dict[int, int]]):
     project_id: int
 
 
+@dataclass(frozen=True)
+class AttributeValuesOrdering(Event["list[str] | None"]):
+    """The values of participant attribute ``name`` of ``project_id`` are about to be shown
+    in order (a matrix's columns). A handler that knows the attribute's type answers
+    ``values`` in that type's order (numbers numerically, an ordinal scale in its order);
+    ``None`` leaves them alphabetical."""
+
+    project_id: int
+    name: str
+    values: tuple[str, ...]
+
+
 # --- the registry -------------------------------------------------------------------------
 
 _handlers: dict[type, list[Callable[[Session, Any], Any]]] = {}

@@ -11,6 +11,7 @@ from sqlalchemy import distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from toc_studio import events
 from toc_studio.coding.analysis.queries import DEFAULT_CONTEXT, Excerpt, excerpts
 from toc_studio.coding.codebook import code_paths
 from toc_studio.coding.models import Code, Coding
@@ -246,6 +247,9 @@ def _columns_in_order(session: Session, project: Project, by: str, seen: set[str
         )
     else:
         names = sorted(v for v in seen if v != NONE)
+        ordering = events.AttributeValuesOrdering(project.id, by.split(":", 1)[1].strip(),
+                                                  tuple(names))  # fmt: skip
+        names = next((a for a in events.emit(session, ordering) if a is not None), names)
     return names + ([NONE] if NONE in seen else [])
 
 
