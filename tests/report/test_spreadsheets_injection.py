@@ -10,6 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
+from toc_studio import cells
 from toc_studio.coding import codebook, codings
 from toc_studio.ingest import documents
 from toc_studio.ingest.turns import detect_turns
@@ -47,23 +48,23 @@ def export(session, project):
 
 
 def test_every_csv_cell_that_starts_like_a_formula_is_neutralised(session, hostile):
-    cells = []
+    found = []
     for table in export(session, hostile):
         buffer = io.BytesIO()
         tables.write_csv(table, buffer)
         rows = list(csv.reader(io.StringIO(buffer.getvalue().decode("utf-8-sig"))))
-        assert rows[0] == [tables.neutralise(h) for h in table.header]  # headers too
-        cells += [cell for row in rows for cell in row]
-    assert [c for c in cells if c.lstrip(" ")[:1] in tables.FORMULA_STARTS] == []
-    assert "'=HYPERLINK(\"http://x\"): codings" in cells  # the group, in the matrix's header
-    assert "'- list item" in cells and "'＝1+1" in cells and "'=Document" in cells
+        assert rows[0] == [cells.neutralise(h) for h in table.header]  # headers too
+        found += [cell for row in rows for cell in row]
+    assert [c for c in found if c.lstrip(" ")[:1] in cells.FORMULA_STARTS] == []
+    assert '\'=HYPERLINK("http://x"): codings' in found  # the group, in the matrix's header
+    assert "'- list item" in found and "'＝1+1" in found and "'=Document" in found
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_each_formula_start_is_caught(payload):
-    assert tables.neutralise(payload) == "'" + payload
-    assert tables.neutralise("fine =1+1") == "fine =1+1"
-    assert tables.neutralise(-3) == -3  # numbers stay numbers
+    assert cells.neutralise(payload) == "'" + payload
+    assert cells.neutralise("fine =1+1") == "fine =1+1"
+    assert cells.neutralise(-3) == -3  # numbers stay numbers
 
 
 def test_no_xlsx_cell_is_a_formula_and_dangerous_texts_carry_the_quote_prefix(session, hostile):
@@ -79,7 +80,7 @@ def test_no_xlsx_cell_is_a_formula_and_dangerous_texts_carry_the_quote_prefix(se
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"
-                if tables.starts_like_formula(cell.value):
+                if cells.starts_like_formula(cell.value):
                     assert cell.quotePrefix, cell.value
                     seen += 1
     assert seen >= len(PAYLOADS) + 2  # quotes, and the group in the matrix's header
@@ -96,3 +97,15 @@ def test_a_quote_over_the_excel_limit_is_cut_and_the_cut_is_said(session, hostil
     assert len(long) == 1 and tables.EXCEL_CELL_LIMIT - 5 < len(long[0]) <= tables.EXCEL_CELL_LIMIT
     assert long[0].startswith("word word") and "cut at Excel's 32,767-character" in long[0]
     assert tables.write_csv(quotes, io.BytesIO()) == cut
+
+
+def test_the_codebook_csv_is_neutralised_and_reads_back_to_the_same_names(session, hostile):
+    from toc_studio.coding.transfer import export_codebook_csv, read_codebook_csv
+
+    exported = export_codebook_csv(session, hostile)
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert [c for row in rows for c in row if cells.starts_like_formula(c)] == []
+    first_column = [row[0] for row in rows[1:]]
+    assert "'-Code 0" in first_column and "'=Long" in first_column
+    paths = ["/".join(spec.parts) for spec in read_codebook_csv(exported)]
+    assert "-Code 0" in paths and "=Long" in paths

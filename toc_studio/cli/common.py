@@ -143,7 +143,9 @@ def emit_rows(args: argparse.Namespace, rows: list[dict], columns: list[str], pa
     elif getattr(args, "csv", False):
         writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        from toc_studio.cells import neutralise  # no cell a spreadsheet would run
+
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     else:
         widths = {c: max([len(c)] + [len(cell_text(r.get(c))) for r in rows]) for c in columns}
         widths = {c: min(w, 60) for c, w in widths.items()}

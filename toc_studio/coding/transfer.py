@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from toc_studio.cells import neutralise, restore
 from toc_studio.coding import codebook
 from toc_studio.coding.codebook import PATH_SEPARATOR, code_paths, list_codes
 from toc_studio.coding.infer import infer_toc, match_group
@@ -180,7 +181,7 @@ def read_codebook_csv(data: str) -> list[CodeSpec]:
         raise Invalid(f"A codebook CSV needs a 'path' column; columns: {', '.join(CSV_COLUMNS)}.")
     specs = []
     for number, row in enumerate(reader, 2):
-        values = {k: (row.get(v) or "").strip() for k, v in columns.items()}
+        values = {k: restore((row.get(v) or "").strip()) for k, v in columns.items()}
         if not values["path"]:
             raise Invalid(f"Row {number} has no path.")
         branch = values.get("branch") or None
@@ -208,16 +209,8 @@ def export_codebook_csv(session: Session, project: Project) -> str:
         branch = groups.get(code.branch_group_id, "") if code.category else ""
         if code.category and code.branch_group_id is None:
             branch = "shared"
-        writer.writerow(
-            [
-                paths[code.id],
-                code.definition,
-                code.category or "",
-                branch,
-                code.domain or "",
-                code.colour,
-            ]
-        )
+        row = [paths[code.id], code.definition, code.category or "", branch, code.domain or ""]
+        writer.writerow([*map(neutralise, row), code.colour])
     return out.getvalue()
 
 

@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from sqlmodel import Session
 
+from toc_studio.cells import neutralise, starts_like_formula
 from toc_studio.coding.analysis.framework import matrix
 from toc_studio.coding.analysis.queries import excerpts
 from toc_studio.coding.codebook import list_codes
@@ -48,7 +49,6 @@ QUOTE_COLUMNS = (
 
 
 EXCEL_CELL_LIMIT = 32_767
-FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 CUT_NOTE = " [... cut at Excel's 32,767-character cell limit: {left:,} characters left out]"
 
 
@@ -111,19 +111,6 @@ def matrix_table(
         values += [row.total.codings, row.total.participants]
         rows.append(tuple(values))
     return Table("Matrix", tuple(header), rows)
-
-
-def starts_like_formula(value: object) -> bool:
-    """Whether a spreadsheet could read ``value`` as a formula (or a DDE command)."""
-    if not isinstance(value, str):
-        return False
-    stripped = value.lstrip(" ")
-    return bool(stripped) and stripped[0] in FORMULA_STARTS
-
-
-def neutralise(value: object) -> object:
-    """``value`` as a CSV cell no spreadsheet runs: an apostrophe before a formula start."""
-    return "'" + value if starts_like_formula(value) else value
 
 
 def fit_cell(value: object) -> tuple[object, bool]:
