@@ -31,6 +31,8 @@ ADDED_IN_REVIEW = (
     ("Women in Tech Bradford", "organisation"),
     ("St Luke's Hospital", "organisation"),
     ("Kirkgate Market", "place"),
+    ("Merthyr Tydfil", "place"),
+    ("Cardiff", "place"),
 )
 CODES = (("Practical help", "activity"), ("Confidence", "outcome"), ("Short support", "challenge"))
 

@@ -78,3 +78,10 @@ def test_speaker_labels_are_names_but_roles_and_codes_are_not():
         "[Person 1]: Hi.\n\nMentor B1: Hello [Person 1].\n\nInterviewer: And you?\n\n"
         "[Person 2]: Me."
     )
+
+
+def test_a_zoom_device_name_is_its_owner_and_headings_in_capitals_are_not_names():
+    p = Pseudonymiser(use_ner=False)
+    text = "Dewi's iPad: It's Dewi here.\n\nRhian: Hi Dewi."
+    new, _ = apply(text, assign(p.find(text, labels=["Dewi's iPad", "Rhian"]), Key()))
+    assert new == "[Person 1]'s iPad: It's [Person 1] here.\n\n[Person 2]: Hi [Person 1]."

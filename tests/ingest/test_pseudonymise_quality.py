@@ -1,6 +1,6 @@
 """Pseudonymisation measured on the labelled set: recall, precision, no text damaged.
 
-The set (tests/data/pseudonymise/) holds eight transcripts in seven formats with every person,
+The set (tests/data/pseudonymise/) holds ten transcripts in six file formats, every person,
 place and organisation mention listed. Targets: person recall >= 98 % (every mention
 counts), precision >= 90 %, and the stored text equal to the reader's clean text with only
 the replaced spans changed, character by character, for every format.

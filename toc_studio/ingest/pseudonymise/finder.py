@@ -42,6 +42,11 @@ from toc_studio.ingest.turns import is_interviewer_label, is_pseudonymous_label
 _BETWEEN_WORDS = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
 _WORD_START = re.compile(r"(?<![\w'’-])\w+")
 _FIRST_WORD = re.compile(r"\w+")
+_DEVICE = re.compile(
+    r"^(.+?)['’]s\s+(?:iPad|iPhone|phone|Android|Galaxy\b.*|laptop|MacBook.*|Mac|PC|tablet|"
+    r"computer|Surface.*)$",
+    re.IGNORECASE,
+)
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 
 
@@ -141,7 +146,8 @@ class Pseudonymiser:
         """Names in one document: speaker labels that are names, and NER's finds."""
         found = []
         for label in labels:
-            form = normalise(label)
+            device = _DEVICE.match(label)  # Zoom shows "Dewi's iPad": Dewi speaks
+            form = normalise(device.group(1) if device else label)
             if len(form) > 1 and _is_name_label(label) and not allowed(form, self.keep):
                 found.append(Candidate(form, "person", "speaker"))
         if self.nlp_ner is None:
@@ -156,9 +162,11 @@ class Pseudonymiser:
                 continue
             if allowed(form, self.keep) or len(form.split()) > 6:
                 continue
+            if form.isupper() and kind != "person":
+                continue  # acronyms (GP, NHS) and headings in capitals (FOCUS GROUP)
             if len(form.split()) == 1:
-                if len(form) < 2 or (form.isupper() and kind != "person"):
-                    continue  # acronyms: GP, NHS, BSR
+                if len(form) < 2:
+                    continue
                 if lower_words is None:
                     lower_words = set(_LOWER_WORD.findall(text))
                 if form.casefold() in lower_words:
