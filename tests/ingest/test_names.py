@@ -85,3 +85,11 @@ def test_a_zoom_device_name_is_its_owner_and_headings_in_capitals_are_not_names(
     text = "Dewi's iPad: It's Dewi here.\n\nRhian: Hi Dewi."
     new, _ = apply(text, assign(p.find(text, labels=["Dewi's iPad", "Rhian"]), Key()))
     assert new == "[Person 1]'s iPad: It's [Person 1] here.\n\n[Person 2]: Hi [Person 1]."
+
+
+def test_generic_speaker_labels_are_not_names():
+    p = Pseudonymiser(use_ner=False)
+    text = "Unknown Speaker: Hello.\n\nHost: Hi.\n\nAudience Member: Yes.\n\nSam Ryder: Ok."
+    labels = ["Unknown Speaker", "Host", "Audience Member", "Sam Ryder"]
+    new, _ = apply(text, assign(p.find(text, labels=labels), Key()))
+    assert new == text.replace("Sam Ryder", "[Person 1]")

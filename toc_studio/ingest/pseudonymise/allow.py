@@ -40,6 +40,7 @@ haha hmm mm mhm wow god lord jesus mum dad mummy daddy nan gran grandma grandad 
 uncle sir madam mentor mentors mentee mentees interviewer interviewee respondent
 participant facilitator coordinator researcher staff volunteer
 carer client tutor teacher doctor nurse manager boss wellbeing english british asian
+host guest audience caller presenter chair speaker unknown everyone everybody somebody
 african caribbean muslim
 christian
 """
@@ -59,6 +60,7 @@ PHRASES = (
     "citizens advice", "red cross", "salvation army", "the council", "the police",
     "great britain", "united kingdom", "united states", "lived experience", "theory of change",
     "outcomes star", "recovery star", "peer researcher", "the nhs", "the jobcentre",
+    "unknown speaker", "audience member", "note taker", "co-host", "young person",
 )  # fmt: skip
 ALLOWED = frozenset(PHRASES) | frozenset(
     word for block in (_TECHNICAL, _PUBLIC, _EVERYDAY) for word in block.split()
