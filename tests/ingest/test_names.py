@@ -93,3 +93,11 @@ def test_generic_speaker_labels_are_not_names():
     labels = ["Unknown Speaker", "Host", "Audience Member", "Sam Ryder"]
     new, _ = apply(text, assign(p.find(text, labels=labels), Key()))
     assert new == text.replace("Sam Ryder", "[Person 1]")
+
+
+def test_role_labels_are_not_names_even_with_a_word_beside_the_role():
+    p = Pseudonymiser(use_ner=False)
+    text = "Support Worker: Hi.\n\nPeer Mentor: Hello.\n\nMentee Alpha: Yes.\n\nAnn Lee: No."
+    labels = ["Support Worker", "Peer Mentor", "Mentee Alpha", "Ann Lee"]
+    new, _ = apply(text, assign(p.find(text, labels=labels), Key()))
+    assert new == text.replace("Ann Lee", "[Person 1]")

@@ -37,7 +37,7 @@ from toc_studio.ingest.pseudonymise.names import (
 )
 from toc_studio.ingest.pseudonymise.ner import entities, load_ner
 from toc_studio.ingest.pseudonymise.patterns import pattern_replacements
-from toc_studio.ingest.turns import is_interviewer_label, is_pseudonymous_label
+from toc_studio.ingest.turns import ROLE_WORDS, is_interviewer_label, is_pseudonymous_label
 
 _BETWEEN_WORDS = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
 _WORD_START = re.compile(r"(?<![\w'’-])\w+")
@@ -217,10 +217,14 @@ class Pseudonymiser:
 
 
 def _is_name_label(label: str) -> bool:
+    """A speaker label that names someone: not a role ("Support Worker", "Peer Mentor",
+    "Mentee Alpha"), a code ("Mentor B1") or a generic word ("Host")."""
+    words = label.casefold().replace(".", " ").split()
     return not (
         is_pseudonymous_label(label)
         or is_interviewer_label(label)
         or any(c.isdigit() for c in label)
+        or any(word in ROLE_WORDS or allowed(word) for word in words)
     )
 
 
