@@ -224,7 +224,7 @@ def _is_name_label(label: str) -> bool:
         is_pseudonymous_label(label)
         or is_interviewer_label(label)
         or any(c.isdigit() for c in label)
-        or any(word in ROLE_WORDS or allowed(word) for word in words)
+        or any(len(word) > 1 and (word in ROLE_WORDS or allowed(word)) for word in words)
     )
 
 
