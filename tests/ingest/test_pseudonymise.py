@@ -1,8 +1,13 @@
 """Pseudonymisation: lists, patterns, NER, placeholders left alone, offsets kept."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toc_studio.ingest.pseudonymise import (
+    PROTECTED,
     Key,
     Pseudonymiser,
     apply,
@@ -132,3 +137,29 @@ def test_places_found_by_ner_are_replaced_unless_the_project_keeps_them():
     assert apply(text, assign(kept.find(text), Key()))[0] == (
         "[Person 1] moved from Manchester to [Place 1]."
     )
+
+
+_PIECES = [
+    "Emma Hartigan", "Emma", "Hartigan's", "Emma\nHartigan", "[Emma]", "emma", "said", "that",
+    "Ed David", "Ed", "edited", "Leeds", "[name]", "((Leeds))", "jQuery", ",", ".", "\n\n",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25))
+def test_any_mix_of_names_is_replaced_without_damaging_the_text(pieces):
+    from tests.ingest.labelled import damage
+
+    text = " ".join(pieces)
+    p = Pseudonymiser(
+        [("Emma Hartigan", "person"), ("Ed David", "person"), ("Leeds", "place")], use_ner=False
+    )
+    found = assign(p.find(text), Key())
+    new, _ = apply(text, found)
+    assert damage(text, new, found) is None
+    stripped = PROTECTED.sub("", new)
+    for name in ("Emma", "Hartigan", "Ed", "David", "Leeds"):
+        assert re.search(rf"(?<!\w){name}(?!\w)", stripped) is None, (name, new)
+    emma = {r.placeholder for r in found if "Emma" in r.original or "Hartigan" in r.original}
+    ed = {r.placeholder for r in found if r.original.startswith("Ed")}
+    assert len(emma) <= 1 and len(ed) <= 1 and not emma & ed
