@@ -56,7 +56,7 @@ class Command(NamedTuple):
 CODING = ("toc_studio.coding.commands",)
 DISAGREEMENTS = ("toc_studio.coding.analysis.disagreement_commands",)
 REPORT = ("toc_studio.report.commands",)
-OUTCOMES = ("toc_studio.outcomes.commands",)
+OUTCOMES = ("toc_studio.outcomes.commands", "toc_studio.outcomes.survey_commands")
 
 #: Every top-level command, in the order ``--help`` lists them.
 COMMANDS: dict[str, Command] = {

@@ -41,11 +41,6 @@ def register(cli: Commands) -> None:
     p.add_argument("--project", required=True)
     p.add_argument("--by", help=BY_HELP)
     output_options(p)
-    p = query.command("survey", cmd_survey, "closed survey questions: frequencies, %%, rates")
-    p.add_argument("--project", required=True)
-    p.add_argument("--question", help="one question (its column or its wording)")
-    p.add_argument("--by", help=BY_HELP)
-    output_options(p)
     register_outcomes(cli.group("outcomes"))
 
 
@@ -89,25 +84,6 @@ def register_outcomes(outcomes: Commands) -> None:
     p.add_argument("--project", required=True)
     p.add_argument("--attribute", default="destination")
     output_options(p)
-    register_survey(outcomes.group("survey", "closed survey answers"))
-
-
-def register_survey(survey: Commands) -> None:
-    p = survey.command("import", cmd_survey_import, "store a survey file's closed answers")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--project", required=True)
-    p.add_argument("--id-column")
-    p.add_argument("--kinds", help="COLUMN=KIND pairs, comma-separated (ordinal, yesno...)")
-    p.add_argument(
-        "--order",
-        action="append",
-        default=[],
-        metavar="COLUMN=A|B|C",
-        help="an ordinal question's answers, lowest first; repeatable",
-    )
-    p.add_argument("--invited", type=int, help="how many were invited (for the response rate)")
-    p.add_argument("--replace", action="store_true", help="replace this survey's answers")
-    p.add_argument("--json", action="store_true")
 
 
 def _score_options(p: argparse.ArgumentParser) -> None:
@@ -203,43 +179,6 @@ def cmd_profile(args: argparse.Namespace) -> int:
         "max",
     ]
     emit_rows(args, rows, columns + ([] if args.json else ["earliest", "latest"]), table)
-    return EXIT_OK
-
-
-def cmd_survey(args: argparse.Namespace) -> int:
-    from toc_studio.outcomes.survey_query import survey_results
-
-    with store(args) as session:
-        results = survey_results(
-            session, get_project(session, args.project), args.question, args.by
-        )
-    rows = [
-        {
-            "question": q["question"],
-            "group": g["group"],
-            "answered": g["answered"],
-            "response_rate": g["response_rate"],
-            "value": a["value"],
-            "count": a["count"],
-            "percent": a["percent"],
-            "median": g.get("median"),
-        }
-        for s in results["surveys"]
-        for q in s["questions"]
-        for g in q["groups"]
-        for a in g["answers"]
-    ]
-    columns = [
-        "question",
-        "group",
-        "answered",
-        "response_rate",
-        "value",
-        "count",
-        "percent",
-        "median",
-    ]
-    emit_rows(args, rows, columns, results)
     return EXIT_OK
 
 
@@ -383,40 +322,3 @@ def cmd_destinations(args: argparse.Namespace) -> int:
         args, found, ["value", "count", "percent"], {"attribute": args.attribute, "counts": found}
     )
     return EXIT_OK
-
-
-def cmd_survey_import(args: argparse.Namespace) -> int:
-    from toc_studio.outcomes.survey_import import import_survey_answers
-
-    kinds = dict(_pair(p) for p in split_list(args.kinds))
-    orders = {k: split_list(v.replace("|", ",")) for k, v in map(_pair, args.order)}
-    data, name = _read(args.file)
-    with store(args) as session:
-        result = import_survey_answers(
-            session,
-            get_project(session, args.project),
-            data,
-            name,
-            id_column=args.id_column,
-            kinds=kinds,
-            orders=orders,
-            invited=args.invited,
-            replace=args.replace,
-        )
-    if args.json:
-        emit_json(result.as_dict())
-    else:
-        print(
-            f"Stored {result.answers} closed answer(s) of {result.respondents} respondent(s) "
-            f"to {len(result.questions)} question(s) from {name}."
-        )
-        for column, kind in result.questions.items():
-            print(f"  {column}: {kind}")
-    return EXIT_OK
-
-
-def _pair(text: str) -> tuple[str, str]:
-    if "=" not in text:
-        raise CommandError(f"Write {text!r} as COLUMN=VALUE.")
-    key, value = text.split("=", 1)
-    return key.strip(), value.strip()
