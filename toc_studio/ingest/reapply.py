@@ -57,20 +57,25 @@ def plan_earlier(
     """Set ``preview.earlier`` for each preview: the changes its names make to documents
     the project already holds, but ``exclude`` (those the batch replaces); none when the
     batch brings no new name."""
+    used = {r.canonical for p in previews for d in p.documents for r in d.replacements}
     fresh = [c for c in (index.clusters if index else []) if not c.placeholder]
+    fresh = [c for c in fresh if c.canonical in used]
     if not fresh:
         return
     scanner = NameIndex(fresh)
+    # Most earlier documents hold none of the new names: one search in C rules them out.
+    firsts = {w.group() for c in fresh for f in c.forms if (w := re.match(r"\w+", f.casefold()))}
+    quick = re.compile("|".join(sorted(map(re.escape, firsts), key=len, reverse=True)), re.I)
+    mine = [{r.placeholder for d in p.documents for r in d.replacements} for p in previews]
     rows = session.execute(
         select(Document.id, Document.title, Document.text).where(Document.project_id == project_id)
     ).all()
     for document_id, title, text in rows:
-        if document_id in exclude:
+        if document_id in exclude or not quick.search(text):
             continue
         found = assign(resolve(text, scanner.scan(text), set(), set()), key)
-        for preview in previews:
-            mine = {r.placeholder for d in preview.documents for r in d.replacements}
-            own = [r for r in found if r.placeholder in mine]
+        for preview, placeholders in zip(previews, mine, strict=True):
+            own = [r for r in found if r.placeholder in placeholders]
             if own:
                 preview.earlier.append(
                     EarlierChange(
