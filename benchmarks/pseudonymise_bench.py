@@ -127,6 +127,33 @@ def scale(names: int = 2_000) -> tuple[int, float]:
     return len(text.split()), time.perf_counter() - t0
 
 
+def review_in_a_large_project(engine, documents: int = 200) -> tuple[int, float, int]:
+    """Seconds to re-plan a file with a new name in a project already holding
+    ``documents`` transcripts (2,000 words each, imported without NER), one in ten of which
+    mentions that name: the earlier documents are searched on every re-plan."""
+    from toc_studio.ingest.commit import import_batch
+
+    filler = (DATA / "staff_consultation.txt").read_text(encoding="utf-8")
+    filler = " ".join(filler.split()[:2_000 // 4]) + "\n\n"
+    uploads = []
+    for n in range(documents):
+        extra = "R: Florentyna Wójcik rang again.\n\n" if n % 10 == 0 else ""
+        text = f"Interviewer: Interview {n}.\n\n" + extra + filler * 4
+        uploads.append(Upload(f"earlier_{n}.txt", text.encode()))
+    with db.session_scope(engine) as session:
+        project = projects.create_project(session, "Large", ["Mentor"])
+        import_batch(session, project, uploads, ImportOptions(ner=False))
+    new = Upload("new.txt", "Interviewer: Hi.\n\nMentee C1: Florentyna helped.\n".encode())
+    with db.session_scope(engine) as session:
+        project = projects.get_project(session, "Large")
+        options = ImportOptions(extra_terms=(("Florentyna Wójcik", "person"),))
+        plan(session, project, [new], options)
+        t0 = time.perf_counter()
+        [preview] = plan(session, project, [new], options)
+        seconds = time.perf_counter() - t0
+    return documents, seconds, len(preview.earlier)
+
+
 def _with(options: ImportOptions, **changes) -> ImportOptions:
     from dataclasses import replace
 
@@ -138,6 +165,9 @@ def main() -> None:
     parser.add_argument("--no-ner", action="store_true")
     parser.add_argument("--repeat", type=int, default=10, help="copies of the set for speed")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--large", action="store_true", help="also re-plan in a project of 200 transcripts"
+    )
     args = parser.parse_args()
     options = ImportOptions(ner=False if args.no_ner else None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,6 +179,7 @@ def main() -> None:
             score = quality(session, project, options, args.show_errors)
             words, cpu, wall = speed(session, project, options, args.repeat)
             timings = review(session, project, options)
+        large = review_in_a_large_project(engine) if args.large else None
         engine.dispose()
     mode = "without NER" if args.no_ner else "with NER"
     files = len(labelled_files())
@@ -170,6 +201,12 @@ def main() -> None:
         print(f"  review: {label}: {seconds:.2f} s")
     scanned, seconds = scale()
     print(f"  2,000 known names: index and scan of {scanned:,} words in {seconds:.3f} s")
+    if large:
+        documents, seconds, changed = large
+        print(
+            f"  re-plan with a new name in a project of {documents} transcripts: "
+            f"{seconds:.2f} s ({changed} earlier documents would change)"
+        )
 
 
 if __name__ == "__main__":
