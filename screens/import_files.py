@@ -39,7 +39,7 @@ files = st.file_uploader(
     "Transcripts, captions, surveys or notes",
     type=sorted({ext.lstrip(".") for ext in FORMATS}),
     accept_multiple_files=True,
-    help="Word, text, Markdown, WebVTT, SubRip, CSV, Excel or PDF. Several at once.",
+    help="Word, text, Markdown, HTML, WebVTT, SubRip, CSV, Excel or PDF. Several at once.",
 )
 for f in files or []:
     if f.name not in state[UPLOADS]:

@@ -64,7 +64,7 @@ COMMANDS: dict[str, Command] = {
     "project": Command("create, list and delete projects", ("toc_studio.project.commands",)),
     "demo": Command("load the demo project", ("toc_studio.cli.foundation",)),
     "ingest": Command(
-        "import transcripts (txt, md, docx, vtt, srt, csv, xlsx, pdf) into a project",
+        "import transcripts (txt, md, html, docx, vtt, srt, csv, xlsx, pdf) into a project",
         ("toc_studio.ingest.commands",),
     ),
     "names": Command(
