@@ -134,7 +134,7 @@ def review_in_a_large_project(engine, documents: int = 200) -> tuple[int, float,
     from toc_studio.ingest.commit import import_batch
 
     filler = (DATA / "staff_consultation.txt").read_text(encoding="utf-8")
-    filler = " ".join(filler.split()[:2_000 // 4]) + "\n\n"
+    filler = " ".join(filler.split()[: 2_000 // 4]) + "\n\n"
     uploads = []
     for n in range(documents):
         extra = "R: Florentyna Wójcik rang again.\n\n" if n % 10 == 0 else ""
@@ -143,7 +143,7 @@ def review_in_a_large_project(engine, documents: int = 200) -> tuple[int, float,
     with db.session_scope(engine) as session:
         project = projects.create_project(session, "Large", ["Mentor"])
         import_batch(session, project, uploads, ImportOptions(ner=False))
-    new = Upload("new.txt", "Interviewer: Hi.\n\nMentee C1: Florentyna helped.\n".encode())
+    new = Upload("new.txt", b"Interviewer: Hi.\n\nMentee C1: Florentyna helped.\n")
     with db.session_scope(engine) as session:
         project = projects.get_project(session, "Large")
         options = ImportOptions(extra_terms=(("Florentyna Wójcik", "person"),))
