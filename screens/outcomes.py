@@ -112,7 +112,7 @@ def change_tab() -> None:
         by = split_picker("outcomes_by")
     item = None if item == "Total" else item
     with ui.reported(), ui.session() as s:
-        table = change(s, project, chosen, item, by)
+        table = charts.with_split_names(change(s, project, chosen, item, by), by)
         _, _, each, _ = participant_changes(s, project, chosen, item, by)
         per_item = charts.item_rows(s, project, chosen)
         figures = charts.readings_count(s, instruments.get_instrument(s, project, chosen))
@@ -159,8 +159,8 @@ def show_change(shown, table, each, per_item, figures) -> None:
         else "higher"
     )
     st.caption(
-        f"Scores {shown.min_score:g}–{shown.max_score:g}; {better} is better. Start is "
-        "each participant's first reading, last their latest."
+        f"Each item is scored {shown.min_score:g}–{shown.max_score:g}; {better} is better. "
+        "Start is each participant's first reading, last their latest."
     )
     st.dataframe(charts.group_rows(table), hide_index=True, width="stretch")
     if sentence := charts.comparison_sentence(table):
@@ -227,8 +227,8 @@ def contacts_tab() -> None:
         first_item = None if views[chosen].has_total else views[chosen].items[0]
         result = contacts.relate(s, project, chosen, x, first_item)
         rho = "n/a" if result["rho"] is None else f"{result['rho']:.2f}"
-        p = "n/a" if result["p_value"] is None else f"{result['p_value']:.4f}"
-        st.caption(f"n = {result['n']}; Spearman's rho = {rho}, p = {p}.")
+        p = charts.p_text(result["p_value"])
+        st.caption(f"n = {result['n']}; Spearman's rho = {rho}, {p}.")
         chart(
             result["points"],
             "mark_circle",

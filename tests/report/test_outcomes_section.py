@@ -37,13 +37,13 @@ def test_the_demo_report_shows_change_by_group_with_n_and_the_caveat(session):
         "Destinations", "Closed survey questions",
     ]  # fmt: skip
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "yes: of 9 participant(s) with a follow-up reading on Homelessness Outcomes Star" in text
+    assert "mentored: yes — of 9 participant(s) with a follow-up reading on Homelessness " in text
     assert CAVEAT in text
     assert "does not show that more contact caused more change" in text
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert any("Change on Homelessness Outcomes Star, by mentored" in c for c in captions)
     change = next(t for t in document.tables if t.rows[0].cells[0].text == "Group"
-                  and t.rows[1].cells[0].text == "no")  # fmt: skip
+                  and t.rows[1].cells[0].text == "mentored: no")  # fmt: skip
     assert [c.text for c in change.rows[0].cells][:4] == [
         "Group", "n", "One reading only", "Mean at start"
     ]  # fmt: skip

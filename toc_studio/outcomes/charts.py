@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from toc_studio.outcomes.attributes import attribute_types
 from toc_studio.outcomes.change import ParticipantChange
-from toc_studio.outcomes.grouping import split_participants
+from toc_studio.outcomes.grouping import NO_VALUE, split_participants
 from toc_studio.outcomes.instruments import get_instrument
 from toc_studio.outcomes.models import Instrument, Reading
 from toc_studio.outcomes.readings import item_scores
@@ -26,6 +26,32 @@ CAVEAT = (
 
 def _round(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(value, places)
+
+
+def p_text(p: float | None) -> str:
+    """A p-value as reports write it: "p = 0.042", "p < 0.001", or "p not available"."""
+    if p is None:
+        return "p not available"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def with_split_names(table: dict[str, Any], by: str | None) -> dict[str, Any]:
+    """The change table with each group named for a reader: by an attribute, "mentored:
+    yes" rather than "yes" (the figures are unchanged)."""
+    if not by or not by.startswith("attribute:"):
+        return table
+    name = by.split(":", 1)[1].strip()
+
+    def label(group: str) -> str:
+        return group if group == NO_VALUE else f"{name}: {group}"
+
+    comparison = table["comparison"]
+    return {
+        **table,
+        "groups": [{**g, "group": label(g["group"])} for g in table["groups"]],
+        "comparison": comparison
+        and {**comparison, "groups": [label(g) for g in comparison["groups"]]},
+    }
 
 
 def group_rows(table: dict[str, Any]) -> list[dict[str, Any]]:
@@ -57,8 +83,8 @@ def comparison_sentence(table: dict[str, Any]) -> str | None:
         f"differs by {c['difference_in_mean_change']:.2f}"
     )
     if c["ci95"]:
-        text += f" (95% CI {c['ci95'][0]:.2f} to {c['ci95'][1]:.2f}; Welch's t, p = "
-        text += f"{c['p_value']:.4f}; Hedges' g = {c['hedges_g']:.2f})"
+        text += f" (95% CI {c['ci95'][0]:.2f} to {c['ci95'][1]:.2f}; Welch's t, "
+        text += f"{p_text(c['p_value'])}; Hedges' g = {c['hedges_g']:.2f})"
     return text + ". " + CAVEAT
 
 
@@ -124,11 +150,11 @@ def change_sentence(instrument: str, group: dict[str, Any]) -> str:
     """One group's change in words, stating n (for the report and the screen)."""
     if group["n"] == 0:
         return (
-            f"{group['group']}: nobody has a follow-up reading on {instrument} yet "
+            f"{group['group']} — nobody has a follow-up reading on {instrument} yet "
             f"({group['no_follow_up']} with one reading)."
         )
     text = (
-        f"{group['group']}: of {group['n']} participant(s) with a follow-up reading on "
+        f"{group['group']} — of {group['n']} participant(s) with a follow-up reading on "
         f"{instrument}, {group['improved']} improved, {group['declined']} declined and "
         f"{group['same']} stayed the same; the mean score was {group['mean_start']:.1f} at "
         f"the start and {group['mean_last']:.1f} at the last review (mean change "

@@ -89,7 +89,7 @@ def _instrument(report, shown: InstrumentView) -> None:
     better = "lower" if shown.lower_is_better else "higher"
     parts.body(
         doc,
-        f"Scores run from {shown.min_score:g} to {shown.max_score:g}; {better} "
+        f"Each item is scored from {shown.min_score:g} to {shown.max_score:g}; {better} "
         "is better. Start is each participant's earliest reading and last their "
         "latest; people with one reading only are counted apart.",
     )
@@ -97,7 +97,9 @@ def _instrument(report, shown: InstrumentView) -> None:
     for item in scores:
         name = shown.name if item is None else f"{shown.name}, {item}"
         for split in charts.report_splits(session, project):
-            table = change(session, project, shown.name, item, split)
+            table = charts.with_split_names(
+                change(session, project, shown.name, item, split), split
+            )
             if split is not None and len(table["groups"]) < 2:
                 continue
             _change_table(report, name, split, table)
@@ -141,7 +143,7 @@ def _contacts(report, used: list[InstrumentView]) -> None:
     rho = (
         "could not be worked out"
         if result["rho"] is None
-        else (f"was {result['rho']:.2f} (p = {result['p_value']:.3f})")
+        else (f"was {result['rho']:.2f} ({charts.p_text(result['p_value'])})")
     )
     parts.body(
         report.doc,
