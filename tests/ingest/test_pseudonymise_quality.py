@@ -146,3 +146,16 @@ def test_a_file_whose_names_cannot_be_searched_is_reported_and_nothing_of_it_sto
     assert "Margaret" not in outcome.error
     assert session.execute(select(Document.id)).first() is None
     assert session.execute(select(Participant.id)).first() is None
+
+
+def test_the_markdown_podcast_has_its_turns_sections_and_three_speakers(session, project):
+    previews = plan_set(session, project, ner=False)
+    podcast = next(p for p in previews if p.name == "podcast_mentoring.md").documents[0]
+    labels = [t.speaker_label for t in podcast.turns]
+    assert len(labels) == 25 and len(set(labels)) == 3  # every bold label
+    assert all(label.startswith("[Person ") for label in labels)
+    assert [h.title for h in podcast.headings][1:] == [
+        "Introductions", "Starting a scheme", "What mentors get out of it", "Closing"
+    ]  # fmt: skip
+    first = podcast.turns[0]
+    assert podcast.text[first.start : first.end].startswith("[00:00] Hello and welcome")
