@@ -17,6 +17,8 @@ turns per document         20,000       each turn costs ~2 KB while previewed; a
                                         focus group has ~2,000
 survey columns             1,000        each open-ended column becomes a document
 survey rows                200,000      respondents
+survey answers             100,000      open-ended answers imported from one file (each
+                                        a turn: ~160 us and ~400 bytes while previewed)
 CSV field                  1,000,000    characters in one cell (Python's default: 131,072)
 nesting depth of codes     50           codebooks (.csv, .qdc), REFI projects (.qdpx),
                                         the codebook page; real codebooks use 3-6
@@ -31,6 +33,7 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_TURNS_PER_DOCUMENT = 20_000
 MAX_SURVEY_COLUMNS = 1_000
 MAX_SURVEY_ROWS = 200_000
+MAX_SURVEY_ANSWERS = 100_000
 MAX_CSV_FIELD_CHARS = 1_000_000
 MAX_CODE_DEPTH = 50
 

@@ -155,6 +155,10 @@ case("over-field-limit.csv", REFUSED, "1,000,000 characters")(
     lambda: (SURVEY_HEAD + 'R_1,North,"' + "x" * 1_100_000 + '"\n').encode()
 )
 case("ten-thousand-columns.csv", REFUSED, "columns")(lambda: tables.wide_csv(10_000))
+case("too-many-answers.csv", REFUSED, "100,000")(
+    lambda: (SURVEY_HEAD + "".join(f"R_{i},N,my answer is number {i}\n" for i in range(110_000)))
+    .encode()
+)  # fmt: skip
 text_case("header-only.csv", REFUSED, "no answers", SURVEY_HEAD.encode())
 text_case("formula-cells.csv", IMPORTED, "",
           (SURVEY_HEAD + "R_1,=cmd|' /C calc'!A0,=HYPERLINK(\"http://x\") helped me a lot\n"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from toc_studio.ingest.limits import (
     MAX_CSV_FIELD_CHARS,
+    MAX_SURVEY_ANSWERS,
     MAX_SURVEY_COLUMNS,
     MAX_SURVEY_ROWS,
 )
@@ -245,6 +246,15 @@ def propose_columns(table: SurveyTable) -> SurveyColumns:
     return SurveyColumns(id_column, text_columns, attributes)
 
 
+def _check_answers(table: SurveyTable, chosen: list[int], name: str) -> None:
+    answers = sum(1 for row in table.rows for i in chosen if row[i].strip())
+    if answers > MAX_SURVEY_ANSWERS:
+        raise ReadError(
+            f"{name} has {answers:,} answers in the chosen text columns, over the limit of "
+            f"{MAX_SURVEY_ANSWERS:,} for one import; choose fewer columns or split the file."
+        )
+
+
 def read_survey(
     data: bytes, name: str, file_format: str, columns: SurveyColumns | None = None
 ) -> ReadResult:
@@ -263,6 +273,7 @@ def read_survey(
         )
     if not columns.text_columns:
         raise ReadError(f"{name}: choose at least one open-ended text column to import.")
+    _check_answers(table, [index[c] for c in columns.text_columns], name)
     warnings = list(table.warnings)
     respondents: dict[str, dict[str, str]] = {}
     labels: list[str] = []

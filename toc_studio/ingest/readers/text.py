@@ -15,8 +15,8 @@ from toc_studio.ingest.readers import (
 
 # Bytes that Windows-1252 leaves undefined; a file containing them is not cp1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-# More than one NUL in this many characters (and more than a few): a binary file, not
-# text with stray NULs, which are replaced like other control characters.
+# More than one NUL in this many characters (and more than a few, or a tenth of a short
+# file): a binary file, not text with stray NULs, replaced like other control characters.
 BINARY_NUL_SHARE = 100
 BINARY_NUL_FLOOR = 8
 
@@ -59,7 +59,9 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
 
 
 def _binary(nuls: int, length: int) -> bool:
-    return nuls > BINARY_NUL_FLOOR and nuls * BINARY_NUL_SHARE > length
+    """Many NULs (over 1 % of the text and more than a few), or a tenth of it."""
+    many = nuls > BINARY_NUL_FLOOR and nuls * BINARY_NUL_SHARE > length
+    return many or nuls * 10 > length
 
 
 def _decode_without_bom(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
