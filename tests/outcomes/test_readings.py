@@ -149,3 +149,16 @@ def test_dates_with_a_time_of_day_count_as_that_day(session, project):
     instrument = instruments.get_instrument(session, project, "WSAS")
     [scores] = readings.occasions(session, instrument, 0).values()
     assert [d.isoformat() for d, _ in scores] == ["2025-03-01", "2025-06-01"]
+
+
+def test_a_corrected_file_replaces_the_readings_of_its_participants(session, project):
+    instruments.add_instrument(session, project, "Recovery Star", ["Hope", "Trust"], 1, 10)
+    readings.import_readings(session, project, "Recovery Star", WIDE.encode(), "s.csv")
+    fixed = "participant,date,Hope,Trust\nClient 1,2025-01-10,4,4\nClient 1,2025-04-10,6,7\n"
+    readings.import_readings(
+        session, project, "Recovery Star", fixed.encode(), "fixed.csv", replace=True
+    )
+    instrument = instruments.get_instrument(session, project, "Recovery Star")
+    client_1 = projects.get_participant(session, project, "Client 1").id
+    assert [s for _, s in readings.occasions(session, instrument)[client_1]] == [8.0, 13.0]
+    assert _count(session) == 5  # Client 2's reading is untouched

@@ -61,6 +61,11 @@ def register_outcomes(outcomes: Commands) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--project", required=True)
     p.add_argument("--instrument", required=True)
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="the file replaces the stored readings of the participants it names",
+    )
     p.add_argument("--json", action="store_true")
     p = outcomes.command("change", cmd_change, "change from first to last reading, by group")
     _score_options(p)
@@ -224,7 +229,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     data, name = _read(args.file)
     with store(args) as session:
         project = get_project(session, args.project)
-        result = import_readings(session, project, args.instrument, data, name)
+        result = import_readings(
+            session, project, args.instrument, data, name, replace=args.replace
+        )
     if args.json:
         emit_json(result.as_dict())
     else:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from toc_studio.errors import Invalid
@@ -98,11 +98,19 @@ def _layout(table: Table, items: list[str]) -> tuple[Layout, list[str]]:
 
 
 def import_readings(
-    session: Session, project: Project, instrument_name: str, data: bytes, name: str
+    session: Session,
+    project: Project,
+    instrument_name: str,
+    data: bytes,
+    name: str,
+    *,
+    replace: bool = False,
 ) -> ReadingsImport:
     """Import readings of an instrument from a .csv/.xlsx. Out-of-range scores, unknown
     items and duplicate readings (in the file or already stored) are reported by row, and
-    then nothing is stored. Participants not yet in the project are created."""
+    then nothing is stored. Participants not yet in the project are created. With
+    ``replace``, the file replaces every stored reading of this instrument for the
+    participants it names (a corrected file), in the same transaction."""
     table = read_table(data, name)
     instrument = get_instrument(session, project, instrument_name)
     items = json.loads(instrument.items)
@@ -118,6 +126,8 @@ def import_readings(
     with session.begin_nested():
         ids, created = participant_ids(session, project, labels)
         rows = [(instrument.id, ids[label], day, item, score) for label, day, item, score in parsed]
+        if replace:
+            _forget(session, instrument, sorted(set(ids.values())))
         problems = _already_stored(session, instrument, rows, parsed)
         if problems:
             raise ImportRejected(name, problems)
@@ -125,6 +135,16 @@ def import_readings(
     result.readings, result.participants = len(rows), len(labels)
     result.participants_created = created
     return result
+
+
+def _forget(session: Session, instrument: Instrument, participant_ids: list[int]) -> None:
+    for start in range(0, len(participant_ids), 500):
+        session.execute(
+            delete(Reading).where(
+                Reading.instrument_id == instrument.id,
+                Reading.participant_id.in_(participant_ids[start : start + 500]),
+            )
+        )
 
 
 def _parse(table: Table, instrument: Instrument, items: list[str], layout: Layout):
