@@ -101,3 +101,12 @@ def test_role_labels_are_not_names_even_with_a_word_beside_the_role():
     labels = ["Support Worker", "Peer Mentor", "Mentee Alpha", "Ann P. Lee"]
     new, _ = apply(text, assign(p.find(text, labels=labels), Key()))
     assert new == text.replace("Ann P. Lee", "[Person 1]")
+
+
+def test_greetings_swept_into_a_name_are_not_part_of_it_nor_forms_of_it():
+    from toc_studio.ingest.pseudonymise.finder import without_fillers
+
+    assert without_fillers("Thanks Priya") == "Priya"
+    assert without_fillers("Oh Declan O'Brien") == "Declan O'Brien"
+    found = clusters(("Yeah Smith", "person", "list"))
+    assert found["Yeah Smith"].forms == {"Yeah Smith", "Smith", "Yeah S.", "Y. Smith"}

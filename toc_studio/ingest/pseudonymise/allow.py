@@ -67,6 +67,20 @@ ALLOWED = frozenset(PHRASES) | frozenset(
 )
 
 
+GREETINGS = frozenset(
+    "thanks thank hi hello hey dear yeah yes no okay ok oh well so and but um erm uh ah "
+    "cheers bye sorry please".split()
+)
+
+
+def filler(word: str) -> bool:
+    """A word NER sometimes sweeps into a name ("Thanks Priya", "Oh Declan")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    folded = word.casefold().strip(",.!?")
+    return folded in GREETINGS or folded in STOP_WORDS
+
+
 def allowed(form: str, keep: frozenset[str] = frozenset()) -> bool:
     """Whether ``form`` (any case) is common vocabulary (spaCy's English stop words, as
     "Everything" at the start of a sentence), a well-known name or kept."""

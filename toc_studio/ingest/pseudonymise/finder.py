@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from toc_studio import config
-from toc_studio.ingest.pseudonymise.allow import allowed
+from toc_studio.ingest.pseudonymise.allow import allowed, filler
 from toc_studio.ingest.pseudonymise.core import (
     PROTECTED,
     SOURCE_PRIORITY,
@@ -157,7 +157,7 @@ class Pseudonymiser:
         for start, end, kind in entities(self.nlp_ner, text):
             if overlaps(protected, start, end):
                 continue
-            form = normalise(text[start:end])
+            form = without_fillers(normalise(text[start:end]))
             if not form or not form[0].isupper() or any(c.isdigit() for c in form):
                 continue
             if allowed(form, self.keep) or len(form.split()) > 6:
@@ -214,6 +214,16 @@ class Pseudonymiser:
             index = self.index(self.candidates(text, labels), key)
         found = pattern_replacements(text) + index.scan(text)
         return resolve(text, found, set(skip), self.keep | {fold(k) for k in keep})
+
+
+def without_fillers(form: str) -> str:
+    """ "Thanks Priya" is Priya: greetings and stop words at either end are not the name."""
+    words = form.split()
+    while len(words) > 1 and filler(words[0]):
+        words.pop(0)
+    while len(words) > 1 and filler(words[-1]):
+        words.pop()
+    return " ".join(words)
 
 
 def _is_name_label(label: str) -> bool:

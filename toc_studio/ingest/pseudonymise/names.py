@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from toc_studio.ingest.pseudonymise.allow import TITLES, WORD_NAMES
+from toc_studio.ingest.pseudonymise.allow import TITLES, WORD_NAMES, allowed
 
 NAME_KINDS = ("person", "place", "organisation")
 WEIGHT = {"key": 5, "list": 5, "added": 5, "speaker": 3, "ner": 1}
@@ -158,7 +158,7 @@ def _derived_forms(people: list[Cluster], owners: dict, clusters: dict[str, Clus
         words = person.canonical.split()
         for word in (words[0], words[-1]):
             folded = word.casefold()
-            if len(word) < 2 or not word[0].isupper() or folded in WORD_NAMES:
+            if len(word) < 2 or not word[0].isupper() or folded in WORD_NAMES or allowed(word):
                 continue
             if folded in clusters:
                 continue
