@@ -51,10 +51,16 @@ def upload(label: str, key: str, work, message) -> None:
 def upload_readings(names: list[str]) -> None:
     with st.expander("Import readings", icon=":material/upload_file:"):
         name = st.selectbox("Instrument", names, key="outcomes_upload_instrument")
+        replace = st.checkbox(
+            "The file replaces the stored readings of the participants it names",
+            key="outcomes_replace",
+        )
         upload(
             "Columns participant, date and one per item (or item, score)",
             "outcomes_upload",
-            lambda s, p, data, file_name: readings.import_readings(s, p, name, data, file_name),
+            lambda s, p, data, file_name: readings.import_readings(
+                s, p, name, data, file_name, replace=replace
+            ),
             lambda r: f"Imported {r.readings} readings of {r.instrument}.",
         )
 
