@@ -13,8 +13,8 @@ file size                  25 MB        ``pipeline.DEFAULT_MAX_MB``; ``--max-mb`
 unpacked .docx / .xlsx     40 MB        Word's XML is parsed whole: ~8 bytes of memory
                                         per byte (a 620,000-word .docx unpacks to 6 MB)
 zip ratio, parts           200:1, 10k   zip bombs
-turns per document         20,000       each turn costs ~2 KB while previewed; a 3-hour
-                                        focus group has ~2,000
+turns per document         60,000       each turn costs ~2 KB while previewed; a 3-hour
+                                        focus group has ~2,000, a 24 MB transcript ~30,000
 survey columns             1,000        each open-ended column becomes a document
 survey rows                200,000      respondents
 survey answers             100,000      open-ended answers imported from one file (each
@@ -30,7 +30,7 @@ from __future__ import annotations
 MAX_UNPACKED_BYTES = 40_000_000
 MAX_ZIP_RATIO = 200  # uncompressed / compressed, per large member and overall
 MAX_ZIP_MEMBERS = 10_000
-MAX_TURNS_PER_DOCUMENT = 20_000
+MAX_TURNS_PER_DOCUMENT = 60_000
 MAX_SURVEY_COLUMNS = 1_000
 MAX_SURVEY_ROWS = 200_000
 MAX_SURVEY_ANSWERS = 100_000
