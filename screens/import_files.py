@@ -3,7 +3,7 @@
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.ingest import review
+from toc_studio.ingest import keystore, review
 from toc_studio.ingest.commit import commit_previews
 from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, Upload, plan
 from toc_studio.ingest.pseudonymise import ner_status
@@ -54,6 +54,18 @@ max_mb = right.number_input("Largest file (MB)", 1.0, 2000.0, DEFAULT_MAX_MB, st
 if pseudonymise:
     ner_on, message = ner_status()
     (st.caption if ner_on else st.info)(message)
+    with ui.session() as s:
+        places_policy = keystore.places_policy(s, project)
+    replace_places = st.toggle(
+        "Replace places and organisations found by NER (a home, an employer)",
+        value=places_policy == "replace",
+        key="import_places",
+        help="A project setting: off replaces only the places and organisations you list.",
+    )
+    if replace_places != (places_policy == "replace"):
+        with ui.reported(), ui.session() as s:
+            keystore.set_places_policy(s, project, "replace" if replace_places else "keep")
+        places_policy = "replace" if replace_places else "keep"
 
 uploads = list(state[UPLOADS].values())
 if not uploads:
@@ -77,6 +89,7 @@ signature = (
     max_mb,
     tuple(state[TERMS]),
     tuple(sorted(kept)),
+    places_policy if pseudonymise else None,
 )
 if state.get(PREVIEWS, (None,))[0] != signature:
     with st.spinner("Reading the files..."), ui.session() as s:
@@ -98,9 +111,14 @@ if names or (pseudonymise and state[REJECTED]):
     if earlier := review.earlier_rows(previews):
         st.caption("These names are new to the project: documents imported earlier change too.")
         st.dataframe(earlier, hide_index=True, width="stretch")
+    remember = st.checkbox("Never replace them in this project's imports", key="import_remember")
     if st.button("Check again without them", disabled=rejected == list(state[REJECTED])):
         forms = {n.name: sorted({n.name, *n.forms}) for n in names if n.name in rejected}
         state[REJECTED] = {r: forms.get(r) or state[REJECTED][r] for r in rejected}
+        if remember:
+            with ui.reported(), ui.session() as s:
+                for form in {f for r in rejected for f in state[REJECTED][r]}:
+                    keystore.keep_word(s, project, form)
         st.rerun()
 
 for file_index, preview in enumerate(previews):

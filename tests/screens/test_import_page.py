@@ -154,3 +154,27 @@ def test_a_failed_import_says_why_and_keeps_the_files(app, database_url, monkeyp
     assert s.execute(select(Document.id)).first() is None
     s.close()
     engine.dispose()
+
+
+def test_a_rejected_name_can_be_kept_for_good_and_the_places_policy_set(
+    app, database_url, monkeypatch
+):
+    from toc_studio.ingest import keystore
+
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    text = b"Interviewer: Hi.\n\nDana Price: Hello. Dana's fine.\n"
+    at = _with_uploads(app, pid, Upload("a.txt", text))
+    [m for m in at.multiselect if m.label == "Do not replace these names"][0].select("Dana Price")
+    [c for c in at.checkbox if c.key == "import_remember"][0].check()
+    [t for t in at.toggle if t.key == "import_places"][0].set_value(False)
+    _run(at)
+    [b for b in at.button if b.label == "Check again without them"][0].click()
+    _run(at)
+    assert not at.exception, at.exception
+    engine, s = _store(database_url)
+    project = projects.get_project(s, "Carers")
+    kept, policy = keystore.kept_words(s, project), keystore.places_policy(s, project)
+    s.close()
+    engine.dispose()
+    assert set(kept) == {"Dana", "Dana Price"} and policy == "keep"
