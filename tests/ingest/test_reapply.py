@@ -78,3 +78,24 @@ def test_codings_of_an_earlier_document_move_with_its_text_and_quote_the_placeho
     assert "Kwame" not in early.text
     assert on_name.text == "[Person 1]" == early.text[on_name.start : on_name.end]
     assert after.text == "was kind." == early.text[after.start : after.end]
+
+
+def test_a_speaker_of_an_earlier_document_named_by_a_new_name_stays_one_participant(
+    session, project
+):
+    early = b"Interviewer: Hi.\n\nJoe Whelan: I coordinate.\n"
+    plain = ImportOptions(pseudonymise=False)  # imported as it was, before names were known
+    import_batch(session, project, [Upload("early.txt", early)], plain)
+    assert [p.label for p in projects.list_participants(session, project)] == ["Joe Whelan"]
+    later = Upload("later.txt", b"Interviewer: Hi.\n\nJoe Whelan: Me again.\n")
+    [outcome] = import_batch(session, project, [later], RULES)
+    assert outcome.status == "imported" and not outcome.warnings
+    [participant] = projects.list_participants(session, project)
+    assert participant.label == "[Person 1]"
+    turns = [
+        t
+        for d in ("early.txt", "later.txt")
+        for t in documents.list_turns(session, stored(session, d))
+    ]
+    speakers = {t.participant_id for t in turns if t.speaker_label == "[Person 1]"}
+    assert len(speakers) == 1 and None not in speakers

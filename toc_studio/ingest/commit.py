@@ -85,8 +85,10 @@ def commit_file(
             for term, kind in terms:
                 keystore.add_term(session, project, term, kind)
             _save_key(session, project, preview)
-            outcome.documents = _store_documents(session, project, preview, replace_existing)
+            # Earlier documents first: a speaker they share with this file, relabelled there,
+            # is then found by its new label and stays one participant.
             outcome.warnings += reapply.apply_earlier(session, preview.earlier)
+            outcome.documents = _store_documents(session, project, preview, replace_existing)
     except TocStudioError as exc:
         outcome.error = f"{preview.name}: {exc}"
         outcome.documents = []

@@ -152,8 +152,11 @@ def load_context(session: Session, project: Project, options: ImportOptions) -> 
     pseudonymiser = None
     if options.pseudonymise:
         terms = keystore.list_terms(session, project) + list(options.extra_terms)
-        keep = set(options.keep) | {label for _, label, _ in people}
-        keep |= set(keystore.kept_words(session, project))
+        # Participants' labels are not kept as such: one made from a speaker's real name
+        # (before names were replaced, or imported as it was) must not shield that name.
+        # Codes and roles ("Mentor B1") are never names; a chosen pseudonym is kept by
+        # listing it (toc-studio names keep).
+        keep = set(options.keep) | set(keystore.kept_words(session, project))
         places = keystore.places_policy(session, project) == "replace"
         pseudonymiser = Pseudonymiser(terms, keep=keep, use_ner=options.ner, places=places)
     file_hashes: dict[str, list[tuple[int, str]]] = {}

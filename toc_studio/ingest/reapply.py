@@ -27,6 +27,8 @@ from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.pseudonymise import NameIndex, OffsetMap, Replacement, apply, assign, fold
 from toc_studio.ingest.pseudonymise.finder import resolve
 from toc_studio.ingest.tables import Section, Sentence
+from toc_studio.project import projects
+from toc_studio.project.models import Participant
 
 _BETWEEN_WORDS = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
 
@@ -123,22 +125,48 @@ def apply_earlier(session: Session, changes: Sequence[EarlierChange]) -> list[st
                 events.emit(
                     session, events.DocumentTextPseudonymised(document.id, new_text, changes)
                 )
-                _move_rows(session, document.id, offsets, new_text, change.forms)
+                renamed = _move_rows(session, document.id, offsets, new_text, change.forms)
                 document.text = new_text
                 document.sha256 = sha256_text(new_text)
                 session.add(document)
                 session.flush()
+                warnings += _relabel_participants(session, document.project_id, renamed)
                 events.emit(session, events.SpeakersChanged((document.id,)))
         except (Conflict, IntegrityError):
             warnings.append(
-                f"{document.title!r} also mentions {', '.join(change.names)} ({len(found)} "
-                "time(s)) but was left as it was: its codings could not move with the text "
-                "(two would become the same). Remove one of them, then import again."
+                f"{document.title!r} also mentions {len(change.names)} of this file's names "
+                f"({len(found)} time(s)) but was left as it was: its codings could not move "
+                "with the text (two would become the same). Remove one, then import again."
             )
     return warnings
 
 
-def _move_rows(session: Session, document_id: int, offsets: OffsetMap, text: str, forms) -> None:
+def _relabel_participants(session: Session, project_id: int, renamed: dict[str, str]) -> list:
+    """A participant named by a speaker label that held a name takes the new label."""
+    warnings = []
+    for old, new in renamed.items():
+        participant = session.execute(
+            select(Participant).where(
+                Participant.project_id == project_id, Participant.label == old
+            )
+        ).scalar_one_or_none()
+        if participant is None:
+            continue
+        try:
+            with session.begin_nested():
+                projects.update_participant(session, participant, label=new)
+        except Conflict:
+            warnings.append(
+                f"A participant is still labelled by a name because {new} is taken by "
+                "another; relabel it on the Participants page."
+            )
+    return warnings
+
+
+def _move_rows(
+    session: Session, document_id: int, offsets: OffsetMap, text: str, forms
+) -> dict[str, str]:
+    """Move turns, sentences and sections with the text; the speaker labels renamed."""
     turns = session.execute(
         select(Turn.id, Turn.start, Turn.end, Turn.speaker_label).where(
             Turn.document_id == document_id
@@ -159,6 +187,7 @@ def _move_rows(session: Session, document_id: int, offsets: OffsetMap, text: str
         )
     if rows:
         session.execute(update(Turn), rows)
+    renamed = {old: new for old, new in label_cache.items() if old and old != new}
     sentences = session.execute(
         select(Sentence.id, Sentence.start, Sentence.end).where(Sentence.document_id == document_id)
     ).all()
@@ -185,3 +214,4 @@ def _move_rows(session: Session, document_id: int, offsets: OffsetMap, text: str
                  "end": offsets.map(e, side="end"), "title": title}
             )  # fmt: skip
         session.execute(update(Section), moved)
+    return renamed
