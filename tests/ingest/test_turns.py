@@ -85,3 +85,8 @@ def test_non_speech_markers_stay_in_the_text_but_can_be_left_out_of_word_counts(
     text = "I went [inaudible] and then [laughs] ((phone rings)) we talked [crosstalk]."
     assert word_count(text) == 6
     assert word_count(text, exclude_non_speech=False) == 11
+
+
+def test_otter_lines_with_a_lower_case_handle_are_turns_but_a_time_in_notes_is_not():
+    text = "Notes\n\nso at  10:30\nwe met.\n\nwhelan  1:40\nHello.\n\nSara Mannheimer  1:52\nHi.\n"
+    assert [t.speaker_label for t in detect_turns(text)] == ["whelan", "Sara Mannheimer"]

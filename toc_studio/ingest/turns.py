@@ -117,8 +117,8 @@ def _looks_like_speaker(label: str, group: str) -> bool:
     words = label.split()
     if group == "l6":
         return sum(c.isalpha() for c in label) >= 2 and len(words) <= 3
-    if group == "l4":  # Otter: "Name  00:13" alone on its line; handles may be lower case
-        return len(words) <= 4
+    if group == "l4" and len(words) == 1:  # Otter: "name  00:13"; a handle may be lower case
+        return True
     return all(w[0].isupper() or w[0].isdigit() or w[0] in "(" for w in words)
 
 
