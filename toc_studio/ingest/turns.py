@@ -50,6 +50,7 @@ NOT_LABELS = frozenset(
         "note", "notes", "nb", "ps", "re", "subject", "date", "time", "location", "tel",
         "email", "e-mail", "http", "https", "www", "example", "update", "summary", "title",
         "question", "answer", "so", "and", "but", "because", "well", "yes", "no", "ok",
+        "fyi", "btw", "asap", "tbc", "tbd", "aob", "rsvp", "etc", "ie", "eg", "faq", "url",
     }
 )  # fmt: skip
 

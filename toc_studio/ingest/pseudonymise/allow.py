@@ -41,6 +41,7 @@ uncle sir madam mentor mentors mentee mentees interviewer interviewee respondent
 participant facilitator coordinator researcher staff volunteer
 carer client tutor teacher doctor nurse manager boss wellbeing english british asian
 host guest audience caller presenter chair speaker unknown everyone everybody somebody
+fyi btw asap tbc tbd aob rsvp etc faq url
 african caribbean muslim
 christian
 """
