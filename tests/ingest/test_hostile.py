@@ -236,3 +236,69 @@ def test_fuzzed_refi_files_are_imported_or_refused_clearly(session, corpus, data
 
 class _RollBack(Exception):
     """Undoes a fuzzed import that succeeded, so that the next example starts clean."""
+
+
+# --- what the lenient readers now say -----------------------------------------------------
+
+
+def read(name: str, data: bytes):
+    from toc_studio.ingest.readers.dispatch import read_file
+
+    return read_file(name, data)
+
+
+def test_utf16_without_a_bom_is_read_as_utf16_not_refused_as_binary():
+    text = "Interviewer: How was it?\n\nMentee C1: Café, I’d say.\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        result = read("notes.txt", text.encode(codec))
+        assert result.documents[0].text == text.rstrip("\n") or text in result.documents[0].text
+        assert result.encoding == codec
+
+
+def test_control_characters_are_replaced_one_for_one_and_counted():
+    from toc_studio.ingest.readers import clean_controls
+
+    assert clean_controls("a\0b\x0bc\x1bd\te\r\n") == ("a\ufffdb\nc\ufffdd\te\r\n", 3)
+    result = read("notes.txt", b"Mentee C1: I trust\0 people\x07 again.")
+    assert result.documents[0].text == "Mentee C1: I trust\ufffd people\ufffd again."
+    assert result.warnings == ["notes.txt: 2 control character(s) (such as NUL) were replaced "
+                               "by \ufffd or a line break."]  # fmt: skip
+
+
+def test_cues_without_a_blank_line_between_them_are_split_not_merged():
+    srt = b"1\n00:00:01,000 --> 00:00:02,000\nAsha: one\n2\n00:00:03,000 --> 00:00:04,000\nBen: 2\n"
+    [document] = read("call.srt", srt).documents
+    assert document.text == "Asha: one\n\nBen: 2"  # not "Asha: one 2 00:00:03,000 --> ..."
+    assert [t.speaker_label for t in document.turns] == ["Asha", "Ben"]
+
+
+def test_dropped_captions_are_counted_in_one_line():
+    cues = "".join(f"{n}\n00:00:0{n}.000 {'-->' if n == 1 else '->'} 00:00:09.000\nA: c{n}\n\n"
+                   for n in range(1, 5))  # fmt: skip
+    result = read("call.vtt", f"WEBVTT\n\n{cues}".encode())
+    assert result.documents[0].text == "A: c1"
+    [warning] = result.warnings
+    assert "3 of 4 caption blocks" in warning and "block(s) 2, 3, 4" in warning
+
+
+def test_an_unclosed_quote_names_the_row_instead_of_merging_the_rest():
+    data = b'ResponseId,Answer\nR_1,"It helped\nR_2,The group\nR_3,Fine\n'
+    with pytest.raises(TocStudioError, match="line 2 is never closed, so the 2 lines after"):
+        read("survey.csv", data)
+
+
+def test_a_declared_sheet_of_a_million_rows_reads_its_three_rows_with_few_warnings(corpus):
+    [path] = [p for c, p in corpus if c.name == "huge-dimension.xlsx"]
+    result = read(path.name, path.read_bytes())
+    assert [t.speaker_label for t in result.documents[0].turns] == ["Respondent R_1",
+                                                                     "Respondent R_2"]  # fmt: skip
+    assert result.warnings == []
+
+
+def test_three_hundred_unnamed_columns_make_one_warning_line():
+    from toc_studio.ingest.readers.survey import unique_headers
+
+    headers, warnings = unique_headers(["Id", "Answer", *[""] * 300, "Answer"])
+    assert headers[2] == "Column 3" and headers[-1] == "Answer (2)"
+    assert len(warnings) == 2
+    assert warnings[0].startswith("300 column(s) have no name") and "and 295 more" in warnings[0]

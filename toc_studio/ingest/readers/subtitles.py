@@ -48,10 +48,12 @@ def parse_cues(text: str, name: str, webvtt: bool, dropped: list[int] | None = N
         raise ReadError(f"{name} is not WebVTT: it does not start with 'WEBVTT'.")
     cues: list[Cue] = []
     dropped = [] if dropped is None else dropped
-    for number, block in enumerate(_BLANK.split(text.strip()), 1):
+    number = 0  # caption blocks, in order (the header and NOTE blocks are not counted)
+    for block in _BLANK.split(text.strip()):
         lines = [line for line in block.split("\n") if line.strip()]
         if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
             continue
+        number += 1
         timings = [i for i, line in enumerate(lines) if _TIMING.match(line)]
         if not timings or timings[0] > 1:
             dropped.append(number)

@@ -155,13 +155,13 @@ def csv_rows(text: str, name: str) -> list[list[str]]:
     csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text), dialect)
     rows: list[list[str]] = []
-    last_start = 1
+    last_start = ended = 0  # the lines where the last row started and ended
     try:
         for row in reader:
             rows.append(row)
+            last_start, ended = ended + 1, reader.line_num
             if len(row) > MAX_SURVEY_COLUMNS or len(rows) > MAX_SURVEY_ROWS + 1:
                 break  # refused by the caller, with the figures
-            last_start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger" in str(exc):
             raise ReadError(
