@@ -164,7 +164,7 @@ SEEDS = {
     "seed.csv": b"ResponseId,Site,Answer\nR_1,North,it helped me a lot\nR_2,South,fine\n",
 }
 FUZZ = settings(
-    max_examples=60, deadline=None, derandomize=True,
+    max_examples=200, deadline=None, derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )  # fmt: skip
 

@@ -113,7 +113,9 @@ def check_limits(result: ReadResult, name: str) -> None:
 def unreadable(name: str, exc: BaseException) -> str:
     """The sentence for a file whose reader failed in a way no check foresaw (a damaged
     file a library chokes on); the details go to the log, never to the user."""
-    logging.getLogger(__name__).warning("reading %s failed", name, exc_info=exc)
+    # INFO, not WARNING: with no logging set up (the CLI), Python prints warnings and their
+    # tracebacks on stderr, and the user would see the traceback after all.
+    logging.getLogger(__name__).info("reading %s failed", name, exc_info=exc)
     return (
         f"{name} could not be read: it looks damaged, or is not what its extension says. "
         "Open it in the program that made it, save it again and import that."
