@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import zlib
 
 from toc_studio.ingest.readers import (
@@ -23,6 +24,10 @@ ENCRYPTED = (
 def read_pdf(data: bytes, name: str) -> ReadResult:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, PyPdfError
+
+    # pypdf logs what it repairs in a damaged file ("EOF marker not found"): the reader
+    # reports the outcome instead, and the CLI must not print the library's notes.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     if not data.lstrip()[:5] == b"%PDF-":
         raise ReadError(f"{name} is not a PDF file (it does not start with %PDF-).")
