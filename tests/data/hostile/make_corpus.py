@@ -199,7 +199,7 @@ case("small.pdf", IMPORTED, "")(lambda: pdfs.plain("Mentee C1: it helped"))
 # --- REFI-QDA projects and codebooks ------------------------------------------------------
 case("nul-source.qdpx", IMPORTED, "control character", "refi")(tables.qdpx_nul_source)
 case("laughs.qdpx", REFUSED, "", "refi")(lambda: tables.qdpx(tables.LAUGHS_PROJECT))
-case("empty-project.qdpx", EITHER, "", "refi")(lambda: tables.qdpx(b""))
+case("empty-project.qdpx", REFUSED, "empty or not XML", "refi")(lambda: tables.qdpx(b""))
 case("not-a-zip.qdpx", REFUSED, "", "refi")(lambda: b"not a zip")
 case("deep-codes.qdpx", REFUSED, "", "refi")(lambda: tables.qdpx(tables.deep_codes_project(20_000)))
 case("deep-codes.qdc", REFUSED, "50", "codebook")(lambda: tables.deep_codebook(20_000))

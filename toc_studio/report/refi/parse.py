@@ -339,11 +339,15 @@ def records(stream: BinaryIO) -> Iterator[object]:
     parser = _DefusedReader(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(reader)
     try:
+        empty = True
         while data := stream.read(CHUNK):
+            empty = False
             parser.feed(data)
             if reader.out:
                 found, reader.out = reader.out, []
                 yield from found
+        if empty:  # expat says nothing about a stream it was never fed
+            raise Invalid("The project file is empty or not XML; nothing was imported.")
         parser.close()
         yield from reader.out
     except DefusedXmlException as exc:
