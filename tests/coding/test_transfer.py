@@ -92,6 +92,25 @@ def test_qdc_export_is_valid_refi_qda_and_round_trips(session, tmp_path):
     )
 
 
+@pytest.mark.parametrize("suffix", ["qdc", "csv"])
+def test_a_code_name_with_a_slash_survives_export_and_import(session, tmp_path, suffix):
+    m = build_mentoring_project(session)
+    name = "Recovery sustained and/or enabled through mentoring"
+    social = codebook.get_code_by_path(session, m.project, "Mentee/Outcomes/Social")
+    codebook.create_code(session, m.project, name, parent=social)
+    path = tmp_path / f"book.{suffix}"
+    if suffix == "qdc":
+        path.write_bytes(transfer.export_codebook_qdc(session, m.project))
+    else:
+        path.write_text(transfer.export_codebook_csv(session, m.project), encoding="utf-8")
+    other = projects.create_project(session, f"Copy {suffix}", ["Mentor", "Mentee"])
+    report = transfer.import_codebook(session, other, path)
+    path_of_name = codebook.join_path(["Mentee", "Outcomes", "Social", name])
+    code = codebook.get_code_by_path(session, other, path_of_name)
+    assert code.name == name
+    assert not any("and/or" in w or "and-or" in w for w in report.warnings)
+
+
 def test_qdc_meaning_survives_a_tool_that_keeps_descriptions_but_drops_sets(session, tmp_path):
     m = build_mentoring_project(session)
     data = etree.fromstring(transfer.export_codebook_qdc(session, m.project))
@@ -127,11 +146,12 @@ def test_qdc_from_another_tool_gets_inferred_meaning(session, tmp_path):
     )
     project = projects.create_project(session, "From NVivo")
     report = transfer.import_codebook(session, project, path)
-    leaf = "Mentee/Outcomes/Social/Health-wellbeing"
+    leaf = "Mentee/Outcomes/Social/Health\\/wellbeing"  # the name keeps its "/"
     assert _meaning(session, project, leaf) == ("outcome", "Mentee", "Social")
     assert codebook.get_code_by_path(session, project, "Mentee/Outcomes/Social").colour == "#aa00bb"
     assert report.new_groups == ["Mentee"]
-    assert any("'/'" in w for w in report.warnings)
+    assert codebook.split_path(leaf)[-1] == "Health/wellbeing"
+    assert not any("Health" in w for w in report.warnings)
     path.write_text("<CodeBook>", encoding="utf-8")
     with pytest.raises(Invalid, match="not a readable"):
         transfer.import_codebook(session, project, path)

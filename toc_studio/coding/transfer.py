@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from toc_studio.cells import neutralise, restore
 from toc_studio.coding import codebook
-from toc_studio.coding.codebook import PATH_SEPARATOR, code_paths, list_codes
+from toc_studio.coding.codebook import code_paths, list_codes
 from toc_studio.coding.infer import infer_toc, match_group
 from toc_studio.coding.models import Code
 from toc_studio.coding.toc_marker import split_marker, with_marker
@@ -67,11 +67,11 @@ class CodeSpec:
 
 
 def _clean_part(part: str, report: ImportReport) -> str:
+    """A code name as given; a "/" in it stays (paths escape it). Tidied white space is
+    the one change, and it is said."""
     cleaned = " ".join(part.split())
-    if PATH_SEPARATOR in cleaned:
-        replaced = cleaned.replace(PATH_SEPARATOR, "-")
-        report.warnings.append(f"code name {cleaned!r} contains '/': imported as {replaced!r}")
-        return replaced
+    if cleaned != part:
+        report.warnings.append(f"code name {part!r}: white space tidied to {cleaned!r}")
     return cleaned
 
 
@@ -103,14 +103,14 @@ def _apply_one(session, project, spec: CodeSpec, infer: bool, report: ImportRepo
     if len(parts) > MAX_CODE_DEPTH:
         raise Invalid(f"its path is {len(parts)} levels deep; codes nest at most {MAX_CODE_DEPTH}")
     for depth in range(1, len(parts) + 1):
-        path = PATH_SEPARATOR.join(parts[:depth])
+        path = codebook.join_path(parts[:depth])
         leaf = depth == len(parts)
         try:
             code = codebook.get_code_by_path(session, project, path)
             created = False
         except NotFound:
             parent = (
-                codebook.get_code_by_path(session, project, PATH_SEPARATOR.join(parts[: depth - 1]))
+                codebook.get_code_by_path(session, project, codebook.join_path(parts[: depth - 1]))
                 if depth > 1
                 else None
             )
@@ -139,7 +139,7 @@ def _set_fields(session, project, code: Code, parts, spec, infer, report) -> Non
     if infer and not all(explicit.values()):
         groups = [g.name for g in projects.list_groups(session, project)]
         found = infer_toc(parts, groups)
-        path = PATH_SEPARATOR.join(parts)
+        path = codebook.join_path(parts)
         used = []
         for name in ("category", "branch", "domain"):
             value = getattr(found, name)
