@@ -125,6 +125,18 @@ class AttributeValuesOrdering(Event["list[str] | None"]):
     values: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class AttributeValuesNumbers(Event["dict[str, float] | None"]):
+    """The values of participant attribute ``name`` of ``project_id`` are about to be
+    grouped into numeric ranges (a matrix's ``--bins``). A handler that knows the attribute
+    is a number answers each value's number (values that are not numbers left out);
+    ``None`` when it is not a number."""
+
+    project_id: int
+    name: str
+    values: tuple[str, ...]
+
+
 # --- the registry -------------------------------------------------------------------------
 
 _handlers: dict[type, list[Callable[[Session, Any], Any]]] = {}

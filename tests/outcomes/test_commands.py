@@ -50,6 +50,19 @@ def test_participants_attributes_and_profile(cli, tmp_path):
     assert "Traceback" not in err
 
 
+def test_query_matrix_bins_a_number_attribute(cli, tmp_path):
+    people = _write(tmp_path, "people.csv", "label,months\nP1,4\nP2,10\nP3,23\n")
+    assert cli("participants", "import", "--project", "Sleep", people)[0] == 0
+    code, out, _ = cli("query", "matrix", "--project", "Sleep", "--by", "attribute:months",
+                       "--bins", "0,6,12,24", "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["columns"] == ["0–5", "6–11", "12–24"]
+    code, out, _ = cli("query", "matrix", "--project", "Sleep", "--by", "attribute:months",
+                       "--bins", "2", "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["columns"] == ["4–13", "14–23"]
+    code, _, err = cli("query", "matrix", "--project", "Sleep", "--bins", "2")
+    assert code != 0 and "attribute:NAME" in err and "Traceback" not in err
+
+
 def test_instrument_readings_change_and_relate(cli, tmp_path):
     assert cli("outcomes", "instrument", "add", "--project", "Sleep", "--name", "Sleep",
                "--items", "hours", "--min", "-5", "--max", "20")[0] == 0  # fmt: skip

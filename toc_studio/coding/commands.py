@@ -77,6 +77,8 @@ def register_retrieval(query: Commands) -> None:
     p.add_argument("--project", required=True)
     p.add_argument("--by", default="group", help="group, participant or attribute:NAME")
     p.add_argument("--subcodes", action="store_true", help="rows include their sub-codes")
+    p.add_argument("--bins", metavar="N|EDGES",
+                   help="a number attribute in N ranges, or at edges e.g. 0,6,12")  # fmt: skip
     p.add_argument("--measure", choices=("codings", "participants", "documents"),
                    default="codings", help="what a text or CSV cell shows")  # fmt: skip
     _filters(p)
@@ -241,7 +243,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     with store(args) as session:
         result = framework.matrix(
             session, get_project(session, args.project), by=args.by,
-            with_subcodes=args.subcodes, scope=_scope(args),
+            with_subcodes=args.subcodes, scope=_scope(args), bins=args.bins,
         )  # fmt: skip
     rows = []
     for row in result.rows:

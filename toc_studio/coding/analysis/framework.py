@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import distinct, func, literal, select, union_all
+from sqlalchemy import case, distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from toc_studio import events
+from toc_studio.coding.analysis.bins import Binned, Bins, binned_attribute, parse_bins
 from toc_studio.coding.analysis.queries import DEFAULT_CONTEXT, Excerpt, excerpts
 from toc_studio.coding.codebook import code_paths
 from toc_studio.coding.models import Code, Coding
@@ -63,8 +64,9 @@ class Matrix:
         }
 
 
-def _column(by: str, participant_id):
-    """(column expression, joins) for a matrix ``by`` value."""
+def _column(by: str, participant_id, binned: Binned | None = None):
+    """(column expression, joins) for a matrix ``by`` value (an attribute's values grouped
+    in their ranges when ``binned``)."""
     if by == "group":
         p, g = aliased(Participant), aliased(Group)
         return g.name, [(p, p.id == participant_id), (g, g.id == p.group_id)]
@@ -74,7 +76,8 @@ def _column(by: str, participant_id):
     if by.startswith("attribute:") and by[len("attribute:") :].strip():
         name = by[len("attribute:") :].strip()
         a = aliased(ParticipantAttribute)
-        return a.value, [(a, (a.participant_id == participant_id) & (a.name == name))]
+        value = a.value if binned is None else case(binned.labels, value=a.value, else_=a.value)
+        return value, [(a, (a.participant_id == participant_id) & (a.name == name))]
     raise Invalid(f"A matrix runs by group, participant or attribute:NAME, not {by!r}.")
 
 
@@ -99,18 +102,24 @@ def matrix(
     codes: list[Code] | None = None,
     with_subcodes: bool = False,
     scope: Scope | None = None,
+    bins: Bins | str | None = None,
 ) -> Matrix:
     """Count codings, participants and documents per code and per ``by`` value
     ("group", "participant" or "attribute:NAME"). With ``with_subcodes`` a code's row
-    includes its sub-codes' codings. Codings with no value fall in the "(none)" column."""
+    includes its sub-codes' codings. Codings with no value fall in the "(none)" column.
+    ``bins`` (a number attribute only: a count of equal ranges, or their edges) groups
+    the attribute's values into ranges, one column each, in numeric order."""
     scope = scope or Scope()
+    binned = _binned(session, project, by, bins)
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
     if by == "group":
         columns, cells, totals = _by_group(session, project, wanted, with_subcodes, scope)
     else:
         only = wanted if codes is not None else None
-        columns, cells, totals = _by_column(session, project, by, only, with_subcodes, scope)
+        columns, cells, totals = _by_column(
+            session, project, by, only, with_subcodes, scope, binned
+        )
     return _matrix(session, project, by, columns, cells, totals, wanted, paths)
 
 
@@ -121,6 +130,7 @@ def _by_column(
     only: list[int] | None,
     with_subcodes: bool,
     scope: Scope,
+    binned: Binned | None = None,
 ) -> tuple[list[str], dict[int, dict[str, Cell]], dict[int, Cell]]:
     """The matrix by participant or attribute (rows limited to the codes ``only`` names,
     when given), cells and row totals in one statement: columns, cells and row totals."""
@@ -131,7 +141,7 @@ def _by_column(
     # code order; PostgreSQL does better reading them once into a CTE for both parts
     sqlite = session.get_bind().dialect.name == "sqlite"
     sub = coded_rows.subquery("coded") if sqlite else coded_rows.cte("coded")
-    column, joins = _column(by, sub.c.participant_id)
+    column, joins = _column(by, sub.c.participant_id, binned)
     if with_subcodes:
         tree = code_tree(project)
         row_key = tree.c.ancestor
@@ -167,6 +177,8 @@ def _by_column(
         label = NONE if value is None else str(value)
         seen.add(label)
         cells.setdefault(key, {})[label] = Cell(n, people, docs)
+    if binned is not None:
+        return binned.columns + ([NONE] if NONE in seen else []), cells, totals
     return _columns_in_order(session, project, by, seen), cells, totals
 
 
@@ -222,6 +234,15 @@ def _matrix(session, project, by, columns, cells, totals, wanted, paths) -> Matr
     return Matrix(by, columns, rows)
 
 
+def _binned(session: Session, project: Project, by: str, bins) -> Binned | None:
+    if bins is None or bins == "":
+        return None
+    if not by.startswith("attribute:"):
+        raise Invalid("--bins groups a number attribute's values: use --by attribute:NAME.")
+    _column(by, None)  # validates ``by``
+    return binned_attribute(session, project, by.split(":", 1)[1].strip(), parse_bins(bins))
+
+
 def _ordered_codes(session: Session, project: Project) -> list[Code]:
     from toc_studio.coding.codebook import list_codes
 
@@ -265,10 +286,13 @@ def cell_excerpts(
     context: int = DEFAULT_CONTEXT,
     limit: int | None = None,
     offset: int = 0,
+    bins: Bins | str | None = None,
 ) -> list[Excerpt]:
-    """The excerpts behind one cell of :func:`matrix`."""
+    """The excerpts behind one cell of :func:`matrix` (with the same ``bins``, ``value``
+    is a range's label)."""
     scope = scope or Scope()
     _column(by, None)  # validates ``by``
+    binned = _binned(session, project, by, bins)
     fields = {
         "kinds": scope.kinds,
         "coders": scope.coders,
@@ -286,7 +310,8 @@ def cell_excerpts(
     else:
         if value == NONE:
             raise Invalid("Pick a cell with an attribute value.")
-        fields["attributes"][by[len("attribute:") :].strip()] = [value]
+        name = by[len("attribute:") :].strip()
+        fields["attributes"][name] = [value] if binned is None else binned.values_of(value)
     return excerpts(
         session,
         project,
