@@ -209,3 +209,23 @@ def test_libreoffice_converts_the_report_to_pdf(session, demo, tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(pdf).pages) > 5
+
+
+def test_the_methods_section_carries_the_profile_of_the_people_involved(session, demo):
+    methods = read(session, demo, ReportChoices(sections=["methods"]))
+    assert len(methods.tables) == 2
+    profile = [[c.text for c in row.cells] for row in methods.tables[1].rows]
+    assert profile[0] == ["Attribute", "Value", "n", "%"]
+    mentored = {r[1]: (int(r[2]), r[3]) for r in profile[1:] if r[0] == "mentored"}
+    assert set(mentored) == {"yes", "no"} and sum(n for n, _ in mentored.values()) > 0
+    assert any(r[1].startswith("mean ") and ", median " in r[1] for r in profile[1:])
+    captions = [p.text for p in methods.paragraphs if p.style.name == "Caption"]
+    assert captions == [
+        "Table 1: Participants and sources by group and method",
+        "Table 2: Participants' characteristics",
+    ]
+    text = "\n".join(p.text for p in methods.paragraphs)
+    assert "The people involved: 24 participant(s)." in text
+    whole = read(session, demo)  # shown once: in the methods, not again under Outcomes
+    assert "The people involved" not in headings(whole, 2)
+    assert sum(t.rows[0].cells[0].text == "Attribute" for t in whole.tables) == 1

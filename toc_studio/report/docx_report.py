@@ -1,6 +1,7 @@
 """The Word report: what an evaluation team hands to a commissioner after light editing.
 
-Title page and contents; methods with the participants table (group × method); the
+Title page and contents; methods with the participants table (group × method) and their
+profile (counts and % per category, mean, median and range per number attribute); the
 Theory of Change (picture, table view, what changed since the previous frozen version);
 findings per branch, ToC category and outcome domain, each theme with its definition and
 quotes attributed by participant label; the framework matrix; memos marked for the
@@ -119,6 +120,9 @@ class _Report:
         )
         header = ["Group", "Participants", *(KIND_TITLES[k] for k in kinds)]
         self.table(header, rows, "Participants and sources by group and method")
+        from toc_studio.report.outcomes_section import write_profile
+
+        write_profile(self, heading=False)
 
     def toc(self) -> None:
         from toc_studio.report.toc_section import write_toc_section

@@ -1,7 +1,8 @@
 """The report's outcomes section, from the outcomes package's public functions: who took
 part (the profile), change on each instrument overall and by group (tables, sentences
 stating n, the caveat on comparisons, pictures), contact against change, destinations and
-closed survey answers. A project without outcome data gets no section."""
+closed survey answers. A project without outcome data gets no section. The profile is
+also what the methods section shows of the people involved (:func:`write_profile`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def write_outcomes_section(report) -> None:
         report.summary.notes.append("No outcome data: the outcomes section was left out.")
         return
     parts.heading(report.doc, "Outcomes", 1)
-    _profile(report)
+    if "methods" not in report.choices.sections:  # else the methods section carries it
+        write_profile(report, heading=True)
     for shown in used:
         _instrument(report, shown)
     if used:
@@ -50,7 +52,10 @@ def _number(value: float | None, places: int = 1) -> str:
     return "" if value is None else f"{value:.{places}f}"
 
 
-def _profile(report) -> None:
+def write_profile(report, *, heading: bool) -> None:
+    """The profile of the people involved (per attribute: counts and % of categories; n,
+    mean, median and range of numbers), under its own heading when ``heading``; nothing
+    when no attribute has a few values or a number."""
     table = profile(report.session, report.project)
     rows = []
     for attribute in table["attributes"]:
@@ -75,10 +80,12 @@ def _profile(report) -> None:
             )
     if not rows:
         return
-    parts.heading(report.doc, "The people involved", 2)
+    if heading:
+        parts.heading(report.doc, "The people involved", 2)
     parts.body(
         report.doc,
-        f"{table['participants']} participant(s). Percentages are of those with a value recorded.",
+        f"The people involved: {table['participants']} participant(s). Percentages are of "
+        "those with a value recorded.",
     )
     report.table(["Attribute", "Value", "n", "%"], rows, "Participants' characteristics")
 
