@@ -113,3 +113,31 @@ def test_moving_an_element_keeps_what_was_not_changed(app, database_url):
         assert (code.category, code.domain) == ("outcome", "Social")
         assert code.branch_group_id is not None
     engine.dispose()
+
+
+def test_the_evidence_panel_shows_an_outcomes_indicator_with_its_quotes(app, database_url):
+    from toc_studio.theory import indicators
+    from toc_studio.theory.assemble import assemble
+
+    project_id = _demo(database_url)
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        project = projects.get_project(s, project_id)
+        graph = assemble(s, project)
+        element = next(
+            n
+            for n, a in graph.nodes(data=True)
+            if a["category"] == "outcome" and a["evidence"].codings
+        )
+        indicators.add_indicator(s, project, element, "Outcomes Star")
+        s.commit()
+    engine.dispose()
+    at = _run(app(PAGE), project_id)
+    at.selectbox(key="toc_evidence").select(element).run()
+    assert not at.exception, at.exception
+    figures = next(d.value for d in at.dataframe if "Indicator" in d.value.columns)
+    [row] = figures.to_dict("records")
+    assert row["Indicator"] == "Homelessness Outcomes Star" and row["n"] > 0
+    assert row["Improved"] + row["Declined"] + row["Same"] == row["n"]
+    assert isinstance(row["Mean change"], float)
+    assert at.markdown and any(m.value.startswith("> ") for m in at.markdown)  # its quotes

@@ -44,11 +44,34 @@ def evidence_tab(project: Project, version_id: int, document: dict, elements: di
         st.warning("Added by hand in a workshop: no coded evidence yet.")
     if node["thin"]:
         st.warning("Thin evidence: all of it comes from one participant.")
+    indicator_figures(node.get("indicators", []))
     with ui.session() as s:
         found = theory_view.node_excerpts(s, project, version_id, chosen)
     for x in found:
         st.markdown("> " + md(" ".join(x.text.split())))  # a block quote, escaped
         st.caption(f"{md(x.participant or 'no speaker')} · {md(x.document)}")
+
+
+def indicator_figures(indicators: list[dict]) -> None:
+    """The element's indicators (change from the first to the last reading, everyone), shown
+    with its quotes; a frozen version shows the figures it was frozen with."""
+    if not indicators:
+        return
+    st.markdown("**Indicators**")
+    st.dataframe(
+        [
+            {
+                "Indicator": i["instrument"] + (f" — {i['item']}" if i.get("item") else ""),
+                "n": i["n"],
+                "Mean change": None if i["mean_change"] is None else round(i["mean_change"], 1),
+                "Improved": i["improved"],
+                "Declined": i["declined"],
+                "Same": i["same"],
+            }
+            for i in indicators
+        ],
+        hide_index=True,
+    )
 
 
 def workshop_tab(project: Project, version_id: int, current, author: str) -> None:
