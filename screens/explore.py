@@ -77,8 +77,26 @@ with grid:
         "Count", list(explore.MEASURES), format_func=explore.MEASURES.get, key="matrix_measure"
     )
     with_sub = c3.checkbox("Rows include sub-codes", value=True, key="matrix_sub")
-    with ui.session() as s:
-        found_matrix = framework.matrix(s, project, by=by, with_subcodes=with_sub)
+    bins = None
+    if by.startswith("attribute:"):
+        bins = (
+            st.text_input(
+                "Ranges (a number attribute)",
+                key="matrix_bins",
+                placeholder="e.g. 4, or edges 0,6,12,24",
+                help="Group a number attribute's values into this many equal ranges, or into "
+                "ranges between these edges, lowest first.",
+            ).strip()
+            or None
+        )
+    found_matrix = None
+    if bins:
+        with ui.reported(), ui.session() as s:
+            found_matrix = framework.matrix(s, project, by=by, with_subcodes=with_sub, bins=bins)
+    if found_matrix is None:
+        bins = None
+        with ui.session() as s:
+            found_matrix = framework.matrix(s, project, by=by, with_subcodes=with_sub)
     table = explore.matrix_table(found_matrix, measure)
     picked = st.dataframe(
         table,
@@ -108,6 +126,7 @@ with grid:
                     with_subcodes=with_sub,
                     context=0,
                     limit=100,
+                    bins=bins,
                 ),
                 "cell",
             )

@@ -74,3 +74,18 @@ def test_the_matrix_can_run_by_a_participant_attribute(app, demo):
     frame = at.dataframe[0].value
     assert {"B", "C"} <= set(frame.columns)
     assert "Mentor" not in frame.columns
+
+
+def test_the_matrix_groups_a_number_attribute_into_ranges(app, demo):
+    project, _ = demo
+    at = app("screens/explore.py")
+    at.selectbox(key="matrix_by").set_value("attribute:months_in_programme")
+    rerun(at, project)
+    at.text_input(key="matrix_bins").input("0,6,12,24")
+    rerun(at, project)
+    frame = at.dataframe[0].value
+    assert [c for c in frame.columns if c[0].isdigit()] == ["0–5", "6–11", "12–24"]
+    at.selectbox(key="matrix_by").set_value("attribute:site")
+    rerun(at, project)
+    assert any("number attribute" in e.value for e in at.error)  # and the plain matrix
+    assert {"B", "C"} <= set(at.dataframe[0].value.columns)
