@@ -30,10 +30,12 @@ def import_models() -> type[SQLModel]:
     """Import every package's tables so that ``SQLModel.metadata`` knows them all (and,
     with them, every package's event subscribers)."""
     from toc_studio.coding import models as _coding  # noqa: F401
+    from toc_studio.coding import subscribers as _coding_subscribers  # noqa: F401
     from toc_studio.coding import tables as _coding_tables  # noqa: F401
     from toc_studio.ingest import models as _ingest  # noqa: F401
     from toc_studio.ingest import tables as _ingest_tables  # noqa: F401
     from toc_studio.outcomes import models as _outcomes  # noqa: F401
+    from toc_studio.outcomes import subscribers as _outcomes_subscribers  # noqa: F401
     from toc_studio.project import models as _project  # noqa: F401
     from toc_studio.report import models as _report  # noqa: F401
     from toc_studio.theory import models as _theory  # noqa: F401
@@ -42,7 +44,7 @@ def import_models() -> type[SQLModel]:
     return SQLModel
 
 
-# Each package subscribes its handlers to toc_studio.events when its tables are imported:
+# Each package's handlers subscribe to toc_studio.events when import_models loads them:
 # the first event a process emits loads them all, whichever packages it imported itself.
 events.add_loader(import_models)
 

@@ -1,5 +1,5 @@
-"""Codebook, codings, memos, queries, agreement and auto-coding suggestions."""
+"""Codebook, codings, memos, queries, agreement and auto-coding suggestions.
 
-# Importing anything of coding subscribes its handlers to the lower packages' events
-# (toc_studio.events): the speakers and spans of codings follow changes made there.
-from toc_studio.coding import subscribers as subscribers  # noqa: F401
+Coding's event handlers live in :mod:`toc_studio.coding.subscribers`; the store loads them
+(``db.import_models``) before the first event a process emits, so importing coding stays
+cheap for the command line's ``--help``."""

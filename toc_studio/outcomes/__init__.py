@@ -2,5 +2,3 @@
 their readings, change between a participant's first and last reading, contacts, and
 the closed answers of surveys. Values of attributes stay in the project's
 ``participant_attribute`` table; this package owns their types and everything else."""
-
-from toc_studio.outcomes import subscribers as subscribers  # noqa: E402, F401
