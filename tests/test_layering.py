@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "toc_studio"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(names.split())
     for names in (
-        "config errors timeutil schema_version events history cells",
+        "config errors timeutil schema_version events access history cells",
         "db quickdb",
         "project",
         "accounts",

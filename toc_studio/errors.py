@@ -63,3 +63,8 @@ def database_error_sentence(exc: BaseException) -> str:
             "address and that the server is running. Nothing was changed."
         )
     return f"The database refused the request ({kind}); nothing was changed."
+
+
+class Refused(TocStudioError):
+    """The person signed in may not do this in this project (their role is too low, or
+    they are not a member). Nothing was changed."""

@@ -137,6 +137,16 @@ class AttributeValuesNumbers(Event["dict[str, float] | None"]):
     values: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class RoleWanted(Event["str | None"]):
+    """Which role does user ``user_id`` hold in ``project_id``? The package that keeps
+    accounts answers ``"owner"``, ``"lead"``, ``"coder"``, ``"viewer"`` or ``None`` (not a
+    member). Emitted by :func:`toc_studio.access.require` before a service acts."""
+
+    project_id: int
+    user_id: int
+
+
 # --- the registry -------------------------------------------------------------------------
 
 _handlers: dict[type, list[Callable[[Session, Any], Any]]] = {}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-HEAD = "0012_toc_indicators"
+HEAD = "0017_toc_assumptions"
 
 
 def migration_heads() -> set[str]:
