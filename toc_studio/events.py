@@ -147,6 +147,19 @@ class RoleWanted(Event["str | None"]):
     user_id: int
 
 
+@dataclass(frozen=True)
+class Audited(Event[None]):
+    """Something the audit log keeps happened (a key read, a re-identified export, a
+    delete, a restore, a role change...): ``action`` is a short fixed word such as
+    ``"key.read"``, ``detail`` a sentence without transcript text. The package that keeps
+    accounts records it with the person acting (:func:`toc_studio.access.current`) and
+    the time. ``project_id`` is ``None`` for what concerns the whole store."""
+
+    project_id: int | None
+    action: str
+    detail: str = ""
+
+
 # --- the registry -------------------------------------------------------------------------
 
 _handlers: dict[type, list[Callable[[Session, Any], Any]]] = {}
