@@ -17,16 +17,22 @@ class DocumentKind(StrEnum):
     FOCUS_GROUP = "focus_group"
     SURVEY = "survey"
     NOTES = "notes"
+    PODCAST = "podcast"
+    OBSERVATION = "observation"
+    OTHER = "other"
+
+
+KIND_CHECK = (
+    "kind IN ('interview', 'workshop', 'focus_group', 'survey', 'notes', "
+    "'podcast', 'observation', 'other')"
+)
 
 
 class Document(SQLModel, table=True):
     """A source text. Its ``text`` is immutable once coded (codings point into it)."""
 
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('interview', 'workshop', 'focus_group', 'survey', 'notes')",
-            name="ck_document_kind",
-        ),
+        CheckConstraint(KIND_CHECK, name="ck_document_kind"),
         CheckConstraint("length(title) > 0", name="ck_document_title_not_empty"),
         Index("ix_document_project_sha256", "project_id", "sha256"),
     )
@@ -38,6 +44,8 @@ class Document(SQLModel, table=True):
     original_filename: str = Field(default="", max_length=300)
     sha256: str = Field(default="", max_length=64)
     encoding: str = Field(default="", max_length=40)
+    # The data-collection phase it belongs to ("Phase 1: interviews"); "" when none.
+    phase: str = Field(default="", max_length=100)
     text: str = Field(sa_column=Column(Text, nullable=False))
     created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

@@ -50,6 +50,9 @@ class TocVersion(SQLModel, table=True):
     level: int | None = Field(default=None)
     based_on_id: int | None = Field(default=None, foreign_key="toc_version.id", ondelete="SET NULL")
     snapshot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The data-collection phases whose documents the version drew on (a JSON list, in the
+    # order the phases first appear), recorded when it is frozen.
+    phases: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
 
 
 class TocNode(SQLModel, table=True):
