@@ -62,6 +62,9 @@ class Code(SQLModel, table=True):
     )
     domain: str | None = Field(default=None, max_length=200)
     position: int = Field(default=0)
+    # Raised by every edit of the code (optimistic locking: an edit made on an older
+    # version is refused with what changed since; see codebook.update_code).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Coding(SQLModel, table=True):

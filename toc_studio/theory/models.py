@@ -87,6 +87,8 @@ class TocNode(SQLModel, table=True):
     hand_made: bool = Field(default=False)
     removed: bool = Field(default=False)
     merged_into: str | None = Field(default=None, max_length=40)
+    # Raised by every edit of the element (optimistic locking, see theory.locking).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class TocEdge(SQLModel, table=True):
@@ -108,6 +110,8 @@ class TocEdge(SQLModel, table=True):
     label: str = Field(default="", max_length=300)
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     removed: bool = Field(default=False)
+    # Raised by every edit of the link (optimistic locking, see theory.locking).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class TocEdit(SQLModel, table=True):
@@ -125,6 +129,10 @@ class TocEdit(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     undo: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     undone: bool = Field(default=False)
+    # The element key (or "source>target" of a link) the edit changed, and that element's
+    # version after it: what a refused stale edit reports as changed since.
+    target: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
+    target_version: int | None = Field(default=None)
 
 
 # A coding's speaker is found with one seek: the turn of the coding's document that starts
