@@ -19,6 +19,9 @@ UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS, REJECTED = (
     "import_results",
     "import_rejected",
 )
+# The names the uploader held on the last run (a name gone from it was removed with its ×)
+# and the uploader's generation: a new key after an import empties it.
+IN_UPLOADER, GENERATION = "import_in_uploader", "import_uploader_generation"
 
 st.title("Import transcripts")
 project = ui.require_project()
@@ -40,10 +43,15 @@ files = st.file_uploader(
     type=sorted({ext.lstrip(".") for ext in FORMATS}),
     accept_multiple_files=True,
     help="Word, text, Markdown, HTML, WebVTT, SubRip, CSV, Excel or PDF. Several at once.",
+    key=f"import_files_{state.get(GENERATION, 0)}",
 )
-for f in files or []:
-    if f.name not in state[UPLOADS]:
-        state[UPLOADS][f.name] = Upload(f.name, f.getvalue())
+in_uploader = {f.name: f for f in files or []}
+for gone in set(state.get(IN_UPLOADER, ())) - set(in_uploader):
+    state[UPLOADS].pop(gone, None)  # removed with its ×: no longer queued
+for name, f in in_uploader.items():
+    if name not in state[UPLOADS]:
+        state[UPLOADS][name] = Upload(name, f.getvalue())
+state[IN_UPLOADER] = list(in_uploader)
 
 left, middle, right = st.columns(3)
 group = left.selectbox(
@@ -121,7 +129,10 @@ if names or (pseudonymise and state[REJECTED]):
                     keystore.keep_word(s, project, form)
         st.rerun()
 
-for file_index, preview in enumerate(previews):
+for preview in previews:
+    # Widget keys name the file, not its place in the queue: removing one file leaves the
+    # choices made for the others where they were.
+    file_index = preview.name
     with st.expander(md(preview.name), expanded=bool(preview.error) or len(previews) == 1):
         if preview.survey_columns is not None:
             cols = preview.survey_columns
@@ -236,6 +247,7 @@ if st.button(f"Import {len(ready)} file(s)", type="primary", disabled=not ready)
             )
     if outcomes is not None:
         state[RESULTS] = review.outcome_rows(outcomes)
-        for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED):
+        for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED, IN_UPLOADER):
             state.pop(key, None)
+        state[GENERATION] = state.get(GENERATION, 0) + 1  # an empty uploader: nothing queued
         st.rerun()

@@ -86,7 +86,7 @@ def test_confirming_imports_with_the_edited_participant_mapping(app, database_ur
     at = _with_uploads(app, pid, Upload("a.txt", INTERVIEW))
     participant = [t for t in at.text_input if t.label.startswith("J (1 turns)")][0]
     participant.input("Carer C9")
-    group = [s for s in at.selectbox if s.key and s.key.startswith("g-0-0-J")][0]
+    group = [s for s in at.selectbox if s.key and s.key.startswith("g-a.txt-0-J")][0]
     group.select("Carer")
     _run(at)
     [b for b in at.button if b.label == "Import 1 file(s)"][0].click()
@@ -178,3 +178,46 @@ def test_a_rejected_name_can_be_kept_for_good_and_the_places_policy_set(
     s.close()
     engine.dispose()
     assert set(kept) == {"Dana", "Dana Price"} and policy == "keep"
+
+
+def _uploader(at):
+    return at.file_uploader[0]
+
+
+def test_a_file_removed_with_its_cross_leaves_the_queue(app, database_url, monkeypatch):
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    at = app(PAGE)
+    at.session_state["import_project"] = pid
+    _uploader(at).set_value(
+        [("a.txt", INTERVIEW, "text/plain"), ("b.txt", b"R: Fine.\n", "text/plain")]
+    )
+    _run(at)
+    assert list(_summary(at).index) == ["a.txt", "b.txt"]
+    _uploader(at).set_value([("a.txt", INTERVIEW, "text/plain")])  # b.txt's ×
+    _run(at)
+    assert list(_summary(at).index) == ["a.txt"]
+    assert [b.label for b in at.button if b.label.startswith("Import ")] == ["Import 1 file(s)"]
+
+
+def test_imported_files_leave_the_queue_and_the_uploader(app, database_url, monkeypatch):
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    at = app(PAGE)
+    at.session_state["import_project"] = pid
+    _uploader(at).set_value([("a.txt", INTERVIEW, "text/plain")])
+    _run(at)
+    [t for t in at.text_input if t.label.startswith("J (1 turns)")][0].input("Carer C9")
+    _run(at)
+    [b for b in at.button if b.label == "Import 1 file(s)"][0].click()
+    _run(at)
+    assert "Import finished" in at.success[0].value
+    assert any("Upload one or more files" in i.value for i in at.info)
+    assert not _uploader(at).value  # a fresh, empty uploader
+    _run(at)  # a later widget change does not bring the file back as a duplicate
+    assert any("Upload one or more files" in i.value for i in at.info)
+    assert not any("imported before" in r.label for r in at.radio)
+    _uploader(at).set_value([("c.txt", b"R: New.\n", "text/plain")])
+    _run(at)
+    assert list(_summary(at).index) == ["c.txt"]
+    assert not any(t.label.startswith("J (1 turns)") for t in at.text_input)
