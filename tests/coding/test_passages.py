@@ -1,0 +1,82 @@
+"""Passages, not codings: overlapping codings of one code by different coders are one
+passage; touching ones are two; a chain of three coders is one; one coder's codings stay
+as stored. On SQLite and PostgreSQL."""
+
+from tests.builders import span_of
+from toc_studio.coding import codings
+from toc_studio.coding.analysis.passages import passage_of_coding, passages_of
+from toc_studio.project import projects
+
+
+def coders(session, *names):
+    return [projects.get_or_create_coder(session, n) for n in names]
+
+
+def test_two_coders_overlapping_are_one_passage(session, mentoring):
+    m = mentoring
+    code = m.codes["Activities/Induction training"]
+    start, end = span_of(m.mentor_doc, "The induction gave me confidence.")
+    other = codings.add_coding(session, m.mentor_doc, code, m.ben, start + 4, end + 10)
+    found = passages_of(session, code_ids=[code.id])
+    assert len(found) == 1
+    (passage,) = found
+    assert passage.start == start and passage.end == end + 10
+    assert set(passage.coder_ids) == {m.asha.id, m.ben.id}
+    assert other.id in passage.coding_ids
+    # the representative is the one starting first
+    assert session.get(type(other), passage.coding_id).start == start
+
+
+def test_touching_codings_are_two_passages(session, mentoring):
+    m = mentoring
+    code = m.codes["Activities/Induction training"]
+    start, end = span_of(m.mentor_doc, "The induction gave me confidence.")
+    codings.add_coding(session, m.mentor_doc, code, m.ben, end, end + 8)
+    assert len(passages_of(session, code_ids=[code.id])) == 2
+
+
+def test_three_coders_chained_are_one_passage(session, mentoring):
+    m = mentoring
+    code = m.codes["Activities/Induction training"]
+    (cleo,) = coders(session, "Cleo")
+    start, end = span_of(m.mentor_doc, "The induction gave me confidence.")
+    codings.add_coding(session, m.mentor_doc, code, m.ben, end - 3, end + 20)
+    codings.add_coding(session, m.mentor_doc, code, cleo, end + 15, end + 40)
+    found = passages_of(session, code_ids=[code.id])
+    assert len(found) == 1
+    assert len(found[0].coding_ids) == 3
+
+
+def test_same_coder_twice_stays_as_stored(session, mentoring):
+    m = mentoring
+    code = m.codes["Activities/Induction training"]
+    start, end = span_of(m.mentor_doc, "The induction gave me confidence.")
+    codings.add_coding(session, m.mentor_doc, code, m.asha, start + 4, end + 10)
+    assert len(passages_of(session, code_ids=[code.id])) == 2
+    # ... until another coder's coding overlaps both
+    codings.add_coding(session, m.mentor_doc, code, m.ben, start + 6, start + 9)
+    assert len(passages_of(session, code_ids=[code.id])) == 1
+
+
+def test_different_codes_and_documents_stay_apart(session, mentoring):
+    m = mentoring
+    trust = m.codes["Mentee/Outcomes/Personal/Trust"]
+    family = m.codes["Mentee/Outcomes/Social/Family contact"]
+    start, end = span_of(m.mentee_doc, "I trust people again")
+    codings.add_coding(session, m.mentee_doc, family, m.ben, start, end)
+    found = passages_of(session, code_ids=[trust.id, family.id])
+    assert len(found) == 3
+    # the whole project
+    assert len(passages_of(session, m.project.id)) == 5
+
+
+def test_quotes_given_as_codings_form_passages_among_themselves(session, mentoring):
+    m = mentoring
+    code = m.codes["Activities/Induction training"]
+    start, end = span_of(m.mentor_doc, "The induction gave me confidence.")
+    first = codings.list_codings(session, m.mentor_doc)[0]
+    second = codings.add_coding(session, m.mentor_doc, code, m.ben, start, end)
+    found = passages_of(session, coding_ids=[first.id, second.id])
+    assert len(found) == 1
+    assert passage_of_coding(found)[second.id] is found[0]
+    assert found[0].participant_id == first.participant_id is not None

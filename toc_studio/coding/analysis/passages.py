@@ -1,0 +1,161 @@
+"""Passages: the pieces of evidence, counted once whoever coded them.
+
+Several coders code the same material so that their agreement can be checked; evidence
+(the Theory of Change's, the framework matrix's counts, captions such as "12 excerpts
+from 5 participants", the Word report) must not count the same words twice for that.
+
+**The rule.** Codings of the *same code* in the *same document* by *different coders*
+that *overlap* (share at least one code point: ``a.start < b.end and b.start < a.end``)
+belong to one passage, and so, transitively, does everything overlapping any of them by
+another coder: a chain of three coders' overlapping codings is one passage. Codings
+that only touch (one ends where the other starts) do not overlap. Two codings by the
+same coder stay as stored (two passages) unless another coder's coding overlaps both.
+Codings of different codes are different passages, even over the same words.
+
+A passage spans from its earliest start to its latest end. Its *representative* coding
+(the quote shown for it) is the one starting first, the longest of those, then the
+oldest; its participant is the representative's stored speaker (see
+:mod:`toc_studio.coding.speakers`), else the first speaker among its other codings.
+Codings per coder stay as they are for agreement (:mod:`.agreement`).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from toc_studio.coding.models import Code, Coding
+
+BATCH = 2_000  # ids per IN list
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One piece of evidence: the codings of one code that form it (representative
+    first), its span, its document and its speaker."""
+
+    code_id: int
+    document_id: int
+    start: int
+    end: int
+    participant_id: int | None
+    coding_ids: tuple[int, ...]
+    coder_ids: tuple[int, ...]
+
+    @property
+    def coding_id(self) -> int:
+        """The representative coding (the quote shown for the passage)."""
+        return self.coding_ids[0]
+
+
+# a coding as read: id, code, document, coder, start, end, participant
+_Row = tuple[int, int, int, int, int, int, int | None]
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def group_rows(rows: Sequence[_Row]) -> list[Passage]:
+    """The passages of ``rows`` (codings of one code in one document, by start): a sweep
+    keeping the codings still open, joining each coding to every open one of another
+    coder (union-find), so the work is the number of overlaps, not all pairs."""
+    parent = list(range(len(rows)))
+    open_: list[tuple[int, int]] = []  # (end, index) of codings not yet ended
+    for i, row in enumerate(rows):
+        start = row[4]
+        while open_ and open_[0][0] <= start:
+            heapq.heappop(open_)
+        for _, j in open_:
+            if rows[j][3] != row[3]:
+                a, b = _find(parent, i), _find(parent, j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        heapq.heappush(open_, (row[5], i))
+    members: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        members.setdefault(_find(parent, i), []).append(i)
+    found = []
+    for indexes in members.values():
+        ordered = sorted(indexes, key=lambda k: (rows[k][4], -rows[k][5], rows[k][0]))
+        speaker = next((rows[k][6] for k in ordered if rows[k][6] is not None), None)
+        found.append(
+            Passage(
+                code_id=rows[ordered[0]][1],
+                document_id=rows[ordered[0]][2],
+                start=min(rows[k][4] for k in ordered),
+                end=max(rows[k][5] for k in ordered),
+                participant_id=speaker,
+                coding_ids=tuple(rows[k][0] for k in ordered),
+                coder_ids=tuple(sorted({rows[k][3] for k in ordered})),
+            )
+        )
+    found.sort(key=lambda p: (p.start, p.coding_id))
+    return found
+
+
+def _columns():
+    c = Coding.__table__.c
+    return (c.id, c.code_id, c.document_id, c.coder_id, c.start, c.end, c.participant_id)
+
+
+def _read(session: Session, where) -> list[_Row]:
+    c = Coding.__table__.c
+    stmt = select(*_columns()).where(where).order_by(c.code_id, c.document_id, c.start, c.id)
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def read_codings(
+    session: Session, code_ids: Iterable[int] = (), coding_ids: Iterable[int] = ()
+) -> list[_Row]:
+    """The codings of ``code_ids`` and the codings ``coding_ids``, once each, ordered by
+    code, document and start."""
+    session.flush()
+    c = Coding.__table__.c
+    rows: dict[int, _Row] = {}
+    for ids, column in ((sorted(set(code_ids)), c.code_id), (sorted(set(coding_ids)), c.id)):
+        for i in range(0, len(ids), BATCH):
+            for row in _read(session, column.in_(ids[i : i + BATCH])):
+                rows[row[0]] = row
+    return sorted(rows.values(), key=lambda r: (r[1], r[2], r[4], r[0]))
+
+
+def from_rows(rows: Iterable[_Row]) -> list[Passage]:
+    """Passages of codings read by :func:`read_codings` (in code, document, start order)."""
+    found: list[Passage] = []
+    for _, group in groupby(rows, key=itemgetter(1, 2)):
+        found.extend(group_rows(list(group)))
+    return found
+
+
+def passages_of(
+    session: Session,
+    project_id: int | None = None,
+    *,
+    code_ids: Iterable[int] = (),
+    coding_ids: Iterable[int] = (),
+) -> list[Passage]:
+    """The passages formed by the codings of ``code_ids`` together with the codings
+    ``coding_ids`` (only those: a quote list's passages are among its own quotes), by the
+    rule above, ordered by code, document and start. With ``project_id`` and neither,
+    every passage of the project."""
+    code_ids, coding_ids = list(code_ids), list(coding_ids)
+    if project_id is not None and not code_ids and not coding_ids:
+        code_ids = list(
+            session.execute(select(Code.id).where(Code.project_id == project_id)).scalars()
+        )
+    return from_rows(read_codings(session, code_ids, coding_ids))
+
+
+def passage_of_coding(passages: Iterable[Passage]) -> dict[int, Passage]:
+    """Each coding's passage, by coding id."""
+    return {cid: p for p in passages for cid in p.coding_ids}
