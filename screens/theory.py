@@ -6,7 +6,7 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.project import projects
-from toc_studio.theory import diff, export_json, table, versions
+from toc_studio.theory import export_json, table
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.picture import html as render_html
 from toc_studio.theory.picture import image as render_image
@@ -41,15 +41,10 @@ ui.show_flash()
 with ui.session() as s:
     infos = theory_view.list_version_infos(s, project)
 by_id = {v.id: v for v in infos}
+theory_tabs.choose_version(by_id)
 top = st.columns([3, 2, 1])
 version_id = top[0].selectbox(
-    "Version",
-    list(by_id),
-    index=len(infos) - 1,
-    format_func=lambda i: (
-        f"{by_id[i].name} ({'frozen ' if by_id[i].frozen else 'working, '}{by_id[i].when})"
-    ),
-    key="toc_version",
+    "Version", list(by_id), format_func=theory_tabs.version_label(by_id), key=theory_tabs.VERSION
 )
 author = top[1].text_input("Your name (for the edit log)", key="toc_author")
 presentation = top[2].toggle("Presentation", help="Large text for a projector", key="toc_big")
@@ -61,7 +56,12 @@ if current.version.note:
     st.caption(md(current.version.note))
 graph = export_json.graph_from_dict(document)
 
-tabs = st.tabs(["Diagram", "Table", "Evidence", "Workshop", "Compare", "Versions"])
+# Keyed and tracked: the chosen tab stays after a workshop action's rerun or a widget change.
+tabs = st.tabs(
+    ["Diagram", "Table", "Evidence", "Workshop", "Compare", "Versions"],
+    key="toc_tab",
+    on_change="rerun",
+)
 
 with tabs[0]:
     height = 900 if presentation else 760
@@ -105,20 +105,7 @@ with tabs[3]:
     theory_tabs.workshop_tab(project, version_id, current, author)
 
 with tabs[4]:
-    cols = st.columns(2)
-    ids = list(by_id)
-    left = cols[0].selectbox("Before", ids, format_func=lambda i: by_id[i].name, key="toc_a")
-    right = cols[1].selectbox(
-        "After", ids, index=len(ids) - 1, format_func=lambda i: by_id[i].name, key="toc_b"
-    )
-    with ui.session() as s:
-        before = versions.get_version(s, project, left)
-        after = versions.get_version(s, project, right)
-        result = diff.diff_versions(s, project, before, after)
-        tables = [table.table_rows(versions.version_graph(s, project, v)) for v in (before, after)]
-    st.code("\n".join(result.lines()), language=None, wrap_lines=True)
-    for col, rows in zip(cols, tables, strict=True):
-        col.dataframe(rows, hide_index=True, width="stretch")
+    theory_tabs.compare_tab(project, by_id)
 
 with tabs[5]:
     st.dataframe(

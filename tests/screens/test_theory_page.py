@@ -141,3 +141,58 @@ def test_the_evidence_panel_shows_an_outcomes_indicator_with_its_quotes(app, dat
     assert row["Improved"] + row["Declined"] + row["Same"] == row["n"]
     assert isinstance(row["Mean change"], float)
     assert at.markdown and any(m.value.startswith("> ") for m in at.markdown)  # its quotes
+
+
+def test_after_a_freeze_the_version_box_names_the_version_shown(app, database_url):
+    project_id = _demo(database_url)
+    at = app(PAGE)
+    working = at.selectbox(key="toc_version").value
+    [t for t in at.text_input if t.label == "Name"][0].input("Draft 3")
+    [b for b in at.button if b.label == "Freeze"][0].click()
+    _run(at, project_id)
+    box = at.selectbox(key="toc_version")
+    assert box.value == working  # the version just frozen, shown on the page
+    assert box.format_func(box.value).startswith("Draft 3 (frozen ")
+    assert any("This version is frozen" in i.value for i in at.info)
+    draft = [o for o in box.options if o.endswith("(working draft)")]
+    assert draft == ["Working draft (working draft)"]
+    box.set_value(_working_id(database_url))
+    _run(at, project_id)
+    box = at.selectbox(key="toc_version")
+    assert box.format_func(box.value) == "Working draft (working draft)"
+    assert not any("This version is frozen" in i.value for i in at.info)
+
+
+def _working_id(database_url: str) -> int:
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        project = projects.get_project(s, "Peer Mentoring Evaluation (demo)")
+        found = versions.working_version(s, project).id
+    engine.dispose()
+    return found
+
+
+def test_the_chosen_tab_stays_after_a_workshop_action(app, database_url):
+    project_id = _demo(database_url)
+    at = app(PAGE)
+    at.session_state["toc_tab"] = "Workshop"
+    _run(at, project_id)
+    [t for t in at.text_input if t.label == "Label"][0].input("Mentors sleep better")
+    [b for b in at.button if b.label == "Add"][0].click()
+    _run(at, project_id)
+    assert at.session_state["toc_tab"] == "Workshop"
+    at.text_input(key="toc_author").input("Facilitator")
+    _run(at, project_id)
+    assert at.session_state["toc_tab"] == "Workshop"
+
+
+def test_compare_starts_on_the_last_frozen_version_against_the_draft(app, database_url):
+    _demo(database_url)
+    at = app(PAGE)
+    before, after = at.selectbox(key="toc_a"), at.selectbox(key="toc_b")
+    assert before.value != after.value
+    assert before.format_func(before.value) == "Draft 1"
+    assert after.format_func(after.value) == "Working draft"
+    assert len(at.table) == 2
+    for shown in at.table:
+        assert "Outcomes" in shown.value.columns

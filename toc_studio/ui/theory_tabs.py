@@ -9,14 +9,64 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.project.models import Project
-from toc_studio.theory import edit, versions
+from toc_studio.theory import diff, edit, table, versions
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.models import LINK_KINDS
 from toc_studio.workspace.markdown import md
 
 CATEGORIES = ["resource", "activity", "enabler", "challenge", "outcome"]
+VERSION = "toc_version"
+SHOW_NEXT = "toc_version_next"  # a version to show from the next run on (after a freeze)
 
 Run = Callable[..., None]
+
+
+def version_label(by_id: dict) -> Callable[[int], str]:
+    """How the Version box names a version: a frozen one with when it was frozen, the
+    working one as the working draft (a label that stays the same while it is edited)."""
+
+    def label(version_id: int) -> str:
+        v = by_id[version_id]
+        return f"{v.name} (frozen {v.when})" if v.frozen else f"{v.name} (working draft)"
+
+    return label
+
+
+def choose_version(by_id: dict) -> None:
+    """Before the Version box is drawn: the version a freeze asked for, else the one chosen
+    if it still exists, else the working draft (the last)."""
+    state = st.session_state
+    wanted = state.pop(SHOW_NEXT, state.get(VERSION))
+    state[VERSION] = wanted if wanted in by_id else list(by_id)[-1]
+
+
+def compare_tab(project: Project, by_id: dict) -> None:
+    """Two versions' differences, then each one's table, one under the other and wrapped
+    so that every column (Outcomes included) shows without scrolling sideways."""
+    ids = list(by_id)
+    frozen = [i for i in ids if by_id[i].frozen]
+    state = st.session_state
+    if state.get("toc_b") not in by_id:
+        state["toc_b"] = ids[-1]
+    if state.get("toc_a") not in by_id:
+        others = [i for i in frozen if i != state["toc_b"]] or ids
+        state["toc_a"] = others[-1]
+    cols = st.columns(2)
+    left = cols[0].selectbox("Before", ids, format_func=lambda i: by_id[i].name, key="toc_a")
+    right = cols[1].selectbox("After", ids, format_func=lambda i: by_id[i].name, key="toc_b")
+    with ui.session() as s:
+        before = versions.get_version(s, project, left)
+        after = versions.get_version(s, project, right)
+        result = diff.diff_versions(s, project, before, after)
+        tables = [table.table_rows(versions.version_graph(s, project, v)) for v in (before, after)]
+    st.code("\n".join(result.lines()), language=None, wrap_lines=True)
+    for heading, version_id, rows in zip(("Before", "After"), (left, right), tables, strict=True):
+        st.markdown(f"**{heading}: {md(by_id[version_id].name)}**")
+        # st.table reads its cells as Markdown: each item is escaped; items one per line.
+        st.table(
+            [{k: "  \n".join(md(x) for x in v.split("\n")) for k, v in r.items()} for r in rows],
+            hide_index=True,
+        )
 
 
 def evidence_tab(project: Project, version_id: int, document: dict, elements: dict) -> None:
@@ -215,7 +265,10 @@ def undo_and_freeze(project: Project, version_id: int) -> None:
             name = st.text_input("Name", placeholder="Draft 2")
             why = st.text_area("Note: what changed and why", height=80)
             if st.form_submit_button("Freeze", type="primary"):
-                ui.finish(
-                    lambda s: versions.freeze(s, project, name, why)[0],
-                    lambda frozen: f"Froze {frozen.name!r}.",
-                )
+                ui.finish(lambda s: versions.freeze(s, project, name, why)[0], _froze)
+
+
+def _froze(frozen) -> str:
+    """After a freeze the page shows the frozen version, and its Version box says so."""
+    st.session_state[SHOW_NEXT] = frozen.id
+    return f"Froze {frozen.name!r}."
