@@ -61,7 +61,13 @@ with edit:
         row = by_id[chosen]
         code = row.code
         branches = ["shared", *groups]
-        with st.form(f"edit_{chosen}"):
+        # The version this editor opened: a save made on it after someone else's is
+        # refused with what changed (reload by picking the code again or saving again).
+        opened = st.session_state.get("codebook_opened")
+        if not opened or opened[0] != chosen:
+            st.session_state["codebook_opened"] = opened = (chosen, code.version)
+        seen = opened[1]
+        with st.form(f"edit_{chosen}_{seen}"):
             name = st.text_input("Name", value=code.name)
             definition = st.text_area("Definition (when to use it)", value=code.definition)
             c1, c2, c3, c4 = st.columns(4)
@@ -80,6 +86,7 @@ with edit:
             )
             domain = c4.text_input("Outcome domain", value=code.domain or "")
             if st.form_submit_button("Save code", type="primary"):
+                st.session_state.pop("codebook_opened", None)  # next run shows what is stored
                 ui.finish(
                     lambda s: codebook.update_code(
                         s,
@@ -90,6 +97,7 @@ with edit:
                         category=category,
                         branch=branch,
                         domain=domain or None,
+                        expected_version=seen,
                     ),
                     f"Saved {name!r}.",
                 )
@@ -101,7 +109,11 @@ with edit:
         if m1.button("Move up", icon=":material/arrow_upward:", disabled=index == 0):
             ui.finish(
                 lambda s: codebook.move_code(
-                    s, get(s, chosen), get(s, parent.code.id) if parent else None, index - 1
+                    s,
+                    get(s, chosen),
+                    get(s, parent.code.id) if parent else None,
+                    index - 1,
+                    expected_version=code.version,
                 ),
                 f"Moved {code.name!r} up.",
             )
@@ -110,7 +122,11 @@ with edit:
         ):
             ui.finish(
                 lambda s: codebook.move_code(
-                    s, get(s, chosen), get(s, parent.code.id) if parent else None, index + 1
+                    s,
+                    get(s, chosen),
+                    get(s, parent.code.id) if parent else None,
+                    index + 1,
+                    expected_version=code.version,
                 ),
                 f"Moved {code.name!r} down.",
             )
@@ -119,7 +135,10 @@ with edit:
             if st.button("Move"):
                 ui.finish(
                     lambda s: codebook.move_code(
-                        s, get(s, chosen), get(s, new_parent) if new_parent else None
+                        s,
+                        get(s, chosen),
+                        get(s, new_parent) if new_parent else None,
+                        expected_version=code.version,
                     ),
                     f"Moved {code.name!r}.",
                 )

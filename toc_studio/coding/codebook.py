@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from toc_studio import access
+from toc_studio.coding import versioning
 from toc_studio.coding.models import Category, Code, Coding
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.ingest.limits import MAX_CODE_DEPTH
@@ -96,6 +98,7 @@ def create_code(
     domain: str | None = None,
 ) -> Code:
     """Add a code under ``parent`` (or at the root), last among its siblings."""
+    access.require(session, project.id, "lead", "edit the codebook")
     name = _clean_name(name)
     if parent is not None and parent.project_id != project.id:
         raise Invalid("A code's parent must belong to the same project.")
@@ -265,6 +268,7 @@ def get_code_by_path(session: Session, project: Project, path: str) -> Code:
 def ensure_code_path(session: Session, project: Project, path: str, **fields) -> tuple[Code, bool]:
     """The code at ``path``, creating it and any missing parents. ``fields`` apply to the
     leaf only when it is created. Returns (code, created)."""
+    access.require(session, project.id, "lead", "edit the codebook")
     parent: Code | None = None
     created = False
     parts = split_path(path)
@@ -294,27 +298,53 @@ def update_code(
     category: str | None | type[Ellipsis] = ...,
     branch: str | None | type[Ellipsis] = ...,
     domain: str | None | type[Ellipsis] = ...,
+    expected_version: int | None = None,
+    author: str = "",
 ) -> Code:
-    """Rename a code or change its definition, colour or ToC meaning."""
+    """Rename a code or change its definition, colour or ToC meaning. With
+    ``expected_version`` (the version the editor saw), an edit of a code changed since is
+    refused with what changed (:mod:`toc_studio.coding.versioning`)."""
+    access.require(session, code.project_id, "lead", "edit the codebook")
     project = session.get(Project, code.project_id)
+    versioning.check_version(session, code, expected_version)
+    values: dict[str, object] = {}
     if name is not None:
         name = _clean_name(name)
         if sibling_clash(session, code.project_id, code.parent_id, name, exclude=code.id):
             raise Conflict(f"A sibling of this code is already called {name!r}.")
-        code.name = name
+        values["name"] = name
     if definition is not None:
-        code.definition = definition
+        values["definition"] = definition
     if colour is not None:
-        code.colour = _check_colour(colour)
+        values["colour"] = _check_colour(colour)
     if category is not ...:
-        code.category = _check_category(category)
+        values["category"] = _check_category(category)
     if branch is not ...:
-        code.branch_group_id = _branch_id(session, project, branch)
+        values["branch_group_id"] = _branch_id(session, project, branch)
     if domain is not ...:
-        code.domain = domain or None
+        values["domain"] = domain or None
+    changes = _changes(session, code, values)
+    if changes:
+        versioning.stamp(session, code, changes, author=author, expected_version=expected_version)
+    for column, value in values.items():
+        setattr(code, column, value)
     session.add(code)
     session.flush()
     return code
+
+
+def _changes(session: Session, code: Code, values: dict[str, object]) -> list[str]:
+    """What ``values`` change in ``code``, as phrases ("renamed this code to 'X'")."""
+    said = {
+        "name": lambda v: f"renamed this code to {v!r}",
+        "definition": lambda v: "changed its definition",
+        "colour": lambda v: "changed its colour",
+        "category": lambda v: f"set its ToC category to {v or 'none'}",
+        "branch_group_id": lambda v: "moved it to the "
+        + (f"{session.get(Group, v).name!r} branch" if v else "shared trunk"),
+        "domain": lambda v: f"set its outcome domain to {v or 'none'!r}",
+    }
+    return [said[c](v) for c, v in values.items() if getattr(code, c) != v]
 
 
 def descendant_ids(session: Session, code: Code) -> list[int]:
@@ -334,10 +364,19 @@ def descendant_ids(session: Session, code: Code) -> list[int]:
 
 
 def move_code(
-    session: Session, code: Code, new_parent: Code | None, position: int | None = None
+    session: Session,
+    code: Code,
+    new_parent: Code | None,
+    position: int | None = None,
+    *,
+    expected_version: int | None = None,
+    author: str = "",
 ) -> Code:
-    """Re-parent a code (refusing cycles and name clashes) and place it among its siblings."""
+    """Re-parent a code (refusing cycles and name clashes) and place it among its siblings
+    (``expected_version``: refused when the code changed since, as in :func:`update_code`)."""
+    access.require(session, code.project_id, "lead", "edit the codebook")
     new_parent_id = new_parent.id if new_parent else None
+    versioning.check_version(session, code, expected_version)
     if new_parent is not None:
         if new_parent.project_id != code.project_id:
             raise Invalid("A code can only move within its project.")
@@ -345,6 +384,9 @@ def move_code(
             raise Invalid(f"Cannot move {code.name!r} under itself or one of its sub-codes.")
     if sibling_clash(session, code.project_id, new_parent_id, code.name, exclude=code.id):
         raise Conflict(f"The new parent already has a code called {code.name!r}.")
+    where = f"under {code_path(session, new_parent)!r}" if new_parent else "to the top level"
+    moved = [f"moved it {where}"] if new_parent_id != code.parent_id else ["reordered it"]
+    versioning.stamp(session, code, moved, author=author, expected_version=expected_version)
     code.parent_id = new_parent_id
     siblings = [
         c
