@@ -96,5 +96,33 @@ def require(session: Session, project_id: int, role: str, doing: str) -> None:
     )
 
 
+def require_admin(doing: str) -> None:
+    """Refuse unless whoever acts administers accounts (or holds the store: no actor).
+    For what belongs to no project yet, such as creating one."""
+    actor = current()
+    if actor is not None and not actor.admin:
+        raise Refused(f"Only an administrator can {doing}; ask one to do it for you.")
+
+
+def require_as(session: Session, project_id: int, name: str | None, doing: str) -> None:
+    """Refuse unless the current actor may ``doing`` on behalf of the coder called ``name``
+    (``None``: nobody in particular): a coder acts as themselves only; a lead or owner may
+    act for anyone (resolving a disagreement, tidying a colleague's codings); a viewer or
+    non-member not at all."""
+    require(session, project_id, "coder", doing)
+    actor = current()
+    if actor is None or name in (None, actor.name) or acts_for_others(session, project_id):
+        return
+    raise Refused(
+        f"A coder can {doing} only as themselves; you are signed in as {actor.name}, "
+        f"not {name}. A lead of this project can act for other coders."
+    )
+
+
+def acts_for_others(session: Session, project_id: int) -> bool:
+    """Whether the current actor may change what other coders did (a lead or higher)."""
+    return allowed(session, project_id, "lead")
+
+
 def _article(role: str) -> str:
     return "an" if role[0] in "aeiou" else "a"

@@ -13,6 +13,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from toc_studio import access
+from toc_studio.coding import guard
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.speakers import speaker_at
 from toc_studio.errors import Conflict, Invalid, NotFound
@@ -36,6 +38,7 @@ def add_coding(
     session: Session, document: Document, code: Code, coder: Coder, start: int, end: int
 ) -> Coding:
     """Tag [start, end) of ``document`` with ``code`` on behalf of ``coder``."""
+    access.require_as(session, document.project_id, coder.name, "code")
     if code.project_id != document.project_id:
         raise Invalid(f"Code {code.name!r} belongs to another project than {document.title!r}.")
     check_span(document, start, end)
@@ -77,6 +80,7 @@ def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
     codings already stored). Returns the number inserted."""
     from toc_studio.coding.bulk import insert_codings
 
+    guard.require_coding_as(session, requests)
     rows = []
     # Plain values read once per object: SQLAlchemy's attribute access costs more than the
     # checks themselves at a million rows. Duplicates are dropped by insert_codings.
@@ -130,6 +134,7 @@ def delete_coding(session: Session, coding: Coding) -> int:
     from toc_studio.coding import undo
 
     project_id = session.get(Document, coding.document_id).project_id
+    guard.require_own_codings(session, project_id, [coding.id], "remove a coding")
     log = Change.coding_removed(coding.id, _preview(coding.text))
     memos = undo.snapshot(session, "memo", "coding_id", [coding.id])
     undo.before_delete(session, log, "memo", [m["id"] for m in memos])
@@ -151,6 +156,7 @@ def _update_coding(session: Session, coding: Coding, log: Change, **values):
     from toc_studio.coding import undo
 
     document = session.get(Document, coding.document_id)
+    guard.require_own_codings(session, document.project_id, [coding.id], "change a coding")
     if "start" in values or "end" in values:  # a moved or resized coding may have another
         start = values.get("start", coding.start)  # speaker (its end counts too)
         end = values.get("end", coding.end)

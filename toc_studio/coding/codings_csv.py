@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding import codebook, codings
 from toc_studio.coding.models import Code
 from toc_studio.coding.transfer import CodeSpec, apply_codebook
@@ -67,6 +68,7 @@ def _code(session: Session, project: Project, path: str, made: CodingsImport) ->
 
 def import_codings_csv(session: Session, project: Project, data: str) -> CodingsImport:
     """Apply every row of ``data`` (CSV text) as a coding of ``project``."""
+    access.require(session, project.id, "lead", "import codings")
     reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff")))
     columns = {c.strip().lower(): c for c in (reader.fieldnames or [])}
     missing = [c for c in COLUMNS if c not in columns]

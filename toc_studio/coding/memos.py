@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
+from toc_studio import access
+from toc_studio.coding import guard
 from toc_studio.coding.models import Code, Coding, Memo
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document
@@ -23,6 +25,7 @@ def add_memo(
     coding: Coding | None = None,
 ) -> Memo:
     """Write a memo on the project, or on one document, code or coding of it."""
+    access.require_as(session, project.id, author.name if author else None, "write a memo")
     targets = [t for t in (document, code, coding) if t is not None]
     if len(targets) > 1:
         raise Invalid(
@@ -76,6 +79,7 @@ def update_memo(
     session: Session, memo: Memo, *, title: str | None = None, text: str | None = None
 ) -> Memo:
     """Change a memo's title or text (and its ``updated`` time)."""
+    guard.require_memo_author(session, memo, "edit a memo")
     from toc_studio.timeutil import utcnow
 
     if title is not None:
@@ -92,6 +96,7 @@ def update_memo(
 
 def delete_memo(session: Session, memo: Memo) -> None:
     """Delete one memo."""
+    guard.require_memo_author(session, memo, "delete a memo")
     session.delete(memo)
     session.flush()
 

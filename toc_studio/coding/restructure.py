@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding import undo
 from toc_studio.coding.codebook import (
     code_path,
@@ -95,6 +96,7 @@ def _move_codings(session: Session, log: Change, from_ids: list[int], target: Co
 def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
     """Merge ``source`` into ``target``: codings, sub-codes, memos and patterns move over;
     duplicate codings collapse; ``source`` is deleted. Undoable."""
+    access.require(session, source.project_id, "lead", "edit the codebook")
     if source.project_id != target.project_id:
         raise Invalid("Codes can only be merged within one project.")
     if target.id in descendant_ids(session, source):
@@ -144,6 +146,7 @@ def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
 def split_code(session: Session, code: Code, coding_ids: Sequence[int], new_name: str) -> Outcome:
     """Move the chosen codings of ``code`` to a new sibling code ``new_name``, which takes
     the same colour and ToC meaning. Undoable."""
+    access.require(session, code.project_id, "lead", "edit the codebook")
     coding_ids = sorted(set(coding_ids))
     if not coding_ids:
         raise Invalid("Choose at least one coding to split off.")
@@ -203,6 +206,7 @@ def delete_code(
 ) -> Outcome:
     """Delete ``code`` and its sub-codes. Refused while they have codings unless
     ``move_to`` (another code, outside the deleted ones) or ``drop_codings``. Undoable."""
+    access.require(session, code.project_id, "lead", "edit the codebook")
     ids = descendant_ids(session, code)  # parents before children
     usage = code_usage(session, code)
     if usage.codings and move_to is None and not drop_codings:

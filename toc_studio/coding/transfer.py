@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.cells import neutralise, restore
 from toc_studio.coding import codebook
 from toc_studio.coding.codebook import code_paths, list_codes
@@ -80,6 +81,7 @@ def apply_codebook(
 ) -> ImportReport:
     """Create or update the codes of ``specs`` in ``project``, inferring empty ToC fields
     from paths. One savepoint: on any error nothing is kept."""
+    access.require(session, project.id, "lead", "edit the codebook")
     report = ImportReport()
     try:
         with session.begin_nested():
@@ -331,6 +333,7 @@ def import_codebook(
     session: Session, project: Project, path: Path, *, infer: bool = True
 ) -> ImportReport:
     """Import a codebook file: ``.qdc`` (REFI-QDA) or ``.csv``."""
+    access.require(session, project.id, "lead", "edit the codebook")
     suffix = path.suffix.lower()
     if suffix == ".qdc":
         specs, warnings = read_codebook_qdc(path.read_bytes())

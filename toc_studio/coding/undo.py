@@ -17,6 +17,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from toc_studio import access
+from toc_studio.coding import guard
 from toc_studio.coding.tables import UndoEntry
 from toc_studio.errors import Conflict, NotFound
 from toc_studio.history import Change, chunks, revert, table
@@ -113,12 +115,14 @@ def undo(session: Session, project: Project, entry_id: int | None = None) -> Und
     Refused with a clear message when later changes make it impossible (for example a new
     code now has the name the restored code had); then nothing changes.
     """
+    access.require(session, project.id, "coder", "undo a change")
     stmt = select(UndoEntry).where(UndoEntry.project_id == project.id)
     stmt = stmt.where(UndoEntry.id == entry_id) if entry_id is not None else stmt
     entry = session.execute(stmt.order_by(UndoEntry.id.desc()).limit(1)).scalars().first()
     if entry is None:
         raise NotFound(f"Project {project.name!r} has nothing to undo.")
     change = Change.stored(entry.action, entry.description, entry.payload)
+    guard.require_own_change(session, project.id, change, "undo a change")
     try:
         with session.begin_nested():
             revert(session, change)

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from toc_studio import events
+from toc_studio import access, events
 from toc_studio.errors import Conflict, Invalid, TocStudioError, database_error_sentence
 from toc_studio.ingest import documents, keystore, reapply
 from toc_studio.ingest.models import Document, Turn
@@ -73,6 +73,7 @@ def commit_file(
     terms: Sequence[tuple[str, str]] = (),
 ) -> FileOutcome:
     """Store one previewed file inside a savepoint; errors become a failed outcome."""
+    access.require(session, project.id, "lead", "import documents")
     outcome = FileOutcome(preview.name, "failed", warnings=list(preview.warnings))
     if preview.error:
         outcome.error = preview.error
@@ -117,6 +118,7 @@ def import_batch(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[FileOutcome]:
     """Plan and store a batch, committing after each file."""
+    access.require(session, project.id, "lead", "import documents")
     previews = plan(session, project, uploads, options)
     terms = options.extra_terms if options.pseudonymise else ()
     return commit_previews(
@@ -134,6 +136,7 @@ def commit_previews(
     terms: Sequence[tuple[str, str]] = (),
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[FileOutcome]:
+    access.require(session, project.id, "lead", "import documents")
     outcomes = []
     for index, preview in enumerate(previews):
         outcome = commit_file(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from toc_studio import events
+from toc_studio import access, events
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.models import Document, DocumentKind, Turn
 from toc_studio.ingest.turns import DetectedTurn
@@ -34,6 +34,7 @@ def add_document(
 ) -> Document:
     """Store a document with its turns. ``speakers`` maps a raw speaker label to a
     participant id (or None for no participant, e.g. the interviewer)."""
+    access.require(session, project.id, "lead", "add a document")
     title = " ".join(title.split())
     if not title:
         raise Invalid("A document needs a title.")
@@ -209,6 +210,7 @@ def map_speaker(
     nobody, e.g. the interviewer). Returns the number of turns changed. The packages above
     are told (:class:`toc_studio.events.SpeakersChanged`): the codings in those turns change
     speaker in the same transaction."""
+    access.require(session, document.project_id, "lead", "say who speaks in a document")
     if participant is not None and participant.project_id != document.project_id:
         raise Invalid(f"{participant.label!r} is not a participant of this project.")
     result = session.execute(
@@ -224,6 +226,7 @@ def map_speaker(
 
 
 def rename_document(session: Session, document: Document, new_title: str) -> Document:
+    access.require(session, document.project_id, "lead", "rename a document")
     new_title = " ".join(new_title.split())
     if not new_title:
         raise Invalid("A document needs a title.")
@@ -235,5 +238,6 @@ def rename_document(session: Session, document: Document, new_title: str) -> Doc
 
 def delete_document(session: Session, document: Document) -> None:
     """Delete a document with its turns, codings and memos (database cascades)."""
+    access.require(session, document.project_id, "owner", "delete a document")
     session.execute(delete(Document).where(Document.id == document.id))
     session.expunge_all()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.ingest.pseudonymise import Key, KeyEntry, fold
 from toc_studio.ingest.tables import (
@@ -77,6 +78,7 @@ def read_key(session: Session, project: Project, coder: Coder) -> list[KeyRow]:
 
 def add_term(session: Session, project: Project, term: str, kind: str = "person") -> bool:
     """Add a name to the project's lists; False when it was already there."""
+    access.require(session, project.id, "lead", "add a name to pseudonymise")
     term = " ".join(term.split())
     if not term:
         raise Invalid("A term to pseudonymise cannot be empty.")
@@ -106,6 +108,7 @@ def list_terms(session: Session, project: Project) -> list[tuple[str, str]]:
 
 
 def remove_term(session: Session, project: Project, term: str) -> None:
+    access.require(session, project.id, "lead", "remove a name to pseudonymise")
     result = session.execute(
         delete(PseudonymTerm).where(
             PseudonymTerm.project_id == project.id, PseudonymTerm.folded == fold(term)
@@ -117,6 +120,7 @@ def remove_term(session: Session, project: Project, term: str) -> None:
 
 def keep_word(session: Session, project: Project, word: str) -> bool:
     """Never replace ``word`` in this project's imports; False when it was already kept."""
+    access.require(session, project.id, "lead", "keep a word in imports")
     word = " ".join(word.split())
     if not word:
         raise Invalid("A word to keep cannot be empty.")
@@ -128,6 +132,7 @@ def keep_word(session: Session, project: Project, word: str) -> bool:
 
 
 def unkeep_word(session: Session, project: Project, word: str) -> None:
+    access.require(session, project.id, "lead", "change the words kept in imports")
     row = session.get(PseudonymKeep, (project.id, fold(word)))
     if row is None:
         raise NotFound(f"{word!r} is not in the project's keep list.")
@@ -153,6 +158,7 @@ def places_policy(session: Session, project: Project) -> str:
 
 
 def set_places_policy(session: Session, project: Project, policy: str) -> None:
+    access.require(session, project.id, "lead", "change how places are pseudonymised")
     if policy not in PLACE_POLICIES:
         raise Invalid(f"Unknown policy {policy!r}; use one of: {', '.join(PLACE_POLICIES)}.")
     row = session.get(PseudonymSetting, project.id) or PseudonymSetting(project_id=project.id)
@@ -176,6 +182,7 @@ def remembered_speakers(session: Session, project: Project) -> dict[str, tuple[i
 def remember_speaker(
     session: Session, project: Project, label: str, participant_id: int | None, interviewer: bool
 ) -> None:
+    access.require(session, project.id, "lead", "remember a speaker")
     key = label.casefold()[:200]
     row = session.get(SpeakerMapping, (project.id, key))
     if row is None:

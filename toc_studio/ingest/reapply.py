@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from toc_studio import events
+from toc_studio import access, events
 from toc_studio.errors import Conflict
 from toc_studio.ingest.documents import sha256_text
 from toc_studio.ingest.models import Document, Turn
@@ -115,6 +115,7 @@ def apply_earlier(session: Session, changes: Sequence[EarlierChange]) -> list[st
         document = session.get(Document, change.document_id)
         if document is None:
             continue
+        access.require(session, document.project_id, "lead", "pseudonymise earlier documents")
         found = replacements_for(document.text, change.forms)
         if not found:
             continue

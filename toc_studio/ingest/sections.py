@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Invalid
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.readers import Heading
@@ -53,6 +54,7 @@ def add_sections(
     """Store the sections of a newly added document: from its ``headings``, or as given
     ``rows`` of (level, title, start, heading_end, end), each checked against the text.
     Returns how many were stored."""
+    access.require(session, document.project_id, "lead", "add sections to a document")
     if rows is None:
         rows = section_rows(headings, document.text)
     length = len(document.text)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Invalid
 from toc_studio.outcomes import values
 from toc_studio.outcomes.models import ATTRIBUTE_KINDS, AttributeType
@@ -78,6 +79,7 @@ def set_attribute_type(
 ) -> AttrType:
     """Declare the type of attribute ``name``. Values already stored must fit it (they are
     rewritten in the type's canonical spelling); nothing changes if one does not."""
+    access.require(session, project.id, "lead", "set an attribute's type")
     name = " ".join(str(name).split())
     if not name:
         raise Invalid("Name the attribute to type.")
@@ -171,6 +173,7 @@ def import_participants(
     optional ``group`` column, every other column an attribute. Unknown participants are
     created; a blank cell leaves the stored value alone. All rows or none: every bad cell
     is reported by row and column."""
+    access.require(session, project.id, "lead", "import participants")
     table = read_table(data, name)
     group_col = table.column("group")
     if group_col == 0:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Invalid
 from toc_studio.outcomes import stats, values
 from toc_studio.outcomes.change import participant_changes
@@ -43,6 +44,7 @@ class ContactsImport:
 def import_contacts(session: Session, project: Project, data: bytes, name: str) -> ContactsImport:
     """Import contacts from a .csv/.xlsx with columns ``participant, date[, kind]``; all
     rows or none. Participants not yet in the project are created."""
+    access.require(session, project.id, "lead", "import contacts")
     table = read_table(data, name)
     who = table.column("participant")
     who = 0 if who is None else who

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.outcomes.models import Instrument, Reading
 from toc_studio.project.models import Project
@@ -181,6 +182,7 @@ def add_instrument(
     lower_is_better: bool = False,
 ) -> Instrument:
     """A project's own instrument (another Star, a local questionnaire)."""
+    access.require(session, project.id, "lead", "add an instrument")
     name = " ".join(str(name).split())
     if not name:
         raise Invalid("An instrument needs a name.")

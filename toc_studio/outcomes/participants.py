@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.project.models import Participant, Project
 
 
@@ -29,6 +30,7 @@ def participant_ids(
         else:
             ids[label] = pid
     if missing and create:
+        access.require(session, project.id, "lead", "add participants")
         unique = list({m.casefold(): m for m in reversed(missing)}.values())
         session.execute(
             insert(Participant), [{"project_id": project.id, "label": m} for m in unique]

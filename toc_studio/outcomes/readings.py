@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Invalid
 from toc_studio.outcomes import values
 from toc_studio.outcomes.instruments import get_instrument
@@ -111,6 +112,7 @@ def import_readings(
     then nothing is stored. Participants not yet in the project are created. With
     ``replace``, the file replaces every stored reading of this instrument for the
     participants it names (a corrected file), in the same transaction."""
+    access.require(session, project.id, "lead", "import readings")
     table = read_table(data, name)
     instrument = get_instrument(session, project, instrument_name)
     items = json.loads(instrument.items)

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Conflict, Invalid
 from toc_studio.ingest.readers.survey import SurveyTable, load_table, propose_columns
 from toc_studio.outcomes import values
@@ -205,6 +206,7 @@ def import_survey_answers(
     replace: bool = False,
 ) -> SurveyImport:
     """Store the closed answers of survey ``name``, all or none."""
+    access.require(session, project.id, "lead", "import survey answers")
     table, id_column, questions = read_closed(
         data, name, id_column=id_column, kinds=kinds, orders=orders
     )

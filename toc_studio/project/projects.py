@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from toc_studio import events
+from toc_studio import access, events
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project import summary
 from toc_studio.project.models import (
@@ -37,6 +37,7 @@ def create_project(
     session: Session, name: str, groups: Sequence[str] = (), description: str = ""
 ) -> Project:
     """Create a project with its stakeholder groups (in the given order)."""
+    access.require_admin("create a project")
     name = _clean_name(name, "project")
     if session.execute(select(Project.id).where(Project.name == name)).first():
         raise Conflict(f"A project called {name!r} already exists; choose another name.")
@@ -56,22 +57,24 @@ def get_project(session: Session, name_or_id: str | int) -> Project:
             session.execute(select(Project).where(Project.name == name_or_id)).scalars().first()
         )
     if project is None:
-        known = (
-            ", ".join(repr(p) for p in session.execute(select(Project.name)).scalars()) or "none"
-        )
+        known = ", ".join(repr(p.name) for p in list_projects(session)) or "none"
         raise NotFound(f"No project {name_or_id!r}. Projects in this store: {known}.")
+    access.require(session, project.id, "viewer", "open this project")
     return project
 
 
 def list_projects(session: Session) -> list[ProjectSummary]:
-    """Every project with its groups and counts, in name order (two queries in all)."""
-    return summary.summaries(
+    """Every project with its groups and counts, in name order (two queries in all); for a
+    signed-in person, only the projects they are a member of."""
+    found = summary.summaries(
         session.execute(text(summary.PROJECTS_SQL)).all(),
         session.execute(text(summary.GROUPS_SQL)).all(),
     )
+    return [p for p in found if access.allowed(session, p.id, "viewer")]
 
 
 def rename_project(session: Session, project: Project, new_name: str) -> Project:
+    access.require(session, project.id, "owner", "rename the project")
     new_name = _clean_name(new_name, "project")
     clash = session.execute(
         select(Project.id).where(Project.name == new_name, Project.id != project.id)
@@ -87,6 +90,7 @@ def rename_project(session: Session, project: Project, new_name: str) -> Project
 def delete_project(session: Session, project: Project) -> None:
     """Delete a project and everything it owns (groups, participants, documents, codes,
     codings, memos...), through the database's cascades. Coders are shared and stay."""
+    access.require(session, project.id, "owner", "delete the project")
     session.execute(delete(Project).where(Project.id == project.id))
     session.expunge_all()
 
@@ -115,6 +119,7 @@ def get_group(session: Session, project: Project, name: str) -> Group:
 
 
 def add_group(session: Session, project: Project, name: str) -> Group:
+    access.require(session, project.id, "lead", "add a group")
     name = _clean_name(name, "group")
     existing = list_groups(session, project)
     if any(g.name.casefold() == name.casefold() for g in existing):
@@ -127,6 +132,7 @@ def add_group(session: Session, project: Project, name: str) -> Group:
 def ensure_group(session: Session, project: Project, name: str) -> tuple[Group, bool]:
     """The project's group called ``name`` (case aside), created when missing, also when
     another writer creates it at the same moment. Returns (group, created)."""
+    access.require(session, project.id, "lead", "add a group")
     name = _clean_name(name, "group")
     found = _group_named(session, project, name)
     if found is not None:
@@ -157,6 +163,7 @@ def _insert(session: Session, row, clash: str) -> None:
 
 
 def rename_group(session: Session, group: Group, new_name: str) -> Group:
+    access.require(session, group.project_id, "lead", "rename a group")
     new_name = _clean_name(new_name, "group")
     clash = session.execute(
         select(Group.id).where(
@@ -173,6 +180,7 @@ def rename_group(session: Session, group: Group, new_name: str) -> Group:
 
 def reorder_groups(session: Session, project: Project, names: Sequence[str]) -> list[Group]:
     """Put the project's groups in the order given (every group named exactly once)."""
+    access.require(session, project.id, "lead", "reorder the groups")
     groups = {g.name: g for g in list_groups(session, project)}
     if sorted(names) != sorted(groups):
         raise Invalid(f"Name every group exactly once: {', '.join(groups)}.")
@@ -187,6 +195,7 @@ def delete_group(session: Session, group: Group, *, force: bool = False) -> None
     """Delete a group. Refuses while participants or codes belong to it, unless ``force``
     (then participants become ungrouped and the codes' branch becomes shared). What else
     belongs to the group, the packages above say (:class:`toc_studio.events.GroupDeleting`)."""
+    access.require(session, group.project_id, "owner", "delete a group")
     members = session.execute(
         select(func.count()).select_from(Participant).where(Participant.group_id == group.id)
     ).one()[0]
@@ -220,6 +229,7 @@ def add_participant(
     group: str | None = None,
     attributes: Mapping[str, str] | None = None,
 ) -> Participant:
+    access.require(session, project.id, "lead", "add a participant")
     label = _clean_name(label, "participant")
     if session.execute(
         select(Participant.id).where(
@@ -254,6 +264,7 @@ def set_attributes(
     session: Session, participant: Participant, attributes: Mapping[str, str]
 ) -> None:
     """Set (or, with an empty value, remove) free attributes of a participant."""
+    access.require(session, participant.project_id, "lead", "change a participant's attributes")
     for name, value in attributes.items():
         name = _clean_name(str(name), "attribute")
         row = session.get(ParticipantAttribute, (participant.id, name))
@@ -298,6 +309,7 @@ def update_participant(
     group: str | None | type[Ellipsis] = ...,
 ) -> Participant:
     """Relabel a participant and/or move it to another group (``None``: no group)."""
+    access.require(session, participant.project_id, "lead", "change a participant")
     project = session.get(Project, participant.project_id)
     if label is not None:
         label = _clean_name(label, "participant")
@@ -324,6 +336,7 @@ def delete_participant(session: Session, participant: Participant) -> None:
     again in the same transaction (another participant may now be the document's only
     one): the packages above name the documents (:class:`toc_studio.events.ParticipantDeleting`)
     and are told when the participant is gone (:class:`toc_studio.events.SpeakersChanged`)."""
+    access.require(session, participant.project_id, "owner", "delete a participant")
     answers = events.emit(session, events.ParticipantDeleting(participant.id))
     documents = tuple(sorted({d for answer in answers for d in answer}))
     session.execute(delete(Participant).where(Participant.id == participant.id))

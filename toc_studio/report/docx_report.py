@@ -21,6 +21,7 @@ from typing import BinaryIO
 import docx
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding.analysis.queries import excerpts
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Category
@@ -252,6 +253,7 @@ def build_report(
     """Write the Word report of ``project`` to ``out`` (a path or a binary file)."""
     key: list[tuple[str, str]] = []
     if reidentify_by:
+        access.require(session, project.id, "owner", "export the report with real names")
         from toc_studio.ingest.keystore import read_key
 
         found = list_coders(session, [reidentify_by])

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding.models import Memo
 from toc_studio.errors import Invalid, NotFound
 from toc_studio.project.models import Project
@@ -76,6 +77,7 @@ def save_template(
     session: Session, project: Project, name: str, choices: ReportChoices
 ) -> ReportTemplate:
     """Save (or overwrite) the template ``name`` of the project."""
+    access.require(session, project.id, "lead", "save a report template")
     name = " ".join(name.split())
     if not name:
         raise Invalid("A report template needs a name.")
@@ -117,6 +119,7 @@ def load_template(session: Session, project: Project, name: str) -> ReportChoice
 
 
 def delete_template(session: Session, project: Project, name: str) -> None:
+    access.require(session, project.id, "lead", "delete a report template")
     session.execute(
         delete(ReportTemplate).where(
             ReportTemplate.project_id == project.id, ReportTemplate.name == name
@@ -129,6 +132,8 @@ def mark_memo(session: Session, memo: Memo | int, for_report: bool = True) -> No
     memo_id = memo if isinstance(memo, int) else memo.id
     if session.get(Memo, memo_id) is None:
         raise NotFound(f"There is no memo {memo_id}.")
+    project_id = session.get(Memo, memo_id).project_id
+    access.require(session, project_id, "lead", "choose memos for the report")
     marked = session.get(ReportMemo, memo_id)
     if for_report and marked is None:
         session.add(ReportMemo(memo_id=memo_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding import codebook
 from toc_studio.project.models import Project
 from toc_studio.theory import edit, versions
@@ -14,6 +15,7 @@ LEAD = "Dr Lee"  # the demo's evaluation lead (a coder of the demo)
 
 
 def add_demo_versions(session: Session, project: Project) -> None:
+    access.require(session, project.id, "lead", "edit the Theory of Change")
     versions.freeze(
         session,
         project,

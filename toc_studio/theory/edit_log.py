@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from toc_studio import access
 from toc_studio.errors import Conflict
 from toc_studio.history import Change, revert
 from toc_studio.project import projects
@@ -66,6 +67,7 @@ def editing(
 ) -> Iterator[Edit]:
     """Require the working version, let the body name and make the edit, then record it
     (``edit.record``) with who made it and why, in one savepoint."""
+    access.require(session, version.project_id, "lead", "edit the Theory of Change")
     require_working(version)
     edit = Edit(session, version)
     with session.begin_nested():
@@ -108,6 +110,7 @@ def stored_change(edit: TocEdit) -> Change:
 
 def undo_last(session: Session, version: TocVersion) -> TocEdit:
     """Undo the newest edit of the working version that is not undone yet."""
+    access.require(session, version.project_id, "lead", "edit the Theory of Change")
     require_working(version)
     edit = (
         session.execute(

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding.codebook import list_codes
 from toc_studio.project import projects
 from toc_studio.project.models import Project
@@ -170,6 +171,7 @@ class _Ids:
 def restore_versions(session: Session, project: Project, data: dict) -> list[str]:
     """Create the versions of ``data`` (from :func:`portable_versions`) in ``project``,
     which has none yet; return warnings about what could not be carried over."""
+    access.require(session, project.id, "lead", "restore versions of the Theory of Change")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return ["The Theory of Change versions are in a form this version cannot read."]
     if list_versions(session, project):

@@ -13,6 +13,7 @@ import networkx as nx
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project.models import Project
 from toc_studio.theory import export_json
@@ -127,6 +128,7 @@ def freeze(
 
     The new working version starts as a copy of the frozen one's workshop records.
     """
+    access.require(session, project.id, "lead", "freeze a version of the Theory of Change")
     name = _clean(name)
     version = working_version(session, project)
     clash = session.execute(
@@ -173,6 +175,7 @@ def _copy_records(session: Session, source: TocVersion, target: TocVersion) -> N
 
 def restart_from(session: Session, project: Project, frozen: TocVersion) -> TocVersion:
     """Throw away the working version's records and start again from ``frozen``'s."""
+    access.require(session, project.id, "lead", "edit the Theory of Change")
     if not frozen.frozen:
         raise Invalid(f"{frozen.name!r} is not frozen; a working version starts from a frozen one.")
     working = working_version(session, project)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.coding import codings as coding_store
+from toc_studio.coding import guard
 from toc_studio.coding import undo as undo_log
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.tables import UndoEntry
@@ -152,6 +153,7 @@ def undo(session: Session, project: Project, step: Undo) -> str:
             raise NotFound(f"Cannot undo {step.label!r}: it was already undone elsewhere.")
         undo_log.undo(session, project, step.entry)
     elif step.change is not None:
+        guard.require_own_change(session, project.id, step.change, "undo a change")
         revert(session, step.change)
         session.expire_all()
     return step.label

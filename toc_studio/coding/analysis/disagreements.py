@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding import undo
 from toc_studio.coding.analysis.agreement import compared_documents, named_coders
 from toc_studio.coding.codebook import code_paths
@@ -152,6 +153,7 @@ def resolve(
 ) -> int | None:
     """Resolve one disagreement: ``keep_one`` (``keep`` names the coder whose version
     stays), ``keep_both`` or ``merge``. Returns the undo entry's id when codings changed."""
+    access.require(session, project.id, "lead", "resolve a disagreement")
     if decision not in DECISIONS:
         raise Invalid(f"Resolve by {', '.join(DECISIONS)}, not {decision!r}.")
     current = {

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding.autocode.suggestion import Suggestion
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.sentences import sentences_by_document
@@ -38,6 +39,7 @@ def add_pattern_undoable(
     session: Session, code: Code, pattern: str, kind: str = "phrase"
 ) -> tuple[CodePattern, int]:
     """Like :func:`add_pattern`, and returns ``(pattern, undo entry id)``."""
+    access.require(session, code.project_id, "lead", "add an auto-coding pattern")
     from toc_studio.coding import undo
 
     if kind not in PATTERN_KINDS:
@@ -86,6 +88,7 @@ def remove_pattern(session: Session, pattern_id: int) -> int:
     if found is None:
         raise NotFound(f"There is no pattern {pattern_id}.")
     project_id, code_name = found
+    access.require(session, project_id, "lead", "remove an auto-coding pattern")
     rows = undo.snapshot(session, "code_pattern", "id", [pattern_id])
     log = Change.pattern_removed(rows[0]["pattern"], code_name)
     undo.before_delete(session, log, "code_pattern", [pattern_id])

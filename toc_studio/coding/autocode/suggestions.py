@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding import codings
 from toc_studio.coding.autocode.patterns import (
     EXTENDS,
@@ -68,6 +69,7 @@ def accept_undoable(
 ) -> tuple[int, int | None]:
     """Like :func:`accept`, and returns ``(added, undo entry id)``; the id is None when
     nothing was added. ``toc-studio undo`` removes the added codings again."""
+    access.require(session, project.id, "lead", "accept auto-coding suggestions")
     from toc_studio.coding import undo
 
     if code.project_id != project.id:

@@ -30,6 +30,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.coding.codebook import create_code
 from toc_studio.coding.infer import infer_toc
 from toc_studio.coding.models import Code
@@ -307,6 +308,7 @@ def import_refi(
     that gives each participant's group (by default TOC Studio's own, else one whose
     values are the project's group names).
     """
+    access.require_admin("import a project")
     archive = open_refi(source, file_name)
     try:
         importer = _Importer(session, archive, project_name, group_variable)
