@@ -1,7 +1,7 @@
 """The speaker stored on each coding stays equal to the one rule after everything that can
 change it: the participant of the turn containing the coding's start; else of the first
-participant turn beginning inside the coding; else the document's participant when it has
-exactly one; else None."""
+participant turn beginning inside the coding; else, outside every turn, the document's
+participant when it has exactly one; else None."""
 
 from collections import defaultdict
 
@@ -37,6 +37,8 @@ def rule(turns: list[tuple[int, int, int | None]], start: int, end: int) -> int 
     inside = [pid for s, _, pid in sorted(turns) if start < s < end and pid is not None]
     if inside:
         return inside[0]
+    if at_start:  # inside a turn without a participant (the interviewer's): nobody
+        return None
     people = {pid for _, _, pid in turns if pid is not None}
     return people.pop() if len(people) == 1 else None
 
@@ -90,13 +92,13 @@ def test_a_new_coding_stores_its_speaker_and_each_fallback(session, mentoring):
     into = codings.add_coding(session, panel, code, ben, start, end)
     # the interviewer's question alone, in a document with two participants: nobody
     question = codings.add_coding(session, panel, code, ben, *span_of(panel, "And you?"))
-    # the same in a one-participant document: the document's participant
+    # the same in a one-participant interview: still nobody (the interviewer's words)
     doc = mentoring.mentor_doc
     only = codings.add_coding(session, doc, code, ben, *span_of(doc, "And supervision?"))
     assert (answer.participant_id, into.participant_id, question.participant_id) == (
         ids["Mentor B1"], ids["Mentee C2"], None,
     )  # fmt: skip
-    assert only.participant_id == ids["Mentor B1"]
+    assert only.participant_id is None
     assert_right(session)
 
 
@@ -113,7 +115,11 @@ def test_codings_added_in_bulk_store_their_speakers(session, mentoring):
     assert codings.add_codings(session, requests) == len(requests)
     assert codings.add_codings(session, requests) == 0  # all duplicates now
     ids = people(session, mentoring.project)
-    assert {c.participant_id for c in codings.list_codings(session, doc)} == {ids["Mentor B1"]}
+    # the interviewer's turns are nobody's, even in a one-participant interview
+    assert {c.participant_id for c in codings.list_codings(session, doc)} == {
+        None,
+        ids["Mentor B1"],
+    }
     assert {c.participant_id for c in codings.list_codings(session, notes)} == {None}
     assert {c.participant_id for c in codings.list_codings(session, panel)} == {
         None,
@@ -193,7 +199,9 @@ def test_mapping_the_interviewer_of_a_one_participant_document_ends_the_fallback
     code, ben = mentoring.codes["Activities"], mentoring.ben
     question = codings.add_coding(session, doc, code, ben, *span_of(doc, "And supervision?"))
     label = codings.add_coding(session, doc, code, ben, *span_of(doc, "Interviewer"))
-    assert (question.participant_id, label.participant_id) == (ids["Mentor B1"],) * 2
+    # the interviewer's question is nobody's; the label, outside every turn, falls back
+    # to the document's only participant
+    assert (question.participant_id, label.participant_id) == (None, ids["Mentor B1"])
     mentee = projects.get_participant(session, project, "Mentee C2")
     map_speaker(session, doc, "Interviewer", mentee)
     session.refresh(question)
@@ -211,7 +219,7 @@ def test_deleting_a_participant_leaves_their_codings_without_a_speaker(session, 
     assert_right(session)
 
 
-def test_deleting_one_of_two_participants_makes_the_other_the_documents_only_one(
+def test_deleting_one_of_two_participants_leaves_their_turns_and_the_interviewers_nobodys(
     session, mentoring
 ):
     project = mentoring.project
@@ -223,8 +231,9 @@ def test_deleting_one_of_two_participants_makes_the_other_the_documents_only_one
     projects.delete_participant(session, projects.get_participant(session, project, "Mentee C2"))
     session.refresh(question)
     session.refresh(answer)
-    b1 = people(session, project)["Mentor B1"]
-    assert (question.participant_id, answer.participant_id) == (b1, b1)
+    # B1 is now the document's only participant, but both codings are inside turns that
+    # are not B1's: the fallback is for text outside every turn
+    assert (question.participant_id, answer.participant_id) == (None, None)
     assert_right(session)
 
 

@@ -75,8 +75,9 @@ class Coding(SQLModel, table=True):
 
     ``participant_id`` is the speaker, by the one rule of
     :mod:`toc_studio.coding.speakers`: the participant of the turn that contains the
-    coding's start; else of the first participant turn beginning inside the coding; else
-    the document's only participant; else NULL. It is derived data, stored so that every
+    coding's start; else of the first participant turn beginning inside the coding; else,
+    outside every turn, the document's only participant; else NULL (so the interviewer's
+    words are nobody's). It is derived data, stored so that every
     query groups by it instead of looking turns up; ``speakers`` keeps it right wherever a
     coding's span, a document's turns or a turn's participant change, and when a
     participant is deleted (no foreign key: its ON DELETE SET NULL needed an index that

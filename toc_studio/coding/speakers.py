@@ -8,9 +8,16 @@ The rule, the one every query reads (``coding.participant_id``, never a turn):
 2. else, when the start is outside every turn or in a turn without a participant (the
    interviewer's), the participant of the first participant turn beginning inside the
    coding (after its start, before its end);
-3. else the document's participant when the document's turns have exactly one distinct
-   participant (turns without a participant aside);
+3. else, **only when the start is outside every turn**, the document's participant when
+   the document's turns have exactly one distinct participant (turns without a
+   participant aside);
 4. else none.
+
+So a coding inside an interviewer's turn (a turn whose speaker is mapped to no
+participant, or to an interviewer who is not a participant) has no participant, even
+in a one-participant interview; when the interviewer is mapped to a participant, it is
+theirs. Only text outside every turn (notes, a header) falls back to the document's
+only participant.
 
 The column depends on the coding's document, start and end, and on the document's turns
 and their participants. Inserts compute it (:class:`SpeakerLookup` in Python, or
@@ -48,8 +55,11 @@ SPEAKER_SQL = (
     "(SELECT t.participant_id FROM turn t WHERE t.document_id = {document} "
     'AND t."start" > {start} AND t."start" < {end} AND t.participant_id IS NOT NULL '
     'ORDER BY t."start" LIMIT 1), '
+    "CASE WHEN COALESCE("
+    '(SELECT t."end" FROM turn t WHERE t.document_id = {document} '
+    'AND t."start" <= {start} ORDER BY t."start" DESC LIMIT 1), -1) <= {start} THEN '
     "(SELECT MIN(t.participant_id) FROM turn t WHERE t.document_id = {document} "
-    "HAVING COUNT(DISTINCT t.participant_id) = 1))"
+    "HAVING COUNT(DISTINCT t.participant_id) = 1) END)"
 )
 
 
@@ -57,7 +67,7 @@ def speaker_of(document_id, start, end):
     """SQL expression: the speaker of a coding [``start``, ``end``) of ``document_id``
     (columns or values), by seeks on the turns' (document, start) index; the document's
     turns are read whole only for a coding that needs the last fallback."""
-    t1, t2, t3 = aliased(Turn), aliased(Turn), aliased(Turn)
+    t1, t2, t3, t4 = aliased(Turn), aliased(Turn), aliased(Turn), aliased(Turn)
     at_start = (
         select(case((t1.end > start, t1.participant_id)))
         .where(t1.document_id == document_id, t1.start <= start)
@@ -77,13 +87,21 @@ def speaker_of(document_id, start, end):
         .limit(1)
         .scalar_subquery()
     )
+    last_end = (
+        select(t4.end)
+        .where(t4.document_id == document_id, t4.start <= start)
+        .order_by(t4.start.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     only = (
         select(func.min(t3.participant_id))
         .where(t3.document_id == document_id)
         .having(func.count(distinct(t3.participant_id)) == 1)
         .scalar_subquery()
     )
-    return func.coalesce(at_start, inside, only)
+    outside = func.coalesce(last_end, -1) <= start  # the start is outside every turn
+    return func.coalesce(at_start, inside, case((outside, only)))
 
 
 def speaker_at(session: Session, document_id: int, start: int, end: int) -> int | None:
@@ -99,8 +117,8 @@ DocumentTurns = tuple[list[int], list[int], list[int | None], list[int], int | N
 
 class SpeakerLookup:
     """The turns of some documents, held as sorted starts, for bisecting: the rule in
-    Python, O(log turns) per coding. A document whose turns name one participant needs no
-    turns: by the rule, every coding in it is that participant's (``sole``)."""
+    Python, O(log turns) per coding. A document whose turns all name one participant needs
+    no turns: by the rule, every coding in it is that participant's (``sole``)."""
 
     def __init__(self, turns: dict[int, DocumentTurns], sole: dict[int, int] | None = None):
         self.turns = turns
@@ -115,16 +133,13 @@ class SpeakerLookup:
             return None
         starts, ends, people, following, sole = found
         i = bisect_right(starts, start)  # the first turn beginning after the start
-        if i and ends[i - 1] > start:
-            person = people[i - 1]
-            if person is not None:
-                return person
-        if sole is not None:  # one participant: the turn inside, if any, is theirs too
-            return sole
+        in_turn = bool(i) and ends[i - 1] > start
+        if in_turn and people[i - 1] is not None:
+            return people[i - 1]
         k = following[i]
         if k < len(starts) and starts[k] < end:
             return people[k]
-        return None
+        return sole if not in_turn else None  # the only participant: outside turns only
 
 
 def document_turns(starts: list[int], ends: list[int], people: list[int | None]) -> DocumentTurns:
@@ -145,7 +160,8 @@ PEOPLE_BATCH = 10_000  # documents per query for their participants (each query 
 # Each document's lowest and highest participant: the same when its turns name one
 # (no distinct count, which would sort every turn)
 PEOPLE_SQL = (
-    "SELECT document_id, MIN(participant_id), MAX(participant_id) FROM turn "
+    "SELECT document_id, MIN(participant_id), MAX(participant_id), "
+    "COUNT(*) - COUNT(participant_id) FROM turn "
     "WHERE document_id IN ({ids}) GROUP BY document_id"
 )
 TURNS_SQL = (
@@ -162,21 +178,22 @@ TURNS_PG_SQL = (
 
 
 def document_people(connection, document_ids: Iterable[int]) -> tuple[dict[int, int], list[int]]:
-    """For ``document_ids``: the participant of each document whose turns name exactly one
-    (by the rule, every coding in it is theirs), and the documents whose turns name several
-    (only there does a coding's speaker depend on its span). Documents in neither have no
+    """For ``document_ids``: the participant of each document whose turns all name the
+    same one (by the rule, every coding in it is theirs), and the other documents with a
+    participant (several, or one beside turns without one such as the interviewer's: only
+    there does a coding's speaker depend on its span). Documents in neither have no
     participant. One read of the turns' covering index per 10,000 documents."""
     sole: dict[int, int] = {}
     several: list[int] = []
     ids = sorted({int(i) for i in document_ids})  # ints only: they go into the SQL text
     for i in range(0, len(ids), PEOPLE_BATCH):
         listed = ", ".join(map(str, ids[i : i + PEOPLE_BATCH]))
-        for document_id, lowest, highest in connection.exec_driver_sql(
+        for document_id, lowest, highest, nobody in connection.exec_driver_sql(
             PEOPLE_SQL.format(ids=listed)
         ):
             if lowest is None:
                 continue  # no participant: every coding's speaker is None
-            if lowest == highest:
+            if lowest == highest and not nobody:
                 sole[document_id] = lowest
             else:
                 several.append(document_id)
@@ -187,7 +204,7 @@ def speaker_lookup(session: Session, document_ids: Iterable[int]) -> SpeakerLook
     """Load what the rule needs of ``document_ids``: each document's participant when its
     turns name only one, else its turns (one indexed read per few hundred documents,
     through the driver: SQLAlchemy's row processing would cost more than the read).
-    Interviews, with one participant, thus need no turns read at all."""
+    Documents whose every turn is one participant's need no turns read at all."""
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     turns: dict[int, DocumentTurns] = {}
