@@ -76,3 +76,19 @@ def test_an_interviewer_mapped_to_a_participant_speaks_as_them(session, mentorin
     }
     assert found["supervision help you"] == "Mentee C2"
     assert found["I trusted my mentee"] == "Mentor B1"
+
+
+def test_a_store_coded_under_the_old_rule_is_brought_to_it(session, mentoring):
+    from sqlalchemy import update
+
+    from toc_studio.coding.models import Coding
+    from toc_studio.coding.speakers import refresh_stale, stale_codings
+
+    doc = interview(session, mentoring)
+    code_all(session, mentoring, doc)
+    b1 = projects.get_participant(session, mentoring.project, "Mentor B1")
+    # the old rule gave the interviewer's question to the only participant
+    session.execute(update(Coding).where(Coding.document_id == doc.id).values(participant_id=b1.id))
+    assert len(stale_codings(session)) == 1
+    assert refresh_stale(session) == 1
+    assert stale_codings(session) == [] and refresh_stale(session) == 0

@@ -22,9 +22,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     engine = db.make_engine(args.db)
     try:
         revision = db.init_db(engine)
+        with db.session_scope(engine) as session:  # speakers stored by an older rule
+            from toc_studio.coding.speakers import refresh_stale
+
+            refreshed = refresh_stale(session)
     finally:
         engine.dispose()
     print(f"Store ready at {engine.url.render_as_string()} (schema revision {revision}).")
+    if refreshed:
+        print(f"{refreshed} coding(s) now have their speaker by the current rule.")
     return EXIT_OK
 
 

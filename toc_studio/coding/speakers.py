@@ -295,3 +295,10 @@ def query_codings(project, scope):
     codes = select(Code.id).where(Code.project_id == project.id)
     stmt = select(c.id, c.document_id, c.code_id, c.participant_id).where(c.code_id.in_(codes))
     return stmt.where(*coding_filter(project, scope, c))
+
+
+def refresh_stale(session: Session) -> int:
+    """Bring every stored speaker in the store to the rule (after the rule itself changed:
+    ``toc-studio init`` runs it when it upgrades a store). Returns how many changed."""
+    stale = stale_codings(session)
+    return refresh_speakers(session, documents_of_codings(session, stale)) if stale else 0
