@@ -18,7 +18,7 @@ import uuid
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from toc_studio.coding import codebook
+from toc_studio.coding import codebook, versioning
 from toc_studio.coding.models import Category, Code
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.history import Change
@@ -27,6 +27,7 @@ from toc_studio.project.models import Project
 from toc_studio.theory.assemble import DOMAIN, assemble
 from toc_studio.theory.edit_links import add_link, relabel_link, remove_link
 from toc_studio.theory.edit_log import Edit, editing, undo_last
+from toc_studio.theory.locking import raise_version
 from toc_studio.theory.models import TocEdit, TocNode, TocVersion
 
 __all__ = [
@@ -133,12 +134,15 @@ def rename_node(
     *,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     with editing(session, version, author=author, note=note) as edit:
         old = _element(_elements(session, project, version), key)["label"]
         label = _label(label, "An element needs a label.")
         edit.change = Change.element_renamed(old, label)
-        _node_row(session, version, key, edit).label = label
+        row = _node_row(session, version, key, edit)
+        raise_version(session, edit, row, key, expected_version)
+        row.label = label
     return edit.record
 
 
@@ -153,6 +157,7 @@ def move_node(
     domain: str | None | type[Ellipsis] = ...,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     """Move an element to another category, branch (group name or "shared") or domain.
     For an element from a code, the code's own category, branch or domain changes."""
@@ -171,11 +176,15 @@ def move_node(
         if not moves:
             raise Invalid("Say where to move the element: a category, a branch or a domain.")
         edit.change = Change.element_moved(attrs["label"], moves)
+        node = _node_row(session, version, key, edit)
+        raise_version(session, edit, node, key, expected_version)
         if attrs["code_id"] is not None:  # from a code, or linked to one: the code moves
             row: SQLModel = session.get(Code, attrs["code_id"])
             edit.before(row)
+            said = f"moved it to {', '.join(moves)} in the Theory of Change"
+            versioning.stamp(session, row, [said], author=author)
         else:
-            row = _node_row(session, version, key, edit)
+            row = node
         for name, value in values.items():
             setattr(row, name, value)
     return edit.record
@@ -190,6 +199,7 @@ def merge_nodes(
     *,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     """Merge element ``source`` into ``target``: its evidence and links go to ``target``."""
     with editing(session, version, author=author, note=note) as edit:
@@ -198,7 +208,9 @@ def merge_nodes(
         if source == target:
             raise Invalid("An element cannot be merged into itself.")
         edit.change = Change.element_merged(a["label"], b["label"])
-        _node_row(session, version, source, edit).merged_into = target
+        row = _node_row(session, version, source, edit)
+        raise_version(session, edit, row, source, expected_version)
+        row.merged_into = target
     return edit.record
 
 
@@ -210,12 +222,15 @@ def delete_node(
     *,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     """Take an element off this version's diagram (its code and codings stay)."""
     with editing(session, version, author=author, note=note) as edit:
         attrs = _element(_elements(session, project, version), key)
         edit.change = Change.element_deleted(attrs["label"])
-        _node_row(session, version, key, edit).removed = True
+        row = _node_row(session, version, key, edit)
+        raise_version(session, edit, row, key, expected_version)
+        row.removed = True
     return edit.record
 
 
@@ -228,6 +243,7 @@ def link_node_to_code(
     *,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     """Ground a hand-made element in a code: the code's codings become its evidence. A code
     with no ToC category takes the element's; otherwise the element takes the code's."""
@@ -249,6 +265,7 @@ def link_node_to_code(
             raise Conflict(f"Code {code_path!r} is already linked to another hand-made element.")
         edit.change = Change.element_linked(attrs["label"], code_path)
         row = _node_row(session, version, key, edit)
+        raise_version(session, edit, row, key, expected_version)
         row.code_id = code.id
         if not code.category:
             edit.before(code)

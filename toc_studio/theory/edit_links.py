@@ -11,6 +11,7 @@ from toc_studio.history import Change
 from toc_studio.project.models import Project
 from toc_studio.theory.assemble import assemble
 from toc_studio.theory.edit_log import Edit, editing
+from toc_studio.theory.locking import link_target, raise_version
 from toc_studio.theory.models import LINK_KINDS, STRUCTURE, TocEdge, TocEdit, TocVersion
 
 
@@ -70,6 +71,7 @@ def add_link(
     *,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     """Draw a causal link ("leads to", "enables", "hinders") from ``source`` to ``target``."""
     with editing(session, version, author=author, note=note or rationale) as edit:
@@ -78,6 +80,7 @@ def add_link(
         labels = graph.nodes[source]["label"], graph.nodes[target]["label"]
         edit.change = Change.link_added(labels[0], kind, labels[1])
         row = _edge_to_change(session, version, source, target, edit, kind)
+        raise_version(session, edit, row, link_target(source, target), expected_version)
         row.kind, row.label, row.rationale, row.removed = kind, label or "", rationale or "", False
     return edit.record
 
@@ -91,6 +94,7 @@ def remove_link(
     *,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     """Remove a link, a causal one or a default one that follows the structure."""
     with editing(session, version, author=author, note=note) as edit:
@@ -99,7 +103,9 @@ def remove_link(
             raise NotFound("There is no link between those two elements.")
         labels = graph.nodes[source]["label"], graph.nodes[target]["label"]
         edit.change = Change.link_removed(*labels)
-        _edge_to_change(session, version, source, target, edit, STRUCTURE).removed = True
+        row = _edge_to_change(session, version, source, target, edit, STRUCTURE)
+        raise_version(session, edit, row, link_target(source, target), expected_version)
+        row.removed = True
     return edit.record
 
 
@@ -115,6 +121,7 @@ def relabel_link(
     rationale: str | None = None,
     author: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> TocEdit:
     """Change a causal link's kind, label or rationale."""
     with editing(session, version, author=author, note=note) as edit:
@@ -124,6 +131,7 @@ def relabel_link(
         kind = row.kind if kind is None else _kind(kind)
         edit.change = Change.link_relabelled(kind)
         edit.before(row)
+        raise_version(session, edit, row, link_target(source, target), expected_version)
         row.kind = kind
         row.label = row.label if label is None else label
         row.rationale = row.rationale if rationale is None else rationale

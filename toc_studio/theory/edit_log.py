@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -21,7 +21,7 @@ from toc_studio import access
 from toc_studio.errors import Conflict
 from toc_studio.history import Change, revert
 from toc_studio.project import projects
-from toc_studio.theory.models import TocEdit, TocVersion
+from toc_studio.theory.models import TocEdge, TocEdit, TocNode, TocVersion
 from toc_studio.theory.versions import require_working
 
 # Only these columns of rows outside the theory package are set back by an undo; such a
@@ -38,6 +38,8 @@ class Edit:
         self.version = version
         self.change: Change | None = None
         self.record: TocEdit | None = None
+        # The element or link changed and its version after the edit (theory.locking)
+        self.target, self.target_version = "", None
 
     def _named(self) -> Change:
         if self.change is None:
@@ -49,7 +51,7 @@ class Edit:
         row deleted since)."""
         table = row.__tablename__
         fields = FIELDS.get(table)
-        data = row.model_dump(include=set(fields) if fields else None, exclude={"id"})
+        data = row.model_dump(include=set(fields) if fields else None, exclude={"id", "version"})
         self._named().updated_row(table, row.id, data, reinsert=fields is None)
         self.session.add(row)
 
@@ -73,6 +75,8 @@ def editing(
     with session.begin_nested():
         yield edit
         edit.record = _record(session, version, edit._named(), author, note)
+        edit.record.target, edit.record.target_version = edit.target, edit.target_version
+        session.flush()
 
 
 def _record(
@@ -126,6 +130,7 @@ def undo_last(session: Session, version: TocVersion) -> TocEdit:
     try:
         with session.begin_nested():
             revert(session, stored_change(edit))
+            _raise_target_version(session, edit)
             edit.undone = True
             session.add(edit)
             session.flush()
@@ -134,3 +139,21 @@ def undo_last(session: Session, version: TocVersion) -> TocEdit:
             f"Cannot undo {edit.summary!r}: later changes are in the way. Undo them first."
         ) from exc
     return edit
+
+
+def _raise_target_version(session: Session, edit: TocEdit) -> None:
+    """An undo changes the edit's element or link again: raise its version, so that an
+    edit made on what it showed before is refused (the log then says "since undone")."""
+    if not edit.target:
+        return
+    if ">" in edit.target:
+        source, target = edit.target.split(">", 1)
+        where = (TocEdge.source == source, TocEdge.target == target)
+        model = TocEdge
+    else:
+        where, model = (TocNode.key == edit.target,), TocNode
+    stmt = update(model).where(model.version_id == edit.version_id, *where)
+    new = session.execute(
+        stmt.values(version=model.version + 1).returning(model.version)
+    ).scalar_one_or_none()
+    edit.target_version = new if new is not None else edit.target_version
