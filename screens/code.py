@@ -10,12 +10,14 @@ from toc_studio.ingest import documents
 from toc_studio.project import projects
 from toc_studio.ui import code_panels as panels
 from toc_studio.ui.code_panels import CARET, CLICKED, FOCUS, PAGE, RECENT, SEL
+from toc_studio.ui.components import new_code_form
 from toc_studio.workspace import actions, view
 from toc_studio.workspace.component import transcript
 from toc_studio.workspace.highlight import block_at, legend_html
 from toc_studio.workspace.markdown import md
 
 UNDO = "code_undo"
+PIN, APPLIED = "code_pin", "code_applied"  # keep "Codes to apply" after applying; applied
 
 st.title("Code")
 project = ui.require_project()
@@ -83,14 +85,18 @@ def act(work) -> None:
             step, message = work(s)
     except Exception as exc:  # shown beside the buttons, unexpected ones with an error id
         st.session_state["code_error"] = ui.error_message(exc)
+        st.session_state.pop(APPLIED, None)
         return
     if step is not None:
         st.session_state[UNDO].push(project, step)
+    if st.session_state.pop(APPLIED, False) and not st.session_state.get(PIN):
+        st.session_state["code_pick"] = []  # applied: chosen afresh for the next passage
     ui.flash(message)
     panels.forget_pointer()
 
 
 def applied(done: actions.Applied, what: str):
+    st.session_state[APPLIED] = True
     skipped = f" (already there: {', '.join(done.skipped)})" if done.skipped else ""
     return done.undo, f"Coded {what}{skipped}."
 
@@ -145,6 +151,16 @@ with right:
         key="code_pick",
         help="Recently used codes come first. Type part of a name to search.",
     )
+    pin_col, new_col = st.columns([1, 1])
+    pin_col.toggle(
+        "Pin these codes",
+        key=PIN,
+        help="Pinned codes stay chosen after applying; otherwise the choice clears.",
+    )
+    with new_col.popover("New code", icon=":material/add:"):
+        with ui.session() as s:
+            groups = [g.name for g in projects.list_groups(s, project)]
+        new_code_form("code_new_code", groups)
     selection = st.session_state.get(SEL)
     caret = st.session_state.get(CARET)
     if selection:

@@ -9,7 +9,7 @@ from toc_studio.coding.analysis import queries
 from toc_studio.coding.models import Category
 from toc_studio.errors import Invalid
 from toc_studio.project import projects
-from toc_studio.ui.components import code_picker
+from toc_studio.ui.components import code_picker, new_code_form
 from toc_studio.workspace.codebook_view import codebook_rows, table
 from toc_studio.workspace.markdown import md
 
@@ -144,25 +144,7 @@ with edit:
                 )
 
 with add:
-    with st.form("add_code", clear_on_submit=True):
-        new_name = st.text_input("Name of the new code")
-        under = code_picker("add_under", "Under", paths=paths, none_label="(top level)")
-        new_definition = st.text_area("Definition")
-        if st.form_submit_button("Add code", type="primary"):
-            ui.finish(
-                lambda s: codebook.create_code(
-                    s,
-                    project,
-                    new_name,
-                    parent=get(s, under) if under else None,
-                    definition=new_definition,
-                    colour=by_id[under].code.colour if under else "#888888",
-                    category=by_id[under].code.category if under else None,
-                    branch=(by_id[under].branch if under else None),
-                    domain=by_id[under].code.domain if under else None,
-                ),
-                f"Added {new_name.strip()!r}.",
-            )
+    new_code_form("add_code", groups, paths=paths)
 
 with merge:
     st.caption(

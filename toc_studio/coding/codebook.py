@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toc_studio import access
-from toc_studio.coding import versioning
+from toc_studio.coding import palette, versioning
 from toc_studio.coding.models import Category, Code, Coding
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.ingest.limits import MAX_CODE_DEPTH
@@ -92,12 +92,13 @@ def create_code(
     *,
     parent: Code | None = None,
     definition: str = "",
-    colour: str = "#888888",
+    colour: str | None = None,
     category: str | None = None,
     branch: str | None = None,
     domain: str | None = None,
 ) -> Code:
-    """Add a code under ``parent`` (or at the root), last among its siblings."""
+    """Add a code under ``parent`` (or at the root), last among its siblings; without a
+    ``colour``, the next one of the colour-blind-safe palette (:mod:`.palette`)."""
     access.require(session, project.id, "lead", "edit the codebook")
     name = _clean_name(name)
     if parent is not None and parent.project_id != project.id:
@@ -121,7 +122,7 @@ def create_code(
         parent_id=parent_id,
         name=name,
         definition=definition,
-        colour=_check_colour(colour),
+        colour=_check_colour(colour or palette.next_colour(session, project.id)),
         category=_check_category(category),
         branch_group_id=_branch_id(session, project, branch),
         domain=(domain or None),

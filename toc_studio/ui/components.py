@@ -1,5 +1,6 @@
-"""Small widgets the screens share: a code picker, a confirmation by typing a name, a
-warning before what cannot be undone, and a way to open a passage in the Code screen.
+"""Small widgets the screens share: a code picker, a form for a new code with its ToC
+meaning, a confirmation by typing a name, a warning before what cannot be undone, and a
+way to open a passage in the Code screen.
 
 Option names go through a widget's ``format_func`` (drawn as plain text); every label
 that carries a stored name is escaped, since Streamlit draws labels as Markdown."""
@@ -12,6 +13,8 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.coding import codebook
+from toc_studio.coding.models import Category
+from toc_studio.project import projects
 from toc_studio.workspace.markdown import md
 
 
@@ -52,6 +55,61 @@ def code_picker(
         format_func=paths.get,
         placeholder="Type to find a code",
         key=key,
+    )
+
+
+AS_PARENT = "as its parent"
+
+
+def new_code_form(key: str, groups: list[str], *, paths: Mapping[int, str] | None = None) -> None:
+    """A form for a new code: name, parent, definition and its ToC meaning (category,
+    branch, outcome domain, each "as its parent" unless chosen). On submit the code is
+    stored (in the palette's next colour) and the page runs again with a message."""
+    paths = project_code_paths() if paths is None else paths
+    project = ui.require_project()
+    with st.form(key, clear_on_submit=True):
+        name = st.text_input("Name of the new code", key=f"{key}_name")
+        under = code_picker(f"{key}_under", "Under", paths=paths, none_label="(top level)")
+        definition = st.text_area("Definition (when to use it)", key=f"{key}_definition")
+        c1, c2, c3 = st.columns(3)
+        category = c1.selectbox(
+            "ToC category",
+            [AS_PARENT, None, *[c.value for c in Category]],
+            format_func=lambda c: "none" if c is None else c,
+            key=f"{key}_category",
+        )
+        branch = c2.selectbox("Branch", [AS_PARENT, "shared", *groups], key=f"{key}_branch")
+        domain = c3.text_input(
+            "Outcome domain", key=f"{key}_domain", help="Empty: as its parent (if any)."
+        )
+        if st.form_submit_button("Add code", type="primary"):
+            ui.finish(
+                lambda s: _create(s, project, name, under, definition, category, branch, domain),
+                f"Added {name.strip()!r}.",
+            )
+
+
+def _create(s, project, name, under, definition, category, branch, domain):
+    parent = codebook.get_code(s, project, under) if under else None
+    inherited = {"category": None, "branch": None, "domain": None}
+    if parent is not None:
+        group = parent.branch_group_id
+        inherited = {
+            "category": parent.category,
+            "branch": next(
+                (g.name for g in projects.list_groups(s, project) if g.id == group), None
+            ),
+            "domain": parent.domain,
+        }
+    return codebook.create_code(
+        s,
+        project,
+        name,
+        parent=parent,
+        definition=definition,
+        category=inherited["category"] if category == AS_PARENT else category,
+        branch=inherited["branch"] if branch == AS_PARENT else branch,
+        domain=domain.strip() or inherited["domain"],
     )
 
 
