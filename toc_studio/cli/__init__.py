@@ -89,6 +89,18 @@ COMMANDS: dict[str, Command] = {
     "participants": Command("import participants' attributes (csv, xlsx), typed", OUTCOMES),
     "attributes": Command("declare an attribute's type (number, date, ordinal...)", OUTCOMES),
     "outcomes": Command("instruments, readings, change, contacts, closed survey answers", OUTCOMES),
+    "findings": Command(
+        "the findings register: findings, learning points, recommendations",
+        ("toc_studio.findings.commands",),
+    ),
+    "casestudy": Command(
+        "case studies: draft from a participant's record, edit, show",
+        ("toc_studio.findings.case_commands",),
+    ),
+    "summary": Command(
+        "written summaries per matrix cell and per document per aim",
+        ("toc_studio.findings.case_commands",),
+    ),
     "autocode": Command(
         "suggest codings by speaker, pattern or structure, then apply them",
         ("toc_studio.coding.autocode.commands",),
