@@ -7,6 +7,7 @@ from pathlib import Path
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_SPACY_MODEL = "en_core_web_sm"
+DEFAULT_IDLE_MINUTES = 30
 
 
 def data_dir() -> Path:
@@ -28,3 +29,14 @@ def database_url(explicit: str | None = None) -> str:
 def spacy_model() -> str:
     """Name of the trained spaCy pipeline used for NER (``TOC_STUDIO_SPACY_MODEL``)."""
     return os.environ.get("TOC_STUDIO_SPACY_MODEL", DEFAULT_SPACY_MODEL)
+
+
+def idle_minutes() -> int:
+    """Minutes without activity after which a signed-in session ends
+    (``TOC_STUDIO_IDLE_MINUTES``, default 30; a value that is not a positive whole
+    number falls back to the default)."""
+    try:
+        minutes = int(os.environ.get("TOC_STUDIO_IDLE_MINUTES", DEFAULT_IDLE_MINUTES))
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES

@@ -29,6 +29,8 @@ READ_ONLY_OPTION = "toc_studio_read_only"
 def import_models() -> type[SQLModel]:
     """Import every package's tables so that ``SQLModel.metadata`` knows them all (and,
     with them, every package's event subscribers)."""
+    from toc_studio.accounts import models as _accounts  # noqa: F401
+    from toc_studio.accounts import subscribers as _accounts_subscribers  # noqa: F401
     from toc_studio.coding import models as _coding  # noqa: F401
     from toc_studio.coding import subscribers as _coding_subscribers  # noqa: F401
     from toc_studio.coding import tables as _coding_tables  # noqa: F401
