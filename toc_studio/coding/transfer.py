@@ -25,7 +25,7 @@ from toc_studio.coding.codebook import code_paths, list_codes
 from toc_studio.coding.infer import infer_toc, match_group
 from toc_studio.coding.models import Code
 from toc_studio.coding.toc_marker import split_marker, with_marker
-from toc_studio.errors import Conflict, Invalid, NotFound, TocStudioError
+from toc_studio.errors import Conflict, Invalid, TocStudioError
 from toc_studio.ingest.limits import MAX_CODE_DEPTH
 from toc_studio.project import projects
 from toc_studio.project.models import Project
@@ -85,9 +85,10 @@ def apply_codebook(
     report = ImportReport()
     try:
         with session.begin_nested():
+            known = _codes_by_parts(session, project)
             for number, spec in enumerate(specs, 1):
                 try:
-                    _apply_one(session, project, spec, infer, report)
+                    _apply_one(session, project, spec, infer, report, known)
                 except TocStudioError as exc:
                     path = "/".join(spec.parts)
                     path = path if len(path) <= 120 else path[:117] + "..."
@@ -98,30 +99,41 @@ def apply_codebook(
     return report
 
 
-def _apply_one(session, project, spec: CodeSpec, infer: bool, report: ImportReport) -> None:
+def _codes_by_parts(session: Session, project: Project) -> dict[tuple[str, ...], Code]:
+    """Every code of the project by its path's names, built once: each level of an imported
+    path is then one dictionary look-up, not a walk from the root (a codebook nested 50
+    deep made that quadratic in the depth for every code)."""
+    known: dict[tuple[str, ...], Code] = {}
+    parts_by_id: dict[int, tuple[str, ...]] = {}
+    for code in list_codes(session, project):  # parents first
+        parts = (*parts_by_id.get(code.parent_id, ()), code.name)
+        parts_by_id[code.id] = parts
+        known[parts] = code
+    return known
+
+
+def _apply_one(
+    session, project, spec: CodeSpec, infer: bool, report: ImportReport, known: dict
+) -> None:
     parts = [_clean_part(p, report) for p in spec.parts if p and p.strip()]
     if not parts:
         raise Invalid("a code needs a path")
     if len(parts) > MAX_CODE_DEPTH:
         raise Invalid(f"its path is {len(parts)} levels deep; codes nest at most {MAX_CODE_DEPTH}")
     for depth in range(1, len(parts) + 1):
-        path = codebook.join_path(parts[:depth])
-        leaf = depth == len(parts)
-        try:
-            code = codebook.get_code_by_path(session, project, path)
-            created = False
-        except NotFound:
-            parent = (
-                codebook.get_code_by_path(session, project, codebook.join_path(parts[: depth - 1]))
-                if depth > 1
-                else None
-            )
+        key, leaf = tuple(parts[:depth]), depth == len(parts)
+        path = codebook.join_path(key)
+        code, created = known.get(key), False
+        if code is None:
             try:
-                code = codebook.create_code(session, project, parts[depth - 1], parent=parent)
+                code = codebook.create_code(
+                    session, project, parts[depth - 1], parent=known.get(key[:-1])
+                )
                 created = True
                 report.created.append(path)
             except Conflict:  # created meanwhile by another writer: use theirs
-                code, created = codebook.get_code_by_path(session, project, path), False
+                code = codebook.get_code_by_path(session, project, path)
+            known[key] = code
         if leaf or created:
             _set_fields(
                 session, project, code, parts[:depth], spec if leaf else None, infer, report

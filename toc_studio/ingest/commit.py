@@ -29,7 +29,13 @@ from toc_studio.ingest.pipeline import (
     plan,
 )
 from toc_studio.ingest.sections import section_rows
-from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, Section, Sentence
+from toc_studio.ingest.tables import (
+    DocumentImport,
+    PseudonymEntry,
+    Section,
+    Sentence,
+    SpeakerMapping,
+)
 from toc_studio.project import projects
 from toc_studio.project.models import Participant, Project
 from toc_studio.timeutil import utcnow
@@ -165,26 +171,103 @@ def _save_key(session: Session, project: Project, preview: FilePreview) -> None:
     )
 
 
-def _participants(session: Session, project: Project, doc: DocumentPreview) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for choice in doc.speakers:
-        pid = None
-        if choice.participant:
-            found = session.execute(
-                select(Participant).where(
-                    Participant.project_id == project.id, Participant.label == choice.participant
-                )
-            ).scalar_one_or_none()
-            if found is None:
-                found = projects.add_participant(
-                    session, project, choice.participant, choice.group or None
-                )
-            if choice.attributes:
-                projects.set_attributes(session, found, choice.attributes)
-            pid = found.id
-            ids[choice.label] = pid
-        keystore.remember_speaker(session, project, choice.label, pid, choice.is_interviewer)
+def _participants(
+    session: Session, project: Project, docs: Sequence[DocumentPreview]
+) -> list[dict[str, int]]:
+    """Each document's speaker label -> participant id, the participants found or created
+    and the speakers remembered for the whole file at once: a wide survey names the same
+    respondents in every column, so this reads once and writes each row once."""
+    wanted = {" ".join(c.participant.split()): c for d in docs for c in d.speakers if c.participant}
+    found = _participants_named(session, project, list(wanted))
+    attributes: dict[str, dict[str, str]] = {}
+    for doc in docs:
+        for choice in doc.speakers:
+            if choice.participant and choice.attributes:
+                key = " ".join(choice.participant.split())
+                attributes.setdefault(key, {}).update(choice.attributes)
+    new = {label: c.group or None for label, c in wanted.items() if label not in found}
+    found.update(_add_participants(session, project, new))
+    for label, values in attributes.items():
+        projects.set_attributes(session, found[label], values)
+    ids, remembered, digest = [], {}, keystore.hasher(project)
+    for doc in docs:
+        ids.append({})
+        for choice in doc.speakers:
+            pid = found[" ".join(choice.participant.split())].id if choice.participant else None
+            if pid is not None:
+                ids[-1][choice.label] = pid
+            remembered[keystore.speaker_key(digest, choice.label)] = (pid, choice.is_interviewer)
+    _remember_speakers(session, project, remembered)
     return ids
+
+
+def _participants_named(session: Session, project: Project, labels: list[str]) -> dict:
+    found: dict[str, Participant] = {}
+    for at in range(0, len(labels), 500):
+        for row in session.execute(
+            select(Participant).where(
+                Participant.project_id == project.id,
+                Participant.label.in_(labels[at : at + 500]),
+            )
+        ).scalars():
+            found[row.label] = row
+    return found
+
+
+def _add_participants(
+    session: Session, project: Project, new: dict[str, str | None]
+) -> dict[str, Participant]:
+    """projects.add_participant for many at once: one flush (the ORM batches the insert).
+    A participant stored meanwhile by another writer makes the file's savepoint fail."""
+    if not new:
+        return {}
+    access.require(session, project.id, "lead", "add a participant")
+    groups = {g.name: g.id for g in projects.list_groups(session, project)}
+    rows = {}
+    for label, group in new.items():
+        if not label:
+            raise Invalid("A participant needs a name.")
+        if group is not None and group not in groups:
+            groups[group] = projects.get_group(session, project, group).id  # or NotFound
+        group_id = groups[group] if group is not None else None
+        rows[label] = Participant(project_id=project.id, label=label, group_id=group_id)
+    session.add_all(rows.values())
+    session.flush()
+    return rows
+
+
+def _remember_speakers(
+    session: Session, project: Project, speakers: dict[str, tuple[int | None, bool]]
+) -> None:
+    """keystore.remember_speaker for many labels: one read, one update, one insert."""
+    session.flush()  # speakers remembered through the ORM earlier in this transaction
+    table, labels = SpeakerMapping.__table__, list(speakers)
+    stored: set[str] = set()
+    for at in range(0, len(labels), 500):
+        stored.update(
+            session.execute(
+                select(table.c.label).where(
+                    table.c.project_id == project.id, table.c.label.in_(labels[at : at + 500])
+                )
+            ).scalars()
+        )
+    rows = [(project.id, label, pid, bool(iv)) for label, (pid, iv) in speakers.items()]
+    _bulk_insert(session, table, SPEAKER_COLUMNS, [r for r in rows if r[1] not in stored])
+    changed = [(r[2], r[3], r[0], r[1]) for r in rows if r[1] in stored]
+    if changed:
+        connection = session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(
+            f"UPDATE {table.name} SET participant_id = {mark}, is_interviewer = {mark} "
+            f"WHERE project_id = {mark} AND label = {mark}",
+            changed,
+        )
+        for row in list(session.identity_map.values()):
+            if isinstance(row, SpeakerMapping):
+                session.expire(row)
+
+
+SPEAKER_COLUMNS = ("project_id", "label", "participant_id", "is_interviewer")
 
 
 def _bulk_insert(session: Session, table, columns: Sequence[str], rows: list[tuple]) -> None:
@@ -233,8 +316,8 @@ def _store_documents(
 ) -> list[StoredDocument]:
     old = {title: doc_id for doc_id, title in preview.duplicates}
     stored = []
-    for doc in preview.documents:
-        speakers = _participants(session, project, doc)
+    people = _participants(session, project, preview.documents)
+    for doc, speakers in zip(preview.documents, people, strict=True):
         target_id = old.pop(doc.title, None)
         if target_id is None and replace_existing and len(preview.documents) == 1 and old:
             target_id = old.pop(next(iter(old)))
