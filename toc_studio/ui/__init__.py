@@ -125,7 +125,10 @@ def require_project() -> Project:
 
 
 def project_picker() -> Project | None:
-    """The sidebar's project picker; remembers the choice in the session state."""
+    """The sidebar's project picker; remembers the choice in the session state and in the
+    address (``?project=<id>``), so that a reload or a bookmark opens the same project. A
+    project in the address that is not among those offered is said, not swapped for
+    another: no project is current until one is chosen."""
     with session() as s:
         summaries = projects.list_projects(s)
     if not summaries:
@@ -134,14 +137,47 @@ def project_picker() -> Project | None:
         return None
     ids = [p.id for p in summaries]
     names = {p.id: p.name for p in summaries}
-    if PENDING_KEY in st.session_state:
-        st.session_state[PROJECT_KEY] = st.session_state.pop(PENDING_KEY)
-    if st.session_state.get(PROJECT_KEY) not in ids:
-        st.session_state[PROJECT_KEY] = ids[0]
-    st.sidebar.selectbox(
-        "Project", ids, key=PROJECT_KEY, format_func=lambda pid: names.get(pid, "?")
+    state = st.session_state
+    if PENDING_KEY in state:
+        state[PROJECT_KEY] = state.pop(PENDING_KEY)
+    elif PROJECT_KEY not in state and (asked := st.query_params.get(ADDRESS_KEY)) is not None:
+        state[PROJECT_KEY] = _project_in_address(asked, ids)
+    if state.get(PROJECT_KEY) not in ids and not state.get(REFUSED_KEY):
+        state[PROJECT_KEY] = ids[0]
+    chosen = st.sidebar.selectbox(
+        "Project",
+        ids,
+        key=PROJECT_KEY,
+        format_func=lambda pid: names.get(pid, "?"),
+        placeholder="Choose a project",
     )
+    if chosen is None:
+        st.error(REFUSED_PROJECT, icon=":material/error:")
+        return None
+    state.pop(REFUSED_KEY, None)
+    if st.query_params.get(ADDRESS_KEY) != str(chosen):
+        st.query_params[ADDRESS_KEY] = str(chosen)
     return current_project()
+
+
+ADDRESS_KEY, REFUSED_KEY = "project", "ui_project_refused"
+REFUSED_PROJECT = (
+    "The project in this page's address is not one you can open here (it may have been "
+    "deleted, or you may not be a member). Choose a project in the sidebar."
+)
+
+
+def _project_in_address(asked: str, ids: list[int]) -> int | None:
+    """The project id the address names, if it is one on offer; otherwise None, and the
+    picker says so instead of opening another project."""
+    try:
+        wanted = int(asked)
+    except ValueError:
+        wanted = None
+    if wanted in ids:
+        return wanted
+    st.session_state[REFUSED_KEY] = True
+    return None
 
 
 def current_project() -> Project | None:
