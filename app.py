@@ -24,6 +24,9 @@ navigation = st.navigation(
         st.Page("screens/outcomes.py", title="Outcomes", icon=":material/monitoring:"),
         st.Page("screens/memos.py", title="Memos", icon=":material/sticky_note_2:"),
         st.Page("screens/theory.py", title="Theory of Change", icon=":material/account_tree:"),
+        st.Page(
+            "screens/compare_projects.py", title="Compare projects", icon=":material/compare:"
+        ),
         st.Page("screens/export.py", title="Export", icon=":material/ios_share:"),
     ]
 )

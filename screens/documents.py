@@ -131,6 +131,24 @@ for person in mapped:
 
                 ui.finish(save, f"Saved {person.label}.")
 
+st.markdown("#### Data-collection phase")
+with ui.session() as s:
+    phase_now = documents.get_document(s, project, doc_id).phase
+with st.form(f"phase_{doc_id}"):
+    phase = st.text_input(
+        "Phase",
+        value=phase_now,
+        max_chars=100,
+        placeholder="e.g. Phase 1: interviews",
+        help="Each frozen version of the Theory of Change records the phases it drew on.",
+        key=f"phase_text_{doc_id}",
+    )
+    if st.form_submit_button("Save phase"):
+        ui.finish(
+            lambda s: documents.set_phase(s, documents.get_document(s, project, doc_id), phase),
+            "Saved the document's phase.",
+        )
+
 st.markdown("#### Rename or delete")
 with st.form(f"rename_{doc_id}"):
     new_title = st.text_input("Title", value=row.title)

@@ -10,7 +10,7 @@ from toc_studio.theory import export_json, table
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.picture import html as render_html
 from toc_studio.theory.picture import image as render_image
-from toc_studio.ui import theory_tabs
+from toc_studio.ui import theory_tabs, toc_notes
 from toc_studio.workspace.markdown import md
 
 
@@ -97,12 +97,15 @@ with tabs[0]:
 
 with tabs[1]:
     st.dataframe(table.table_rows(graph), hide_index=True, width="stretch")
+    toc_notes.notes_table(document)
+    toc_notes.narrative_panel(project, document)
 
 with tabs[2]:
     theory_tabs.evidence_tab(project, version_id, document, current.elements())
 
 with tabs[3]:
     theory_tabs.workshop_tab(project, version_id, current, author)
+    toc_notes.assumptions_panel(project, document, frozen=current.version.frozen)
 
 with tabs[4]:
     theory_tabs.compare_tab(project, by_id)

@@ -12,13 +12,14 @@ def test_the_json_form_has_the_documented_shape(session):
     document = versions.version_document(
         session, project, versions.working_version(session, project)
     )
-    assert list(document)[:7] == [
+    assert list(document)[:8] == [
         "format",
         "project",
         "version",
         "note",
         "level",
         "groups",
+        "phases",
         "nodes",
     ]
     assert document["groups"] == ["Mentor", "Mentee"]
@@ -35,10 +36,13 @@ def test_the_json_form_has_the_documented_shape(session):
         "thin",
         "merged_from",
         "indicators",
+        "questions",
     ]
     assert list(node["evidence"]) == ["codings", "participants", "documents", "by_group"]
     assert node["category"] == "resource" and node["branch"] == "shared"
-    assert list(document["edges"][0]) == ["source", "target", "kind", "label", "rationale"]
+    assert list(document["edges"][0]) == [
+        "source", "target", "kind", "label", "rationale", "assumptions"
+    ]  # fmt: skip
     hand = [n for n in document["nodes"] if n["hand_made"]]
     assert [n["label"] for n in hand] == ["Mentors feel valued by the service"]
     assert hand[0]["evidence"]["codings"] == 0 and hand[0]["code_path"] is None

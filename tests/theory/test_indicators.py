@@ -33,7 +33,7 @@ def test_an_indicator_carries_the_instrument_figures_into_the_json(session):
     node = next(n for n in document["nodes"] if n["id"] == element)
     everyone = change(session, project, "Outcomes Star")["groups"][0]
     assert node["indicators"] == [{
-        "instrument": "Homelessness Outcomes Star", "item": None, "n": everyone["n"],
+        "text": "", "instrument": "Homelessness Outcomes Star", "item": None, "n": everyone["n"],
         "mean_change": everyone["mean_change"], "improved": everyone["improved"],
         "declined": everyone["declined"], "same": everyone["same"],
     }]  # fmt: skip

@@ -72,8 +72,13 @@ COMMANDS: dict[str, Command] = {
         ("toc_studio.ingest.commands",),
     ),
     "toc": Command(
-        "build, freeze, compare and draw the Theory of Change; its indicators",
-        ("toc_studio.theory.commands", "toc_studio.theory.indicator_commands"),
+        "build, freeze, compare and draw the Theory of Change; its indicators, questions, "
+        "assumptions and phases; in words",
+        (
+            "toc_studio.theory.commands",
+            "toc_studio.theory.indicator_commands",
+            "toc_studio.theory.notes_commands",
+        ),
     ),
     "report": Command("write the Word report of a project", REPORT),
     "export": Command("export a project: qdpx, qdc, csv, xlsx", REPORT),

@@ -236,6 +236,21 @@ def rename_document(session: Session, document: Document, new_title: str) -> Doc
     return document
 
 
+def set_phase(session: Session, document: Document, phase: str) -> Document:
+    """Label ``document`` with its data-collection phase ("Phase 1: interviews"; "" for
+    none), so each frozen version of the Theory of Change can say what it drew on."""
+    from toc_studio import access
+
+    access.require(session, document.project_id, "lead", "set a document's phase")
+    phase = " ".join((phase or "").split())
+    if len(phase) > 100:
+        raise Invalid("A phase's name is limited to 100 characters; shorten it.")
+    document.phase = phase
+    session.add(document)
+    session.flush()
+    return document
+
+
 def delete_document(session: Session, document: Document) -> None:
     """Delete a document with its turns, codings and memos (database cascades)."""
     access.require(session, document.project_id, "owner", "delete a document")

@@ -72,6 +72,7 @@ def write_toc_section(report) -> None:
         )
     if drawn or rows:
         parts.portrait_section(doc)
+    _notes_and_narrative(report, graph, version, label)
     before = previous_frozen(session, project, version)
     if before is None:
         return
@@ -79,6 +80,22 @@ def write_toc_section(report) -> None:
     change = diff.diff_versions(session, project, before, version)
     for line in change.lines()[1:]:
         parts.styled(doc, line.lstrip("+-~ ").strip(), "List Bullet")
+
+
+def _notes_and_narrative(report, graph, version, label: str) -> None:
+    """Indicators, questions and assumptions, then the Theory of Change in words."""
+    from toc_studio.report.narrative_section import write_blocks, write_notes
+    from toc_studio.theory import annotations, export_json, narrative, phases, versions
+
+    session, project = report.session, report.project
+    if version is None:
+        document = export_json.to_dict(annotations.attach_notes(session, project, graph))
+        document["phases"] = phases.phases_drawn_on(session, project, graph)
+    else:
+        document = versions.version_document(session, project, version)
+    write_notes(report, document, label)
+    if graph.number_of_nodes():
+        write_blocks(report.doc, narrative.narrative(session, project, document), top_level=2)
 
 
 def _pictures(report, graph, label: str) -> None:

@@ -35,6 +35,8 @@ class VersionDiff:
     edges_changed: list[dict] = field(default_factory=list)
     evidence: list[dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
+    # indicators and questions of an element, assumptions of a link, that changed
+    annotations: list[dict] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -48,6 +50,7 @@ class VersionDiff:
                 self.edges_added,
                 self.edges_removed,
                 self.edges_changed,
+                self.annotations,
             )
         )
 
@@ -70,6 +73,11 @@ class VersionDiff:
             f"~ link {e['source']!r} -> {e['target']!r}: {e['before']} -> {e['after']}"
             for e in self.edges_changed
         ]
+        for a in self.annotations:
+            added = [x for x in a["after"] if x not in a["before"]]
+            gone = [x for x in a["before"] if x not in a["after"]]
+            out += [f"+ {a['what']} of {a['label']!r}: {x}" for x in added]
+            out += [f"- {a['what']} of {a['label']!r}: {x}" for x in gone]
         for e in self.evidence:
             if e["before"] != e["after"]:
                 b, a = e["before"], e["after"]
@@ -127,6 +135,7 @@ def diff_documents(before: dict, after: dict, notes: list[dict] | None = None) -
             {"id": key, "label": b["label"], "before": _counts(a), "after": _counts(b)}
         )
     _diff_edges(result, before, after, old, new)
+    _diff_annotations(result, before, after, old, new)
     result.notes = list(notes if notes is not None else _notes(after))
     return result
 
@@ -177,6 +186,46 @@ def _diff_edges(result: VersionDiff, before: dict, after: dict, old: dict, new: 
                     "before": {f: x.get(f, "") for f in fields},
                     "after": {f: y.get(f, "") for f in fields},
                 }
+            )
+
+
+def _indicator_line(found: dict) -> str:
+    measured = found.get("instrument") or ""
+    if measured and found.get("item"):
+        measured += f", {found['item']}"
+    text = found.get("text") or ""
+    return f"{text} ({measured})" if text and measured else (text or measured)
+
+
+def _assumption_line(found: dict) -> str:
+    return f"{found.get('text', '')} [{found.get('status', 'untested')}]"
+
+
+def _diff_annotations(result: VersionDiff, before: dict, after: dict, old: dict, new: dict) -> None:
+    """Indicators and questions of elements in both versions, assumptions of links in both."""
+    for key in sorted(old.keys() & new.keys()):
+        a, b = old[key], new[key]
+        for what, lines in (
+            ("indicator", lambda n: [_indicator_line(i) for i in n.get("indicators", [])]),
+            ("question", lambda n: list(n.get("questions", []))),
+        ):
+            if lines(a) != lines(b):
+                result.annotations.append(
+                    {"id": key, "label": b["label"], "what": what,
+                     "before": lines(a), "after": lines(b)}  # fmt: skip
+                )
+    links_before = {(e["source"], e["target"]): e for e in before.get("edges", [])}
+    for e in after.get("edges", []):
+        ends = (e["source"], e["target"])
+        if ends not in links_before:
+            continue
+        x = [_assumption_line(a) for a in links_before[ends].get("assumptions", [])]
+        y = [_assumption_line(a) for a in e.get("assumptions", [])]
+        if x != y:
+            names = [(new.get(k) or old.get(k) or {"label": k})["label"] for k in ends]
+            result.annotations.append(
+                {"id": f"{ends[0]}->{ends[1]}", "label": f"{names[0]} -> {names[1]}",
+                 "what": "assumption", "before": x, "after": y}  # fmt: skip
             )
 
 

@@ -64,6 +64,7 @@ def to_dict(graph: nx.DiGraph, edits: Sequence = ()) -> dict:
                 "thin": bool(a.get("thin")),
                 "merged_from": list(a.get("merged_from", [])),
                 "indicators": [dict(i) for i in a.get("indicators", [])],
+                "questions": list(a.get("questions", [])),
             }
         )
     edges = [
@@ -73,6 +74,7 @@ def to_dict(graph: nx.DiGraph, edits: Sequence = ()) -> dict:
             "kind": graph.edges[s, t]["kind"],
             "label": graph.edges[s, t].get("label", ""),
             "rationale": graph.edges[s, t].get("rationale", ""),
+            "assumptions": [dict(a) for a in graph.edges[s, t].get("assumptions", [])],
         }
         for s, t in sorted(graph.edges)
     ]
@@ -83,6 +85,7 @@ def to_dict(graph: nx.DiGraph, edits: Sequence = ()) -> dict:
         "note": graph.graph.get("note", ""),
         "level": graph.graph.get("level"),
         "groups": groups,
+        "phases": list(graph.graph.get("phases", [])),
         "nodes": nodes,
         "edges": edges,
         "edits": [
@@ -111,6 +114,7 @@ def graph_from_dict(document: dict) -> nx.DiGraph:
         note=document.get("note", ""),
         groups=list(document.get("groups", [])),
         level=document.get("level"),
+        phases=list(document.get("phases", [])),
     )
     for n in document.get("nodes", []):
         e = n.get("evidence") or {}
@@ -134,6 +138,7 @@ def graph_from_dict(document: dict) -> nx.DiGraph:
             merged_from=list(n.get("merged_from", [])),
             evidence=evidence,
             indicators=[dict(i) for i in n.get("indicators", [])],
+            questions=list(n.get("questions", [])),
         )
     for e in document.get("edges", []):
         graph.add_edge(
@@ -142,5 +147,6 @@ def graph_from_dict(document: dict) -> nx.DiGraph:
             kind=e.get("kind", "structure"),
             label=e.get("label", ""),
             rationale=e.get("rationale", ""),
+            assumptions=[dict(a) for a in e.get("assumptions", [])],
         )
     return graph

@@ -17,9 +17,10 @@ from toc_studio import access
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project.models import Project
 from toc_studio.theory import export_json
+from toc_studio.theory.annotations import attach_notes
 from toc_studio.theory.assemble import assemble
-from toc_studio.theory.indicators import attach_indicators
 from toc_studio.theory.models import TocEdge, TocEdit, TocNode, TocVersion
+from toc_studio.theory.phases import phases_drawn_on
 from toc_studio.timeutil import utcnow
 
 WORKING_NAME = "Working draft"
@@ -100,16 +101,17 @@ def version_graph(session: Session, project: Project, version: TocVersion) -> nx
     snapshot for a frozen one."""
     if version.frozen and version.snapshot:
         return export_json.graph_from_dict(json.loads(version.snapshot))
-    return attach_indicators(session, project, assemble(session, project, version))
+    return attach_notes(session, project, assemble(session, project, version))
 
 
 def version_document(session: Session, project: Project, version: TocVersion) -> dict:
     """The stable JSON form of a version (see the README)."""
     if version.frozen and version.snapshot:
         return json.loads(version.snapshot)
-    graph = attach_indicators(session, project, assemble(session, project, version))
+    graph = attach_notes(session, project, assemble(session, project, version))
     document = export_json.to_dict(graph, edits=edit_log(session, version))
     document["note"] = version.note
+    document["phases"] = phases_drawn_on(session, project, graph)
     return document
 
 
@@ -142,10 +144,12 @@ def freeze(
         raise Conflict(f"There is already a version called {name!r}; choose another name.")
     version.name = name
     version.note = note or version.note
-    graph = attach_indicators(session, project, assemble(session, project, version))
+    graph = attach_notes(session, project, assemble(session, project, version))
     document = export_json.to_dict(graph, edits=edit_log(session, version))
     document["version"] = name
     document["note"] = version.note
+    document["phases"] = phases_drawn_on(session, project, graph)
+    version.phases = json.dumps(document["phases"], ensure_ascii=False)
     version.snapshot = export_json.dumps(document)
     version.frozen = True
     version.frozen_at = utcnow()

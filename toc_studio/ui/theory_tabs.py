@@ -12,6 +12,7 @@ from toc_studio.project.models import Project
 from toc_studio.theory import diff, edit, table, versions
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.models import LINK_KINDS
+from toc_studio.ui import toc_notes
 from toc_studio.workspace.markdown import md
 
 CATEGORIES = ["resource", "activity", "enabler", "challenge", "outcome"]
@@ -94,12 +95,18 @@ def evidence_tab(project: Project, version_id: int, document: dict, elements: di
         st.warning("Added by hand in a workshop: no coded evidence yet.")
     if node["thin"]:
         st.warning("Thin evidence: all of it comes from one participant.")
-    indicator_figures(node.get("indicators", []))
+    indicator_figures([i for i in node.get("indicators", []) if i.get("instrument")])
+    toc_notes.element_notes(project, node, frozen=_frozen(project, version_id))
     with ui.session() as s:
         found = theory_view.node_excerpts(s, project, version_id, chosen)
     for x in found:
         st.markdown("> " + md(" ".join(x.text.split())))  # a block quote, escaped
         st.caption(f"{md(x.participant or 'no speaker')} · {md(x.document)}")
+
+
+def _frozen(project: Project, version_id: int) -> bool:
+    with ui.session() as s:
+        return versions.get_version(s, project, version_id).frozen
 
 
 def indicator_figures(indicators: list[dict]) -> None:
@@ -111,7 +118,9 @@ def indicator_figures(indicators: list[dict]) -> None:
     st.dataframe(
         [
             {
-                "Indicator": i["instrument"] + (f" — {i['item']}" if i.get("item") else ""),
+                "Indicator": (f"{i['text']}: " if i.get("text") else "")
+                + i["instrument"]
+                + (f" — {i['item']}" if i.get("item") else ""),
                 "n": i["n"],
                 "Mean change": None if i["mean_change"] is None else round(i["mean_change"], 1),
                 "Improved": i["improved"],

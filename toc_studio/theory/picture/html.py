@@ -70,12 +70,17 @@ def hover_text(attrs: Mapping, quotes: Sequence[Quote] = ()) -> str:
     if attrs.get("thin"):
         lines.append("Thin evidence: one participant only")
     for f in attrs.get("indicators", []):
+        if not f.get("instrument"):
+            lines.append(f"Indicator: {f.get('text', '')}")
+            continue
         measure = f["instrument"] + (f", {f['item']}" if f["item"] else "")
+        measure = f"{f['text']} ({measure})" if f.get("text") else measure
         change = "" if f["mean_change"] is None else f", mean change {f['mean_change']:.1f}"
         lines.append(
             f"Indicator: {measure}: n = {f['n']}{change}; {f['improved']} improved, "
             f"{f['declined']} declined, {f['same']} the same"
         )
+    lines += [f"Question: {q}" for q in attrs.get("questions", [])]
     for text, who in quotes[:3]:
         lines.append(f"“{text}”" + (f" — {who}" if who else ""))
     return plain("\n".join(lines))
@@ -170,6 +175,15 @@ def element_options(
     return options
 
 
+def link_hover(attrs: Mapping) -> str:
+    """A drawn link's hover: its kind and rationale, then each assumption with its status."""
+    lines = [f"{attrs['kind']}: {attrs.get('rationale') or 'no rationale given'}"]
+    for a in attrs.get("assumptions", []):
+        quotes = len(a.get("quotes", []))
+        lines.append(f"Assumption ({a['status']}, {quotes} quote(s)): {a['text']}")
+    return "\n".join(lines)
+
+
 def _add_link(net, source: str, target: str, attrs: Mapping, style: Style) -> None:
     """A default link as a light line; the team's links coloured by kind, labelled, with
     their rationale on hover (a "hinders" link dashed)."""
@@ -183,7 +197,7 @@ def _add_link(net, source: str, target: str, attrs: Mapping, style: Style) -> No
         color=LINK_COLOURS.get(attrs["kind"], "#434343"),
         width=3 * style.scale,
         label=str(text),
-        title=plain(f"{attrs['kind']}: {attrs.get('rationale') or 'no rationale given'}"),
+        title=plain(link_hover(attrs)),
         dashes=attrs["kind"] == "hinders",
         smooth={"enabled": True, "type": "curvedCW", "roundness": 0.25},
         font={"size": style.font - 2, "align": "middle"},

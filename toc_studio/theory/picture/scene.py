@@ -58,8 +58,9 @@ def evidence_line(attrs: dict) -> str:
     count = attrs["evidence"].codings
     text = "no evidence yet" if not count else f"{count:,} coding{'s' if count != 1 else ''}"
     text += ", thin" if attrs.get("thin") else ""
-    for figure in attrs.get("indicators", []):  # a badge per indicator: improved, declined
-        text += f" · ▲{figure['improved']} ▼{figure['declined']}"
+    for figure in attrs.get("indicators", []):  # a badge per measured indicator
+        if figure.get("instrument"):
+            text += f" · ▲{figure['improved']} ▼{figure['declined']}"
     return text
 
 
