@@ -8,6 +8,7 @@ from toc_studio.coding import memos
 from toc_studio.errors import Invalid
 from toc_studio.ingest import documents
 from toc_studio.project import projects
+from toc_studio.ui import blind_panel
 from toc_studio.ui import code_panels as panels
 from toc_studio.ui.code_panels import CARET, CLICKED, FOCUS, PAGE, RECENT, SEL
 from toc_studio.ui.components import new_code_form
@@ -62,6 +63,8 @@ with left:
         focus_key=st.session_state.get(panels.FOCUS_KEY, 0),
     )
 panels.take_event(event, document, page, model)
+with right:
+    blind_panel.show(project, document)
 
 
 def coder(s):

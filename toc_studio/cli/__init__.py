@@ -86,6 +86,10 @@ COMMANDS: dict[str, Command] = {
     "codebook": Command("import or export a codebook (csv, qdc)", CODING),
     "code": Command("apply codings from a CSV file", CODING),
     "undo": Command("undo the newest destructive change", CODING),
+    "blind": Command(
+        "blind coding: coders see only their own codings until a lead reveals",
+        ("toc_studio.coding.blind_commands",),
+    ),
     "query": Command(
         "excerpts, matrix, co-occurrence, words, agreement, disagreements, profile, survey",
         CODING + DISAGREEMENTS + OUTCOMES,

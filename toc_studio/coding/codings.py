@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toc_studio import access
-from toc_studio.coding import guard
+from toc_studio.coding import blind, guard
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.speakers import speaker_at
 from toc_studio.errors import Conflict, Invalid, NotFound
@@ -124,6 +124,8 @@ def list_codings(
 ) -> list[Coding]:
     """The document's codings in reading order, optionally only those of some coders."""
     stmt = select(Coding).where(Coding.document_id == document.id)
+    hidden = blind.visible(session, document.project_id, Coding.coder_id, Coding.document_id)
+    stmt = stmt.where(*hidden)
     if coders is not None:
         stmt = stmt.join(Coder, Coder.id == Coding.coder_id).where(Coder.name.in_(list(coders)))
     return list(session.execute(stmt.order_by(Coding.start, Coding.end, Coding.id)).scalars())

@@ -25,6 +25,22 @@ NONE = "(none)"  # the matrix column of codings with no participant, group or at
 
 
 @dataclass(frozen=True)
+class Hidden:
+    """Blind coding (``toc_studio.coding.blind``): the codings a signed-in coder may not see
+    yet, those of other coders in ``documents`` (``None``: every document of the project)."""
+
+    coder: str
+    documents: tuple[int, ...] | None = None
+
+    def visible(self, coder_id, document_id):
+        """SQL condition on a coding's coder and document columns: the coding may be seen."""
+        mine = coder_id.in_(select(Coder.id).where(Coder.name == self.coder))
+        if self.documents is None:
+            return mine
+        return or_(mine, document_id.not_in(list(self.documents)))
+
+
+@dataclass(frozen=True)
 class Scope:
     """Filters every query understands. Empty means no filter.
 
@@ -37,6 +53,8 @@ class Scope:
     kinds: Sequence[str] = ()
     coders: Sequence[str] = ()
     documents: Sequence[int] = ()
+    # set by blind.scoped() while documents are blind to the person signed in
+    hidden: Hidden | None = None
 
     @property
     def needs_participant(self) -> bool:
@@ -73,6 +91,8 @@ def coded(project: Project, code_ids: Sequence[int] | None, scope: Scope):
         stmt = stmt.where(
             c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders))))
         )
+    if scope.hidden is not None:
+        stmt = stmt.where(scope.hidden.visible(c.coder_id, c.document_id))
     return stmt.subquery("coded")
 
 
@@ -89,6 +109,8 @@ def coding_filter(project: Project, scope: Scope, c) -> list:
         clauses.append(c.document_id.in_(list(scope.documents)))
     if scope.coders:
         clauses.append(c.coder_id.in_(select(Coder.id).where(Coder.name.in_(list(scope.coders)))))
+    if scope.hidden is not None:
+        clauses.append(scope.hidden.visible(c.coder_id, c.document_id))
     return clauses
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio.coding import blind
 from toc_studio.coding.codebook import code_paths, list_codes
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.spans import merge_spans
@@ -84,6 +85,9 @@ def coding_rows(
         stmt = stmt.where(Coding.coder_id.in_(list(coders)))
     if codes is not None:
         stmt = stmt.where(Coding.code_id.in_(list(codes)))
+    # blind coding: a signed-in coder sees only their own codings of a blind document
+    hidden = blind.visible(session, document.project_id, Coding.coder_id, Coding.document_id)
+    stmt = stmt.where(*hidden)
     return [CodingRow(*row) for row in session.execute(stmt.order_by(Coding.start, Coding.id))]
 
 

@@ -22,6 +22,7 @@ from functools import cache
 from sqlalchemy import bindparam, distinct, func, select, text, true
 from sqlmodel import Session
 
+from toc_studio.coding import blind
 from toc_studio.coding.codebook import code_paths, paths_of
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.sentences import sentences_by_document
@@ -270,6 +271,11 @@ def agreement(
     if unit not in UNITS:
         raise Invalid(f"Agreement is measured over characters or sentences, not {unit!r}.")
     names = _names(coders)
+    if blind.hidden(session, project.id) is not None:  # shown to leads only while blind
+        compared = documents or compared_documents(
+            session, project, [c.id for c in named_coders(session, names)], None
+        )
+        blind.require_revealed(session, project.id, list(compared), "see agreement figures")
     code_ids = sorted({c.id for c in codes}) if codes is not None else None
     if unit == "character" and code_ids != []:
         chosen = sorted(set(documents)) if documents else None

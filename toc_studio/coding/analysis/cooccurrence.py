@@ -16,6 +16,7 @@ from functools import cache
 from sqlalchemy import Integer, bindparam, case, distinct, func, select
 from sqlmodel import Session
 
+from toc_studio.coding import blind
 from toc_studio.coding.codebook import code_paths
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.scope import Scope, code_ids, coder_names
@@ -107,7 +108,9 @@ def _window(a_table, within_turns: int | None):
 
 
 @cache
-def _pairs_statement(within_turns: int | None, kinds: bool, documents: bool, coders: bool):
+def _pairs_statement(
+    within_turns: int | None, kinds: bool, documents: bool, coders: bool, hidden=None
+):
     """The pairs of codings (a: the code's, b: another code's near it), built once per
     shape with its values as bound parameters (``ids``, ``project``, ``chars``,
     ``kinds``, ``documents``, ``coders``). The longest coding bounds the index range scan
@@ -139,6 +142,9 @@ def _pairs_statement(within_turns: int | None, kinds: bool, documents: bool, cod
     if coders:
         wanted = select(Coder.id).where(Coder.name.in_(bindparam("coders", expanding=True)))
         stmt = stmt.where(a.coder_id.in_(wanted), b.coder_id.in_(wanted))
+    if hidden is not None:  # blind documents: only the signed-in coder's own codings
+        stmt = stmt.where(hidden.visible(a.coder_id, a.document_id))
+        stmt = stmt.where(hidden.visible(b.coder_id, b.document_id))
     return stmt, a, b
 
 
@@ -148,7 +154,13 @@ def _pairs_select(session, project, code, with_subcodes, within_chars, within_tu
         raise Invalid("Say how many characters apart, zero or more.")
     if within_turns is not None and within_turns < 0:
         raise Invalid("Say how many turns apart, zero or more.")
-    shape = (within_turns, bool(scope.kinds), bool(scope.documents), bool(scope.coders))
+    shape = (
+        within_turns,
+        bool(scope.kinds),
+        bool(scope.documents),
+        bool(scope.coders),
+        scope.hidden,
+    )
     params = {
         "ids": code_ids(session, code, with_subcodes), "project": project.id,
         "chars": within_chars, "kinds": list(scope.kinds),
@@ -182,7 +194,7 @@ def cooccurrence(
 ) -> list[CoOccurrence]:
     """Codes whose codings overlap (or lie within ``within_chars`` characters, or within
     ``within_turns`` turns, of) a coding of ``code``, most frequent first."""
-    scope = scope or Scope()
+    scope = blind.scoped(session, project, scope)
     shape, params = _pairs_select(
         session, project, code, with_subcodes, within_chars, within_turns, scope
     )
@@ -206,7 +218,7 @@ def cooccurrence_pairs(
     offset: int = 0,
 ) -> list[Pair]:
     """The pairs of excerpts behind one row of :func:`cooccurrence`."""
-    scope = scope or Scope()
+    scope = blind.scoped(session, project, scope)
     shape, params = _pairs_select(
         session, project, code, with_subcodes, within_chars, within_turns, scope
     )

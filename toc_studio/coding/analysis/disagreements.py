@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from toc_studio import access
-from toc_studio.coding import undo
+from toc_studio.coding import blind, undo
 from toc_studio.coding.analysis.agreement import compared_documents, named_coders
 from toc_studio.coding.codebook import code_paths
 from toc_studio.coding.models import Coding
@@ -101,6 +101,7 @@ def list_disagreements(
     names = {c.id: c.name for c in people}
     key = "|".join(sorted(names.values()))
     doc_ids = compared_documents(session, project, list(names), documents)
+    blind.require_revealed(session, project.id, doc_ids, "see disagreements between coders")
     paths = code_paths(session, project)
     found: list[Disagreement] = []
     for doc_id in doc_ids:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from toc_studio import events
+from toc_studio.coding import blind
 from toc_studio.coding.analysis.bins import Binned, Bins, binned_attribute, parse_bins
 from toc_studio.coding.analysis.queries import DEFAULT_CONTEXT, Excerpt, excerpts
 from toc_studio.coding.codebook import code_paths
@@ -109,7 +110,7 @@ def matrix(
     includes its sub-codes' codings. Codings with no value fall in the "(none)" column.
     ``bins`` (a number attribute only: a count of equal ranges, or their edges) groups
     the attribute's values into ranges, one column each, in numeric order."""
-    scope = scope or Scope()
+    scope = blind.scoped(session, project, scope)
     binned = _binned(session, project, by, bins)
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)

@@ -14,6 +14,7 @@ from sqlalchemy import Integer, bindparam, case, func, select
 from sqlalchemy import text as sql_text
 from sqlmodel import Session
 
+from toc_studio.coding import blind
 from toc_studio.coding.codebook import PATH_SEPARATOR
 from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.scope import Scope, all_of, code_ids, coded, person_filter
@@ -163,7 +164,7 @@ def excerpts(
     Page with ``limit``/``offset``; filter with ``scope`` (groups, participants,
     attributes, document kinds, coders, documents).
     """
-    scope = scope or Scope()
+    scope = blind.scoped(session, project, scope)
     ids = code_ids(session, code, with_subcodes)
     width = max(0, int(context))
     # PostgreSQL, without a filter on participants, chooses its page's ids first (from the
@@ -171,7 +172,7 @@ def excerpts(
     early = session.get_bind().dialect.name == "postgresql"
     if limit is None:
         paging = "all"
-    elif early and not scope.needs_participant:
+    elif early and not scope.needs_participant and scope.hidden is None:
         paging = "first"
     else:
         paging = "limit"
@@ -183,6 +184,8 @@ def excerpts(
     )
     if scope.needs_participant:
         stmt = stmt.where(all_of(person_filter(k.participant_id, scope)))
+    if scope.hidden is not None:  # blind documents: only the signed-in coder's own
+        stmt = stmt.where(scope.hidden.visible(k.coder_id, k.document_id))
     params = {
         "ids": ids, "project": project.id, "documents": list(scope.documents),
         "kinds": list(scope.kinds), "coders": list(scope.coders), "width": width,
@@ -243,7 +246,7 @@ def count_excerpts(
     scope: Scope | None = None,
 ) -> int:
     """How many excerpts :func:`excerpts` would return without a limit."""
-    scope = scope or Scope()
+    scope = blind.scoped(session, project, scope)
     sub = coded(project, code_ids(session, code, with_subcodes), scope)
     stmt = (
         select(func.count())
