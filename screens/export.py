@@ -61,6 +61,10 @@ with report_tab:
             options["groups"],
             default=[g for g in base.groups if g in options["groups"]],
         )
+        summaries = st.checkbox(
+            "Framework matrix as the written summaries (instead of counts)",
+            value=base.matrix_summaries,
+        )
         save_as = st.text_input("Save these choices as a template (optional)", value="")
         build = st.form_submit_button("Build report", type="primary")
     if build:
@@ -72,6 +76,7 @@ with report_tab:
             picked=picks,
             groups=groups,
             version="" if version == "(newest frozen)" else version,
+            matrix_summaries=summaries,
         )
         with ui.reported(), ui.session() as s, st.spinner("Writing the report..."):
             data, summary, outline = preview.report_bytes(s, project, choices)

@@ -34,6 +34,11 @@ def register(cli: Commands) -> None:
     )
     p.add_argument("--save-template", metavar="NAME", help="save these choices for next time")
     p.add_argument(
+        "--summaries",
+        action="store_true",
+        help="the framework matrix as the written summaries instead of counts",
+    )
+    p.add_argument(
         "--reidentify-as",
         metavar="OWNER",
         help="put real names back in quotes (only for a coder with the owner role)",
@@ -105,6 +110,8 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
             choices.sections = split_list(args.sections)
         if args.quotes is not None:
             choices.quotes_per_theme = args.quotes
+        if args.summaries:
+            choices.matrix_summaries = True
         if args.groups:
             choices.groups = split_list(args.groups)
         if args.pick:

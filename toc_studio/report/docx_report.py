@@ -196,7 +196,21 @@ class _Report:
             parts.quote(self.doc, self.text(x.text), x.participant or x.document)
             self.summary.quotes += 1
 
+    def register(self) -> None:
+        from toc_studio.report.findings_section import write_register
+
+        write_register(self)
+
+    def cases(self) -> None:
+        from toc_studio.report.findings_section import write_case_studies
+
+        write_case_studies(self)
+
     def matrix(self) -> None:
+        if self.choices.matrix_summaries:
+            from toc_studio.report.findings_section import write_summary_grid
+
+            return write_summary_grid(self)
         parts.heading(self.doc, "Framework matrix", level=1)
         matrix = matrix_table(self.session, self.project, by=self.choices.matrix_by)
         columns = [h.removesuffix(": codings") for h in matrix.header[1::2]]

@@ -19,12 +19,17 @@ from toc_studio.project.models import Project
 from toc_studio.report.models import ReportMemo, ReportTemplate
 from toc_studio.timeutil import utcnow
 
-SECTIONS = ("title", "methods", "toc", "findings", "outcomes", "matrix", "memos", "codebook")
+SECTIONS = (
+    "title", "methods", "toc", "findings", "register", "cases", "outcomes", "matrix", "memos",
+    "codebook",
+)  # fmt: skip
 SECTION_TITLES = {
     "title": "Title page and contents",
     "methods": "Methods and participants",
     "toc": "Theory of Change (picture, table, what changed)",
     "findings": "Findings by branch, category and domain, with quotes",
+    "register": "Key findings, learning and numbered recommendations, with strength and quotes",
+    "cases": "Case studies, each in a box",
     "outcomes": "Outcomes: profile, change by group, contact, destinations, survey answers",
     "matrix": "Framework matrix",
     "memos": "Memos marked for the report",
@@ -52,6 +57,8 @@ class ReportChoices:
     groups: list[str] = field(default_factory=list)
     version: str = ""
     matrix_by: str = "group"
+    # the framework matrix as the team's written summaries instead of counts
+    matrix_summaries: bool = False
 
     def check(self) -> ReportChoices:
         unknown = [s for s in self.sections if s not in SECTIONS]
