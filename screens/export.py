@@ -6,10 +6,12 @@ from toc_studio import ui
 from toc_studio.coding import memos
 from toc_studio.report import preview, templates
 from toc_studio.report import spreadsheets as tables
+from toc_studio.ui import background
 from toc_studio.workspace.markdown import md
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_JOB = "report_job"
 
 st.title("Export")
 project = ui.require_project()
@@ -66,7 +68,9 @@ with report_tab:
             value=base.matrix_summaries,
         )
         save_as = st.text_input("Save these choices as a template (optional)", value="")
-        build = st.form_submit_button("Build report", type="primary")
+        build = st.form_submit_button(
+            "Build report", type="primary", disabled=background.running(REPORT_JOB)
+        )
     if build:
         choices = templates.ReportChoices(
             title=title,
@@ -78,11 +82,19 @@ with report_tab:
             version="" if version == "(newest frozen)" else version,
             matrix_summaries=summaries,
         )
-        with ui.reported(), ui.session() as s, st.spinner("Writing the report..."):
-            data, summary, outline = preview.report_bytes(s, project, choices)
-            if save_as.strip():
+        if save_as.strip():
+            with ui.reported(), ui.session() as s:
                 templates.save_template(s, project, save_as, choices)
-            st.session_state[f"report_docx_{project.id}"] = (data, summary, outline)
+        st.session_state.pop(f"report_docx_{project.id}", None)
+        background.start(  # off the script thread, with progress and Cancel
+            REPORT_JOB,
+            "Writing the report",
+            lambda s, progress: preview.report_bytes(s, project, choices, progress),
+        )
+    if (job := background.follow(REPORT_JOB, stop=False)) is not None:
+        background.show_outcome(job)
+        if job.succeeded:
+            st.session_state[f"report_docx_{project.id}"] = job.result
     if built := st.session_state.get(f"report_docx_{project.id}"):
         data, summary, outline = built
         st.download_button(

@@ -9,6 +9,7 @@ from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, U
 from toc_studio.ingest.pseudonymise import ner_status
 from toc_studio.ingest.readers.survey import SurveyColumns
 from toc_studio.project import projects
+from toc_studio.ui import background
 from toc_studio.workspace.markdown import md
 
 UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS, REJECTED = (
@@ -25,6 +26,14 @@ IN_UPLOADER, GENERATION = "import_in_uploader", "import_uploader_generation"
 
 st.title("Import transcripts")
 project = ui.require_project()
+IMPORT_JOB = "import_job"
+if (job := background.follow(IMPORT_JOB)) is not None:  # while it runs, the page ends there
+    if job.succeeded:
+        st.session_state[RESULTS] = review.outcome_rows(job.result)
+        for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED, IN_UPLOADER):
+            st.session_state.pop(key, None)
+        st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1  # empty uploader
+    background.show_outcome(job)
 
 if results := st.session_state.pop(RESULTS, None):
     st.success(f"Import finished: {len(results)} file(s).", icon=":material/check_circle:")
@@ -231,23 +240,20 @@ if duplicates:
     )
 ready = [p for p in previews if not p.error]
 if st.button(f"Import {len(ready)} file(s)", type="primary", disabled=not ready):
-    bar = st.progress(0.0, text="Importing...")
-    outcomes = None
-    with ui.reported():  # a failed import says why and keeps the files and choices
-        with ui.session() as s:
-            outcomes = commit_previews(
-                s,
-                project,
-                ready,
-                replace_existing=replace,
-                terms=options.extra_terms if pseudonymise else (),
-                progress=lambda done, total, name: bar.progress(
-                    done / total, text=f"Imported {md(name)}"
-                ),
-            )
-    if outcomes is not None:
-        state[RESULTS] = review.outcome_rows(outcomes)
-        for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED, IN_UPLOADER):
-            state.pop(key, None)
-        state[GENERATION] = state.get(GENERATION, 0) + 1  # an empty uploader: nothing queued
-        st.rerun()
+    terms = options.extra_terms if pseudonymise else ()
+    # Off the script thread, cancellable; one transaction: a cancelled or failed import
+    # stores nothing and keeps the files and choices (see the top of the page).
+    background.start(
+        IMPORT_JOB,
+        "The import",
+        lambda s, progress: commit_previews(
+            s,
+            project,
+            ready,
+            replace_existing=replace,
+            terms=terms,
+            progress=lambda done, total, name: progress(done, total, f"Imported {name}"),
+            commit_each=False,
+        ),
+    )
+    st.rerun()

@@ -5,6 +5,7 @@ import json
 import streamlit as st
 
 from toc_studio import ui
+from toc_studio.coding.analysis import strength
 from toc_studio.project import projects
 from toc_studio.theory import export_json, table
 from toc_studio.theory import view as theory_view
@@ -96,7 +97,9 @@ with tabs[0]:
     )
 
 with tabs[1]:
-    st.dataframe(table.table_rows(graph), hide_index=True, width="stretch")
+    with ui.session() as s:
+        limits = strength.thresholds(s, project.id)
+    st.dataframe(table.table_rows(graph, limits), hide_index=True, width="stretch")
     toc_notes.notes_table(document)
     toc_notes.narrative_panel(project, document)
 

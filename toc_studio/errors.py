@@ -17,6 +17,22 @@ class Invalid(TocStudioError):
     """The input itself is wrong (a span outside the document, an empty name...)."""
 
 
+class Cancelled(Exception):
+    """Long work was stopped on request (its progress callback raised this); its transaction
+    rolls back. Not a TocStudioError, so code that reports those per item lets it through."""
+
+
+def fit(value: str, limit: int, what: str) -> str:
+    """``value`` if it fits a column of ``limit`` characters; otherwise Invalid, naming the
+    limit (PostgreSQL would refuse it with a bare DataError). ``what``: "A code name"."""
+    if len(value) > limit:
+        raise Invalid(
+            f"{what} can be at most {limit:,} characters long; this one has {len(value):,}. "
+            "Shorten it."
+        )
+    return value
+
+
 def database_error_sentence(exc: BaseException) -> str:
     """What to tell a user about an error raised by the database driver or SQLAlchemy.
 

@@ -92,3 +92,20 @@ def test_a_store_coded_under_the_old_rule_is_brought_to_it(session, mentoring):
     assert len(stale_codings(session)) == 1
     assert refresh_stale(session) == 1
     assert stale_codings(session) == [] and refresh_stale(session) == 0
+
+
+def test_toc_evidence_leaves_the_interviewers_words_to_nobody(session, mentoring):
+    from toc_studio.theory import versions
+
+    doc = interview(session, mentoring)
+    code = code_all(session, mentoring, doc)
+    graph = versions.version_graph(
+        session, mentoring.project, versions.working_version(session, mentoring.project)
+    )
+    (evidence,) = [
+        a["evidence"] for _, a in graph.nodes(data=True) if a.get("code_path") == "Activities"
+    ]
+    # three passages in the interview, one speaker
+    assert (evidence.passages, evidence.participants) == (3, 1)
+    assert evidence.by_group["Mentor"]["passages"] == 2  # the question is nobody's
+    assert code.id

@@ -80,3 +80,24 @@ def test_quotes_given_as_codings_form_passages_among_themselves(session, mentori
     assert len(found) == 1
     assert passage_of_coding(found)[second.id] is found[0]
     assert found[0].participant_id == first.participant_id is not None
+
+
+def test_the_theory_of_change_counts_passages_not_codings(session, mentoring):
+    from toc_studio.theory import versions
+    from toc_studio.theory.export_json import to_dict
+
+    m = mentoring
+    trust = m.codes["Mentee/Outcomes/Personal/Trust"]
+    # Ben codes Asha's passage again, for agreement
+    codings.add_coding(session, m.mentee_doc, trust, m.ben, *span_of(m.mentee_doc, "I trust"))
+    session.commit()
+    graph = versions.version_graph(session, m.project, versions.working_version(session, m.project))
+    (node,) = [
+        n for n in to_dict(graph)["nodes"] if n["code_path"] == "Mentee/Outcomes/Personal/Trust"
+    ]
+    e = node["evidence"]
+    assert (e["passages"], e["codings"], e["participants"], e["of"]) == (1, 2, 1, 3)
+    assert e["by_group"]["Mentee"] == {
+        "passages": 1, "codings": 2, "participants": 1, "of": 2, "documents": 1,
+    }  # fmt: skip
+    assert e["methods"] == ["interview"]

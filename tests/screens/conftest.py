@@ -36,3 +36,19 @@ def run_on(at: AppTest, project_id: int) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def settle(at: AppTest) -> AppTest:
+    """Run the app until no background job (toc_studio.ui.background) is left running:
+    each round waits for the jobs to finish (on their state, not a clock), then runs."""
+    from toc_studio.ui.background import Job
+
+    for _ in range(20):
+        jobs = [v for k in list(at.session_state) if isinstance(v := at.session_state[k], Job)]
+        if not jobs:
+            return at
+        for job in jobs:
+            assert job.finished.wait(120), f"{job.title} did not finish"
+        at.run()
+        assert not at.exception, at.exception
+    raise AssertionError("background jobs kept starting")

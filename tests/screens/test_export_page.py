@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from tests.screens.conftest import run_on
+from tests.screens.conftest import run_on, settle
 from toc_studio import db
 from toc_studio.demo import load_demo
 from toc_studio.project import projects
@@ -25,7 +25,7 @@ def _demo(database_url: str) -> int:
 
 
 def _run(at, project_id: int):
-    return run_on(at, project_id)
+    return settle(run_on(at, project_id))
 
 
 def test_without_a_project_the_page_says_what_to_do(app):

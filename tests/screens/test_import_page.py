@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tests.screens.conftest import run_on
+from tests.screens.conftest import run_on, settle
 from toc_studio import db
 from toc_studio.ingest.models import Document
 from toc_studio.ingest.pipeline import Upload
@@ -29,7 +29,7 @@ def _project(database_url, name="Carers"):
 
 
 def _run(at):
-    return run_on(at, at.session_state["import_project"])
+    return settle(run_on(at, at.session_state["import_project"]))
 
 
 def _with_uploads(app, project_id, *uploads):

@@ -63,10 +63,15 @@ def test_a_small_project_gives_the_expected_graph(session, mentoring):
     assert graph.nodes[k["Activities/Induction training"]]["branch"] == "shared"
     trust = graph.nodes[k["Mentee/Outcomes/Personal/Trust"]]
     assert trust["evidence"].as_dict() == {
+        "passages": 1,
         "codings": 1,
         "participants": 1,
+        "of": 3,
         "documents": 1,
-        "by_group": {"Mentee": {"codings": 1, "participants": 1, "documents": 1}},
+        "methods": ["interview"],
+        "by_group": {
+            "Mentee": {"passages": 1, "codings": 1, "participants": 1, "of": 2, "documents": 1}
+        },
     }
     assert trust["thin"] and not trust["hand_made"]
     assert nx.is_directed_acyclic_graph(graph)
@@ -84,7 +89,9 @@ def test_codings_outside_any_speaker_turn_count_for_the_documents_only_participa
     graph = assemble(session, mentoring.project)
     evidence = graph.nodes[code_key(code.id)]["evidence"]
     assert (evidence.codings, evidence.participants, evidence.documents) == (3, 1, 2)
-    assert evidence.by_group == {"Mentor": {"codings": 2, "participants": 1, "documents": 1}}
+    assert evidence.by_group == {
+        "Mentor": {"passages": 2, "codings": 2, "participants": 1, "of": 1, "documents": 1}
+    }
 
 
 def test_sub_themes_roll_up_into_their_parent_at_the_chosen_level(session, mentoring):
@@ -205,7 +212,7 @@ def test_evidence_follows_swapped_codes_and_regrouped_participants(session, ment
     access = mentoring.codes["Mentor/Challenges/Access to supervision"]
     before = assemble(session, project)
     assert before.nodes[code_key(trust.id)]["evidence"].by_group == {
-        "Mentee": {"codings": 1, "participants": 1, "documents": 1}
+        "Mentee": {"passages": 1, "codings": 1, "participants": 1, "of": 2, "documents": 1}
     }
     ids = {
         code_id: coding_id

@@ -38,7 +38,15 @@ def test_the_json_form_has_the_documented_shape(session):
         "indicators",
         "questions",
     ]
-    assert list(node["evidence"]) == ["codings", "participants", "documents", "by_group"]
+    assert list(node["evidence"]) == [
+        "passages",
+        "codings",
+        "participants",
+        "of",
+        "documents",
+        "methods",
+        "by_group",
+    ]
     assert node["category"] == "resource" and node["branch"] == "shared"
     assert list(document["edges"][0]) == [
         "source", "target", "kind", "label", "rationale", "assumptions"

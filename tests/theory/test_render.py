@@ -130,8 +130,14 @@ def test_the_table_view_has_one_row_per_branch(session):
     assert "Funding" in rows[0]["Resources"] and "Goal setting" in rows[0]["Activities"]
     mentee = rows[2]
     assert "Mentees feel able to trust their mentor" in mentee["Enablers"]
-    assert "Social: Community participation; Reconnected with family" in mentee["Outcomes"]
-    assert "Housing and finances [thin: one participant]" in mentee["Outcomes"]
+    # each element with its strength of evidence: n of N of its groups, and the wording
+    assert (
+        "Social: Community participation (Mentee: most, 4 of 5); "
+        "Reconnected with family (Mentee: over half, 3 of 5)"
+    ) in mentee["Outcomes"]
+    assert "Housing and finances (Mentee: one, 1 of 5) [thin: one participant]" in mentee[
+        "Outcomes"
+    ]
     assert "Mentors feel valued by the service [workshop, no evidence yet]" in rows[1]["Outcomes"]
 
 

@@ -141,14 +141,20 @@ def commit_previews(
     replace_existing: bool = False,
     terms: Sequence[tuple[str, str]] = (),
     progress: Callable[[int, int, str], None] | None = None,
+    commit_each: bool = True,
 ) -> list[FileOutcome]:
+    """Store the previews one file at a time, each in its savepoint. ``commit_each``: commit
+    after every file (a killed run keeps the files done); without it the batch is one
+    transaction, which the caller commits, and ``progress`` may raise
+    :class:`~toc_studio.errors.Cancelled` between files to leave the store unchanged."""
     access.require(session, project.id, "lead", "import documents")
     outcomes = []
     for index, preview in enumerate(previews):
         outcome = commit_file(
             session, project, preview, replace_existing=replace_existing, terms=terms
         )
-        session.commit()
+        if commit_each:
+            session.commit()
         outcomes.append(outcome)
         if progress is not None:
             progress(index + 1, len(previews), preview.name)

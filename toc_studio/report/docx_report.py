@@ -13,6 +13,7 @@ owner may ask for the names back (``reidentify_by``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -263,8 +264,11 @@ def build_report(
     choices: ReportChoices | None = None,
     *,
     reidentify_by: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ReportSummary:
-    """Write the Word report of ``project`` to ``out`` (a path or a binary file)."""
+    """Write the Word report of ``project`` to ``out`` (a path or a binary file).
+    ``progress(done, total, section)`` is told before each section (it may raise
+    :class:`~toc_studio.errors.Cancelled` to stop; nothing is written then)."""
     key: list[tuple[str, str]] = []
     if reidentify_by:
         access.require(session, project.id, "owner", "export the report with real names")
@@ -278,7 +282,9 @@ def build_report(
         key.sort(key=lambda pair: -len(pair[0]))
     report = _Report(session, project, choices or ReportChoices(), key)
     parts.page_numbers(report.doc)
-    for section in report.choices.sections:
+    for done, section in enumerate(report.choices.sections):
+        if progress is not None:
+            progress(done, len(report.choices.sections), f"Writing {section}")
         getattr(report, section)()
         report.summary.sections.append(section)
     if report.contents is not None:

@@ -4,6 +4,7 @@ offer (versions, groups, memos) and the exports' bytes."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import docx
@@ -44,11 +45,15 @@ def report_options(session: Session, project: Project) -> dict[str, list]:
 
 
 def report_bytes(
-    session: Session, project: Project, choices: ReportChoices
+    session: Session,
+    project: Project,
+    choices: ReportChoices,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[bytes, ReportSummary, list[tuple[int, str]]]:
-    """The report as .docx bytes, with its summary and outline (heading level, text)."""
+    """The report as .docx bytes, with its summary and outline (heading level, text);
+    ``progress`` as for :func:`~toc_studio.report.docx_report.build_report`."""
     buffer = io.BytesIO()
-    summary = build_report(session, project, buffer, choices)
+    summary = build_report(session, project, buffer, choices, progress=progress)
     data = buffer.getvalue()
     outline = [
         (int(p.style.name.split()[-1]), p.text)

@@ -159,11 +159,13 @@ def cmd_image(args: argparse.Namespace) -> int:
 
 
 def cmd_table(args: argparse.Namespace) -> int:
+    from toc_studio.coding.analysis.strength import thresholds
     from toc_studio.theory import table, versions
 
     with store(args) as session:
         project, version = _version(session, args)
-        rows = table.table_rows(versions.version_graph(session, project, version))
+        limits = thresholds(session, project.id)
+        rows = table.table_rows(versions.version_graph(session, project, version), limits)
     if args.json:
         emit_json({"rows": rows})
         return 0

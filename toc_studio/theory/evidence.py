@@ -1,11 +1,16 @@
-"""Evidence behind the elements of a Theory of Change, counted in SQL.
+"""Evidence behind the elements of a Theory of Change: passages, not codings.
 
-A coding's participant is its stored speaker (``Coding.participant_id``), by the one rule
-of :mod:`toc_studio.coding.speakers` that the excerpts and the matrix read too: the
-participant of the turn containing the coding's start; else of the first participant turn
-beginning inside the coding; else the document's participant when it has exactly one.
-Codings with none count, without a participant. No turn is looked up here and no coding is
-loaded into Python: the database groups and counts.
+Evidence counts **passages** (:mod:`toc_studio.coding.analysis.passages`): codings of one
+code by different coders that overlap are one passage, so double coding for agreement
+does not double the evidence. ``codings`` stays beside it for reference.
+
+A passage's participant is its quote's stored speaker (``Coding.participant_id``), by
+the one rule of :mod:`toc_studio.coding.speakers` that the excerpts and the matrix read
+too: the participant of the turn containing the coding's start; else of the first
+participant turn beginning inside it; else, outside every turn, the document's
+participant when it has exactly one (the interviewer's words are nobody's). Passages with
+none count, without a participant. Each group's entry carries ``of``, the participants of
+that group in the project, and the whole its own ``of``, so a reader sees "3 of 7".
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from toc_studio.coding.analysis import counting
-from toc_studio.coding.models import Coding
+from toc_studio.coding.analysis import passages as ps
+from toc_studio.coding.analysis import strength
+from toc_studio.coding.models import Code, Coding
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Group, Participant
 
@@ -28,14 +34,56 @@ class Evidence:
     participants: int = 0
     documents: int = 0
     by_group: dict[str, dict[str, int]] = field(default_factory=dict)
+    passages: int | None = None  # None: as many as codings (a version frozen before passages)
+    of: int = 0
+    methods: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.passages is None:
+            self.passages = self.codings
 
     def as_dict(self) -> dict:
         return {
+            "passages": self.passages,
             "codings": self.codings,
             "participants": self.participants,
+            "of": self.of,
             "documents": self.documents,
+            "methods": list(self.methods),
             "by_group": {g: dict(v) for g, v in self.by_group.items()},
         }
+
+    def strength(self, limits: strength.Thresholds = strength.DEFAULT) -> strength.Strength:
+        """The strength of this evidence (n of N per group, methods, flags, wording)."""
+        groups = [
+            (name, int(v.get("participants", 0)), int(v.get("of", 0)),
+             int(v.get("passages", v.get("codings", 0))))
+            for name, v in self.by_group.items()
+        ]  # fmt: skip
+        return strength.from_counts(
+            self.passages, self.codings, self.participants, self.of, self.documents,
+            groups, self.methods, limits,
+        )  # fmt: skip
+
+
+def from_json(e: dict | None) -> Evidence:
+    """The :class:`Evidence` of an element's ``evidence`` in a version's JSON form (a
+    version frozen before passages counted its codings: they stand for its passages)."""
+    e = e or {}
+    return Evidence(
+        e.get("codings", 0),
+        e.get("participants", 0),
+        e.get("documents", 0),
+        {g: dict(v) for g, v in (e.get("by_group") or {}).items()},
+        passages=e.get("passages"),
+        of=e.get("of", 0),
+        methods=list(e.get("methods", [])),
+    )
+
+
+def element_strength(session: Session, project_id: int, e: dict | None) -> strength.Strength:
+    """The strength of an element's JSON evidence, worded by the project's thresholds."""
+    return from_json(e).strength(strength.thresholds(session, project_id))
 
 
 @dataclass(frozen=True)
@@ -56,39 +104,67 @@ def aggregate(
     project_id: int | None = None,
 ) -> dict[int, Evidence]:
     """Evidence per node, where ``mapping`` sends each code id to the node numbers its
-    codings count for. ``groups`` names the project's groups by id (``project_id`` is
-    accepted for callers; the codes already belong to one project).
+    codings count for. ``groups`` names the project's groups by id, in branch order.
 
-    Counted in one pass over the stored speakers by :func:`counting.by_group`: codings,
-    distinct speakers and distinct documents per node, in all and per speaker's group."""
-    node_codes: dict[int, list[int]] = {}
+    The codes' codings are read once and formed into passages; each node counts its
+    codes' passages, their distinct speakers, documents and methods, in all and per
+    speaker's group (with the group's size as ``of``). Nodes without a passage are left
+    out."""
+    if not mapping:
+        return {}
+    if project_id is None:
+        project_id = session.get(Code, next(iter(mapping))).project_id
+    by_code: dict[int, list[ps.Passage]] = {}
+    for passage in ps.passages_of(session, code_ids=list(mapping)):
+        by_code.setdefault(passage.code_id, []).append(passage)
+    sizes, people, kinds = strength.lookups(session, project_id)
+    size_of = {gid: n for gid, _, n in sizes}
+    node_passages: dict[int, list[ps.Passage]] = {}
     for code_id, nodes in mapping.items():
         for node in nodes:
-            node_codes.setdefault(node, []).append(code_id)
+            node_passages.setdefault(node, []).extend(by_code.get(code_id, ()))
     result: dict[int, Evidence] = {}
-    for node, counted in counting.by_group(session, node_codes, list(groups)).items():
-        total = counted.total
-        evidence = result[node] = Evidence(total.codings, total.participants, total.documents)
-        for group_id, name in groups.items():  # in branch order
-            found = counted.by_group.get(group_id)
-            if found is not None:
-                evidence.by_group[name] = {
-                    "codings": found.codings,
-                    "participants": found.participants,
-                    "documents": found.documents,
-                }
+    for node, found in node_passages.items():
+        if found:
+            result[node] = _evidence(found, groups, people, kinds, size_of)
     return result
+
+
+def _evidence(found, groups, people, kinds, size_of) -> Evidence:
+    speakers = {p.participant_id for p in found if p.participant_id is not None}
+    documents = {p.document_id for p in found}
+    methods = sorted({strength.METHODS.get(kinds.get(d, ""), "other") for d in documents})
+    evidence = Evidence(
+        codings=sum(len(p.coding_ids) for p in found),
+        participants=len(speakers),
+        documents=len(documents),
+        passages=len(found),
+        of=len(people),
+        methods=methods,
+    )
+    for group_id, name in groups.items():  # in branch order
+        mine = [p for p in found if people.get(p.participant_id) == group_id]
+        if mine:
+            evidence.by_group[name] = {
+                "passages": len(mine),
+                "codings": sum(len(p.coding_ids) for p in mine),
+                "participants": len({p.participant_id for p in mine}),
+                "of": size_of.get(group_id, 0),
+                "documents": len({p.document_id for p in mine}),
+            }
+    return evidence
 
 
 def excerpts(session: Session, code_ids: Sequence[int], limit: int = 50) -> list[Excerpt]:
     """Up to ``limit`` excerpts coded with ``code_ids`` (code by code, each in document
-    order), with the speaker's participant label and group (``None`` when the coding is
-    outside a labelled turn). Each code is read in the order of its index, so a code with
-    a hundred thousand codings costs no more than one with ten."""
+    order), one per passage (its quote: a passage coded by two coders is shown once),
+    with the speaker's participant label and group (``None`` when the coding is outside a
+    labelled turn)."""
     found: list[Excerpt] = []
     for code_id in code_ids:
         if len(found) >= limit:
             break
+        shown = [p.coding_id for p in ps.passages_of(session, code_ids=[code_id])]
         stmt = (
             select(
                 Coding.id,
@@ -103,9 +179,8 @@ def excerpts(session: Session, code_ids: Sequence[int], limit: int = 50) -> list
             .join(Document, Document.id == Coding.document_id)
             .outerjoin(Participant, Participant.id == Coding.participant_id)
             .outerjoin(Group, Group.id == Participant.group_id)
-            .where(Coding.code_id == code_id)
-            .order_by(Coding.code_id, Coding.document_id, Coding.start)
-            .limit(limit - len(found))
+            .where(Coding.id.in_(shown[: limit - len(found)]))
+            .order_by(Coding.document_id, Coding.start, Coding.id)
         )
         found.extend(Excerpt(*row) for row in session.execute(stmt))
     return found

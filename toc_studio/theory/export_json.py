@@ -38,9 +38,12 @@ def node_order(graph: nx.DiGraph) -> list[str]:
 
 def _evidence(evidence: Evidence, groups: Sequence[str]) -> dict:
     return {
+        "passages": evidence.passages,
         "codings": evidence.codings,
         "participants": evidence.participants,
+        "of": evidence.of,
         "documents": evidence.documents,
+        "methods": list(evidence.methods),
         "by_group": {g: dict(evidence.by_group[g]) for g in groups if g in evidence.by_group},
     }
 
@@ -123,6 +126,9 @@ def graph_from_dict(document: dict) -> nx.DiGraph:
             e.get("participants", 0),
             e.get("documents", 0),
             {g: dict(v) for g, v in (e.get("by_group") or {}).items()},
+            passages=e.get("passages"),
+            of=e.get("of", 0),
+            methods=list(e.get("methods", [])),
         )
         graph.add_node(
             n["id"],

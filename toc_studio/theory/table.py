@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from toc_studio.coding.analysis.strength import DEFAULT, Thresholds
 from toc_studio.theory.assemble import DOMAIN, NO_DOMAIN, SHARED
 from toc_studio.theory.export_json import node_order
 
@@ -15,18 +16,24 @@ CATEGORY_COLUMN = dict(
 )
 
 
-def _entry(attrs: dict) -> str:
+def _entry(attrs: dict, limits: Thresholds) -> str:
+    """An element with its strength of evidence: "Trust (Mentee: most, 5 of 7)"."""
     text = str(attrs["label"])
-    if attrs.get("hand_made") and not attrs["evidence"].codings:
-        text += " [workshop, no evidence yet]"
-    elif attrs.get("thin"):
+    evidence = attrs["evidence"]
+    if attrs.get("hand_made") and not evidence.codings:
+        return text + " [workshop, no evidence yet]"
+    strength = evidence.strength(limits)
+    if strength.short():
+        text += f" ({strength.short()})"
+    if attrs.get("thin"):
         text += " [thin: one participant]"
     return text
 
 
-def table_rows(graph: nx.DiGraph) -> list[dict[str, str]]:
-    """One dict per branch: "Branch" then the five columns; items one per line, and the
-    outcomes as "Domain: item; item" lines."""
+def table_rows(graph: nx.DiGraph, limits: Thresholds = DEFAULT) -> list[dict[str, str]]:
+    """One dict per branch: "Branch" then the five columns; items one per line, each with
+    its strength of evidence (worded by ``limits``), and the outcomes as "Domain: item;
+    item" lines."""
     branches = [SHARED, *graph.graph.get("groups", [])]
     cells: dict[str, dict[str, list[str]]] = {b: {c: [] for c in COLUMNS} for b in branches}
     domains: dict[str, dict[str, list[str]]] = {b: {} for b in branches}
@@ -37,9 +44,9 @@ def table_rows(graph: nx.DiGraph) -> list[dict[str, str]]:
         branch = attrs["branch"] if attrs["branch"] in cells else SHARED
         if attrs["category"] == "outcome":
             domain = attrs.get("domain") or NO_DOMAIN
-            domains[branch].setdefault(domain, []).append(_entry(attrs))
+            domains[branch].setdefault(domain, []).append(_entry(attrs, limits))
         else:
-            cells[branch][CATEGORY_COLUMN[attrs["category"]]].append(_entry(attrs))
+            cells[branch][CATEGORY_COLUMN[attrs["category"]]].append(_entry(attrs, limits))
     rows = []
     for branch in branches:
         cells[branch]["Outcomes"] = [

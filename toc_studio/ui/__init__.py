@@ -53,6 +53,16 @@ def session() -> Iterator[Session]:
         yield s
 
 
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A session for what only reads (a page's lists, tables, charts): on SQLite it does
+    not take the write lock, so a page never waits behind an import or another writer.
+    Nothing done in it is kept; what it loaded stays readable after it."""
+    with db.read_scope(engine()) as s:
+        yield s
+        s.expunge_all()  # out of the session before it rolls back: loaded, not expired
+
+
 def error_message(exc: Exception) -> str:
     """What to tell the user about ``exc``: a service error's own sentence; for anything
     else a sentence with an error id, the details (SQL, parameters, traceback) going to
@@ -129,7 +139,7 @@ def project_picker() -> Project | None:
     address (``?project=<id>``), so that a reload or a bookmark opens the same project. A
     project in the address that is not among those offered is said, not swapped for
     another: no project is current until one is chosen."""
-    with session() as s:
+    with read_session() as s:
         summaries = projects.list_projects(s)
     if not summaries:
         st.sidebar.info("No project yet: create one on the Projects page.")
@@ -184,7 +194,7 @@ def current_project() -> Project | None:
     project_id = st.session_state.get(PROJECT_KEY)
     if project_id is None:
         return None
-    with session() as s:
+    with read_session() as s:
         try:
             return projects.get_project(s, project_id)
         except TocStudioError:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.project.models import Project
-from toc_studio.theory import diff, edit, table, versions
+from toc_studio.theory import diff, edit, evidence, table, versions
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.models import LINK_KINDS
 from toc_studio.ui import toc_notes
@@ -79,22 +79,28 @@ def evidence_tab(project: Project, version_id: int, document: dict, elements: di
         return
     node = next(n for n in document["nodes"] if n["id"] == chosen)
     e = node["evidence"]
-    cols = st.columns(3)
-    cols[0].metric("Codings", e["codings"])
-    cols[1].metric("Participants", e["participants"])
-    cols[2].metric("Documents", e["documents"])
-    if e["by_group"]:
+    with ui.session() as s:
+        strength = evidence.element_strength(s, project.id, e)
+    cols = st.columns(4)
+    people = f"{strength.participants} of {strength.of}" if strength.of else strength.participants
+    cols[0].metric("Passages", strength.passages, help="Coded by several coders, counted once")
+    cols[1].metric("Participants", people)
+    cols[2].metric("Documents", strength.documents)
+    cols[3].metric("Methods", len(strength.methods), help=", ".join(strength.methods) or None)
+    st.markdown("**Strength of evidence:** " + md(strength.sentence()))
+    if strength.by_group:
         st.dataframe(
             [
-                {"Group": g, **{k.title(): v for k, v in c.items()}}
-                for g, c in e["by_group"].items()
+                {"Group": g.group, "Participants": g.n, "Of": g.of, "Wording": g.wording,
+                 "Passages": g.passages}
+                for g in strength.by_group
             ],
             hide_index=True,
-        )
-    if node["hand_made"] and not e["codings"]:
+        )  # fmt: skip
+    if node["hand_made"] and not strength.passages:
         st.warning("Added by hand in a workshop: no coded evidence yet.")
-    if node["thin"]:
-        st.warning("Thin evidence: all of it comes from one participant.")
+    for flag in strength.flags:
+        st.warning(flag)
     indicator_figures([i for i in node.get("indicators", []) if i.get("instrument")])
     toc_notes.element_notes(project, node, frozen=_frozen(project, version_id))
     with ui.session() as s:

@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from toc_studio import access, events
+from toc_studio.coding.analysis import wording as words
 from toc_studio.coding.analysis.passages import Passage, passages_of
 from toc_studio.coding.models import Memo
 from toc_studio.errors import Invalid
@@ -133,6 +134,43 @@ class Strength:
         found["by_group"] = [asdict(g) for g in self.by_group]
         found["methods"] = list(self.methods)
         return found
+
+    def groups_phrase(self) -> str:
+        """Who carries it, per group: "most of the Mentee group (5 of 7) and one of the
+        Mentor group (1 of 3)"; without groups, of everyone ("some participants (3 of 9)")."""
+        parts = [
+            f"{g.wording} of the {g.group} group ({g.n} of {g.of})"
+            if g.of
+            else f"{words.count(g.n, 'participant')} of the {g.group} group"
+            for g in self.by_group
+            if g.n
+        ]
+        if parts:
+            return words.listing(parts)
+        if not self.participants:
+            return "no participant"
+        if self.wording in ("all", "most", "over half", "some") and self.of:
+            return f"{self.wording} participants ({self.participants} of {self.of})"
+        return words.count(self.participants, "participant")
+
+    def sentence(self) -> str:
+        """The strength as a person says it: "Most of the Mentee group (5 of 7); 12
+        passages from five documents (interview and workshop)." """
+        if not self.passages:
+            return "No coded evidence yet."
+        who = self.groups_phrase()
+        sources = (
+            f"{words.count(self.passages, 'passage')} from "
+            f"{words.count(self.documents, 'document')} ({words.listing(list(self.methods))})"
+        )
+        return f"{who[:1].upper()}{who[1:]}; {sources}."
+
+    def short(self) -> str:
+        """A table cell's note: "Mentee: most, 5 of 7; Mentor: one, 1 of 3"."""
+        parts = [f"{g.group}: {g.wording}, {g.n} of {g.of}" for g in self.by_group if g.n]
+        if not parts and self.participants:
+            parts = [f"{self.participants} of {self.of} participants"]
+        return "; ".join(parts)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -281,6 +319,35 @@ def weigh(
         one_participant=len(people) == 1,
         one_method=len(methods) == 1,
         wording=wording_for(len(people), everyone, limits),
+    )
+
+
+def from_counts(
+    passages: int,
+    codings: int,
+    participants: int,
+    of: int,
+    documents: int,
+    groups: Sequence[tuple[str, int, int, int]],
+    methods: Sequence[str],
+    limits: Thresholds = DEFAULT,
+) -> Strength:
+    """The strength of counts already made (a ToC version's JSON evidence): ``groups`` as
+    (name, participants, of, passages)."""
+    return Strength(
+        passages=passages,
+        codings=codings,
+        participants=participants,
+        of=of,
+        documents=documents,
+        by_group=tuple(
+            GroupStrength(name, n, size, count, wording_for(n, size, limits))
+            for name, n, size, count in groups
+        ),
+        methods=tuple(methods),
+        one_participant=participants == 1,
+        one_method=len(methods) == 1,
+        wording=wording_for(participants, of, limits),
     )
 
 
