@@ -90,6 +90,10 @@ COMMANDS: dict[str, Command] = {
         "blind coding: coders see only their own codings until a lead reveals",
         ("toc_studio.coding.blind_commands",),
     ),
+    "merge": Command(
+        "bring another copy's codings, memos and new codes (.qdpx or .db) into a project",
+        ("toc_studio.report.merge.commands",),
+    ),
     "query": Command(
         "excerpts, matrix, co-occurrence, words, agreement, disagreements, profile, survey",
         CODING + DISAGREEMENTS + OUTCOMES,
