@@ -22,6 +22,10 @@ from sqlalchemy.engine import Engine
 from toc_studio import db
 
 BACKENDS = ("sqlite", "postgresql")
+# The name secret (the keyed hash of real names) lives outside the store: tests keep
+# theirs in a folder of their own, never in the user's config folder.
+os.environ.setdefault("TOC_STUDIO_NAME_SECRET_FILE", str(Path(__import__("tempfile").mkdtemp(
+    prefix="toc-studio-secret-")) / "name-secret"))  # fmt: skip
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

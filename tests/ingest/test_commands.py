@@ -59,37 +59,35 @@ def test_an_unknown_project_or_group_is_an_error_before_anything_is_read(databas
     assert code == 1 and "no group 'Carer'" in err
 
 
-def test_names_are_listed_and_the_key_is_shown_only_to_an_owner(database_url, tmp_path, capsys):
-    from sqlmodel import Session
-
-    from toc_studio import db
-    from toc_studio.project import projects
+def test_names_are_listed_and_the_key_is_shown_only_with_an_owners_passphrase(
+    database_url, tmp_path, capsys, monkeypatch
+):
+    import io
 
     run(capsys, "--db", database_url, "project", "create", "Study")
     assert (
         run(capsys, "names", "add", "--db", database_url, "--project", "Study", "Ann Lee")[0] == 0
     )
-    code, out, _ = run(
-        capsys, "names", "list", "--db", database_url, "--project", "Study", "--json"
-    )
-    assert json.loads(out)["names"] == [{"name": "Ann Lee", "kind": "person"}]
     note = tmp_path / "n.txt"
     note.write_text("I: Who?\nR: Ann Lee did.")
     run(capsys, "ingest", "--db", database_url, "--project", "Study", str(note), "--no-ner")
-    engine = db.make_engine(database_url)
-    with Session(engine) as s:
-        projects.get_or_create_coder(s, "Lead", "owner")
-        projects.get_or_create_coder(s, "Peer", "researcher")
-        s.commit()
-    engine.dispose()
-    base = ("names", "key", "--db", database_url, "--project", "Study", "--json", "--coder")
-    code, out, _ = run(capsys, *base, "Lead")
+    db = ("--db", database_url, "--project", "Study")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    code, out, _ = run(capsys, "names", "passphrase", "set", *db, "--passphrase-stdin")
+    assert code == 0 and "nobody can read the key again" in out
+    code, out, _ = run(capsys, "names", "list", *db, "--sealed", "--json")
+    assert json.loads(out) == {"sealed": {"person": 1}}
+    monkeypatch.setenv("TOC_STUDIO_PASSPHRASE", "correct horse battery")
+    code, out, _ = run(capsys, "names", "list", *db, "--json")
+    assert json.loads(out)["names"] == [{"name": "Ann Lee", "kind": "person"}]
+    code, out, _ = run(capsys, "names", "key", *db, "--json")
     assert code == 0
     assert json.loads(out)["key"][0] == {
         "placeholder": "[Person 1]", "original": "Ann Lee", "kind": "person", "source": "list",
     }  # fmt: skip
-    code, out, err = run(capsys, *base, "Peer")
-    assert code == 1 and "Only a project owner" in err and "Ann Lee" not in out
+    monkeypatch.setenv("TOC_STUDIO_PASSPHRASE", "wrong horse battery")
+    code, out, err = run(capsys, "names", "key", *db, "--json")
+    assert code == 1 and "does not open the key" in err and "Ann Lee" not in out + err
 
 
 def test_names_keep_stops_a_word_being_replaced_and_places_sets_the_policy(

@@ -11,7 +11,7 @@ import pytest
 
 from toc_studio.coding import codebook, codings, memos
 from toc_studio.demo import load_demo
-from toc_studio.errors import Invalid
+from toc_studio.errors import Refused
 from toc_studio.report.docx_report import build_report
 from toc_studio.report.templates import ReportChoices, mark_memo
 
@@ -143,7 +143,7 @@ def test_names_come_back_only_for_a_project_owner(session, mentoring):
     from toc_studio.ingest.documents import add_document
     from toc_studio.ingest.keystore import save_key_entries
     from toc_studio.ingest.pseudonymise import KeyEntry
-    from toc_studio.project.projects import get_or_create_coder
+    from toc_studio.ingest.vault import set_first_passphrase
 
     text = "Mentee C2: [Person 1] at [Hospital 1] helped me a lot."
     doc = add_document(session, mentoring.project, "C2 notes", text)
@@ -156,11 +156,12 @@ def test_names_come_back_only_for_a_project_owner(session, mentoring):
     )
     choices = ReportChoices(sections=["findings"])
     assert any("[Person 1]" in q for q in quotes(read(session, mentoring.project, choices)))
-    get_or_create_coder(session, "Owner", "owner")
-    named = quotes(read(session, mentoring.project, choices, reidentify_by="Owner"))
+    set_first_passphrase(session, mentoring.project, "the owners' passphrase")
+    passphrase = "the owners' passphrase"
+    named = quotes(read(session, mentoring.project, choices, reidentify_with=passphrase))
     assert any("Sam at [Hospital 1]" in q for q in named)
-    with pytest.raises(Invalid, match="owner"):
-        read(session, mentoring.project, choices, reidentify_by="Asha")
+    with pytest.raises(Refused, match="does not open the key"):
+        read(session, mentoring.project, choices, reidentify_with="not the passphrase")
 
 
 def test_what_changed_since_the_previous_frozen_version(session, demo):

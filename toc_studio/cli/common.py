@@ -124,6 +124,47 @@ def output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--csv", action="store_true", help="print CSV")
 
 
+PASSPHRASE_ENV = "TOC_STUDIO_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "TOC_STUDIO_NEW_PASSPHRASE"
+
+
+def passphrase_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--passphrase-stdin`` (else ``$TOC_STUDIO_PASSPHRASE``, else a prompt)."""
+    parser.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help=f"read the owner's passphrase from standard input (else ${PASSPHRASE_ENV}, "
+        "else a prompt); a lost passphrase loses the key: nobody can open it again",
+    )
+
+
+def read_passphrases(args: argparse.Namespace, wanted: tuple[str, ...]) -> list[str]:
+    """The passphrases ``wanted`` names ("current", "new"), in order: one line each from
+    standard input with ``--passphrase-stdin``; else ``$TOC_STUDIO_PASSPHRASE`` (current)
+    and ``$TOC_STUDIO_NEW_PASSPHRASE`` (new); else asked for on the terminal."""
+    import getpass
+    import os
+
+    if getattr(args, "passphrase_stdin", False):
+        lines = [sys.stdin.readline().rstrip("\r\n") for _ in wanted]
+        if not all(lines):
+            raise CommandError(f"Expected {len(wanted)} passphrase line(s) on standard input.")
+        return lines
+    found = []
+    for what in wanted:
+        variable = PASSPHRASE_ENV if what == "current" else NEW_PASSPHRASE_ENV
+        value = os.environ.get(variable, "")
+        if not value and sys.stdin.isatty():
+            value = getpass.getpass(f"{what.capitalize()} passphrase: ")
+        if not value:
+            raise CommandError(
+                f"This needs the {what} passphrase: pass it on standard input with "
+                f"--passphrase-stdin, or set ${variable}."
+            )
+        found.append(value)
+    return found
+
+
 # --- output -----------------------------------------------------------------------------------
 
 

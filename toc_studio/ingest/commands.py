@@ -12,6 +12,8 @@ from toc_studio.cli.common import (
     Commands,
     emit_json,
     get_project,
+    passphrase_option,
+    read_passphrases,
     split_list,
     store,
 )
@@ -50,8 +52,12 @@ def register(cli: Commands) -> None:
     p.add_argument("--project", required=True)
     p.add_argument("name")
     p.add_argument("--kind", default="person", choices=["person", "place", "organisation"])
-    p = names.command("list", cmd_names_list, "the names the project replaces")
+    p = names.command(
+        "list", cmd_names_list, "the names the project replaces (sealed: the passphrase shows them)"
+    )
     p.add_argument("--project", required=True)
+    passphrase_option(p)
+    p.add_argument("--sealed", action="store_true", help="only count them (no passphrase)")
     p.add_argument("--json", action="store_true")
     p = names.command(
         "keep", cmd_names_keep, "words never to replace (technical words, products); no word: list"
@@ -65,10 +71,27 @@ def register(cli: Commands) -> None:
     )
     p.add_argument("--project", required=True)
     p.add_argument("policy", nargs="?", choices=["replace", "keep"])
-    p = names.command("key", cmd_names_key, "placeholder -> original; only for a project owner")
+    p = names.command(
+        "key",
+        cmd_names_key,
+        "placeholder -> original, opened with an owner's passphrase (audited); a lost "
+        "passphrase loses the key",
+    )
     p.add_argument("--project", required=True)
-    p.add_argument("--coder", required=True, help="your coder name (must have the owner role)")
+    passphrase_option(p)
     p.add_argument("--json", action="store_true")
+    phrases = names.group(
+        "passphrase", "the owners' passphrases that open the key", metavar="ACTION"
+    )
+    for action, handler, text in (
+        ("set", cmd_passphrase_set, "the key's first owner passphrase (one line on stdin)"),
+        ("add", cmd_passphrase_add, "another owner's passphrase (stdin: a current one, the new)"),
+        ("change", cmd_passphrase_change, "change yours (stdin: the current one, the new one)"),
+        ("remove", cmd_passphrase_remove, "forget one (stdin: it); the last one stays"),
+    ):
+        p = phrases.command(action, handler, text)
+        p.add_argument("--project", required=True)
+        passphrase_option(p)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -150,8 +173,19 @@ def cmd_names_list(args: argparse.Namespace) -> int:
     from toc_studio.ingest import keystore
 
     with store(args) as session:
-        terms = keystore.list_terms(session, get_project(session, args.project))
-    if args.json:
+        project = get_project(session, args.project)
+        if args.sealed:
+            counts = keystore.count_terms(session, project)
+        else:
+            [passphrase] = read_passphrases(args, ("current",))
+            terms = keystore.list_terms(session, project, passphrase)
+    if args.sealed:
+        if args.json:
+            emit_json({"sealed": counts})
+        else:
+            for kind, n in sorted(counts.items()):
+                print(f"{kind:<13} {n} name(s), sealed")
+    elif args.json:
         emit_json({"names": [{"name": t, "kind": k} for t, k in terms]})
     else:
         for term, kind in terms:
@@ -198,21 +232,58 @@ def cmd_names_places(args: argparse.Namespace) -> int:
 
 
 def cmd_names_key(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from toc_studio.errors import NotFound
     from toc_studio.ingest import keystore
-    from toc_studio.project.models import Coder
 
     with store(args) as session:
         project = get_project(session, args.project)
-        coder = session.execute(select(Coder).where(Coder.name == args.coder)).scalars().first()
-        if coder is None:
-            raise NotFound(f"No coder {args.coder!r}.")
-        rows = keystore.read_key(session, project, coder)
+        [passphrase] = read_passphrases(args, ("current",))
+        rows = keystore.read_key(session, project, passphrase)
     if args.json:
         emit_json({"key": [row.__dict__ for row in rows]})
     else:
         for row in rows:
             print(f"{row.placeholder:<22} {row.original}  ({row.source})")
+    return EXIT_OK
+
+
+def cmd_passphrase_set(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import vault
+
+    [new] = read_passphrases(args, ("new",))
+    with store(args) as session:
+        vault.set_first_passphrase(session, get_project(session, args.project), new)
+    print(
+        "The key now opens with this passphrase only. Keep it safe: if every owner's "
+        "passphrase is lost, nobody can read the key again."
+    )
+    return EXIT_OK
+
+
+def cmd_passphrase_add(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import vault
+
+    current, new = read_passphrases(args, ("current", "new"))
+    with store(args) as session:
+        vault.add_passphrase(session, get_project(session, args.project), current, new)
+    print("Added: the key also opens with the new passphrase.")
+    return EXIT_OK
+
+
+def cmd_passphrase_change(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import vault
+
+    current, new = read_passphrases(args, ("current", "new"))
+    with store(args) as session:
+        vault.change_passphrase(session, get_project(session, args.project), current, new)
+    print("Changed: the old passphrase no longer opens the key.")
+    return EXIT_OK
+
+
+def cmd_passphrase_remove(args: argparse.Namespace) -> int:
+    from toc_studio.ingest import vault
+
+    [current] = read_passphrases(args, ("current",))
+    with store(args) as session:
+        vault.remove_passphrase(session, get_project(session, args.project), current)
+    print("Removed: that passphrase no longer opens the key.")
     return EXIT_OK

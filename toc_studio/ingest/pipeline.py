@@ -39,6 +39,7 @@ from toc_studio.ingest.pseudonymise import (
     apply,
     assign,
 )
+from toc_studio.ingest.pseudonymise.known import KnownNames
 from toc_studio.ingest.readers import (
     Heading,
     ReadDocument,
@@ -141,6 +142,7 @@ class ProjectContext:
     pseudonymiser: Pseudonymiser | None
     file_hashes: dict[str, list[tuple[int, str]]]
     text_hashes: dict[str, list[tuple[int, str]]]
+    known: KnownNames | None = None  # the key's and the lists' names, by their hashes
 
 
 def load_context(session: Session, project: Project, options: ImportOptions) -> ProjectContext:
@@ -150,8 +152,10 @@ def load_context(session: Session, project: Project, options: ImportOptions) -> 
         .where(Participant.project_id == project.id)
     ).all()
     pseudonymiser = None
+    digest = keystore.hasher(project)
     if options.pseudonymise:
-        terms = keystore.list_terms(session, project) + list(options.extra_terms)
+        # The project's own lists are sealed: found by their hashes (context.known).
+        terms = list(options.extra_terms)
         # Participants' labels are not kept as such: one made from a speaker's real name
         # (before names were replaced, or imported as it was) must not shield that name.
         # Codes and roles ("Mentor B1") are never names; a chosen pseudonym is kept by
@@ -178,10 +182,11 @@ def load_context(session: Session, project: Project, options: ImportOptions) -> 
         participants={label.casefold(): (label, group) for _, label, group in people},
         participant_labels={pid: label for pid, label, _ in people},
         remembered=keystore.remembered_speakers(session, project),
-        key=keystore.load_key(session, project) if options.pseudonymise else Key(),
+        key=keystore.load_key(session, project, digest) if options.pseudonymise else Key(),
         pseudonymiser=pseudonymiser,
         file_hashes=file_hashes,
         text_hashes=text_hashes,
+        known=keystore.known_names(session, project, digest) if options.pseudonymise else None,
     )
 
 
@@ -285,12 +290,17 @@ def _name_index(files: list[tuple[FilePreview, list[_Read]]], context: ProjectCo
             for document in documents:
                 labels = {t.speaker_label for t in document.turns if t.speaker_label}
                 document.candidates = pseudonymiser.candidates(document.read.text, labels)
+                if context.known:
+                    document.candidates += context.known.candidates(document.read.text)
         except NerFailed as exc:
             preview.error = f"{preview.name}: {exc}."
             documents.clear()
             continue
         candidates += [c for document in documents for c in document.candidates]
-    return pseudonymiser.index(candidates, context.key)
+    index = pseudonymiser.index(candidates, context.key)
+    if context.known:
+        context.known.flag(index.clusters)
+    return index
 
 
 def _finish_file(upload, preview, documents, context, options, index) -> FilePreview:

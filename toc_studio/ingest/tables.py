@@ -1,13 +1,16 @@
 """Tables the ingest pipeline adds beside Document and Turn.
 
-- ``PseudonymEntry``: the pseudonymisation key (placeholder -> original), per project, kept
-  apart from document text and shown only to project owners.
+- ``PseudonymEntry``: the pseudonymisation key (placeholder -> sealed original), per
+  project, kept apart from document text and opened only with an owner's passphrase.
 - ``PseudonymTerm``: the project's own lists of names to replace (participants' real names,
-  staff, local services, places).
+  staff, local services, places), sealed like the key.
+- ``PseudonymVault``, ``PseudonymPassphrase``: the project's key pair, its private key
+  wrapped per owner passphrase (:mod:`toc_studio.ingest.sealing`).
 - ``PseudonymKeep``: words the project never replaces (beside the shipped allow-list).
 - ``PseudonymSetting``: whether places and organisations NER finds are replaced.
 - ``SpeakerMapping``: a speaker label seen in a transcript -> the participant it stands for,
-  remembered for the next files.
+  remembered for the next files (a label that may be a real name is kept as its keyed
+  hash, ``#`` and hex).
 - ``Sentence``: sentence boundaries of a document (offsets only, never copies of text).
 - ``Section``: a heading of a document (Word's Title and Heading 1..9) and the span it heads.
 - ``DocumentImport``: how a document was imported (format, encoding, file hash, warnings).
@@ -17,7 +20,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from toc_studio.timeutil import utcnow
@@ -28,10 +39,16 @@ KINDS_SQL = (
 
 
 class PseudonymEntry(SQLModel, table=True):
+    """One placeholder of the key. The real name is ``sealed`` to the project's public key
+    (:mod:`toc_studio.ingest.sealing`); ``digest`` is its keyed hash, so the same name is
+    found again without opening anything; ``first`` the hash of its first word and
+    ``parts`` those of a person's first name and surname (space-separated), for finding
+    them in a text; ``words`` its number of words."""
+
     __tablename__ = "pseudonym_entry"
     __table_args__ = (
         UniqueConstraint("project_id", "placeholder", name="uq_pseudonym_placeholder"),
-        UniqueConstraint("project_id", "kind", "folded", name="uq_pseudonym_original"),
+        UniqueConstraint("project_id", "kind", "digest", name="uq_pseudonym_original"),
         CheckConstraint(KINDS_SQL, name="ck_pseudonym_entry_kind"),
     )
 
@@ -40,25 +57,56 @@ class PseudonymEntry(SQLModel, table=True):
     kind: str = Field(max_length=20)
     number: int
     placeholder: str = Field(max_length=100)
-    original: str = Field(sa_column=Column(Text, nullable=False))
-    folded: str = Field(sa_column=Column(Text, nullable=False))
+    sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    digest: str = Field(max_length=64)
+    first: str = Field(default="", max_length=64)
+    parts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    words: int = Field(default=1)
     source: str = Field(default="list", max_length=20)
     created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class PseudonymTerm(SQLModel, table=True):
+    """A name the project lists, sealed like the key's entries (same columns)."""
+
     __tablename__ = "pseudonym_term"
     __table_args__ = (
-        UniqueConstraint("project_id", "folded", name="uq_pseudonym_term"),
+        UniqueConstraint("project_id", "digest", name="uq_pseudonym_term"),
         CheckConstraint(KINDS_SQL, name="ck_pseudonym_term_kind"),
-        CheckConstraint("length(term) > 0", name="ck_pseudonym_term_not_empty"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
-    term: str = Field(sa_column=Column(Text, nullable=False))
-    folded: str = Field(sa_column=Column(Text, nullable=False))
+    sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    digest: str = Field(max_length=64)
+    first: str = Field(default="", max_length=64)
+    parts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    words: int = Field(default=1)
     kind: str = Field(default="person", max_length=20)
+
+
+class PseudonymVault(SQLModel, table=True):
+    """A project's key pair: the public key seals names; the private key is in
+    :class:`PseudonymPassphrase` (one wrapped copy per owner passphrase), or in ``escrow``
+    (wrapped under the name secret) until the first passphrase is set."""
+
+    __tablename__ = "pseudonym_vault"
+
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    escrow: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class PseudonymPassphrase(SQLModel, table=True):
+    """The project's private key wrapped under one owner's passphrase (scrypt, AES-GCM)."""
+
+    __tablename__ = "pseudonym_passphrase"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    wrapped: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class PseudonymKeep(SQLModel, table=True):

@@ -11,6 +11,8 @@ from toc_studio.cli.common import (
     Commands,
     emit_json,
     get_project,
+    passphrase_option,
+    read_passphrases,
     split_list,
     store,
 )
@@ -39,10 +41,11 @@ def register(cli: Commands) -> None:
         help="the framework matrix as the written summaries instead of counts",
     )
     p.add_argument(
-        "--reidentify-as",
-        metavar="OWNER",
-        help="put real names back in quotes (only for a coder with the owner role)",
+        "--reidentify",
+        action="store_true",
+        help="put real names back in quotes (an owner's passphrase for the key; audited)",
     )
+    passphrase_option(p)
     p.add_argument("--json", action="store_true")
     register_export(cli)
     register_import(cli)
@@ -121,7 +124,8 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
                 raise CommandError("--pick takes coding ids separated by commas.") from exc
             choices.quote_order = "picked"
         choices.check()
-        summary = build_report(session, project, output, choices, reidentify_by=args.reidentify_as)
+        passphrase = read_passphrases(args, ("current",))[0] if args.reidentify else None
+        summary = build_report(session, project, output, choices, reidentify_with=passphrase)
         if args.save_template:
             save_template(session, project, args.save_template, choices)
     if args.json:

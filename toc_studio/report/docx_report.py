@@ -7,7 +7,7 @@ findings per branch, ToC category and outcome domain, each theme with its defini
 quotes attributed by participant label; the framework matrix; memos marked for the
 report; the codebook as an appendix. Built-in heading, caption, quote and table styles,
 page numbers and a contents field. Text is as stored (pseudonymised); only a project
-owner may ask for the names back (``reidentify_by``).
+owner may ask for the names back (``reidentify_with``: their passphrase).
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ import docx
 from sqlmodel import Session
 
 from toc_studio import access
+from toc_studio.coding.analysis import wording as words
+from toc_studio.coding.analysis.passages import passages_of
 from toc_studio.coding.analysis.queries import excerpts
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Category
 from toc_studio.coding.scope import Scope
-from toc_studio.errors import NotFound
 from toc_studio.ingest.documents import list_documents
 from toc_studio.project.models import Project
-from toc_studio.project.projects import list_coders, list_groups, list_participants
+from toc_studio.project.projects import list_groups, list_participants
 from toc_studio.report import docx_parts as parts
 from toc_studio.report.spreadsheets import matrix_table
 from toc_studio.report.templates import ReportChoices, report_memos
@@ -65,8 +66,10 @@ class _Report:
         self.session, self.project, self.choices = session, project, choices.check()
         self.key = key
         self.doc = docx.Document()
+        parts.paper(self.doc, self.choices.paper or parts.default_paper())
         parts.base_font(self.doc)
         self.summary = ReportSummary()
+        self.quoted: list[str] = []  # every quote so far, folded: none is repeated
         self.groups = {g.id: g.name for g in list_groups(session, project)}
         self.contents = None
 
@@ -78,6 +81,17 @@ class _Report:
     def table(self, header, rows, title, widths=None) -> None:
         self.summary.tables += 1
         parts.table(self.doc, header, rows, title, self.summary.tables, widths)
+
+    def quote(self, text: str, attribution: str) -> bool:
+        """Quote ``text`` unless the report already has it (the same words, or words that
+        contain or are contained in a quote already given). Returns whether it was."""
+        folded = " ".join(text.split()).casefold()
+        if not folded or any(folded in q or q in folded for q in self.quoted):
+            return False
+        self.quoted.append(folded)
+        parts.quote(self.doc, text, attribution)
+        self.summary.quotes += 1
+        return True
 
     def figure_caption(self, title: str) -> None:
         parts.caption(self.doc, "Figure", title, self.summary.pictures)
@@ -116,9 +130,10 @@ class _Report:
         rows.append(["All", len(people), *totals])
         parts.body(
             self.doc,
-            f"The evaluation drew on {len(documents)} source(s) with {len(people)} "
-            "participant(s). The table counts sources by stakeholder group and method; a "
-            "workshop with several groups counts once in each of them.",
+            f"The evaluation drew on {words.count(len(documents), 'source')} with "
+            f"{words.count(len(people), 'participant')}. The table counts sources by "
+            "stakeholder group and method; a workshop with several groups counts once in "
+            "each of them.",
         )
         header = ["Group", "Participants", *(KIND_TITLES[k] for k in kinds)]
         self.table(header, rows, "Participants and sources by group and method")
@@ -170,13 +185,16 @@ class _Report:
                         self._theme(code, scope, picked)
 
     def _all_excerpts(self, codes, scope: Scope) -> dict[int, list]:
-        """Every excerpt in scope by code id, in a few queries (one per top-level code)."""
+        """Every passage's excerpt in scope by code id, in a few queries (one per top-level
+        code): a passage coded by several coders gives one excerpt, its quote's."""
+        shown = {p.coding_id for p in passages_of(self.session, self.project.id)}
         found: dict[int, list] = defaultdict(list)
         for root in (c for c in codes if c.parent_id is None):
             for x in excerpts(
                 self.session, self.project, root, with_subcodes=True, scope=scope, context=0
             ):
-                found[x.code_id].append(x)
+                if x.coding_id in shown:
+                    found[x.code_id].append(x)
         return found
 
     def _theme(self, code, scope: Scope, picked: set[int]) -> None:
@@ -187,15 +205,19 @@ class _Report:
         parts.heading(self.doc, code.name, level=5 if code.domain else 4)
         if code.definition:
             parts.body(self.doc, code.definition)
-        parts.styled(
-            self.doc, f"{len(found)} coded excerpt(s) from {len(people)} participant(s).", "Caption"
+        caption = (
+            f"{words.count(len(found), 'excerpt', capital=True)} from "
+            f"{words.count(len(people), 'participant')}."
         )
+        parts.styled(self.doc, caption, "Caption")
         found.sort(key=lambda x: (-len(x.text), x.coding_id))
         if self.choices.quote_order == "picked":
             found.sort(key=lambda x: x.coding_id not in picked)
-        for x in found[: self.choices.quotes_per_theme]:
-            parts.quote(self.doc, self.text(x.text), x.participant or x.document)
-            self.summary.quotes += 1
+        shown = 0
+        for x in found:
+            if shown >= self.choices.quotes_per_theme:
+                break
+            shown += self.quote(self.text(x.text), x.participant or x.document)
 
     def register(self) -> None:
         from toc_studio.report.findings_section import write_register
@@ -263,23 +285,19 @@ def build_report(
     out: str | Path | BinaryIO,
     choices: ReportChoices | None = None,
     *,
-    reidentify_by: str | None = None,
+    reidentify_with: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ReportSummary:
-    """Write the Word report of ``project`` to ``out`` (a path or a binary file).
+    """Write the Word report of ``project`` to ``out`` (a path or a binary file); with
+    ``reidentify_with`` (an owner's passphrase for the key), real names back in quotes.
     ``progress(done, total, section)`` is told before each section (it may raise
     :class:`~toc_studio.errors.Cancelled` to stop; nothing is written then)."""
     key: list[tuple[str, str]] = []
-    if reidentify_by:
+    if reidentify_with is not None:
         access.require(session, project.id, "owner", "export the report with real names")
-        from toc_studio.ingest.keystore import read_key
+        from toc_studio.ingest.keystore import reidentification_key
 
-        found = list_coders(session, [reidentify_by])
-        if not found:
-            raise NotFound(f"There is no coder called {reidentify_by!r} to ask for the names.")
-        owner = found[0]
-        key = [(row.placeholder, row.original) for row in read_key(session, project, owner)]
-        key.sort(key=lambda pair: -len(pair[0]))
+        key = reidentification_key(session, project, reidentify_with, "the Word report")
     report = _Report(session, project, choices or ReportChoices(), key)
     parts.page_numbers(report.doc)
     for done, section in enumerate(report.choices.sections):

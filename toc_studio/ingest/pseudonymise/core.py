@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 KIND_LABELS = {
@@ -47,17 +47,27 @@ class Replacement:
 
 @dataclass
 class KeyEntry:
+    """A placeholder and its original. An entry loaded from the store has no original
+    (it is sealed there) but its ``digest``, the keyed hash of the original."""
+
     kind: str
     number: int
     placeholder: str
     original: str
     source: str
+    digest: str = ""
 
 
 class Key:
-    """Placeholder allocation for one project: the same original, the same placeholder."""
+    """Placeholder allocation for one project: the same original, the same placeholder.
 
-    def __init__(self, entries: Iterable[KeyEntry] = ()) -> None:
+    Originals are compared by ``digest`` (the project's keyed hash of a name, see
+    :mod:`toc_studio.ingest.sealing`; by default the case-folded name itself)."""
+
+    def __init__(
+        self, entries: Iterable[KeyEntry] = (), digest: Callable[[str], str] | None = None
+    ) -> None:
+        self.digest = digest or fold
         self.entries: dict[tuple[str, str], KeyEntry] = {}
         self.numbers: dict[str, int] = {}
         self.stored: set[str] = set()
@@ -66,11 +76,13 @@ class Key:
             self.stored.add(entry.placeholder)
 
     def _remember(self, entry: KeyEntry) -> None:
-        self.entries[(entry.kind, fold(entry.original))] = entry
+        if not entry.digest:
+            entry.digest = self.digest(entry.original)
+        self.entries[(entry.kind, entry.digest)] = entry
         self.numbers[entry.kind] = max(self.numbers.get(entry.kind, 0), entry.number)
 
     def placeholder_for(self, kind: str, original: str, source: str) -> str:
-        entry = self.entries.get((kind, fold(original)))
+        entry = self.entries.get((kind, self.digest(original)))
         if entry is None:
             number = self.numbers.get(kind, 0) + 1
             entry = KeyEntry(kind, number, f"[{KIND_LABELS[kind]} {number}]", original, source)

@@ -181,8 +181,8 @@ class Pseudonymiser:
             seeds += [
                 Candidate(e.original, e.kind, "key", e.placeholder)
                 for e in key.entries.values()
-                if e.kind in NAME_KINDS
-            ]
+                if e.kind in NAME_KINDS and e.original  # a stored entry is sealed: found
+            ]  # in texts by its hash (KnownNames), as candidates
         clusters = []
         for cluster in build_clusters([*seeds, *candidates]):
             if all(fold(form) in self.keep for form in cluster.forms):
