@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from toc_studio import ui
+from toc_studio import access, ui
 from toc_studio.coding import codings as coding_store
 from toc_studio.coding import memos
-from toc_studio.errors import Invalid
+from toc_studio.errors import Invalid, Refused
 from toc_studio.ingest import documents
 from toc_studio.project import projects
 from toc_studio.ui import blind_panel
@@ -34,7 +34,7 @@ if not docs:
     st.info("This project has no documents yet. Import transcripts first.")
     st.stop()
 
-doc_id, coder_name, font = panels.pickers(docs, coders)
+doc_id, coder_name, font = panels.pickers(docs, coders, me=ui.acting())
 shown_coders, shown_codes = panels.filters(coders, codebook)
 
 with ui.session() as s:
@@ -68,6 +68,11 @@ with right:
 
 
 def coder(s):
+    me = access.current()  # signed in: codings are made as the coder named like the account
+    if me == ui.NOBODY:
+        raise Refused("You are signed out. Sign in again to code.")
+    if me is not None:
+        return projects.get_or_create_coder(s, me.name)
     if not coder_name:
         raise Invalid("Choose your name under “Coding as” first, so your codings are yours.")
     return projects.get_or_create_coder(s, coder_name)

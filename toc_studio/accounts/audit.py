@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from toc_studio import access
 from toc_studio.accounts.models import AuditEvent
-from toc_studio.errors import Refused
 from toc_studio.project.models import Project
 from toc_studio.timeutil import utcnow
 
@@ -82,13 +81,6 @@ def record(
     return event
 
 
-def require_admin(doing: str) -> None:
-    """Refuse unless nobody is signed in (the store's holder) or an administrator is."""
-    actor = access.current()
-    if actor is not None and not actor.admin:
-        raise Refused(f"Only an administrator can {doing}.")
-
-
 def events(
     session: Session, project: Project | None = None, *, limit: int = DEFAULT_LIMIT
 ) -> list[AuditLine]:
@@ -99,7 +91,7 @@ def events(
         access.require(session, project.id, "owner", "read the project's audit log")
         stmt = stmt.where(AuditEvent.project_id == project.id)
     else:
-        require_admin("read the audit log of the whole store")
+        access.require_admin("read the audit log of the whole store")
     return [
         AuditLine(e.at, e.user_name, e.project_name, e.action, e.detail)
         for e in session.execute(stmt).scalars()

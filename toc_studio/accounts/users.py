@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from toc_studio import access
 from toc_studio.accounts import audit
 from toc_studio.accounts.models import Membership, UserAccount
 from toc_studio.errors import Conflict, Invalid, NotFound
@@ -144,7 +145,7 @@ def add_user(
 ) -> UserAccount:
     """A new account. ``password`` may be ``None`` only with an ``email``: the person then
     signs in through the organisation's provider only."""
-    audit.require_admin("add accounts")
+    access.require_admin("add accounts")
     name = clean_name(name)
     email = clean_email(email)
     if password is None and email is None:
@@ -187,7 +188,7 @@ def user_for_email(session: Session, email: str | None) -> UserAccount | None:
 
 def list_users(session: Session) -> list[UserSummary]:
     """Every account, by name, with how many projects each is a member of."""
-    audit.require_admin("list accounts")
+    access.require_admin("list accounts")
     counts = dict(
         session.execute(select(Membership.user_id, func.count()).group_by(Membership.user_id)).all()
     )
@@ -210,7 +211,7 @@ def list_users(session: Session) -> list[UserSummary]:
 def disable_user(session: Session, name: str) -> UserAccount:
     """Disable an account: it can no longer sign in (a signed-in session ends at its next
     page). Its memberships and what it made stay."""
-    audit.require_admin("disable accounts")
+    access.require_admin("disable accounts")
     user = get_user(session, name)
     if not user.disabled:
         user.disabled = True
@@ -221,7 +222,7 @@ def disable_user(session: Session, name: str) -> UserAccount:
 
 def enable_user(session: Session, name: str) -> UserAccount:
     """Let a disabled account sign in again."""
-    audit.require_admin("enable accounts")
+    access.require_admin("enable accounts")
     user = get_user(session, name)
     if user.disabled:
         user.disabled = False
@@ -232,7 +233,7 @@ def enable_user(session: Session, name: str) -> UserAccount:
 
 def set_password(session: Session, name: str, password: str) -> UserAccount:
     """Give an account a new password."""
-    audit.require_admin("set passwords")
+    access.require_admin("set passwords")
     user = get_user(session, name)
     check_password(password, user.name)
     user.password_hash = hash_password(password)

@@ -57,6 +57,7 @@ CODING = ("toc_studio.coding.commands",)
 DISAGREEMENTS = ("toc_studio.coding.analysis.disagreement_commands",)
 REPORT = ("toc_studio.report.commands",)
 OUTCOMES = ("toc_studio.outcomes.commands", "toc_studio.outcomes.survey_commands")
+ACCOUNTS = ("toc_studio.accounts.commands",)
 
 #: Every top-level command, in the order ``--help`` lists them.
 COMMANDS: dict[str, Command] = {
@@ -118,6 +119,9 @@ COMMANDS: dict[str, Command] = {
         "suggest codings by speaker, pattern or structure, then apply them",
         ("toc_studio.coding.autocode.commands",),
     ),
+    "user": Command("add, list, disable accounts and set their passwords", ACCOUNTS),
+    "member": Command("give accounts a role in a project (viewer, coder, lead, owner)", ACCOUNTS),
+    "audit": Command("the audit log: sign-ins, role changes, key reads, deletes", ACCOUNTS),
 }
 
 DB_HELP = "database URL (default: $TOC_STUDIO_DATABASE_URL, then ./data/toc_studio.db)"

@@ -19,10 +19,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from toc_studio import db
+from toc_studio import access, db
 from toc_studio.errors import TocStudioError, database_error_sentence
 from toc_studio.project import projects
 from toc_studio.project.models import Project
+from toc_studio.timeutil import utcnow
 from toc_studio.workspace.markdown import md
 
 PROJECT_KEY = "project_id"
@@ -31,6 +32,9 @@ PENDING_KEY = "ui_pending_project_id"
 NO_PROJECT = "Choose or create a project first (Projects page)."
 
 log = logging.getLogger("toc_studio.ui")
+
+SIGNED_IN_KEY = "ui_signed_in"  # (Actor, until): kept by toc_studio.ui.signin
+NOBODY = access.Actor(0, "", False)  # not signed in (yet, or any more): every check refuses
 
 
 def select_project(project_id: int | None) -> None:
@@ -47,9 +51,21 @@ def engine() -> Engine:
     return eng
 
 
+def acting() -> access.Actor | None:
+    """Who acts in this browser session, for the page and for its widgets' callbacks
+    (which run before the page, outside ``app.py``): ``None`` when the store has no
+    accounts; :data:`NOBODY` when nobody is signed in or the idle time has run out."""
+    held = st.session_state.get(SIGNED_IN_KEY)
+    if held is None:
+        return None
+    actor, until = held
+    return actor if utcnow() < until else NOBODY
+
+
 @contextmanager
 def session() -> Iterator[Session]:
-    with db.session_scope(engine()) as s:
+    """A session on the store, as the person signed in (see :func:`acting`)."""
+    with access.acting_as(acting()), db.session_scope(engine()) as s:
         yield s
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from toc_studio import ui
+from toc_studio import access, ui
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Coder, Project
 from toc_studio.workspace import actions, view
@@ -33,9 +33,12 @@ def focus_on(start: int | None) -> None:
     st.session_state[FOCUS_KEY] = st.session_state.get(FOCUS_KEY, 0) + 1
 
 
-def pickers(docs: list[Document], coders: list[Coder]) -> tuple[int, str | None, int]:
+def pickers(
+    docs: list[Document], coders: list[Coder], me: access.Actor | None = None
+) -> tuple[int, str | None, int]:
     """The document, who is coding and the text size; kept while another page is shown
-    (Streamlit forgets a widget's value then). A new document starts on its first page."""
+    (Streamlit forgets a widget's value then). A new document starts on its first page.
+    Someone signed in (``me``) codes as themselves: there is no "Coding as" choice."""
     titles = {d.id: d.title for d in docs}
     for widget in KEPT:
         if widget not in st.session_state and f"{widget}_kept" in st.session_state:
@@ -44,15 +47,24 @@ def pickers(docs: list[Document], coders: list[Coder]) -> tuple[int, str | None,
         st.session_state.pop("code_doc", None)
     top = st.columns([3, 2, 1])
     doc_id = top[0].selectbox("Document", list(titles), format_func=titles.get, key="code_doc")
-    coder_name = top[1].selectbox(
-        "Coding as",
-        [c.name for c in coders],
-        index=None,
-        placeholder="Choose your name",
-        accept_new_options=True,
-        key="coder_name",
-        help="Your codings are stored under this name. Type a new name to add yourself.",
-    )
+    if me is not None:
+        coder_name: str | None = me.name
+        top[1].text_input(
+            "Coding as",
+            me.name,
+            disabled=True,
+            help="You are signed in: your codings are stored under your account's name.",
+        )
+    else:
+        coder_name = top[1].selectbox(
+            "Coding as",
+            [c.name for c in coders],
+            index=None,
+            placeholder="Choose your name",
+            accept_new_options=True,
+            key="coder_name",
+            help="Your codings are stored under this name. Type a new name to add yourself.",
+        )
     st.session_state.setdefault("code_font", 17)
     font = top[2].select_slider("Text size", [14, 17, 20, 24, 28], key="code_font")
     for widget, value in zip(KEPT, (doc_id, coder_name, font), strict=True):
