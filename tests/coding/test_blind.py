@@ -11,6 +11,7 @@ from toc_studio import access, events
 from toc_studio.cli import main
 from toc_studio.coding import blind, codings
 from toc_studio.coding.analysis import agreement, cooccurrence, disagreements, framework, queries
+from toc_studio.coding.models import Coding
 from toc_studio.errors import Conflict, Refused
 
 ROLES = {1: "coder", 2: "coder", 3: "lead"}
@@ -173,3 +174,26 @@ def test_the_code_screen_switches_a_document_to_blind_and_says_so(database_url, 
 
     st.cache_resource.clear()
     engine.dispose()
+
+
+def test_the_theory_of_change_quotes_follow_blindness(session, team):
+    from toc_studio.theory import versions, view
+    from toc_studio.theory.assemble import code_key
+
+    trust = team.codes["Mentee/Outcomes/Personal/Trust"]
+    working = versions.working_version(session, team.project)
+    quotes = view.node_excerpts(session, team.project, working.id, code_key(trust.id))
+    assert len(quotes) == 1  # Asha's and Ben's codings of the same words: one passage
+    with access.acting_as(LEE):
+        blind.set_blind(session, team.project, team.mentee_doc)
+    with access.acting_as(ASHA):
+        quotes = view.node_excerpts(session, team.project, working.id, code_key(trust.id))
+        assert [session.get(Coding, q.coding_id).coder_id for q in quotes] == [team.asha.id]
+    with access.acting_as(BEN):
+        quotes = view.node_excerpts(session, team.project, working.id, code_key(trust.id))
+        assert [session.get(Coding, q.coding_id).coder_id for q in quotes] == [team.ben.id]
+        family = team.codes["Mentee/Outcomes/Social/Family contact"]
+        assert len(view.node_excerpts(session, team.project, working.id, code_key(family.id)))
+    with access.acting_as(ASHA):
+        family = team.codes["Mentee/Outcomes/Social/Family contact"]
+        assert view.node_excerpts(session, team.project, working.id, code_key(family.id)) == []

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio.coding import blind
 from toc_studio.coding.analysis import passages as ps
 from toc_studio.coding.analysis import strength
 from toc_studio.coding.models import Code, Coding
@@ -161,10 +162,18 @@ def excerpts(session: Session, code_ids: Sequence[int], limit: int = 50) -> list
     with the speaker's participant label and group (``None`` when the coding is outside a
     labelled turn)."""
     found: list[Excerpt] = []
+    hidden = blind.hidden(session, session.get(Code, code_ids[0]).project_id) if code_ids else None
     for code_id in code_ids:
         if len(found) >= limit:
             break
-        shown = [p.coding_id for p in ps.passages_of(session, code_ids=[code_id])]
+        if hidden is None:
+            shown = [p.coding_id for p in ps.passages_of(session, code_ids=[code_id])]
+        else:  # blind documents: the passages of the signed-in coder's own codings there
+            mine = select(Coding.id).where(
+                Coding.code_id == code_id, hidden.visible(Coding.coder_id, Coding.document_id)
+            )
+            own = list(session.execute(mine).scalars())
+            shown = [p.coding_id for p in ps.passages_of(session, coding_ids=own)] if own else []
         stmt = (
             select(
                 Coding.id,
