@@ -31,7 +31,10 @@ def _stored(database_url: str, project_id: int):
         found = (
             [(q.element, q.text) for q in annotations.list_questions(s, project)],
             [(i.element, i.text) for i in indicators.list_indicators(s, project)],
-            [(a.source, a.target, a.text, a.status) for a in annotations.list_assumptions(s, project)],
+            [
+                (a.source, a.target, a.text, a.status)
+                for a in annotations.list_assumptions(s, project)
+            ],
         )
     engine.dispose()
     return found

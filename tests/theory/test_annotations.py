@@ -129,7 +129,9 @@ def test_a_frozen_version_keeps_what_it_carried_and_the_diff_says_what_changed(s
     assert _node(kept, element)["questions"] == ["Who came to the sessions?"]
     from toc_studio.theory import diff
 
-    change = diff.diff_versions(session, project, frozen, versions.working_version(session, project))
+    change = diff.diff_versions(
+        session, project, frozen, versions.working_version(session, project)
+    )
     whats = {(a["what"], tuple(a["after"])) for a in change.annotations}
     assert ("question", ("Who came to the sessions?", "How often?")) in whats
     assert ("assumption", ("Mentors stay for a year [supported]",)) in whats

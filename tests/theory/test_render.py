@@ -63,22 +63,38 @@ def hostile_graph() -> nx.DiGraph:
 HOSTILE_QUOTES = {"code:1": [(HOSTILE[1], HOSTILE[2]), (HOSTILE[0], None)]}
 
 
-def _data(html: str, name: str) -> list[dict]:
-    match = re.search(rf"{name} = new vis\.DataSet\((\[.*?\])\);", html, re.S)
+def _details(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="toc-data">(.*?)</script>', html, re.S)
     return json.loads(match.group(1))
 
 
 def test_the_page_has_no_external_references_and_no_raw_markup():
     html = render_html.version_html(hostile_graph(), HOSTILE_QUOTES)
     assert render_html.external_references(html) == []
-    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']?(?:https?:)?//", html)
-    assert "vis.Network" in html  # the library is in-line
+    assert not re.search(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=", html)
     for attack in HOSTILE:
         assert attack not in html
-    titles = [n.get("title", "") for n in _data(html, "nodes") + _data(html, "edges")]
-    assert titles and all("href" not in t.lower() and "<" not in t for t in titles)
-    labels = {n["label"] for n in _data(html, "nodes")}
-    assert HOSTILE[0] in labels  # labels are drawn on the canvas, as typed
+    details = _details(html)
+    assert set(details) == {"code:1", "code:2", "domain:2:x"}
+    assert all("href" not in t.lower() and "<" not in t for t in details.values())
+    svg = html[html.index("<svg") : html.index("</svg>") + 6]
+    root = ElementTree.fromstring(svg)
+    boxes = [e for e in root.iter() if e.get("data-node")]
+    assert {b.get("data-node") for b in boxes} == set(details)
+    texts = " ".join(e.text or "" for e in root.iter() if e.tag.endswith("text"))
+    assert "window.__xss" in texts  # labels are drawn as text, as typed (escaped in the SVG)
+
+
+def test_the_page_is_the_box_picture_with_links_around_the_boxes(session):
+    from toc_studio.demo import load_demo as demo
+
+    project = demo(session)
+    graph = versions.version_graph(session, project, versions.working_version(session, project))
+    html = render_html.version_html(graph)
+    root = ElementTree.fromstring(html[html.index("<svg") : html.index("</svg>") + 6])
+    assert len([e for e in root.iter() if e.get("data-node")]) == graph.number_of_nodes()
+    titles = [e.text for e in root.iter() if e.tag.endswith("text") and e.get("font-weight")]
+    assert "Resources" in titles and "Outcomes" in titles  # the column titles
 
 
 def test_hover_text_has_counts_flags_and_short_quotes():
@@ -93,9 +109,12 @@ def test_hover_text_has_counts_flags_and_short_quotes():
 
 def test_presentation_mode_uses_large_text():
     graph = hostile_graph()
-    normal = _data(render_html.version_html(graph), "nodes")
-    large = _data(render_html.version_html(graph, presentation=True), "nodes")
-    assert large[-1]["font"]["size"] > normal[-1]["font"]["size"]
+
+    def width(html: str) -> int:
+        return int(re.search(r'<svg[^>]* width="(\d+)"', html).group(1))
+
+    normal = render_html.version_html(graph)
+    assert width(render_html.version_html(graph, presentation=True)) > 1.4 * width(normal)
 
 
 def test_images_are_drawn_as_png_and_svg_with_escaped_text():
@@ -117,7 +136,10 @@ def test_the_demo_draws_with_every_element(session):
     assert all(1 <= len(q) <= 3 for q in quotes.values())
     assert all(len(text) <= 160 for q in quotes.values() for text, _ in q)
     html = render_html.version_html(graph, quotes)
-    assert {n["id"] for n in _data(html, "nodes")} >= set(graph.nodes)
+    details = _details(html)
+    assert set(details) == set(graph.nodes)
+    node, found = next(iter(quotes.items()))
+    assert f"“{' '.join(found[0][0].split())[:40]}" in " ".join(details[node].split())
     assert render_image.draw(graph).startswith(b"\x89PNG")
 
 

@@ -1,6 +1,7 @@
 """The links of the static diagram: default links as thin grey arrows (or, when there are
 too many to read, one broad arrow from column to column per lane), and the causal links
-made in workshops as coloured curved arrows with their label."""
+made in workshops as coloured arrows with their label, routed at right angles through the
+gaps between columns and rows so that no link passes through a box."""
 
 from __future__ import annotations
 
@@ -118,19 +119,19 @@ def link_items(
     face: ImageFont.FreeTypeFont,
     scale: float,
 ) -> tuple[list, list]:
-    """Curved coloured arrows for the links made by hand (dashed for "hinders"), and their
-    labels on a white ground at the middle of the curve."""
+    """Coloured arrows for the links made by hand (dashed for "hinders"), routed around the
+    boxes (:func:`route`), and their labels on a white ground near the middle of the path."""
     lines: list = []
     labels: list = []
     ascent, descent = face.getmetrics()
     taken = list(boxes.values())  # what a label should not cover: boxes, earlier labels
-    for source, target, attrs in links:
+    for index, (source, target, attrs) in enumerate(links):
         colour = LINK_COLOURS.get(attrs["kind"], "#434343")
-        start, end = ends(boxes[source], boxes[target])
-        points = _curve(start, end)
-        head, base = arrow_head(end, points[-2], 11 * scale, colour)
+        corners = route(boxes, source, target, scale, lane=(index % 5 - 2) * 3 * scale)
+        head, base = arrow_head(corners[-1], corners[-2], 11 * scale, colour)
         dash = (7 * scale, 5 * scale) if attrs["kind"] == "hinders" else None
-        lines += [Line((*points[:-1], base), colour, 2 * scale, dash), head]
+        lines += [Line((*corners[:-1], base), colour, 2 * scale, dash), head]
+        points = _along(corners)
         text = clean(attrs.get("label") or attrs["kind"])
         rows = wrap(text, face, 150 * scale, 2)
         width = max(face.getlength(r) for r in rows) + 8 * scale
@@ -165,15 +166,43 @@ def _label_spot(points: list[Point], width: float, height: float, boxes) -> Poin
     return points[middle]
 
 
-def _curve(start: Point, end: Point, bend: float = 0.2, steps: int = 24) -> list[Point]:
-    """A quadratic Bézier from ``start`` to ``end`` bowed to the left by ``bend`` of its
-    length, as ``steps`` + 1 points."""
-    (x0, y0), (x2, y2) = start, end
-    x1 = (x0 + x2) / 2 + (y2 - y0) * bend
-    y1 = (y0 + y2) / 2 - (x2 - x0) * bend
-    points = []
-    for i in range(steps + 1):
-        t = i / steps
-        a, b, c = (1 - t) ** 2, 2 * t * (1 - t), t * t
-        points.append((a * x0 + b * x1 + c * x2, a * y0 + b * y1 + c * y2))
+def route(
+    boxes: Mapping[str, Rect], source: str, target: str, scale: float, lane: float = 0.0
+) -> list[Point]:
+    """An orthogonal path from ``source``'s right side into ``target``'s left side that
+    crosses no box: out to the gap right of the source's column, along a free horizontal
+    corridor (the row itself when nothing is in the way, else the nearest gap between boxes
+    or lanes), down or up the gap left of the target's column, and in. ``lane`` shifts the
+    vertical runs a little so that links sharing a gap stay apart."""
+    s, t = boxes[source], boxes[target]
+    gap = 17.5 * scale  # half the space between two columns
+    x1, x2 = s.x + s.w + gap + lane, t.x - gap + lane
+    sy, ty = s.y + s.h / 2, t.y + t.h / 2
+    low, high = min(x1, x2), max(x1, x2)
+    in_way = [b for key, b in boxes.items() if b.x < high and low < b.x + b.w]
+    y = _corridor(in_way, sy, ty, 5 * scale)
+    corners = [(s.x + s.w, sy), (x1, sy), (x1, y), (x2, y), (x2, ty), (t.x, ty)]
+    return [p for i, p in enumerate(corners) if i == 0 or p != corners[i - 1]]
+
+
+def _corridor(in_way: list[Rect], sy: float, ty: float, margin: float) -> float:
+    """The height nearest the two ends at which a horizontal line crosses none of
+    ``in_way``: one of the ends' own heights, or just above or below a box in the way."""
+
+    def free(y: float) -> bool:
+        return not any(b.y - margin < y < b.y + b.h + margin for b in in_way)
+
+    candidates = [sy, ty]
+    for b in in_way:
+        candidates += [b.y - 2 * margin, b.y + b.h + 2 * margin]
+    found = [y for y in candidates if free(y)]
+    return min(found, key=lambda y: (abs(y - sy) + abs(y - ty), y)) if found else sy
+
+
+def _along(corners: list[Point], step: float = 8.0) -> list[Point]:
+    """Points every ``step`` pixels along a path of straight runs (where labels may sit)."""
+    points = [corners[0]]
+    for (x0, y0), (x1, y1) in zip(corners, corners[1:], strict=False):
+        n = max(1, int(math.hypot(x1 - x0, y1 - y0) // step))
+        points += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1)]
     return points

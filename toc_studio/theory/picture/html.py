@@ -1,27 +1,24 @@
-"""The interactive diagram: a self-contained pyvis (vis-network) page that works offline.
+"""The interactive diagram: the same box picture as the static one (lanes, column titles,
+outcome domains as bands, links routed around the boxes), as a self-contained page that
+works offline, with each element's evidence on hover and on click.
 
-Safety: labels and hover texts come from transcripts and workshops, so they are untrusted.
-vis-network 9 shows a string ``title`` with ``innerText`` (never as HTML), and pyvis puts
-the node and edge data into the page through Jinja's ``tojson`` (which escapes ``<``, ``>``
-and ``&``). pyvis switches to an ``innerHTML`` pop-up when any title contains "href", and
-writes ``heading`` and ``select_menu`` ids raw: so no heading or menu is used, and every
-hover text goes through :func:`plain`, which neutralises angle brackets and "href".
-The page's only external references (Bootstrap from a CDN, which pyvis adds although
-nothing uses it) are removed; vis-network's script and styles are in-line.
+The page is the scene's SVG (:mod:`toc_studio.theory.picture.svg`, which escapes every
+text) inside a small HTML page of our own: no library, no network. Each element's box
+carries its id (``data-node``); its evidence and a few quotes travel as JSON in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the
+page's script only ever writes them with ``textContent`` (never as HTML). Boxes can be
+reached with the keyboard (Tab) and opened with Enter; zoom buttons scale the picture.
 """
 
 from __future__ import annotations
 
-import math
+import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import networkx as nx
 
 from toc_studio.theory.assemble import DOMAIN, SHARED
-from toc_studio.theory.models import STRUCTURE
-from toc_studio.theory.picture.layout import COLUMN_TITLES, Layout, layout
 
 COLOURS = {
     "resource": "#b4a7d6",
@@ -38,13 +35,12 @@ _EXTERNAL = re.compile(
     r"<(?:link|script)\b[^>]*\b(?:href|src)\s*=\s*[\"']?(?:https?:)?//[^>]*>(?:\s*</script>)?",
     re.IGNORECASE,
 )
-_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.IGNORECASE)
 
 Quote = tuple[str, str | None]  # (text, participant label)
 
 
 def plain(text: str) -> str:
-    """Text safe in any pop-up: no tag can open, and no "href" reaches pyvis."""
+    """Text safe in any pop-up or tooltip: no tag can open, and no "href" can make a link."""
     text = str(text).replace("<", "‹").replace(">", "›")
     return _HREF.sub("hr\u200bef", text)
 
@@ -91,90 +87,6 @@ def external_references(html: str) -> list[str]:
     return _EXTERNAL.findall(html)
 
 
-def _size(codings: int, presentation: bool) -> float:
-    base = 12 + 6 * math.sqrt(codings)
-    return min(base, 48) * (1.5 if presentation else 1)
-
-
-@dataclass(frozen=True)
-class Style:
-    """The page's spacing and type: larger in presentation mode."""
-
-    presentation: bool = False
-
-    @property
-    def scale(self) -> float:
-        return 1.6 if self.presentation else 1.0
-
-    @property
-    def font(self) -> int:
-        return 26 if self.presentation else 14
-
-    @property
-    def x_step(self) -> float:
-        return 300 * self.scale
-
-    @property
-    def y_step(self) -> float:
-        return 95 * self.scale
-
-
-def _add_headings(net, grid: Layout, style: Style) -> None:
-    """Column titles across the top, and the name of each branch's lane on the left."""
-    for index, title in enumerate(COLUMN_TITLES):
-        net.add_node(
-            f"column:{index}",
-            label=title,
-            shape="text",
-            x=index * style.x_step,
-            y=-1.2 * style.y_step,
-            physics=False,
-            font={"size": style.font + 6, "face": "sans-serif", "bold": True},
-        )
-    for lane in grid.lanes:
-        name = "Shared" if lane.branch == SHARED else f"{lane.branch} branch"
-        net.add_node(
-            f"lane:{lane.branch}",
-            label=name,
-            shape="text",
-            x=-0.9 * style.x_step + 60,
-            y=lane.top * style.y_step,
-            physics=False,
-            font={"size": style.font + 4, "face": "sans-serif"},
-        )
-
-
-def element_options(
-    attrs: Mapping, xy: tuple[float, float], quotes: Sequence[Quote], style: Style
-) -> dict:
-    """The vis-network options of one element's node at ``xy``: a dot sized by its
-    evidence (dashed when hand-made), or a bold box for a domain heading."""
-    thin = bool(attrs.get("thin"))
-    font = {"size": style.font, "face": "sans-serif"}
-    options = dict(
-        label=str(attrs["label"]),
-        title=hover_text(attrs, quotes),
-        x=xy[0],
-        y=xy[1],
-        physics=False,
-        color={
-            "background": COLOURS.get(attrs["category"], "#dddddd"),
-            "border": THIN_BORDER if thin else "#666666",
-        },
-        borderWidth=3 if thin else 1,
-        font=font,
-        widthConstraint={"maximum": int(220 * style.scale)},
-    )
-    if attrs["category"] == DOMAIN:
-        options.update(shape="box", font={**font, "bold": True})
-        return options
-    options.update(shape="dot", size=_size(attrs["evidence"].codings, style.presentation))
-    if attrs.get("hand_made"):
-        options["shapeProperties"] = {"borderDashes": [6, 4]}
-        options["borderWidth"] = 3
-    return options
-
-
 def link_hover(attrs: Mapping) -> str:
     """A drawn link's hover: its kind and rationale, then each assumption with its status."""
     lines = [f"{attrs['kind']}: {attrs.get('rationale') or 'no rationale given'}"]
@@ -184,26 +96,6 @@ def link_hover(attrs: Mapping) -> str:
     return "\n".join(lines)
 
 
-def _add_link(net, source: str, target: str, attrs: Mapping, style: Style) -> None:
-    """A default link as a light line; the team's links coloured by kind, labelled, with
-    their rationale on hover (a "hinders" link dashed)."""
-    if attrs["kind"] == STRUCTURE:
-        net.add_edge(source, target, color="#c9c9c9", width=1, arrowStrikethrough=False)
-        return
-    text = attrs.get("label") or attrs["kind"]
-    net.add_edge(
-        source,
-        target,
-        color=LINK_COLOURS.get(attrs["kind"], "#434343"),
-        width=3 * style.scale,
-        label=str(text),
-        title=plain(link_hover(attrs)),
-        dashes=attrs["kind"] == "hinders",
-        smooth={"enabled": True, "type": "curvedCW", "roundness": 0.25},
-        font={"size": style.font - 2, "align": "middle"},
-    )
-
-
 def version_html(
     graph: nx.DiGraph,
     quotes: Mapping[str, Sequence[Quote]] | None = None,
@@ -211,28 +103,86 @@ def version_html(
     presentation: bool = False,
     height: int = 760,
 ) -> str:
-    """A complete HTML page drawing ``graph`` with fixed layered positions."""
-    from pyvis.network import Network
+    """A complete HTML page drawing ``graph`` as boxes in lanes; ``height`` is the
+    viewport's (the picture scrolls inside it when taller)."""
+    from toc_studio.theory.picture import scene as picture_scene
+    from toc_studio.theory.picture import svg as picture_svg
 
     quotes = quotes or {}
-    style = Style(presentation)
-    net = Network(
-        height=f"{height}px", width="100%", directed=True, cdn_resources="in_line", heading=""
-    )
-    grid = layout(graph)
-    _add_headings(net, grid, style)
-    for node, attrs in graph.nodes(data=True):
-        xy = grid.xy(node, style.x_step, style.y_step)
-        net.add_node(node, **element_options(attrs, xy, quotes.get(node, ()), style))
-    for source, target, attrs in graph.edges(data=True):
-        _add_link(net, source, target, attrs, style)
-    net.options = {
-        "physics": {"enabled": False},
-        "interaction": {"hover": True, "tooltipDelay": 120, "zoomView": True},
-        "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}},
+    drawn = picture_scene.build(graph, 1.5 if presentation else 1.0)
+    picture = picture_svg.svg(drawn).decode("utf-8").split("\n", 1)[1]  # no XML declaration
+    details = {
+        node: hover_text(attrs, quotes.get(node, ())) for node, attrs in graph.nodes(data=True)
     }
-    html = net.generate_html("toc.html")
-    html = _HEADING.sub("", _EXTERNAL.sub("", html))
-    if external_references(html):  # a pyvis upgrade changed its template
+    data = json.dumps(details, ensure_ascii=False)
+    data = data.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    view = max(200, int(height) - 44)  # the toolbar takes the rest of the frame's height
+    page = PAGE.replace("@HEIGHT@", str(view)).replace("@WIDTH@", str(drawn.width))
+    page = page.replace("@DATA@", data).replace("@PICTURE@", picture)
+    if external_references(page):
         raise RuntimeError("The diagram page would load files from the network.")
-    return html
+    return page
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Theory of Change</title>
+<style>
+body { margin: 0; font-family: "DejaVu Sans", Verdana, Arial, sans-serif; color: #1a1a1a; }
+#bar { display: flex; gap: 6px; align-items: center; padding: 4px 8px; }
+#bar button { font-size: 15px; min-width: 34px; min-height: 30px; }
+#view { height: @HEIGHT@px; overflow: auto; border-top: 1px solid #ddd; }
+#picture svg { display: block; }
+#picture rect.node { cursor: pointer; }
+#picture text, #picture polyline, #picture polygon { pointer-events: none; }
+#picture rect.node:hover, #picture rect.node:focus { stroke: #1f4e9e; stroke-width: 3px; }
+#picture rect.node:focus { outline: 3px solid #1f4e9e; outline-offset: 2px; }
+#panel { position: fixed; right: 12px; bottom: 12px; max-width: 420px; max-height: 60%;
+  overflow: auto; background: #fff; border: 1px solid #555; border-radius: 6px;
+  padding: 8px 12px; white-space: pre-wrap; font-size: 14px; line-height: 1.35;
+  box-shadow: 0 2px 8px rgba(0,0,0,.25); }
+#panel[hidden] { display: none; }
+</style></head><body>
+<div id="bar" role="toolbar" aria-label="Zoom">
+<button type="button" id="smaller" aria-label="Zoom out">−</button>
+<button type="button" id="larger" aria-label="Zoom in">+</button>
+<button type="button" id="fit">Fit to width</button>
+<button type="button" id="actual">100 %</button>
+<span id="hint">Hover over a box for its evidence; click it (or Tab, Enter) to keep it.</span>
+</div>
+<div id="view"><div id="picture">@PICTURE@</div></div>
+<div id="panel" role="dialog" aria-live="polite" hidden></div>
+<script type="application/json" id="toc-data">@DATA@</script>
+<script>
+(function () {
+  var details = JSON.parse(document.getElementById("toc-data").textContent);
+  var svg = document.querySelector("#picture svg");
+  var panel = document.getElementById("panel");
+  var natural = @WIDTH@, zoom = 1;
+  function scaleTo(z) {
+    zoom = Math.max(0.3, Math.min(4, z));
+    svg.setAttribute("width", String(Math.round(natural * zoom)));
+    svg.removeAttribute("height");
+  }
+  document.querySelectorAll("rect.node").forEach(function (box) {
+    var text = details[box.getAttribute("data-node")];
+    var title = box.querySelector("title");
+    if (text && title) { title.textContent = text; }
+    function show() { panel.textContent = text || ""; panel.hidden = !text; }
+    box.addEventListener("click", show);
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); show(); }
+      if (e.key === "Escape") { panel.hidden = true; }
+    });
+  });
+  panel.addEventListener("click", function () { panel.hidden = true; });
+  document.getElementById("larger").onclick = function () { scaleTo(zoom * 1.25); };
+  document.getElementById("smaller").onclick = function () { scaleTo(zoom / 1.25); };
+  document.getElementById("actual").onclick = function () { scaleTo(1); };
+  document.getElementById("fit").onclick = function () {
+    scaleTo((document.getElementById("view").clientWidth - 4) / natural);
+  };
+  window.tocDiagram = { details: details, scaleTo: scaleTo };
+})();
+</script>
+</body></html>
+"""

@@ -31,7 +31,10 @@ ROW_GAP, LANE_HEAD, LANE_GAP, BAR = 10, 24, 14, 4
 MAX_LABEL_LINES = 5
 LANE_FILLS = ("#f3f6fa", "#faf7f1")
 MUTED, BORDER = "#555555", "#555555"
-MAX_LINES = 400  # default links drawn one by one up to this many
+# Default links drawn one by one up to this many; beyond, one broad arrow from column to
+# column per lane (every element of a column feeds every one of the next: drawn one by one,
+# two dozen of them are already a grey tangle).
+MAX_LINES = 24
 CATEGORY_NAMES = {
     "resource": "Resource",
     "activity": "Activity",
@@ -259,6 +262,7 @@ def _node_items(b: _Builder, graph: nx.DiGraph, nodes, boxes) -> tuple[list, lis
                 (b.v(6), b.v(4)) if hand else None,
                 b.v(5),
                 title=_title(attrs),
+                node=node,
             )
         )
         heading = attrs["category"] == DOMAIN

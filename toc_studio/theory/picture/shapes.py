@@ -33,6 +33,7 @@ class Rect:
     dash: tuple[float, float] | None = None
     radius: float = 0.0
     title: str = ""  # the SVG's tooltip: the full label and its evidence
+    node: str = ""  # the element drawn by this box (the interactive page finds it by this)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ def _rect(r: Rect) -> str:
     attrs += f' fill="{r.fill or "none"}"'
     if r.stroke:
         attrs += f' stroke="{r.stroke}" stroke-width="{_n(r.stroke_width)}"{_dash(r.dash)}'
+    if r.node:
+        attrs += f' class="node" data-node="{escape(r.node)}" tabindex="0" role="button"'
+        attrs += f' aria-label="{escape(r.title.splitlines()[0] if r.title else r.node)}"'
     if r.title:
         return f"<rect {attrs}><title>{escape(r.title)}</title></rect>"
     return f"<rect {attrs}/>"
