@@ -23,8 +23,6 @@ import docx
 from sqlmodel import Session
 
 from toc_studio import access
-from toc_studio.coding.analysis import wording as words
-from toc_studio.coding.analysis.passages import passages_of
 from toc_studio.coding.analysis.queries import excerpts
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Category
@@ -66,10 +64,8 @@ class _Report:
         self.session, self.project, self.choices = session, project, choices.check()
         self.key = key
         self.doc = docx.Document()
-        parts.paper(self.doc, self.choices.paper or parts.default_paper())
         parts.base_font(self.doc)
         self.summary = ReportSummary()
-        self.quoted: list[str] = []  # every quote so far, folded: none is repeated
         self.groups = {g.id: g.name for g in list_groups(session, project)}
         self.contents = None
 
@@ -81,17 +77,6 @@ class _Report:
     def table(self, header, rows, title, widths=None) -> None:
         self.summary.tables += 1
         parts.table(self.doc, header, rows, title, self.summary.tables, widths)
-
-    def quote(self, text: str, attribution: str) -> bool:
-        """Quote ``text`` unless the report already has it (the same words, or words that
-        contain or are contained in a quote already given). Returns whether it was."""
-        folded = " ".join(text.split()).casefold()
-        if not folded or any(folded in q or q in folded for q in self.quoted):
-            return False
-        self.quoted.append(folded)
-        parts.quote(self.doc, text, attribution)
-        self.summary.quotes += 1
-        return True
 
     def figure_caption(self, title: str) -> None:
         parts.caption(self.doc, "Figure", title, self.summary.pictures)
@@ -130,10 +115,9 @@ class _Report:
         rows.append(["All", len(people), *totals])
         parts.body(
             self.doc,
-            f"The evaluation drew on {words.count(len(documents), 'source')} with "
-            f"{words.count(len(people), 'participant')}. The table counts sources by "
-            "stakeholder group and method; a workshop with several groups counts once in "
-            "each of them.",
+            f"The evaluation drew on {len(documents)} source(s) with {len(people)} "
+            "participant(s). The table counts sources by stakeholder group and method; a "
+            "workshop with several groups counts once in each of them.",
         )
         header = ["Group", "Participants", *(KIND_TITLES[k] for k in kinds)]
         self.table(header, rows, "Participants and sources by group and method")
@@ -185,16 +169,13 @@ class _Report:
                         self._theme(code, scope, picked)
 
     def _all_excerpts(self, codes, scope: Scope) -> dict[int, list]:
-        """Every passage's excerpt in scope by code id, in a few queries (one per top-level
-        code): a passage coded by several coders gives one excerpt, its quote's."""
-        shown = {p.coding_id for p in passages_of(self.session, self.project.id)}
+        """Every excerpt in scope by code id, in a few queries (one per top-level code)."""
         found: dict[int, list] = defaultdict(list)
         for root in (c for c in codes if c.parent_id is None):
             for x in excerpts(
                 self.session, self.project, root, with_subcodes=True, scope=scope, context=0
             ):
-                if x.coding_id in shown:
-                    found[x.code_id].append(x)
+                found[x.code_id].append(x)
         return found
 
     def _theme(self, code, scope: Scope, picked: set[int]) -> None:
@@ -205,19 +186,15 @@ class _Report:
         parts.heading(self.doc, code.name, level=5 if code.domain else 4)
         if code.definition:
             parts.body(self.doc, code.definition)
-        caption = (
-            f"{words.count(len(found), 'excerpt', capital=True)} from "
-            f"{words.count(len(people), 'participant')}."
+        parts.styled(
+            self.doc, f"{len(found)} coded excerpt(s) from {len(people)} participant(s).", "Caption"
         )
-        parts.styled(self.doc, caption, "Caption")
         found.sort(key=lambda x: (-len(x.text), x.coding_id))
         if self.choices.quote_order == "picked":
             found.sort(key=lambda x: x.coding_id not in picked)
-        shown = 0
-        for x in found:
-            if shown >= self.choices.quotes_per_theme:
-                break
-            shown += self.quote(self.text(x.text), x.participant or x.document)
+        for x in found[: self.choices.quotes_per_theme]:
+            parts.quote(self.doc, self.text(x.text), x.participant or x.document)
+            self.summary.quotes += 1
 
     def register(self) -> None:
         from toc_studio.report.findings_section import write_register
