@@ -74,7 +74,7 @@ def read_session() -> Iterator[Session]:
     """A session for what only reads (a page's lists, tables, charts): on SQLite it does
     not take the write lock, so a page never waits behind an import or another writer.
     Nothing done in it is kept; what it loaded stays readable after it."""
-    with db.read_scope(engine()) as s:
+    with access.acting_as(acting()), db.read_scope(engine()) as s:
         yield s
         s.expunge_all()  # out of the session before it rolls back: loaded, not expired
 
