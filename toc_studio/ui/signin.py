@@ -131,24 +131,29 @@ def organisation_sign_in() -> bool:
 
 
 def _sign_in_page() -> None:
-    st.title("Sign in to TOC Studio")
-    if notice := st.session_state.pop(NOTICE_KEY, None):
-        st.info(md(notice), icon=":material/info:")
-    if organisation_sign_in():
-        _organisation()
-    with st.form("signin", clear_on_submit=True):
-        name = st.text_input("Name", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        with ui.reported():
-            with ui.session() as s:
-                outcome = signin.sign_in(s, name, password, address())
-            if outcome.actor is None:
-                ui.show_error(outcome.message)
-            else:
-                _keep(outcome.actor)
-                st.rerun()
+    with st.columns([2, 3])[0]:  # a form of a readable width
+        st.title("Sign in to TOC Studio")
+        if notice := st.session_state.pop(NOTICE_KEY, None):
+            st.info(md(notice), icon=":material/info:")
+        if organisation_sign_in():
+            _organisation()
+        with st.form("signin", clear_on_submit=True):
+            name = st.text_input("Name", autocomplete="username")
+            password = st.text_input("Password", type="password", autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in", type="primary")
+        if submitted:
+            _check(name, password)
+
+
+def _check(name: str, password: str) -> None:
+    with ui.reported():
+        with ui.session() as s:
+            outcome = signin.sign_in(s, name, password, address())
+        if outcome.actor is None:
+            ui.show_error(outcome.message)
+        else:
+            _keep(outcome.actor)
+            st.rerun()
 
 
 def _organisation() -> None:
