@@ -157,3 +157,46 @@ def test_two_editors_saving_the_same_element_at_once_cannot_both_pass(engine):
         thread.join(timeout=60)
     assert results["first"] == "saved"
     assert results["second"].startswith("A renamed 'Activities' to 'First' since you opened it")
+
+
+def test_the_workshop_tab_refuses_a_rename_made_on_what_it_showed_before(database_url, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.screens.conftest import APP, run_on
+    from toc_studio.workspace.markdown import md
+
+    monkeypatch.setenv("TOC_STUDIO_DATABASE_URL", database_url)
+    engine = db.make_engine(database_url)
+    project_id, _, key = _setup(engine)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("screens/theory.py")
+    run_on(at, project_id)
+    at.session_state["toc_tab"] = "Workshop"
+    run_on(at, project_id)
+    at.selectbox(key="toc_el").set_value(key)
+    run_on(at, project_id)
+    at.text_input(key="toc_el_label").input("Training")
+    run_on(at, project_id)
+    # meanwhile, another lead renames the element in another browser
+    _edit(
+        engine,
+        project_id,
+        lambda s, p, w: edit.rename_node(s, p, w, key, "Matching", author="Dr Lee"),
+    )
+    [b for b in at.button if b.label == "Rename"][0].click()
+    run_on(at, project_id)
+    said = md("Dr Lee renamed 'Trust' to 'Matching' since you opened it")
+    assert any(said in e.value for e in at.error), [e.value for e in at.error]
+    # the page now shows the rename: the same edit goes through
+    [b for b in at.button if b.label == "Rename"][0].click()
+    run_on(at, project_id)
+    assert not at.error
+    with db.session_scope(engine) as s:
+        working = versions.working_version(s, projects.get_project(s, project_id))
+        row = s.exec(select(TocNode).where(TocNode.version_id == working.id, TocNode.key == key))
+        assert row.one().label == "Training"
+    import streamlit as st
+
+    st.cache_resource.clear()
+    engine.dispose()

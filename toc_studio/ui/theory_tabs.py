@@ -9,7 +9,7 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.project.models import Project
-from toc_studio.theory import diff, edit, evidence, table, versions
+from toc_studio.theory import diff, edit, evidence, locking, table, versions
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.models import LINK_KINDS
 from toc_studio.ui import toc_notes
@@ -145,7 +145,20 @@ def workshop_tab(project: Project, version_id: int, current, author: str) -> Non
         st.info("This version is frozen. Workshop edits happen in the working version.")
         return
 
+    # The versions of the elements and links this page showed before the click (the last
+    # run's): an edit made on them after someone else's is refused with what changed.
+    with ui.session() as s:
+        working = current.version
+        shown = locking.element_versions(s, working), locking.link_versions(s, working)
+    seen_elements, seen_links = st.session_state.get(f"toc_seen_{version_id}", shown)
+    st.session_state[f"toc_seen_{version_id}"] = shown
+
     def run(action, message: str, **kwargs) -> None:
+        if action in (edit.add_link, edit.remove_link, edit.relabel_link):
+            kwargs["expected_version"] = seen_links.get((kwargs["source"], kwargs["target"]), 0)
+        elif "key" in kwargs or action is edit.merge_nodes:
+            element = kwargs.get("key", kwargs.get("source"))
+            kwargs["expected_version"] = seen_elements.get(element, 0)
         ui.finish(
             lambda s: action(
                 s, project, versions.get_version(s, project, version_id), author=author, **kwargs
