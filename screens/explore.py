@@ -9,7 +9,7 @@ from toc_studio.coding.analysis import framework, queries
 from toc_studio.coding.scope import Scope
 from toc_studio.ingest.models import DocumentKind
 from toc_studio.project import projects
-from toc_studio.ui import explore_tabs
+from toc_studio.ui import explore_tabs, summary_panels
 from toc_studio.ui.components import code_picker
 from toc_studio.workspace import explore
 from toc_studio.workspace.codebook_view import codebook_rows
@@ -77,6 +77,9 @@ with grid:
         "Count", list(explore.MEASURES), format_func=explore.MEASURES.get, key="matrix_measure"
     )
     with_sub = c3.checkbox("Rows include sub-codes", value=True, key="matrix_sub")
+    written = by in summary_panels.SUMMARISED and st.checkbox(
+        "Show the written summaries instead of counts", key="matrix_written"
+    )
     bins = None
     if by.startswith("attribute:"):
         bins = (
@@ -97,7 +100,11 @@ with grid:
         bins = None
         with ui.session() as s:
             found_matrix = framework.matrix(s, project, by=by, with_subcodes=with_sub)
-    table = explore.matrix_table(found_matrix, measure)
+    table = (
+        summary_panels.summary_table(project, found_matrix, by)
+        if written
+        else explore.matrix_table(found_matrix, measure)
+    )
     picked = st.dataframe(
         table,
         hide_index=True,
@@ -115,6 +122,7 @@ with grid:
     cell = st.session_state.get("matrix_cell")
     if cell and cell[0] in paths and cell[1] in found_matrix.columns:
         st.markdown(f"**{md(paths[cell[0]])} · {md(cell[1])}**")
+        summary_panels.cell_summary_editor(project, cell[0], by, cell[1])
         with ui.reported(), ui.session() as s:
             explore_tabs.show_quotes(
                 framework.cell_excerpts(
@@ -130,6 +138,7 @@ with grid:
                 ),
                 "cell",
             )
+    summary_panels.document_summaries(project)
 
 with near:
     explore_tabs.cooccurrence_tab(project, paths, pick_code)
