@@ -19,9 +19,9 @@ ui.show_flash()
 with ui.session() as s:
     mine = access.role_in(s, project.id)
 if mine != "owner":
-    article = "an" if (mine or "x")[0] in "aeiou" else "a"
+    held = f"{'an' if mine[0] in 'aeiou' else 'a'} {mine}" if mine else "not a member"
     st.info(
-        md(f"You are {article} {mine} of {project.name}. Its owners manage who else is in it."),
+        md(f"You are {held} of {project.name}. Its owners manage who else is in it."),
         icon=":material/badge:",
     )
     st.caption(ROLE_HELP)

@@ -204,3 +204,12 @@ def test_members_screen_owners_manage_others_see_their_role(app, store):
     at.run()
     whats = list(at.dataframe[0].value["What"])
     assert whats[0] == "member.role"
+
+
+def test_which_addresses_count_as_this_computer_only():
+    from toc_studio.ui.signin import loopback
+
+    for address in ("localhost", "127.0.0.1", "127.0.1.1", "::1", "[::1]"):
+        assert loopback(address), address
+    for address in (None, "", "0.0.0.0", "::", "192.168.1.20", "toc.example.org"):
+        assert not loopback(address), address
