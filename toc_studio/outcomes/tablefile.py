@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from toc_studio.errors import Invalid
-from toc_studio.ingest.readers.survey import unique_headers
+from toc_studio.ingest.limits import MAX_SURVEY_COLUMNS, MAX_SURVEY_ROWS
+from toc_studio.ingest.readers.survey import csv_rows, unique_headers
 from toc_studio.ingest.readers.text import decode
 from toc_studio.ingest.readers.zipsafe import open_checked
 
@@ -37,6 +37,7 @@ class Table:
     name: str
     headers: list[str]
     rows: list[tuple[int, list[Cell]]]  # (row number in the file, cells padded to headers)
+    warnings: list[str] = field(default_factory=list)  # what reading it tidied or left out
 
     def column(self, header: str) -> int | None:
         wanted = header.casefold()
@@ -48,21 +49,22 @@ def blank(cell: Cell) -> bool:
 
 
 def read_table(data: bytes, name: str) -> Table:
-    """The table in ``data`` (a .xlsx when its name says so, else delimited text)."""
+    """The table in ``data`` (a .xlsx when its name says so, else delimited text), read by
+    the survey reader's own parsing, so the same limits (columns, rows, a cell's length, an
+    unclosed quote) refuse a file up front and the same warnings (encoding, control
+    characters) are kept on the table."""
+    warnings: list[str] = []
     if PurePath(name).suffix.lower() in (".xlsx", ".xlsm"):
         raw = _xlsx_rows(data, name)
     else:
-        text, _encoding, _warnings = decode(data, name)
-        try:
-            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        raw = list(csv.reader(io.StringIO(text), dialect))
+        text, _encoding, warnings = decode(data, name)
+        raw = csv_rows(text, name)
+    _check_size(raw, name)
     numbered = [(n, row) for n, row in enumerate(raw, start=1) if any(not blank(c) for c in row)]
     if not numbered:
         raise Invalid(f"{name} is empty: there is nothing to import.")
     header_number, header_row = numbered[0]
-    headers, _ = unique_headers([("" if c is None else str(c)) for c in header_row])
+    headers, header_warnings = unique_headers([("" if c is None else str(c)) for c in header_row])
     width = len(headers)
     if len(numbered) < 2:
         raise Invalid(f"{name} has a header row but nothing under it.")
@@ -75,7 +77,22 @@ def read_table(data: bytes, name: str) -> Table:
                 "has names; give every column a name."
             )
         rows.append((number, cells))
-    return Table(name, headers, rows)
+    return Table(name, headers, rows, [*warnings, *header_warnings])
+
+
+def _check_size(raw: list[list[Cell]], name: str) -> None:
+    """Refuse a table wider or longer than a survey may be (ingest/limits.py)."""
+    widest = max((len(row) for row in raw), default=0)
+    if widest > MAX_SURVEY_COLUMNS:
+        raise Invalid(
+            f"{name} has {widest:,} columns or more, over the limit of {MAX_SURVEY_COLUMNS:,}; "
+            "keep the columns to import and try again."
+        )
+    if len(raw) > MAX_SURVEY_ROWS + 1:
+        raise Invalid(
+            f"{name} has more than {MAX_SURVEY_ROWS:,} rows, the limit for one file; split it "
+            "and import the parts."
+        )
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[list[Cell]]:
@@ -87,6 +104,16 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[Cell]]:
     except (KeyError, ValueError, OSError) as exc:
         raise Invalid(f"{name} could not be opened as an Excel workbook.") from exc
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the declared size (say A1:XFD1048576) may be a lie
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            cells = list(row)
+            while cells and blank(cells[-1]):
+                cells.pop()  # trailing empty (merely formatted) cells
+            rows.append(cells)
+            if len(cells) > MAX_SURVEY_COLUMNS or len(rows) > MAX_SURVEY_ROWS + 1:
+                break  # refused by _check_size, with the figures
+        return rows
     finally:
         workbook.close()
