@@ -114,8 +114,8 @@ def require_as(session: Session, project_id: int, name: str | None, doing: str) 
     if actor is None or name in (None, actor.name) or acts_for_others(session, project_id):
         return
     raise Refused(
-        f"A coder can {doing} only as themselves; you are signed in as {actor.name}, "
-        f"not {name}. A lead of this project can act for other coders."
+        f"As a coder of this project you can {doing} only as yourself ({actor.name}), "
+        f"not as {name}. A lead of this project can act for other coders."
     )
 
 

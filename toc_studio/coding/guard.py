@@ -54,8 +54,8 @@ def require_own_codings(
     )
     if others:
         raise Refused(
-            f"A coder can {doing} only on their own codings, and these are "
-            f"{', '.join(sorted(others))}'s. A lead of this project can change them."
+            f"As a coder of this project you can {doing} only where the coding is yours; "
+            f"this is {' and '.join(sorted(others))}'s. A lead of this project can do it."
         )
 
 
@@ -67,8 +67,8 @@ def require_memo_author(session: Session, memo: Memo, doing: str) -> None:
     author = session.get(Coder, memo.author_id) if memo.author_id is not None else None
     if author is None or author.name != actor.name:
         raise Refused(
-            f"A coder can {doing} only on memos they wrote themselves. "
-            "A lead of this project can change the others."
+            f"As a coder of this project you can {doing} only where you wrote the memo. "
+            "A lead of this project can do it."
         )
 
 
@@ -83,14 +83,18 @@ def require_own_change(session: Session, project_id: int, change: Change, doing:
     for step in change.steps:
         if step["table"] not in CODER_TABLES:
             raise Refused(
-                f"A coder can {doing} only on changes to their own codings, and that "
-                "change was to more than codings. Ask a lead of this project."
+                f"As a coder of this project you can {doing} only where it changed your own "
+                "codings, and this one changed more (the codebook, say). Ask a lead of "
+                "this project."
             )
         if step["table"] != "coding":
             continue
         if step["op"] == "reinsert":
             if any(row.get("coder_id") != mine for row in step["rows"]):
-                raise Refused(f"A coder can {doing} only on their own codings.")
+                raise Refused(
+                    f"As a coder of this project you can {doing} only where it changed "
+                    "your own codings; this one changed another coder's."
+                )
         else:
             ids.update([step["id"]] if step["op"] == "setrow" else step["ids"])
     require_own_codings(session, project_id, ids, doing)

@@ -77,6 +77,7 @@ def open_source(
 ) -> Iterator[Source]:
     """The project to merge from ``path`` (a ``.db`` store or a ``.qdpx``/``.qde``)."""
     path = Path(path)
+    caller = access.current()  # who merges: the scratch store's work runs as nobody, not this
     with tempfile.TemporaryDirectory(prefix="toc-merge-") as folder:
         scratch = Path(folder) / "copy.db"
         engine = db.make_engine(f"sqlite:///{scratch}")
@@ -95,7 +96,8 @@ def open_source(
                     else:
                         source.session = session
                         source.project = session.get(Project, source.project.id)
-                    yield source
+                    with access.acting_as(caller):  # merging into the project is checked
+                        yield source
         finally:
             engine.dispose()
 
