@@ -213,3 +213,26 @@ def test_which_addresses_count_as_this_computer_only():
         assert loopback(address), address
     for address in (None, "", "0.0.0.0", "::", "192.168.1.20", "toc.example.org"):
         assert not loopback(address), address
+
+
+def test_the_audit_log_is_for_owners_and_the_whole_stores_for_administrators(app, store):
+    engine, _ = store
+    with Session(engine) as s:
+        users.add_user(s, "Root", PASSWORD, admin=True)
+        s.commit()
+    at = sign_in(app(), "Cody", PASSWORD)
+    at.switch_page("screens/audit.py")
+    at.run()
+    assert "owners see its audit log" in everything(at)
+    assert not at.dataframe
+    at.sidebar.button[[b.label for b in at.sidebar.button].index("Sign out")].click()
+    at.run()
+    at = sign_in(at, "Root", PASSWORD)
+    at.switch_page("screens/audit.py")
+    at.run()
+    assert at.radio(key="audit_scope").options == ["This project", "The whole store"]
+    at.radio(key="audit_scope").set_value("The whole store")
+    at.run()
+    shown = at.dataframe[0].value
+    assert list(shown["What"][:3]) == ["signin", "signout", "signin"]
+    assert list(shown["Who"][:3]) == ["Root", "Cody", "Cody"]
