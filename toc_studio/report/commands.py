@@ -68,6 +68,11 @@ def register_export(cli: Commands) -> None:
             p.add_argument(
                 "--by", default="group", help="matrix columns: group, participant or attribute:NAME"
             )
+            p.add_argument(
+                "--bins",
+                metavar="N|EDGES",
+                help="with --by attribute:NAME of a number: N ranges, or edges e.g. 0,6,12",
+            )
         if fmt == "csv":
             p.add_argument("--table", choices=("quotes", "matrix"), default="quotes")
         p.add_argument("--json", action="store_true")
@@ -158,7 +163,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             summary = {"codes": len(list_codes(session, project))}
         else:
             quotes = tables.quote_bank(session, project, split_list(args.groups))
-            matrix = tables.matrix_table(session, project, by=args.by)
+            matrix = tables.matrix_table(session, project, by=args.by, bins=args.bins)
             if args.format == "xlsx":
                 tables.write_xlsx([quotes, matrix], output)
             else:

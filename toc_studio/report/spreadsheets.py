@@ -94,10 +94,15 @@ def quote_bank(session: Session, project: Project, groups: Sequence[str] = ()) -
 
 
 def matrix_table(
-    session: Session, project: Project, by: str = "group", with_subcodes: bool = True
+    session: Session,
+    project: Project,
+    by: str = "group",
+    with_subcodes: bool = True,
+    bins: str | None = None,
 ) -> Table:
-    """The framework matrix: one row per code, codings and participants per column."""
-    result = matrix(session, project, by=by, with_subcodes=with_subcodes)
+    """The framework matrix: one row per code, codings and participants per column;
+    ``bins`` groups a number attribute's columns into ranges (as ``query matrix --bins``)."""
+    result = matrix(session, project, by=by, with_subcodes=with_subcodes, bins=bins)
     header = ["Code"]
     for column in result.columns:
         header += [f"{column}: codings", f"{column}: participants"]
