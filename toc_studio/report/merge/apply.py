@@ -32,7 +32,7 @@ from sqlmodel import Session
 from toc_studio import access, events
 from toc_studio.coding import codebook, undo
 from toc_studio.coding.models import Code, Coding, Memo
-from toc_studio.coding.speakers import speaker_at
+from toc_studio.coding.speakers import speaker_lookup
 from toc_studio.history import Change
 from toc_studio.ingest.models import Document
 from toc_studio.project import projects
@@ -208,6 +208,7 @@ class _Merger:
         for coding in rows:
             by_document[coding.document_id].append(coding)
         added: list[int] = []
+        self.speaker = speaker_lookup(self.session, [d.id for d in self.documents.values()])
         for other_document_id, codings in by_document.items():
             added += self._merge_document(self.documents[other_document_id], codings)
         self.change.inserted("coding", added)
@@ -241,7 +242,7 @@ class _Merger:
             row = Coding(
                 document_id=document.id, code_id=code.id, coder_id=coder.id,
                 start=other.start, end=other.end, text=other.text, created=other.created,
-                participant_id=speaker_at(self.session, document.id, other.start, other.end),
+                participant_id=self.speaker(document.id, other.start, other.end),
             )  # fmt: skip
             self.session.add(row)
             added.append(row)
