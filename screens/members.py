@@ -49,10 +49,12 @@ with left, st.form("member_add", clear_on_submit=True):
     )
     role = st.selectbox("Role", access.ROLES, index=1, key="member_new_role")
     if st.form_submit_button("Add", type="primary", disabled=not others):
-        ui.finish(
-            lambda s: members.add_member(s, project, who or "", role),
-            f"Added {who} as {role}.",
-        )
+        if who is None:
+            ui.show_error("Choose the account to add first.")
+        else:
+            ui.finish(
+                lambda s: members.add_member(s, project, who, role), f"Added {who} as {role}."
+            )
     if not others:
         st.caption(
             "Every account is a member already. An administrator adds accounts with: "

@@ -236,3 +236,28 @@ def test_the_audit_log_is_for_owners_and_the_whole_stores_for_administrators(app
     shown = at.dataframe[0].value
     assert list(shown["What"][:3]) == ["signin", "signout", "signin"]
     assert list(shown["Who"][:3]) == ["Root", "Cody", "Cody"]
+
+
+def test_an_owner_adds_a_member_on_the_members_screen(app, store):
+    engine, built = store
+    with Session(engine) as s:
+        users.add_user(s, "Lena", PASSWORD)
+        s.commit()
+    at = app("screens/members.py")  # no one signed in yet: the form
+    at = sign_in(at, "Cody", PASSWORD)
+    with Session(engine) as s:
+        members.add_member(s, built.project, "Cody", "owner")
+        s.commit()
+    at.switch_page("screens/members.py")
+    at.run()
+    [b for b in at.button if b.label == "Add"][0].click()
+    at.run()
+    assert "Choose the account to add first" in everything(at)
+    labelled(at, "Account").select("Lena")
+    labelled(at, "Role").select("lead")
+    [b for b in at.button if b.label == "Add"][0].click()
+    at.run()
+    assert not at.exception
+    with Session(engine) as s:
+        found = {m.name: m.role for m in members.list_members(s, built.project)}
+    assert found == {"Cody": "owner", "Lena": "lead"}
