@@ -22,7 +22,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(names.split())
     for names in (
         "config errors timeutil schema_version events access history cells",
-        "db quickdb",
+        "db quickdb backup",
         "project",
         "accounts",
         "ingest",

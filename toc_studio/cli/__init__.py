@@ -64,6 +64,13 @@ COMMANDS: dict[str, Command] = {
     "init": Command("create the store or upgrade it in place", ("toc_studio.cli.foundation",)),
     "project": Command("create, list and delete projects", ("toc_studio.project.commands",)),
     "demo": Command("load the demo project", ("toc_studio.cli.foundation",)),
+    "backup": Command(
+        "copy the whole store to one file, with a checksum", ("toc_studio.cli.backup_commands",)
+    ),
+    "restore": Command(
+        "restore a backup into an empty store (--force: replace)",
+        ("toc_studio.cli.backup_commands",),
+    ),
     "ingest": Command(
         "import transcripts (txt, md, html, docx, vtt, srt, csv, xlsx, pdf) into a project",
         ("toc_studio.ingest.commands",),
