@@ -109,3 +109,22 @@ def test_toc_evidence_leaves_the_interviewers_words_to_nobody(session, mentoring
     assert (evidence.passages, evidence.participants) == (3, 1)
     assert evidence.by_group["Mentor"]["passages"] == 2  # the question is nobody's
     assert code.id
+
+
+def test_the_report_does_not_attribute_the_interviewers_words(session, mentoring):
+    import io
+
+    import docx
+
+    from toc_studio.report.docx_report import build_report
+    from toc_studio.report.templates import ReportChoices
+
+    doc = interview(session, mentoring)
+    code_all(session, mentoring, doc)
+    buffer = io.BytesIO()
+    build_report(session, mentoring.project, buffer, ReportChoices(sections=["findings"]))
+    buffer.seek(0)
+    quotes = [p.text for p in docx.Document(buffer).paragraphs if p.style.name == "Quote"]
+    (question,) = [q for q in quotes if "supervision help you" in q]
+    assert question.endswith("— Mentor B1 second interview")  # the document, not B1
+    assert "“I trusted my mentee” — Mentor B1" in quotes

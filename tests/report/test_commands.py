@@ -99,7 +99,7 @@ def test_report_docx_saves_and_reuses_a_template(database_url, tmp_path, capsys)
         "--save-template",
         "Short",
     )
-    assert code == 0 and "2 section(s)" in text
+    assert code == 0 and "two sections" in text
     code, text, _ = run(
         database_url,
         capsys,

@@ -37,7 +37,7 @@ def test_the_demo_report_shows_change_by_group_with_n_and_the_caveat(session):
         "Destinations", "Closed survey questions",
     ]  # fmt: skip
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "mentored: yes — of 9 participant(s) with a follow-up reading on Homelessness " in text
+    assert "mentored: yes — of nine participants with a follow-up reading on Homelessness " in text
     assert CAVEAT in text
     assert "does not show that more contact caused more change" in text
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]

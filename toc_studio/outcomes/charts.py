@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from toc_studio.coding.analysis import wording as words
 from toc_studio.outcomes.attributes import attribute_types
 from toc_studio.outcomes.change import ParticipantChange
 from toc_studio.outcomes.grouping import NO_VALUE, split_participants
@@ -154,7 +155,8 @@ def change_sentence(instrument: str, group: dict[str, Any]) -> str:
             f"({group['no_follow_up']} with one reading)."
         )
     text = (
-        f"{group['group']} — of {group['n']} participant(s) with a follow-up reading on "
+        f"{group['group']} — of {words.count(group['n'], 'participant')} with a follow-up "
+        f"reading on "
         f"{instrument}, {group['improved']} improved, {group['declined']} declined and "
         f"{group['same']} stayed the same; the mean score was {group['mean_start']:.1f} at "
         f"the start and {group['mean_last']:.1f} at the last review (mean change "

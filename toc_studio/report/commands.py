@@ -36,6 +36,11 @@ def register(cli: Commands) -> None:
     )
     p.add_argument("--save-template", metavar="NAME", help="save these choices for next time")
     p.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="paper size (default: Letter where the locale uses it, else A4)",
+    )
+    p.add_argument(
         "--summaries",
         action="store_true",
         help="the framework matrix as the written summaries instead of counts",
@@ -120,6 +125,8 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
             choices.quotes_per_theme = args.quotes
         if args.summaries:
             choices.matrix_summaries = True
+        if args.paper:
+            choices.paper = args.paper
         if args.groups:
             choices.groups = split_list(args.groups)
         if args.pick:
@@ -136,9 +143,12 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"output": str(output), **summary.__dict__})
         return EXIT_OK
+    from toc_studio.coding.analysis.wording import count
+
     print(
-        f"Wrote {output}: {len(summary.sections)} section(s), {summary.tables} table(s), "
-        f"{summary.quotes} quote(s), {summary.pictures} picture(s)."
+        f"Wrote {output}: {count(len(summary.sections), 'section')}, "
+        f"{count(summary.tables, 'table')}, {count(summary.quotes, 'quote')}, "
+        f"{count(summary.pictures, 'picture')}."
     )
     for note in summary.notes:
         print(f"  note: {note}")

@@ -148,11 +148,14 @@ def table(
     for cell, name in zip(grid.rows[0].cells, header, strict=True):
         cell.text = xml_safe(str(name))
     header_props = grid.rows[0]._tr.get_or_add_trPr()
+    keep_whole(grid.rows[0])
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
     for values in rows:
-        cells = grid.add_row().cells
+        row = grid.add_row()
+        keep_whole(row)
+        cells = row.cells
         for cell, value in zip(cells, values, strict=True):
             lines = xml_safe("" if value is None else str(value)).split("\n")
             cell.text = lines[0]
@@ -165,6 +168,45 @@ def table(
             for cell, width in zip(row.cells, widths, strict=False):
                 cell.width = Inches(width)
     document.add_paragraph()
+
+
+def keep_whole(row) -> None:
+    """A table row that does not split across pages (``w:cantSplit``): a long row moves
+    to the next page whole instead of leaving half a quote or a figure behind."""
+    props = row._tr.get_or_add_trPr()
+    if props.find(qn("w:cantSplit")) is None:
+        props.insert(0, OxmlElement("w:cantSplit"))  # first: the schema orders trPr's children
+
+
+PAPERS = {"a4": (210, 297), "letter": (215.9, 279.4)}  # millimetres, portrait
+# countries that use US Letter (the rest of the world uses A4): locale territory codes
+LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "PA"}
+
+
+def default_paper() -> str:
+    """"letter" where the locale's territory uses it (LC_PAPER, else LC_ALL, else LANG:
+    en_US, es_MX, fr_CA...), else "a4"."""
+    import os
+
+    for name in ("LC_PAPER", "LC_ALL", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            territory = value.split(".")[0].split("@")[0].partition("_")[2].upper()
+            return "letter" if territory in LETTER_TERRITORIES else "a4"
+    return "a4"
+
+
+def paper(document: Document, size: str) -> None:
+    """Set every section's paper ("a4" or "letter"), keeping its orientation; sections
+    added later copy the last one."""
+    from docx.shared import Mm
+
+    width, height = (Mm(v) for v in PAPERS[size])
+    for section in document.sections:
+        if section.orientation == WD_ORIENT.LANDSCAPE:
+            section.page_width, section.page_height = height, width
+        else:
+            section.page_width, section.page_height = width, height
 
 
 def quote(document: Document, text: str, attribution: str) -> None:

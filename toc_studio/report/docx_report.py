@@ -23,6 +23,8 @@ import docx
 from sqlmodel import Session
 
 from toc_studio import access
+from toc_studio.coding.analysis import wording as words
+from toc_studio.coding.analysis.passages import passage_of_coding, passages_of
 from toc_studio.coding.analysis.queries import excerpts
 from toc_studio.coding.codebook import list_codes
 from toc_studio.coding.models import Category
@@ -64,8 +66,10 @@ class _Report:
         self.session, self.project, self.choices = session, project, choices.check()
         self.key = key
         self.doc = docx.Document()
+        parts.paper(self.doc, self.choices.paper or parts.default_paper())
         parts.base_font(self.doc)
         self.summary = ReportSummary()
+        self.quoted: list[str] = []  # every quote so far, folded: none is repeated
         self.groups = {g.id: g.name for g in list_groups(session, project)}
         self.contents = None
 
@@ -77,6 +81,17 @@ class _Report:
     def table(self, header, rows, title, widths=None) -> None:
         self.summary.tables += 1
         parts.table(self.doc, header, rows, title, self.summary.tables, widths)
+
+    def quote(self, text: str, attribution: str) -> bool:
+        """Quote ``text`` unless the report already has it (the same words, or words that
+        contain or are contained in a quote already given). Returns whether it was."""
+        folded = " ".join(text.split()).casefold()
+        if not folded or any(folded in q or q in folded for q in self.quoted):
+            return False
+        self.quoted.append(folded)
+        parts.quote(self.doc, text, attribution)
+        self.summary.quotes += 1
+        return True
 
     def figure_caption(self, title: str) -> None:
         parts.caption(self.doc, "Figure", title, self.summary.pictures)
@@ -115,9 +130,10 @@ class _Report:
         rows.append(["All", len(people), *totals])
         parts.body(
             self.doc,
-            f"The evaluation drew on {len(documents)} source(s) with {len(people)} "
-            "participant(s). The table counts sources by stakeholder group and method; a "
-            "workshop with several groups counts once in each of them.",
+            f"The evaluation drew on {words.count(len(documents), 'source')} with "
+            f"{words.count(len(people), 'participant')}. The table counts sources by "
+            "stakeholder group and method; a workshop with several groups counts once in "
+            "each of them.",
         )
         header = ["Group", "Participants", *(KIND_TITLES[k] for k in kinds)]
         self.table(header, rows, "Participants and sources by group and method")
@@ -169,13 +185,22 @@ class _Report:
                         self._theme(code, scope, picked)
 
     def _all_excerpts(self, codes, scope: Scope) -> dict[int, list]:
-        """Every excerpt in scope by code id, in a few queries (one per top-level code)."""
+        """Every passage's excerpt in scope by code id, in a few queries (one per top-level
+        code): a passage coded by several coders gives one excerpt, its quote's."""
+        found_passages = passages_of(self.session, self.project.id)
+        shown = {p.coding_id for p in found_passages}
+        of_coding = passage_of_coding(found_passages)
+        for coding_id in self.choices.picked:  # a quote the user picked stands for its passage
+            if coding_id in of_coding:
+                shown.discard(of_coding[coding_id].coding_id)
+                shown.add(coding_id)
         found: dict[int, list] = defaultdict(list)
         for root in (c for c in codes if c.parent_id is None):
             for x in excerpts(
                 self.session, self.project, root, with_subcodes=True, scope=scope, context=0
             ):
-                found[x.code_id].append(x)
+                if x.coding_id in shown:
+                    found[x.code_id].append(x)
         return found
 
     def _theme(self, code, scope: Scope, picked: set[int]) -> None:
@@ -186,15 +211,21 @@ class _Report:
         parts.heading(self.doc, code.name, level=5 if code.domain else 4)
         if code.definition:
             parts.body(self.doc, code.definition)
-        parts.styled(
-            self.doc, f"{len(found)} coded excerpt(s) from {len(people)} participant(s).", "Caption"
+        caption = (
+            f"{words.count(len(found), 'excerpt', capital=True)} from "
+            f"{words.count(len(people), 'participant')}."
+            if found
+            else "No coded excerpts of its own yet."
         )
+        parts.styled(self.doc, caption, "Caption")
         found.sort(key=lambda x: (-len(x.text), x.coding_id))
         if self.choices.quote_order == "picked":
             found.sort(key=lambda x: x.coding_id not in picked)
-        for x in found[: self.choices.quotes_per_theme]:
-            parts.quote(self.doc, self.text(x.text), x.participant or x.document)
-            self.summary.quotes += 1
+        shown = 0
+        for x in found:
+            if shown >= self.choices.quotes_per_theme:
+                break
+            shown += self.quote(self.text(x.text), x.participant or x.document)
 
     def register(self) -> None:
         from toc_studio.report.findings_section import write_register

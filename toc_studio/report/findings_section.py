@@ -46,12 +46,12 @@ def write_register(report) -> None:
             paragraph.add_run(xml_safe(report.text(view.text)))
             parts.styled(report.doc, f"Evidence: {strength_phrase(view.strength)}", "Caption")
             fresh = [q for q in view.quotes if q.coding_id not in quoted]
-            for quote in fresh[: report.choices.quotes_per_theme]:
+            shown = 0
+            for quote in fresh:  # report.quote gives no quote the report already has
+                if shown >= report.choices.quotes_per_theme:
+                    break
                 quoted.add(quote.coding_id)
-                parts.quote(
-                    report.doc, report.text(quote.text), quote.participant or quote.document
-                )
-                report.summary.quotes += 1
+                shown += report.quote(report.text(quote.text), quote.participant or quote.document)
 
 
 def write_case_studies(report) -> None:

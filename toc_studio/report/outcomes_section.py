@@ -11,6 +11,7 @@ from typing import Any
 
 from docx.shared import Inches
 
+from toc_studio.coding.analysis import wording as words
 from toc_studio.outcomes import charts, contacts
 from toc_studio.outcomes.change import change
 from toc_studio.outcomes.instruments import InstrumentView, list_instruments
@@ -84,8 +85,8 @@ def write_profile(report, *, heading: bool) -> None:
         parts.heading(report.doc, "The people involved", 2)
     parts.body(
         report.doc,
-        f"The people involved: {table['participants']} participant(s). Percentages are of "
-        "those with a value recorded.",
+        f"The people involved: {words.count(table['participants'], 'participant')}. "
+        "Percentages are of those with a value recorded.",
     )
     report.table(["Attribute", "Value", "n", "%"], rows, "Participants' characteristics")
 
@@ -184,7 +185,7 @@ def _surveys(report, surveys: list[dict[str, Any]]) -> None:
         rate = survey["response_rate"]
         parts.body(
             report.doc,
-            f"{survey['survey']}: {survey['respondents']} respondent(s)"
+            f"{survey['survey']}: {words.count(survey['respondents'], 'respondent')}"
             + (f" of {survey['invited']} invited ({rate:.0f}%)." if rate else "."),
         )
         for question in survey["questions"]:

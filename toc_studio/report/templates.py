@@ -36,6 +36,7 @@ SECTION_TITLES = {
     "codebook": "Appendix: the codebook",
 }
 QUOTE_ORDERS = ("longest", "picked")
+PAPERS = ("", "a4", "letter")  # "": by the locale
 
 
 @dataclass
@@ -59,6 +60,8 @@ class ReportChoices:
     matrix_by: str = "group"
     # the framework matrix as the team's written summaries instead of counts
     matrix_summaries: bool = False
+    # "a4" or "letter"; empty: by the locale (Letter in the US, Canada..., else A4)
+    paper: str = ""
 
     def check(self) -> ReportChoices:
         unknown = [s for s in self.sections if s not in SECTIONS]
@@ -68,6 +71,8 @@ class ReportChoices:
             raise Invalid("Choose between 0 and 50 quotes per theme.")
         if self.quote_order not in QUOTE_ORDERS:
             raise Invalid(f"Quotes are ordered {' or '.join(QUOTE_ORDERS)}.")
+        if self.paper not in PAPERS:
+            raise Invalid("The paper is A4 or Letter ('a4' or 'letter').")
         return self
 
     def to_json(self) -> str:

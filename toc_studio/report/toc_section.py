@@ -61,7 +61,9 @@ def write_toc_section(report) -> None:
         _pictures(report, graph, label)
     else:
         report.summary.notes.append("The Theory of Change is empty: no picture was drawn.")
-    rows = table.table_rows(graph)
+    from toc_studio.coding.analysis.strength import thresholds
+
+    rows = table.table_rows(graph, thresholds(session, project.id))
     if rows:
         if not drawn:
             parts.landscape_section(doc)
@@ -70,6 +72,9 @@ def write_toc_section(report) -> None:
             [[row["Branch"], *(row[c] for c in table.COLUMNS)] for row in rows],
             f"The Theory of Change as a table, {label}",
         )
+        from toc_studio.report.strength_section import write_strength_table
+
+        write_strength_table(report, graph, label)
     if drawn or rows:
         parts.portrait_section(doc)
     _notes_and_narrative(report, graph, version, label)
