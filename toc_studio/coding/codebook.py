@@ -13,7 +13,7 @@ from sqlmodel import Session
 from toc_studio import access
 from toc_studio.coding import palette, versioning
 from toc_studio.coding.models import Category, Code, Coding
-from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.errors import Conflict, Invalid, NotFound, fit
 from toc_studio.ingest.limits import MAX_CODE_DEPTH
 from toc_studio.project.models import Group, Project
 
@@ -25,7 +25,7 @@ def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise Invalid("A code needs a name.")
-    return cleaned
+    return fit(cleaned, Code.__table__.c.name.type.length, "A code's name")
 
 
 def escape_name(name: str) -> str:

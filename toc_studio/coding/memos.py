@@ -8,9 +8,11 @@ from sqlmodel import Session
 from toc_studio import access
 from toc_studio.coding import guard
 from toc_studio.coding.models import Code, Coding, Memo
-from toc_studio.errors import Invalid, NotFound
+from toc_studio.errors import Invalid, NotFound, fit
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Coder, Project
+
+TITLE_LIMIT = Memo.__table__.c.title.type.length
 
 
 def add_memo(
@@ -41,6 +43,7 @@ def add_memo(
             raise Invalid("That coding belongs to another project.")
     if not (title.strip() or text.strip()):
         raise Invalid("A memo needs a title or some text.")
+    fit(title.strip(), TITLE_LIMIT, "A memo's title")
     memo = Memo(
         project_id=project.id,
         title=title.strip(),
@@ -83,7 +86,7 @@ def update_memo(
     from toc_studio.timeutil import utcnow
 
     if title is not None:
-        memo.title = title.strip()
+        memo.title = fit(title.strip(), TITLE_LIMIT, "A memo's title")
     if text is not None:
         memo.text = text
     if not (memo.title.strip() or memo.text.strip()):

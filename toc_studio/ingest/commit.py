@@ -17,7 +17,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from toc_studio import access, events
-from toc_studio.errors import Conflict, Invalid, TocStudioError, database_error_sentence
+from toc_studio.errors import (
+    Conflict,
+    Invalid,
+    TocStudioError,
+    database_error_sentence,
+    fit,
+)
 from toc_studio.ingest import documents, keystore, reapply
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.pipeline import (
@@ -233,6 +239,7 @@ def _add_participants(
     for label, group in new.items():
         if not label:
             raise Invalid("A participant needs a name.")
+        fit(label, projects.NAME_LIMITS["participant"], "A participant's name")
         if group is not None and group not in groups:
             groups[group] = projects.get_group(session, project, group).id  # or NotFound
         group_id = groups[group] if group is not None else None

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from toc_studio import access, events
-from toc_studio.errors import Invalid, NotFound
+from toc_studio.errors import Invalid, NotFound, fit
 from toc_studio.ingest.models import Document, DocumentKind, Turn
 from toc_studio.ingest.turns import DetectedTurn
 from toc_studio.project.models import Group, Participant, Project
@@ -38,6 +38,7 @@ def add_document(
     title = " ".join(title.split())
     if not title:
         raise Invalid("A document needs a title.")
+    fit(title, TITLE_LIMIT, "A document's title")
     try:
         kind = DocumentKind(kind).value
     except ValueError as exc:
@@ -225,12 +226,15 @@ def map_speaker(
     return result.rowcount
 
 
+TITLE_LIMIT = Document.__table__.c.title.type.length
+
+
 def rename_document(session: Session, document: Document, new_title: str) -> Document:
     access.require(session, document.project_id, "lead", "rename a document")
     new_title = " ".join(new_title.split())
     if not new_title:
         raise Invalid("A document needs a title.")
-    document.title = new_title
+    document.title = fit(new_title, TITLE_LIMIT, "A document's title")
     session.add(document)
     session.flush()
     return document

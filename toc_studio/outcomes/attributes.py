@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from toc_studio import access
-from toc_studio.errors import Invalid
+from toc_studio.errors import Invalid, fit
 from toc_studio.outcomes import values
 from toc_studio.outcomes.models import ATTRIBUTE_KINDS, AttributeType
 from toc_studio.outcomes.participants import participant_ids
@@ -83,6 +83,7 @@ def set_attribute_type(
     name = " ".join(str(name).split())
     if not name:
         raise Invalid("Name the attribute to type.")
+    fit(name, AttributeType.__table__.c.name.type.length, "An attribute's name")
     if kind not in ATTRIBUTE_KINDS:
         raise Invalid(f"An attribute's type is one of {', '.join(ATTRIBUTE_KINDS)}.")
     levels = _clean_order(kind, order)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from toc_studio import access
-from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.errors import Conflict, Invalid, NotFound, fit
 from toc_studio.outcomes.models import Instrument, Reading
 from toc_studio.project.models import Project
 
@@ -186,6 +186,7 @@ def add_instrument(
     name = " ".join(str(name).split())
     if not name:
         raise Invalid("An instrument needs a name.")
+    fit(name, Instrument.__table__.c.name.type.length, "An instrument's name")
     if _find(session, project, name) is not None or _builtin(name) is not None:
         raise Conflict(f"There is already an instrument called {name!r}; choose another name.")
     cleaned = [" ".join(str(i).split()) for i in items if str(i).strip()]

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toc_studio import access, events
-from toc_studio.errors import Conflict, Invalid, NotFound
+from toc_studio.errors import Conflict, Invalid, NotFound, fit
 from toc_studio.project import summary
 from toc_studio.project.models import (
     Coder,
@@ -27,7 +27,17 @@ def _clean_name(name: str, what: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise Invalid(f"A {what} needs a name.")
-    return cleaned
+    article = "An" if what[0] in "aeiou" else "A"
+    return fit(cleaned, NAME_LIMITS[what], f"{article} {what}'s name")
+
+
+NAME_LIMITS = {  # characters, as long as the columns that keep them
+    "project": Project.__table__.c.name.type.length,
+    "group": Group.__table__.c.name.type.length,
+    "participant": Participant.__table__.c.label.type.length,
+    "attribute": ParticipantAttribute.__table__.c.name.type.length,
+    "coder": Coder.__table__.c.name.type.length,
+}
 
 
 # --- projects -----------------------------------------------------------------------------
