@@ -192,8 +192,12 @@ def test_the_theory_of_change_quotes_follow_blindness(session, team):
     with access.acting_as(BEN):
         quotes = view.node_excerpts(session, team.project, working.id, code_key(trust.id))
         assert [session.get(Coding, q.coding_id).coder_id for q in quotes] == [team.ben.id]
+        graph = versions.version_graph(session, team.project, working)
+        assert graph.nodes[code_key(trust.id)]["evidence"].codings == 1  # Ben's only
         family = team.codes["Mentee/Outcomes/Social/Family contact"]
         assert len(view.node_excerpts(session, team.project, working.id, code_key(family.id)))
+    graph = versions.version_graph(session, team.project, working)
+    assert graph.nodes[code_key(trust.id)]["evidence"].codings == 2  # no one signed in: all
     with access.acting_as(ASHA):
         family = team.codes["Mentee/Outcomes/Social/Family contact"]
         assert view.node_excerpts(session, team.project, working.id, code_key(family.id)) == []

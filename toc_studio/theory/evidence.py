@@ -116,7 +116,7 @@ def aggregate(
     if project_id is None:
         project_id = session.get(Code, next(iter(mapping))).project_id
     by_code: dict[int, list[ps.Passage]] = {}
-    for passage in ps.passages_of(session, code_ids=list(mapping)):
+    for passage in _passages(session, project_id, list(mapping)):
         by_code.setdefault(passage.code_id, []).append(passage)
     sizes, people, kinds = strength.lookups(session, project_id)
     size_of = {gid: n for gid, _, n in sizes}
@@ -129,6 +129,19 @@ def aggregate(
         if found:
             result[node] = _evidence(found, groups, people, kinds, size_of)
     return result
+
+
+def _passages(session: Session, project_id: int, code_ids: list[int]) -> list[ps.Passage]:
+    """The passages of ``code_ids``; while documents are blind to the coder signed in,
+    of their own codings there only (:mod:`toc_studio.coding.blind`)."""
+    hidden = blind.hidden(session, project_id)
+    if hidden is None:
+        return ps.passages_of(session, code_ids=code_ids)
+    mine = select(Coding.id).where(
+        Coding.code_id.in_(code_ids), hidden.visible(Coding.coder_id, Coding.document_id)
+    )
+    own = list(session.execute(mine).scalars())
+    return ps.passages_of(session, coding_ids=own) if own else []
 
 
 def _evidence(found, groups, people, kinds, size_of) -> Evidence:
