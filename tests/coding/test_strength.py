@@ -90,3 +90,30 @@ def test_thresholds_are_an_editable_setting(session, mentoring):
     with pytest.raises(Invalid, match="at most 1"):
         strength.set_thresholds(session, project_id, all=1.5)
     assert strength.thresholds(session, project_id).most == 0.6
+
+
+def test_the_command_shows_and_changes_the_thresholds_and_a_codes_strength(capsys, database_url):
+    import json
+
+    from tests.coding.test_commands import mentoring_url, run
+
+    url = mentoring_url(database_url)
+    base = ("--db", url, "strength")
+    code, out, _ = run(capsys, *base, "thresholds", "--project", "Mentoring", "--json")
+    assert code == 0 and json.loads(out) == {"all": 1.0, "most": 0.75, "over_half": 0.5}
+    code, out, _ = run(
+        capsys, *base, "thresholds", "--project", "Mentoring", "--most", "0.6", "--over-half", "0.4"
+    )
+    assert code == 0 and "most: from 0.6; over half: above 0.4" in out
+    code, _, err = run(capsys, *base, "thresholds", "--project", "Mentoring", "--most", "0.3")
+    assert code != 0 and "must rise" in err and "Traceback" not in err
+    code, out, _ = run(
+        capsys, *base, "show", "--project", "Mentoring", "--code", "Mentee", "--json"
+    )
+    found = json.loads(out)
+    assert (found["passages"], found["participants"], found["of"]) == (2, 1, 3)
+    assert found["by_group"] == [
+        {"group": "Mentee", "n": 1, "of": 2, "passages": 2, "wording": "one"}
+    ]
+    code, out, _ = run(capsys, *base, "show", "--project", "Mentoring", "--code", "Mentee")
+    assert out.startswith("One of the Mentee group (1 of 2); two passages from one document")

@@ -107,6 +107,10 @@ COMMANDS: dict[str, Command] = {
         CODING + DISAGREEMENTS + OUTCOMES,
     ),
     "resolve": Command("settle one disagreement between coders", DISAGREEMENTS),
+    "strength": Command(
+        "strength of evidence of a code, and the wording thresholds (all, most, over half)",
+        ("toc_studio.coding.analysis.strength_commands",),
+    ),
     "participants": Command("import participants' attributes (csv, xlsx), typed", OUTCOMES),
     "attributes": Command("declare an attribute's type (number, date, ordinal...)", OUTCOMES),
     "outcomes": Command("instruments, readings, change, contacts, closed survey answers", OUTCOMES),
