@@ -28,8 +28,8 @@ def test_a_participants_draft_tells_who_they_are_their_words_and_outcomes(sessio
     assert journey.index("> I trust people again 🙂") < journey.index("> I’ve started seeing")
     assert "Supervision" not in journey  # another participant's words
     outcomes = text.split("## Outcomes")[1]
-    assert "- Family contact (Social): 1 passage(s) of theirs." in outcomes
-    assert "- Trust (Personal): 1 passage(s) of theirs." in outcomes
+    assert "- Family contact (Social): one passage of theirs." in outcomes
+    assert "- Trust (Personal): one passage of theirs." in outcomes
 
 
 def test_overlapping_codings_are_quoted_once(session, mentoring):
@@ -45,7 +45,7 @@ def test_a_group_and_a_site_have_stories_too(session, mentoring):
     p = mentoring.project
     group = cases.draft_case_study(session, p, group="Mentee")
     assert group.title == "The story of Mentee"
-    assert "2 participant(s) (Mentee): Mentee C1, Mentee C2." in group.text
+    assert "Two participants (Mentee): Mentee C1, Mentee C2." in group.text
     assert "- Site: C (all of them)" in group.text
     assert "— Mentee C1" in group.text  # several people: each quote says who
     site = cases.draft_case_study(session, p, attribute="site=B", title="Site B")
@@ -91,7 +91,7 @@ def test_indicator_figures_appear_when_they_have_readings(session, mentoring):
             b"Mentee C1,2026-06-05,7\nMentee C2,2026-01-05,5\n")  # fmt: skip
     import_readings(session, p, "Confidence", data, "readings.csv")
     text = cases.draft_case_study(session, p, participant="Mentee C1").text
-    assert "- Confidence (total): 3 at the start, 7 at the last of 2 reading(s) (improved)." in text
+    assert "- Confidence (total): 3 at the start, 7 at the last of two readings (improved)." in text
 
 
 def test_only_pseudonyms_appear(session):

@@ -54,7 +54,7 @@ def test_key_findings_learning_and_numbered_recommendations(session, mentoring):
     )
     captions = [text for style, text in found if style == "Caption"]
     assert (
-        "Evidence: One participant (1 of 3): Mentee 1 of 2; 1 passage in 1 document"
+        "Evidence: One participant (1 of 3): Mentee 1 of 2; one passage in one document"
         in (captions[0])
     )
     assert "Evidence: No coded evidence yet." in captions

@@ -133,24 +133,26 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
+    from toc_studio.coding.analysis.wording import count
     from toc_studio.findings.edits import link
 
     with store(args) as session:
         project = get_project(session, args.project)
         added = link(session, project, args.ref, codes=args.code, quotes=args.quote,
                      elements=args.element)  # fmt: skip
-    print(f"Added {added} link(s) to {args.ref}.")
+    print(f"Added {count(added, 'link')} to {args.ref}.")
     return EXIT_OK
 
 
 def cmd_unlink(args: argparse.Namespace) -> int:
+    from toc_studio.coding.analysis.wording import count
     from toc_studio.findings.edits import unlink
 
     with store(args) as session:
         project = get_project(session, args.project)
         gone = unlink(session, project, args.ref, codes=args.code, quotes=args.quote,
                       elements=args.element)  # fmt: skip
-    print(f"Removed {gone} link(s) from {args.ref}.")
+    print(f"Removed {count(gone, 'link')} from {args.ref}.")
     return EXIT_OK
 
 

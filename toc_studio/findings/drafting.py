@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
+from toc_studio.coding.analysis.wording import count
 from toc_studio.coding.models import Coding
 from toc_studio.errors import Invalid
 from toc_studio.ingest.models import Document
@@ -120,7 +121,7 @@ def who_they_are(session: Session, project: Project, subject: Subject) -> list[s
             lines.append(f"- {name.capitalize()}: {values[pid][name]}")
         return lines
     labels = ", ".join(label for _, label, _ in people)
-    lines.append(f"{len(people)} participant(s) ({subject.name}): {labels}.")
+    lines.append(f"{count(len(people), 'participant', capital=True)} ({subject.name}): {labels}.")
     shared = {}
     for name in {n for v in values.values() for n in v}:
         found = {values.get(pid, {}).get(name) for pid, _, _ in people}
@@ -139,7 +140,8 @@ def journey(found: list[tuple[int, int, int, str, str]], several: bool) -> list[
     for _doc, _s, _e, text, label in found[:MAX_QUOTES]:
         lines.append(f"> {text}" + (f" — {label}" if several and label else ""))
     if len(found) > MAX_QUOTES:
-        lines.append(f"({len(found) - MAX_QUOTES} more coded passage(s) are not quoted here.)")
+        more = count(len(found) - MAX_QUOTES, "more coded passage", "more coded passages")
+        lines.append(f"({more[:1].upper()}{more[1:]} not quoted here.)")
     return lines
 
 
@@ -166,7 +168,7 @@ def outcomes(session: Session, project: Project, subject: Subject) -> list[str]:
             found.append((order, attrs["label"], attrs["category"], attrs.get("domain"), spots))
     for _order, label, category, domain, spots in sorted(found, key=lambda f: (f[0], f[1])):
         where = f" ({domain})" if category == "outcome" and domain else f" ({category})"
-        lines.append(f"- {label}{where}: {len(spots)} passage(s) of theirs.")
+        lines.append(f"- {label}{where}: {count(len(spots), 'passage')} of theirs.")
     if not found:
         lines.append("Their passages are not yet evidence for any element of the Theory of Change.")
     lines.extend(indicator_lines(session, project, subject))
@@ -191,7 +193,7 @@ def indicator_lines(session: Session, project: Project, subject: Subject) -> lis
             for c in mine:
                 lines.append(
                     f"- {instrument.name} ({score}): {c.start:g} at the start, {c.last:g} at "
-                    f"the last of {c.readings} reading(s) ({c.outcome})."
+                    f"the last of {count(c.readings, 'reading')} ({c.outcome})."
                 )
         elif mine:
             counts = {o: sum(1 for c in mine if c.outcome == o)

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _n(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+from toc_studio.coding.analysis.wording import count
 
 
 def strength_phrase(strength: Any) -> str:
@@ -19,7 +17,7 @@ def strength_phrase(strength: Any) -> str:
     people = f"{strength.wording} participants" if strength.wording != "one" else "one participant"
     head = f"{people[:1].upper()}{people[1:]} ({strength.participants} of {strength.of})"
     groups = ", ".join(f"{g.group} {g.n} of {g.of}" for g in strength.by_group)
-    body = f"{_n(strength.passages, 'passage')} in {_n(strength.documents, 'document')}"
+    body = f"{count(strength.passages, 'passage')} in {count(strength.documents, 'document')}"
     methods = ", ".join(strength.methods)
     line = head + (f": {groups}" if groups else "") + f"; {body}"
     line += f" ({methods})." if methods else "."

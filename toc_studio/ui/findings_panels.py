@@ -11,7 +11,7 @@ import streamlit as st
 
 from toc_studio import ui
 from toc_studio.coding import codebook
-from toc_studio.coding.analysis import queries
+from toc_studio.coding.analysis import queries, wording
 from toc_studio.findings import edits
 from toc_studio.findings.phrasing import strength_phrase
 from toc_studio.findings.register import FindingView
@@ -79,7 +79,7 @@ def evidence(view: FindingView) -> None:
     count = len(view.codes) + len(view.elements) + len(view.quotes)
     if not count:
         return
-    with st.expander(f"Evidence: {count} link(s)"):
+    with st.expander(f"Evidence: {wording.count(count, 'link')}"):
         for _, path in view.codes:
             st.markdown(f"Code: {md(path)}")
         for element in view.elements:
@@ -114,7 +114,7 @@ def actions(project: Project, view: FindingView, backing: Backing, last: bool) -
         if st.button("Add these links", key=f"addlinks_{view.id}", type="primary"):
             ui.finish(lambda s: edits.link(s, project, view.id, codes=codes, quotes=quotes,
                                            elements=elements),
-                      lambda n: f"Added {n} link(s).")  # fmt: skip
+                      lambda n: f"Added {wording.count(n, 'link')}.")  # fmt: skip
     if cols[4].button("Remove", key=f"remove_{view.id}", icon=":material/delete:"):
         ui.finish(lambda s: edits.remove_finding(s, project, view.id),
                   f"Removed {view.number}. Restore it below, under Removed entries.")  # fmt: skip
