@@ -15,7 +15,7 @@ from toc_studio import db
 from toc_studio.cli import main
 from toc_studio.coding import codebook, codings, memos, undo
 from toc_studio.coding.models import Code, Coding, Memo
-from toc_studio.errors import NotFound
+from toc_studio.errors import Conflict, NotFound
 from toc_studio.ingest import documents
 from toc_studio.project import projects
 from toc_studio.project.models import Coder
@@ -164,3 +164,21 @@ def test_the_command_merges_and_reports(database_url, laptop, capsys):
     out = capsys.readouterr().out
     assert "0 coding(s) added, 6 already here (skipped)" in out
     assert "Not matched (not imported): 'Mentor B2 interview', 1 coding(s)" in out
+
+
+def test_undoing_a_merge_never_takes_later_work_with_it(session, mentoring, laptop):
+    project = mentoring.project
+    with open_source(laptop, project.name) as source:
+        merge(session, project, source)
+    hope = codebook.get_code_by_path(session, project, "Mentee/Outcomes/Personal/Hope")
+    doc = mentoring.mentor_doc
+    later = codings.add_coding(
+        session, doc, hope, mentoring.asha, *span_of(doc, "The induction gave me confidence.")
+    )
+    with pytest.raises(Conflict, match="1 coding\\(s\\) and 0 sub-code\\(s\\) made since"):
+        undo.undo(session, project)
+    assert session.get(Coding, later.id) is not None
+    codings.delete_coding(session, later)  # the later coding goes (undoably), then the merge
+    undo.undo(session, project, undo.list_undo(session, project)[1].id)
+    with pytest.raises(NotFound):
+        codebook.get_code_by_path(session, project, "Mentee/Outcomes/Personal/Hope")

@@ -123,6 +123,7 @@ def undo(session: Session, project: Project, entry_id: int | None = None) -> Und
         raise NotFound(f"Project {project.name!r} has nothing to undo.")
     change = Change.stored(entry.action, entry.description, entry.payload)
     guard.require_own_change(session, project.id, change, "undo a change")
+    _refuse_losing_later_work(session, entry, change)
     try:
         with session.begin_nested():
             revert(session, change)
@@ -135,3 +136,31 @@ def undo(session: Session, project: Project, entry_id: int | None = None) -> Und
         ) from exc
     session.expire_all()
     return entry
+
+
+def _refuse_losing_later_work(session: Session, entry: UndoEntry, change: Change) -> None:
+    """Refuse an undo that would remove codes (ones it created, such as a merge's new codes)
+    that codings or sub-codes made since now use: they would go with them, unseen."""
+    from toc_studio.coding.models import Code, Coding
+
+    codes = [i for s in change.steps if s["table"] == "code" and s["op"] == "remove"
+             for i in s["ids"]]  # fmt: skip
+    if not codes:
+        return
+    known: set[int] = set()
+    for step in change.steps:
+        if step["table"] == "coding":
+            rows = step.get("rows", [])
+            known.update(step.get("ids", []) + [r["id"] for r in rows] + [step.get("id")])
+    later, children = set(), set()
+    for part in chunks(codes):
+        later.update(session.execute(select(Coding.id).where(Coding.code_id.in_(part))).scalars())
+        children.update(session.execute(select(Code.id).where(Code.parent_id.in_(part))).scalars())
+    later -= known
+    children -= set(codes)
+    if later or children:
+        raise Conflict(
+            f"Cannot undo {entry.description!r}: {len(later)} coding(s) and {len(children)} "
+            "sub-code(s) made since use the codes it would remove, and would go with them. "
+            "Move or remove those first; nothing was changed."
+        )
