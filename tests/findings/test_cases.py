@@ -108,3 +108,13 @@ def test_only_pseudonyms_appear(session):
     case = cases.draft_case_study(session, project, participant="Mentee A1")
     assert "[Person 1] helped me" in case.text
     assert "Maureen" not in case.text and "Ellis" not in case.text
+
+
+def test_a_group_story_shares_its_quotes_out_among_its_people():
+    from toc_studio.findings.drafting import spread
+
+    found = [(1, i, i + 1, f"a{i}", "Mentor B1") for i in range(20)]
+    found += [(2, i, i + 1, f"b{i}", "Mentor B2") for i in range(3)]
+    chosen = spread(found, 10)
+    assert [p[3] for p in chosen] == [f"a{i}" for i in range(7)] + ["b0", "b1", "b2"]
+    assert spread(found[:5], 10) == found[:5]

@@ -3,7 +3,8 @@ participant, a group, or everyone with an attribute value such as ``site=B``):
 
 - **Who they are**: the pseudonymised label, the group and the typed attributes;
 - **Their journey in their own words**: their coded passages in document order (codings
-  that overlap in a document form one passage, quoted once);
+  that overlap in a document form one passage, quoted once), up to :data:`MAX_QUOTES`,
+  shared out among the people of a group or site;
 - **Outcomes**: the Theory of Change elements their passages are evidence for (outcomes
   first), and their indicator figures (start and last reading of each instrument) when
   they have readings.
@@ -132,12 +133,30 @@ def who_they_are(session: Session, project: Project, subject: Subject) -> list[s
     return lines
 
 
+def spread(found: list[tuple[int, int, int, str, str]], limit: int) -> list:
+    """Up to ``limit`` passages, shared out among the people who said them (each person's
+    first ones), in document order."""
+    if len(found) <= limit:
+        return found
+    by_person: dict[str, list[int]] = {}
+    for i, passage in enumerate(found):
+        by_person.setdefault(passage[4], []).append(i)
+    chosen: list[int] = []
+    depth = 0
+    while len(chosen) < limit:
+        for indices in by_person.values():
+            if depth < len(indices) and len(chosen) < limit:
+                chosen.append(indices[depth])
+        depth += 1
+    return [found[i] for i in sorted(chosen)]
+
+
 def journey(found: list[tuple[int, int, int, str, str]], several: bool) -> list[str]:
     lines = ["## Their journey in their own words"]
     if not found:
         lines.append("No coded passages yet.")
         return lines
-    for _doc, _s, _e, text, label in found[:MAX_QUOTES]:
+    for _doc, _s, _e, text, label in spread(found, MAX_QUOTES):
         lines.append(f"> {text}" + (f" — {label}" if several and label else ""))
     if len(found) > MAX_QUOTES:
         more = count(len(found) - MAX_QUOTES, "more coded passage", "more coded passages")
@@ -148,15 +167,14 @@ def journey(found: list[tuple[int, int, int, str, str]], several: bool) -> list[
 def outcomes(session: Session, project: Project, subject: Subject) -> list[str]:
     """The ToC elements their passages are evidence for (outcomes first), then their
     indicator figures."""
-    from toc_studio.theory.assemble import assemble
-    from toc_studio.theory.versions import working_version
+    from toc_studio.findings.register import working_graph
 
     lines = ["## Outcomes"]
     coded = session.execute(
         select(Coding.code_id, Coding.document_id, Coding.start)
         .where(Coding.participant_id.in_(subject.ids or (-1,)))
     ).all()  # fmt: skip
-    graph = assemble(session, project, working_version(session, project), with_evidence=False)
+    graph = working_graph(session, project)
     found = []
     for _key, attrs in graph.nodes(data=True):
         if attrs.get("category") == "domain":
@@ -168,6 +186,7 @@ def outcomes(session: Session, project: Project, subject: Subject) -> list[str]:
             found.append((order, attrs["label"], attrs["category"], attrs.get("domain"), spots))
     for _order, label, category, domain, spots in sorted(found, key=lambda f: (f[0], f[1])):
         where = f" ({domain})" if category == "outcome" and domain else f" ({category})"
+        where = "" if where == f" ({label})" else where
         lines.append(f"- {label}{where}: {count(len(spots), 'passage')} of theirs.")
     if not found:
         lines.append("Their passages are not yet evidence for any element of the Theory of Change.")

@@ -148,12 +148,21 @@ def get_finding(session: Session, project: Project, ref: str | int) -> Finding:
     raise Invalid("Name a register entry by its number (F2, L1, R3) or its id (#12).")
 
 
+def working_graph(session: Session, project: Project):
+    """The working Theory of Change, assembled without counting evidence (read only: no
+    working version is created when there is none)."""
+    from toc_studio.theory.assemble import assemble
+    from toc_studio.theory.models import TocVersion
+
+    working = session.execute(
+        select(TocVersion).where(TocVersion.project_id == project.id, TocVersion.frozen.is_(False))
+    ).scalars().first()  # fmt: skip
+    return assemble(session, project, working, with_evidence=False)
+
+
 def working_elements(session: Session, project: Project) -> dict[str, ElementRef]:
     """The elements of the working Theory of Change by key (domain headings left out)."""
-    from toc_studio.theory.assemble import assemble
-    from toc_studio.theory.versions import working_version
-
-    graph = assemble(session, project, working_version(session, project), with_evidence=False)
+    graph = working_graph(session, project)
     return {
         key: ElementRef(key, attrs["label"], tuple(attrs.get("code_ids") or ()))
         for key, attrs in graph.nodes(data=True)
