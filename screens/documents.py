@@ -149,6 +149,23 @@ with st.form(f"phase_{doc_id}"):
             "Saved the document's phase.",
         )
 
+st.markdown("#### Kind of source")
+with st.form(f"kind_{doc_id}"):
+    kinds = list(documents.KIND_LABELS)
+    kind = st.selectbox(
+        "Kind",
+        kinds,
+        index=kinds.index(row.kind) if row.kind in kinds else len(kinds) - 1,
+        format_func=documents.KIND_LABELS.get,
+        help="The data-collection method: the strength of evidence counts methods by it.",
+        key=f"kind_choice_{doc_id}",
+    )
+    if st.form_submit_button("Save kind", disabled=not lead):
+        ui.finish(
+            lambda s: documents.set_kind(s, documents.get_document(s, project, doc_id), kind),
+            "Saved the document's kind.",
+        )
+
 st.markdown("#### Rename or delete")
 with st.form(f"rename_{doc_id}"):
     new_title = st.text_input("Title", value=row.title)

@@ -5,6 +5,7 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.ingest import keystore, review
 from toc_studio.ingest.commit import commit_previews
+from toc_studio.ingest.documents import KIND_LABELS
 from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, Upload, plan
 from toc_studio.ingest.pseudonymise import ner_status
 from toc_studio.ingest.readers.survey import SurveyColumns
@@ -174,8 +175,15 @@ for preview in previews:
         for warning in preview.warnings:
             st.warning(md(warning), icon=":material/warning:")
         for doc_index, doc in enumerate(preview.documents):
-            st.markdown(
-                f"**{md(doc.title)}** — {doc.kind}, {doc.words} words, {len(doc.turns)} turns"
+            st.markdown(f"**{md(doc.title)}** — {doc.words} words, {len(doc.turns)} turns")
+            kinds = list(KIND_LABELS)
+            doc.kind = st.selectbox(
+                "Kind of source",
+                kinds,
+                index=kinds.index(doc.kind) if doc.kind in kinds else len(kinds) - 1,
+                format_func=KIND_LABELS.get,
+                key=f"kind-{file_index}-{doc_index}",
+                help="Guessed from the file; a podcast or a site visit is not a focus group.",
             )
             for choice in doc.speakers:
                 key = f"{file_index}-{doc_index}-{choice.label}"

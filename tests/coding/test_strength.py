@@ -117,3 +117,12 @@ def test_the_command_shows_and_changes_the_thresholds_and_a_codes_strength(capsy
     ]
     code, out, _ = run(capsys, *base, "show", "--project", "Mentoring", "--code", "Mentee")
     assert out.startswith("One of the Mentee group (1 of 2); two passages from one document")
+
+
+def test_a_podcast_is_its_own_method_once_its_kind_is_set(session, mentoring):
+    m = mentoring
+    trust = m.codes["Mentee/Outcomes/Personal/Trust"]
+    documents.set_kind(session, m.mentee_doc, "podcast")
+    assert strength_of(session, m.project.id, code_ids=[trust.id]).methods == ("podcast",)
+    with pytest.raises(Invalid, match="Unknown document kind"):
+        documents.set_kind(session, m.mentee_doc, "radio show")

@@ -92,3 +92,40 @@ def test_a_participant_s_group_and_attributes_are_edited_from_the_document(app, 
     assert view.attributes == {"wave": "2"}
     assert view.group == "Mentor"
     engine.dispose()
+
+
+def test_the_kind_of_source_is_edited_on_the_documents_screen(app, database_url):
+    engine, built = _build(database_url)
+    at = app("screens/documents.py")
+    at.selectbox(key="documents_open").select(built.mentee_doc.id)
+    rerun(at, built)
+    assert at.selectbox(key=f"kind_choice_{built.mentee_doc.id}").value == "interview"
+    at.selectbox(key=f"kind_choice_{built.mentee_doc.id}").select("podcast")
+    at.button[[b.label for b in at.button].index("Save kind")].click()
+    rerun(at, built)
+    assert not at.exception
+    with Session(engine) as s:
+        assert s.get(Document, built.mentee_doc.id).kind == "podcast"
+    table = at.dataframe[0].value
+    assert table[table["Document"] == "Mentee C1 interview"].iloc[0]["Kind"] == "podcast"
+    engine.dispose()
+
+
+def test_the_kind_of_source_is_chosen_at_import(app, database_url, monkeypatch):
+    from tests.screens.test_import_page import INTERVIEW, _project, _run, _store, _with_uploads
+    from toc_studio.ingest.pipeline import Upload
+
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    at = _with_uploads(app, pid, Upload("episode.txt", INTERVIEW))
+    kind = at.selectbox(key="kind-episode.txt-0")
+    assert kind.value == "interview"  # the guess
+    kind.select("podcast")
+    _run(at)
+    [b for b in at.button if b.label.startswith("Import 1 file")][0].click()
+    _run(at)
+    assert not at.exception, at.exception
+    engine, s = _store(database_url)
+    assert s.execute(select(Document.kind)).scalar_one() == "podcast"
+    s.close()
+    engine.dispose()

@@ -240,6 +240,34 @@ def rename_document(session: Session, document: Document, new_title: str) -> Doc
     return document
 
 
+KIND_LABELS = {
+    "interview": "Interview",
+    "focus_group": "Focus group",
+    "workshop": "Workshop",
+    "survey": "Survey",
+    "notes": "Notes",
+    "podcast": "Podcast",
+    "observation": "Observation",
+    "other": "Other",
+}  # every DocumentKind, as the screens name it; the kind is the data-collection method
+
+
+def set_kind(session: Session, document: Document, kind: str) -> Document:
+    """Say what kind of source ``document`` is (an interview, a focus group, a podcast...):
+    the method its evidence counts for in the strength of evidence and the report."""
+    from toc_studio import access
+
+    access.require(session, document.project_id, "lead", "change a document's kind")
+    try:
+        document.kind = DocumentKind(kind).value
+    except ValueError as exc:
+        allowed = ", ".join(k.value for k in DocumentKind)
+        raise Invalid(f"Unknown document kind {kind!r}; use one of: {allowed}.") from exc
+    session.add(document)
+    session.flush()
+    return document
+
+
 def set_phase(session: Session, document: Document, phase: str) -> Document:
     """Label ``document`` with its data-collection phase ("Phase 1: interviews"; "" for
     none), so each frozen version of the Theory of Change can say what it drew on."""

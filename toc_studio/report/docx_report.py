@@ -49,6 +49,9 @@ KIND_TITLES = {
     "focus_group": "Focus groups",
     "survey": "Surveys",
     "notes": "Notes",
+    "podcast": "Podcasts",
+    "observation": "Observations",
+    "other": "Other sources",
 }
 
 

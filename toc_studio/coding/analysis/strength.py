@@ -9,7 +9,7 @@ two coders are one piece of evidence. It answers, as a frozen :class:`Strength`:
 - ``participants`` and ``of`` (the participants of the project), and per stakeholder
   group ``n`` of ``of`` (:class:`GroupStrength`), groups in branch order;
 - ``methods``: the data-collection methods of its documents, from the document kind
-  (interview, focus group, workshop, survey, notes, podcast, other);
+  (interview, focus group, workshop, survey, notes, podcast, observation, other);
 - flags: ``one_participant`` (a single participant carries it) and ``one_method``;
 - ``wording``: "all", "most", "over half", "some", "one" or "none" — of the project's
   participants, and per group of that group's.
@@ -53,6 +53,7 @@ METHODS = {
     "survey": "survey",
     "notes": "notes",
     "podcast": "podcast",
+    "observation": "observation",
     "other": "other",
 }
 
