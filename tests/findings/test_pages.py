@@ -64,6 +64,10 @@ def test_the_findings_screen_adds_moves_removes_and_restores(app, database_url):
     at.button(key=f"restore_{second.id}").click()
     at.run()
     assert [s.value for s in at.success] == [md("Restored as F1.")]
+    at.button(key=f"unlink_{second.id}_q{trust}").click()
+    at.run()
+    with Session(engine) as s:
+        assert register.list_findings(s, built.project)[0].quotes == []
     engine.dispose()
 
 

@@ -71,23 +71,33 @@ def show_entry(project: Project, view: FindingView, backing: Backing, last: bool
     with st.container(border=True):
         st.markdown(f"**{view.number}** {md(view.text)}")
         st.caption(md(strength_phrase(view.strength)))
-        evidence(view)
+        evidence(project, view)
         actions(project, view, backing, last)
 
 
-def evidence(view: FindingView) -> None:
+def evidence(project: Project, view: FindingView) -> None:
+    """The codes, elements and quotes behind an entry, each with a button to untie it."""
     count = len(view.codes) + len(view.elements) + len(view.quotes)
     if not count:
         return
     with st.expander(f"Evidence: {wording.count(count, 'link')}"):
-        for _, path in view.codes:
-            st.markdown(f"Code: {md(path)}")
+        for code_id, path in view.codes:
+            _linked(project, view, f"Code: {md(path)}", f"c{code_id}", codes=[path])
         for element in view.elements:
             label = element.label or "(no longer in the Theory of Change)"
-            st.markdown(f"Element: {md(label)}")
+            _linked(project, view, f"Element: {md(label)}", f"e{element.key}",
+                    elements=[element.key])  # fmt: skip
         for quote in view.quotes:
-            st.caption(md(quote.participant or quote.document))
+            _linked(project, view, f"Quote: {md(quote.participant or quote.document)}",
+                    f"q{quote.coding_id}", quotes=[quote.coding_id])  # fmt: skip
             st.text(quote.text)
+
+
+def _linked(project: Project, view: FindingView, said: str, key: str, **link) -> None:
+    c1, c2 = st.columns([6, 1], vertical_alignment="center")
+    c1.markdown(said)
+    if c2.button("Untie", key=f"unlink_{view.id}_{key}", icon=":material/link_off:"):
+        ui.finish(lambda s: edits.unlink(s, project, view.id, **link), "Untied.")
 
 
 def actions(project: Project, view: FindingView, backing: Backing, last: bool) -> None:
