@@ -19,7 +19,8 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/toc-studio demo --init --if-missing
-	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT) \
+		--server.fileWatcherType none
 
 test: install
 	$(BIN)/ruff check .

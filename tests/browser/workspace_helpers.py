@@ -33,13 +33,22 @@ _CHAR_BOX = """([quote, which]) => {
 }"""
 
 
+def nav_link(page, name: str):
+    """The navigation's link to the screen ``name``, showing the whole list first when
+    Streamlit has folded its tail under "View N more"."""
+    more = page.get_by_test_id("stSidebarNavViewButton")
+    if more.count() and more.inner_text().startswith("View ") and "more" in more.inner_text():
+        more.click()
+    return page.get_by_role("link", name=name, exact=True)
+
+
 def open_screen(page, url: str, name: str) -> None:
     """Open the app, wait for its own navigation (not Streamlit's provisional page list)
     and go to the screen called ``name``."""
     page.goto(url)
     page.get_by_role("heading", name="TOC Studio").wait_for()
     wait_for_app(page)
-    page.get_by_role("link", name=name, exact=True).click()
+    nav_link(page, name).click()
     page.get_by_role("heading", name=name, exact=True).first.wait_for()
     wait_for_app(page)
 

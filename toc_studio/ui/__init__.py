@@ -150,11 +150,29 @@ def require_project() -> Project:
     return project
 
 
+TEXT_SIZE_KEY = "code_font_kept"  # the Text size chosen on the Code screen, kept
+_PAGE_STYLE = """<style>
+html {{ font-size: {root}px; }}
+[data-testid="stCaptionContainer"] {{ opacity: 1 !important; color: #4a4c57 !important; }}
+:focus-visible {{ outline: 3px solid #0072b2 !important; outline-offset: 2px !important; }}
+</style>"""
+
+
+def page_style() -> None:
+    """What every page shares in its look: the text size chosen on the Code screen (the
+    transcript's size; the page's own text one pixel smaller, as Streamlit's 16 px stands to
+    the transcript's default 17 px), captions dark enough to read (WCAG AA contrast) and a
+    visible focus ring for keyboard users."""
+    size = st.session_state.get("code_font") or st.session_state.get(TEXT_SIZE_KEY) or 17
+    st.html(_PAGE_STYLE.format(root=int(size) - 1))
+
+
 def project_picker() -> Project | None:
     """The sidebar's project picker; remembers the choice in the session state and in the
     address (``?project=<id>``), so that a reload or a bookmark opens the same project. A
     project in the address that is not among those offered is said, not swapped for
     another: no project is current until one is chosen."""
+    page_style()
     with read_session() as s:
         summaries = projects.list_projects(s)
     if not summaries:

@@ -54,6 +54,7 @@ function draw(root, data) {
     }
     const para = document.createElement("p");
     para.className = "tocw-text";
+    para.tabIndex = 0; // keyboard: Tab to a turn, Enter puts the caret at its start
     for (const seg of block.segments) {
       const span = document.createElement("span");
       span.className = "tocw-seg";
@@ -130,6 +131,24 @@ function listen(root) {
     window.setTimeout(() => report(root, target), 0);
   });
   root.addEventListener("keydown", (event) => {
+    const turn = event.target.classList && event.target.classList.contains("tocw-text");
+    const first = turn ? event.target.querySelector(".tocw-seg") : null;
+    if (first && (event.key === "Enter" || event.key === " ")) {
+      // The caret at the turn's start, as a click there: "Code this turn" or "sentence"
+      event.preventDefault();
+      const args = root.tocwArgs;
+      root.tocwCount = (root.tocwCount || 0) + 1;
+      const start = Number(first.dataset.u);
+      args.setTriggerValue("event", {
+        page: args.data.page,
+        document: args.data.document,
+        n: root.tocwCount,
+        kind: "caret",
+        start,
+        end: start,
+      });
+      return;
+    }
     const seg = event.target.closest ? event.target.closest(".tocw-coded") : null;
     if (seg && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
