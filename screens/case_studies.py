@@ -60,6 +60,16 @@ if c3.button("Redraft", key=f"case_redraft_{case.id}", icon=":material/refresh:"
         lambda done: "Drafted again; your edits are kept and the new draft is below."
         if done.kept_edits else "Drafted again from the data as it is now.",
     )  # fmt: skip
+with st.expander("How it reads"):
+    for line in (x.strip() for x in case.text.splitlines()):
+        if line.startswith("## "):
+            st.markdown(f"**{md(line[3:])}**")
+        elif line.startswith("> "):
+            st.markdown(f"> *{md(line[2:])}*")
+        elif line.startswith("- "):
+            st.markdown(f"- {md(line[2:])}")
+        elif line:
+            st.markdown(md(line))
 if cases.edited(case):
     with st.expander("The newest automatic draft"):
         st.text(case.draft)

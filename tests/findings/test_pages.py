@@ -93,6 +93,8 @@ def test_the_case_studies_screen_drafts_edits_and_keeps_edits_on_redraft(app, da
         (case,) = cases.list_case_studies(s, built.project)
     assert case.text == "Mentee C1 trusts people again." and "I trust people" in case.draft
     assert "I trust people again" in " ".join(t.value for t in at.text)  # the newest draft
+    # how it reads: the stored text, escaped, line by line
+    assert md("Mentee C1 trusts people again.") in [m.value for m in at.markdown]
     engine.dispose()
 
 

@@ -41,3 +41,28 @@ def test_a_document_is_summarised_against_an_aim(session, mentoring):
         summaries.set_summary(session, p, "Mentee", "participant", "Nobody", "x")
     with pytest.raises(Invalid):
         summaries.set_summary(session, p, "Mentee", "site", "B", "x")
+
+
+def test_coders_write_summaries_but_only_leads_draft_case_studies(session, mentoring):
+    from toc_studio import access, events
+    from toc_studio.errors import Refused
+    from toc_studio.findings import cases
+
+    roles = {7: "coder", 8: "viewer"}
+
+    def answer(_session, event):
+        return roles.get(event.user_id)
+
+    events.subscribe(events.RoleWanted, answer)
+    p = mentoring.project
+    try:
+        with access.acting_as(access.Actor(7, "Casey")):
+            summaries.set_summary(session, p, "Mentee", "group", "Mentee", "Written by a coder.")
+            with pytest.raises(Refused, match="lead"):
+                cases.draft_case_study(session, p, participant="Mentee C1")
+        with access.acting_as(access.Actor(8, "Val")):
+            with pytest.raises(Refused, match="coder"):
+                summaries.set_summary(session, p, "Mentee", "group", "Mentee", "Not mine.")
+    finally:
+        events.unsubscribe(events.RoleWanted, answer)
+    assert [v.text for v in summaries.list_summaries(session, p)] == ["Written by a coder."]
