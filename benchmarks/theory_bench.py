@@ -1,5 +1,5 @@
 """Theory of Change at scale: assembly from a 1-million-coding project, then the pictures
-of a ~300-element version (pyvis page, PNG, SVG).
+of a ~300-element version (interactive page, PNG, SVG).
 
     .venv/bin/python benchmarks/theory_bench.py                # full size: 1,000,000 codings
     .venv/bin/python benchmarks/theory_bench.py --scale 0.1    # 100,000 codings
@@ -308,7 +308,7 @@ def main() -> None:
         print(f"hover quotes for every element: {t * 1000:.0f} ms")
     engine.dispose()
 
-    render_html.version_html(graph, quotes)  # first call loads pyvis's template
+    render_html.version_html(graph, quotes)  # first call loads the fonts
     t, html = timed(lambda: render_html.version_html(graph, quotes), args.repeat)
     print(f"HTML page: {t * 1000:.0f} ms ({len(html) / 1e6:.1f} MB)")
     picture_figures(graph, args.repeat)

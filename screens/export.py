@@ -140,14 +140,20 @@ with tables_tab:
         st.rerun()
     st.subheader("Framework matrix")
     st.dataframe([dict(zip(matrix.header, r, strict=True)) for r in matrix.rows], hide_index=True)
+    # The files are written when a button is pressed, not on every run of the page.
     cols = st.columns(3)
     cols[0].download_button(
-        "Quote bank (.csv)", preview.table_bytes(quote_bank), "quote_bank.csv", "text/csv"
-    )
-    cols[1].download_button("Matrix (.csv)", preview.table_bytes(matrix), "matrix.csv", "text/csv")
+        "Quote bank (.csv)", lambda q=quote_bank: preview.table_bytes(q), "quote_bank.csv",
+        "text/csv", on_click="ignore",
+    )  # fmt: skip
+    cols[1].download_button(
+        "Matrix (.csv)", lambda m=matrix: preview.table_bytes(m), "matrix.csv", "text/csv",
+        on_click="ignore",
+    )  # fmt: skip
     cols[2].download_button(
-        "Both (.xlsx)", preview.workbook_bytes(quote_bank, matrix), f"{project.name}.xlsx", XLSX
-    )
+        "Both (.xlsx)", lambda q=quote_bank, m=matrix: preview.workbook_bytes(q, m),
+        f"{project.name}.xlsx", XLSX, on_click="ignore",
+    )  # fmt: skip
 
 with refi_tab:
     st.write(
