@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from sqlmodel import Session
 
 from tests.browser.conftest import wait_for_app
-from tests.browser.workspace_helpers import choose
+from tests.browser.workspace_helpers import choose, nav_link
 from tests.screens.hostile import MARK, build_hostile_project
 from toc_studio import db
 from toc_studio.coding import codebook
@@ -62,9 +62,26 @@ def _open(page, url: str, link: str) -> None:
     page.goto(url)
     page.get_by_role("heading", name="TOC Studio").wait_for()
     wait_for_app(page)
-    page.get_by_role("link", name=link, exact=True).click()
+    nav_link(page, link).click()
     page.get_by_role("heading", name=SCREENS[link], exact=True).first.wait_for()
     wait_for_app(page)
+
+
+# Every asset the page names or has loaded (favicon, fonts, scripts, styles, images): its
+# address, unless it is the app's own or inline (data:, blob:). The favicon is set by
+# script and fetched by the browser itself, out of sight of a request listener.
+_ASSETS = """(app) => {
+  const named = [
+    ...Array.from(document.querySelectorAll('link[href]'), (l) => l.href),
+    ...Array.from(document.querySelectorAll('img[src], script[src], iframe[src]'), (e) => e.src),
+    ...performance.getEntriesByType('resource').map((r) => r.name),
+  ];
+  return named.filter((u) => u && !u.startsWith(app) && !/^(data|blob|about):/.test(u));
+}"""
+
+
+def _assets_elsewhere(page, app_url: str) -> list[str]:
+    return page.evaluate(_ASSETS, app_url)
 
 
 def _interact(page, screen: str, names: dict[str, str], code_path: str) -> None:
@@ -84,6 +101,7 @@ def _interact(page, screen: str, names: dict[str, str], code_path: str) -> None:
 
 
 def test_no_stored_name_makes_the_browser_fetch_anything(app_server, page):
+    page.set_default_timeout(300_000)  # waits on the page's state; only a hung run ends it
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -100,6 +118,7 @@ def test_no_stored_name_makes_the_browser_fetch_anything(app_server, page):
             _interact(page, screen, hostile.names, code_path)
             leaks = [url for url in seen if MARK in url]
             assert not leaks, (screen, leaks)
+            assert not _assets_elsewhere(page, app_server.url), screen
         # the names were on the screens, as typed
         _open(page, app_server.url, "Memos")
         page.get_by_text(f"![memo]({base}{MARK}-memo.png)").first.wait_for()
