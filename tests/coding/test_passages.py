@@ -101,3 +101,12 @@ def test_the_theory_of_change_counts_passages_not_codings(session, mentoring):
         "passages": 1, "codings": 2, "participants": 1, "of": 2, "documents": 1,
     }  # fmt: skip
     assert e["methods"] == ["interview"]
+
+
+def test_toc_build_prints_passages_and_participants_of_the_project(capsys, database_url):
+    from tests.coding.test_commands import mentoring_url, run
+
+    url = mentoring_url(database_url)
+    code, out, _ = run(capsys, "--db", url, "toc", "build", "--project", "Mentoring")
+    assert code == 0
+    assert "Trust: one passage; 1 of 3 participants; one document [thin]" in out

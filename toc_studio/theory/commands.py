@@ -48,6 +48,7 @@ def _version(session, args):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from toc_studio.coding.analysis.wording import count
     from toc_studio.theory import export_json, versions
     from toc_studio.theory.assemble import assemble
 
@@ -69,9 +70,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             continue
         e = node["evidence"]
         flags = [f for f, on in (("hand-made", node["hand_made"]), ("thin", node["thin"])) if on]
+        people = (
+            f"{e['participants']} of {e['of']} participants"
+            if e.get("of")
+            else count(e["participants"], "participant")
+        )
         print(
-            f"  {node['category']:<9} {node['branch']:<10} {node['label']}: {e['codings']} "
-            f"codings, {e['participants']} participants, {e['documents']} documents"
+            f"  {node['category']:<9} {node['branch']:<10} {node['label']}: "
+            f"{count(e.get('passages', e['codings']), 'passage')}; {people}; "
+            f"{count(e['documents'], 'document')}"
             + (f" [{', '.join(flags)}]" if flags else "")
         )
     links = [e for e in document["edges"] if e["kind"] != "structure"]
