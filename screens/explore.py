@@ -35,8 +35,8 @@ def pick_code(label: str, key: str) -> int | None:
     return code_picker(key, label, paths=paths)
 
 
-quotes, grid, near, wordtab, agree, charts = st.tabs(
-    ["Quotes", "Framework matrix", "Co-occurrence", "Words", "Agreement", "Charts"]
+quotes, grid, near, wordtab, agree, charts, survey = st.tabs(
+    ["Quotes", "Framework matrix", "Co-occurrence", "Words", "Agreement", "Charts", "Survey"]
 )
 
 with quotes:
@@ -161,3 +161,6 @@ with charts:
     explore_tabs.bar_chart(
         st, "Codings per code (the 25 most used)", by_code, "Code", colour="Category"
     )
+
+with survey:  # closed questions; a bar leads to those respondents' open answers
+    explore_tabs.survey_tab(project)

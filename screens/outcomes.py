@@ -9,12 +9,11 @@ from toc_studio import ui
 from toc_studio.outcomes import attributes, charts, contacts, instruments, profile, readings
 from toc_studio.outcomes.change import change, participant_changes
 from toc_studio.outcomes.models import ATTRIBUTE_KINDS
-from toc_studio.outcomes.open_answers import open_answers
 from toc_studio.outcomes.survey_import import import_survey_answers
-from toc_studio.outcomes.survey_query import survey_results
 from toc_studio.project import projects
 from toc_studio.theory import indicators, versions
 from toc_studio.theory.assemble import assemble
+from toc_studio.ui import explore_tabs
 from toc_studio.workspace.markdown import md
 
 st.title("Outcomes")
@@ -285,80 +284,7 @@ def survey_tab() -> None:
             ),
             lambda r: f"Stored {r.answers} answers of {r.respondents} respondents.",
         )
-    by = split_picker("survey_by")
-    with ui.reported(), ui.session() as s:
-        results = survey_results(s, project, None, by)
-    if not results["surveys"]:
-        st.info("No closed survey answers yet (toc-studio outcomes survey import).")
-        return
-    for survey in results["surveys"]:
-        rate = survey["response_rate"]
-        st.caption(
-            md(
-                f"{survey['survey']}: {survey['respondents']} respondents"
-                + (f" of {survey['invited']} invited ({rate:.0f}%)" if rate else "")
-            )
-        )
-        for q in survey["questions"]:
-            st.markdown(f"**{md(q['text'])}**")
-            rows = [
-                {
-                    "Group": g["group"],
-                    "Answer": a["value"],
-                    "Count": a["count"],
-                    "%": round(a["percent"], 1),
-                }
-                for g in q["groups"]
-                for a in g["answers"]
-            ]
-            if rows:
-                chart(
-                    rows,
-                    "mark_bar",
-                    x="Count:Q",
-                    y=alt.Y("Answer:N", sort=None),
-                    color="Group:N",
-                    tooltip=["Group:N", "Answer:N", "Count:Q", "%:Q"],
-                )
-            medians = [f"{g['group']}: {g['median']}" for g in q["groups"] if g.get("median")]
-            if medians:
-                st.caption(md("Median " + "; ".join(str(m) for m in medians)))
-    read_open_answers(results["surveys"])
-
-
-def read_open_answers(surveys: list[dict]) -> None:
-    """The open answers (imported on the Import page) of those who gave one answer."""
-    choices = {
-        (s["survey"], q["question"]): q
-        for s in surveys
-        for q in s["questions"]
-        if q["kind"] != "number"
-    }
-    if not choices:
-        return
-    st.subheader("Open answers of those who answered…")
-    c1, c2 = st.columns(2)
-    picked = c1.selectbox(
-        "Question", list(choices), key="open_question", format_func=lambda k: choices[k]["text"]
-    )
-    values = list(
-        dict.fromkeys(
-            a["value"] for g in choices[picked]["groups"] for a in g["answers"] if a["count"]
-        )
-    )
-    if not values:
-        return
-    value = c2.selectbox("Answer", values, key="open_value")
-    with ui.reported(), ui.session() as s:
-        found = open_answers(s, project, picked[0], picked[1], value)
-    if not found:
-        st.caption(
-            "None of them has open answers in this project (import the survey's "
-            "open-ended columns on the Import page)."
-        )
-    for answer in found:
-        st.caption(md(f"{answer['participant']} · {answer['document']}"))
-        st.text(answer["text"])
+    explore_tabs.survey_tab(project, "open")  # shared with the Explore screen
 
 
 tabs = st.tabs(["Change", "Contacts", "Profile", "Survey"])

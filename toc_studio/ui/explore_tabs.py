@@ -1,5 +1,6 @@
 """The Explore screen's tabs that take more than a few lines: quotes with a way back to
-the transcript, co-occurrence, words in context, agreement and the disagreement walk."""
+the transcript, co-occurrence, words in context, agreement and the disagreement walk; and
+the closed survey questions' bars, a bar leading to those respondents' open answers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.coding import codebook
 from toc_studio.coding.analysis import agreement, cooccurrence, disagreements, queries, words
+from toc_studio.outcomes.open_answers import open_answers
+from toc_studio.outcomes.survey_query import survey_results
+from toc_studio.project import projects
 from toc_studio.project.models import Project
 from toc_studio.ui.components import open_in_code_screen
 from toc_studio.workspace import explore
@@ -187,3 +191,120 @@ def disagreement_walk(project: Project, items: list) -> None:
             resolved = True
         if resolved:
             st.rerun()
+
+
+# --- closed survey questions (shared by the Explore and Outcomes screens) ------------------
+
+
+def survey_split(project: Project, key: str) -> str | None:
+    """Everyone, by stakeholder group, or by one attribute's value."""
+    with ui.read_session() as s:
+        names = sorted({n for p in projects.list_participants(s, project) for n in p.attributes})
+    choices = ["Everyone", "Stakeholder group"] + [f"attribute:{n}" for n in names]
+    shown = st.selectbox(
+        "Split by", choices, key=key, format_func=lambda c: c.replace("attribute:", "Attribute: ")
+    )
+    return {"Everyone": None, "Stakeholder group": "group"}.get(shown, shown)
+
+
+def survey_tab(project: Project, key: str = "survey") -> None:
+    """Each closed question as bars (count and % per answer, split by group or attribute);
+    clicking a bar shows the open answers of the respondents who gave that answer."""
+    by = survey_split(project, f"{key}_by")
+    with ui.reported(), ui.read_session() as s:
+        results = survey_results(s, project, None, by)
+    surveys = results["surveys"] if results else []
+    if not surveys:
+        st.info("No closed survey answers yet (toc-studio outcomes survey import).")
+        return
+    for number, survey in enumerate(surveys):
+        rate = survey["response_rate"]
+        st.caption(
+            md(
+                f"{survey['survey']}: {survey['respondents']} respondents"
+                + (f" of {survey['invited']} invited ({rate:.0f}%)" if rate else "")
+            )
+        )
+        for index, question in enumerate(survey["questions"]):
+            chosen = survey_question(question, f"{key}_{number}_{index}")
+            if chosen is not None:
+                open_answers_of(project, survey["survey"], question, chosen)
+    open_answers_picker(project, surveys, key)
+
+
+def open_answers_picker(project: Project, surveys: list[dict], key: str) -> None:
+    """The same without a mouse: a question and one of its answers, then the open answers
+    of those who gave it."""
+    choices = {
+        (s["survey"], q["question"]): q for s in surveys for q in s["questions"]
+        if q["kind"] != "number"
+    }  # fmt: skip
+    if not choices:
+        return
+    st.subheader("Open answers of those who answered…")
+    c1, c2 = st.columns(2)
+    picked = c1.selectbox(
+        "Question", list(choices), key=f"{key}_question", format_func=lambda k: choices[k]["text"]
+    )
+    values = list(
+        dict.fromkeys(
+            str(a["value"]) for g in choices[picked]["groups"] for a in g["answers"] if a["count"]
+        )
+    )
+    if values:
+        value = c2.selectbox("Answer", values, key=f"{key}_value")
+        open_answers_of(project, picked[0], choices[picked], value)
+
+
+def survey_rows(question: dict) -> list[dict]:
+    return [
+        {"Group": g["group"], "Answer": str(a["value"]), "Count": a["count"],
+         "%": round(a["percent"], 1)}
+        for g in question["groups"]
+        for a in g["answers"]
+    ]  # fmt: skip
+
+
+def survey_question(question: dict, key: str) -> str | None:
+    """One question's bars; the answer whose bar was clicked (None: no bar clicked)."""
+    st.markdown(f"**{md(question['text'])}**")
+    rows = survey_rows(question)
+    medians = [f"{g['group']}: {g['median']}" for g in question["groups"] if g.get("median")]
+    if medians:
+        st.caption(md("Median " + "; ".join(str(m) for m in medians)))
+    if not rows:
+        return None
+    pick = alt.selection_point(fields=["Answer"], name="pick")
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x="Count:Q",
+            y=alt.Y("Answer:N", sort=None),
+            color="Group:N",
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+            tooltip=["Group:N", "Answer:N", "Count:Q", "%:Q"],
+        )
+        .add_params(pick)
+    )
+    if question["kind"] == "number":
+        st.altair_chart(chart, width="stretch", key=key)
+        return None
+    event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
+    picked = (event or {}).get("selection", {}).get("pick") or []
+    return str(picked[0]["Answer"]) if picked and "Answer" in picked[0] else None
+
+
+def open_answers_of(project: Project, survey: str, question: dict, value: str) -> None:
+    """The open answers (imported on the Import page) of those who gave ``value``."""
+    st.markdown(f"Open answers of those who answered **{md(value)}**")
+    with ui.reported(), ui.read_session() as s:
+        found = open_answers(s, project, survey, question["question"], value)
+        if not found:
+            st.caption(
+                "None of them has open answers in this project (import the survey's "
+                "open-ended columns on the Import page)."
+            )
+        for answer in found:
+            st.caption(md(f"{answer['participant']} · {answer['document']}"))
+            st.text(answer["text"])
