@@ -29,10 +29,11 @@ PAGES = [
     st.Page("screens/compare_projects.py", title="Compare projects", icon=":material/compare:"),
     st.Page("screens/export.py", title="Export", icon=":material/ios_share:"),
     st.Page("screens/members.py", title="Members", icon=":material/group:"),
+    st.Page("screens/key.py", title="Key", icon=":material/key:"),
     st.Page("screens/audit.py", title="Audit log", icon=":material/history:"),
 ]
 with ui.reported():
-    actor = signin.gate()  # the sign-in page, and the run stops, until someone signs in
+    actor = signin.gate(PAGES)  # the sign-in page, and the run stops, until someone signs in
     with access.acting_as(actor):
         navigation = st.navigation(PAGES)
         st.sidebar.title("TOC Studio")

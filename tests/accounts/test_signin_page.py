@@ -65,7 +65,7 @@ def sign_in(at, name: str, password: str):
 
 
 def test_nothing_of_any_project_shows_before_sign_in(app, store):
-    at = app("screens/projects.py")
+    at = app("screens/projects.py")  # asked for a screen: the sign-in form all the same
     page = everything(at)
     assert "Sign in to TOC Studio" in page
     for secret in ("Mentoring", "Carers", "Mentor", "Trust", "Project"):
@@ -243,8 +243,7 @@ def test_an_owner_adds_a_member_on_the_members_screen(app, store):
     with Session(engine) as s:
         users.add_user(s, "Lena", PASSWORD)
         s.commit()
-    at = app("screens/members.py")  # no one signed in yet: the form
-    at = sign_in(at, "Cody", PASSWORD)
+    at = sign_in(app(), "Cody", PASSWORD)
     with Session(engine) as s:
         members.add_member(s, built.project, "Cody", "owner")
         s.commit()

@@ -36,12 +36,12 @@ def _sign_in(page, name: str, password: str) -> None:
 
 def test_sign_in_refuses_a_wrong_password_then_a_coder_codes_as_themselves(app_server, page):
     engine, built = _setup(app_server.database_url)
-    page.goto(app_server.url)
+    page.goto(app_server.url + "/code")  # a bookmarked screen: the sign-in form first
     page.get_by_role("heading", name="Sign in to TOC Studio").wait_for()
     page.get_by_text("Password", exact=True).wait_for()
     wait_for_app(page)
     body = page.locator("body").inner_text()
-    assert "Mentoring" not in body and "Project" not in body
+    assert "Mentoring" not in body and "Project" not in body and "Codebook" not in body
     screenshot(page, "signin")
 
     _sign_in(page, "Cody Peer", "not the password at all")

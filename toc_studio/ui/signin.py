@@ -24,11 +24,12 @@ from toc_studio.workspace.markdown import md
 NOTICE_KEY = "signin_notice"
 ADD_ADMIN = "toc-studio user add NAME --admin --password-stdin"
 NEVER = datetime.max.replace(tzinfo=UTC)
+IDLE_CHECK_SECONDS = 30
 
 
-def gate() -> access.Actor | None:
+def gate(pages: list) -> access.Actor | None:
     """Who acts on this run (``None``: the store has no accounts). Shows the sign-in page
-    and stops the run while nobody is signed in."""
+    and stops the run while nobody is signed in; ``pages`` are the app's screens."""
     with ui.read_session() as s:  # never waits behind a writer (a long import)
         accounts_on = users.has_accounts(s)
     if not accounts_on:
@@ -41,6 +42,9 @@ def gate() -> access.Actor | None:
         _sidebar(actor)
         return actor
     st.session_state[ui.SIGNED_IN_KEY] = (ui.NOBODY, NEVER)
+    # The screens are known (a bookmarked address opens its screen after sign-in) but
+    # neither listed nor run: not even their names show.
+    st.navigation(pages, position="hidden")
     _sign_in_page()
     st.stop()
     return None  # not reached: st.stop() ends the run
@@ -80,7 +84,10 @@ def _signed_in() -> access.Actor | None:
         return None
     if ui.acting() is ui.NOBODY:
         minutes = config.idle_minutes()
-        _forget(f"You were signed out after {minutes} minutes without activity. Sign in again.")
+        _forget(
+            f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
+            "without activity. Sign in again."
+        )
         return None
     with ui.session() as s:
         user = signin.still_active(s, actor.user_id)
@@ -172,7 +179,17 @@ def _organisation() -> None:
         st.button("Sign out of your organisation", on_click=st.logout)
 
 
+@st.fragment(run_every=timedelta(seconds=IDLE_CHECK_SECONDS))
+def _idle_watch() -> None:
+    """Once the idle time has run out, run the whole page again, so that an unattended
+    screen shows the sign-in form instead of the project (its own runs are not activity)."""
+    if ui.acting() is ui.NOBODY:
+        st.rerun(scope="app")
+
+
 def _sidebar(actor: access.Actor) -> None:
+    with st.sidebar:
+        _idle_watch()
     st.sidebar.caption(
         md(f"Signed in as {actor.name}" + (" (administrator)" if actor.admin else ""))
     )
