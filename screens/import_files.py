@@ -198,12 +198,14 @@ for preview in previews:
                     or None
                 )
                 options_groups = [None, *groups]
-                start = options_groups.index(choice.group) if choice.group in groups else 0
+                # A participant's own group, else the one chosen for new participants.
+                default = choice.group or (None if choice.is_interviewer else group)
+                start = options_groups.index(default) if default in groups else 0
                 choice.group = b.selectbox(
                     "Group",
                     options_groups,
                     start,
-                    key=f"g-{key}",
+                    key=f"g-{key}-{group}",  # anew when that group changes
                     format_func=lambda g: g or "No group",
                 )
                 choice.is_interviewer = c.checkbox(

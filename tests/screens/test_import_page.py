@@ -221,3 +221,13 @@ def test_imported_files_leave_the_queue_and_the_uploader(app, database_url, monk
     _run(at)
     assert list(_summary(at).index) == ["c.txt"]
     assert not any(t.label.startswith("J (1 turns)") for t in at.text_input)
+
+
+def test_speakers_start_in_the_group_chosen_for_new_participants(app, database_url, monkeypatch):
+    monkeypatch.setenv("TOC_STUDIO_SPACY_MODEL", "no_such_pipeline")
+    pid = _project(database_url)
+    at = _with_uploads(app, pid, Upload("a.txt", INTERVIEW))
+    [s for s in at.selectbox if s.label == "Group for new participants"][0].select("Carer")
+    _run(at)
+    boxes = {s.key.split("-")[3]: s.value for s in at.selectbox if s.key and s.key[:2] == "g-"}
+    assert boxes == {"Interviewer": None, "J": "Carer"}
