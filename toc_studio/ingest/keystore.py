@@ -155,6 +155,17 @@ def _open_key(
     ]
 
 
+def count_entries(session: Session, project: Project) -> dict[str, int]:
+    """How many placeholders of each kind the key holds (no passphrase needed)."""
+    return dict(
+        session.execute(
+            select(PseudonymEntry.kind, func.count())
+            .where(PseudonymEntry.project_id == project.id)
+            .group_by(PseudonymEntry.kind)
+        ).all()
+    )
+
+
 def add_term(session: Session, project: Project, term: str, kind: str = "person") -> bool:
     """Add a name to the project's lists (sealed); False when it was already there."""
     access.require(session, project.id, "lead", "add a name to pseudonymise")
