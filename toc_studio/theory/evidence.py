@@ -145,11 +145,31 @@ def _passages(session: Session, project_id: int, code_ids: list[int]) -> list[ps
 
 
 def _evidence(found, groups, people, kinds, size_of) -> Evidence:
-    speakers = {p.participant_id for p in found if p.participant_id is not None}
-    documents = {p.document_id for p in found}
+    """Counts of one node's passages, in all and per speaker's group, in one pass."""
+    speakers: set[int] = set()
+    documents: set[int] = set()
+    codings = 0
+    by_group: dict[int, list] = {}  # group -> [passages, codings, speakers, documents]
+    for p in found:
+        n = len(p.coding_ids)
+        codings += n
+        documents.add(p.document_id)
+        person = p.participant_id
+        if person is None:
+            continue
+        speakers.add(person)
+        group = people.get(person)
+        if group is not None:
+            counted = by_group.get(group)
+            if counted is None:
+                counted = by_group[group] = [0, 0, set(), set()]
+            counted[0] += 1
+            counted[1] += n
+            counted[2].add(person)
+            counted[3].add(p.document_id)
     methods = sorted({strength.METHODS.get(kinds.get(d, ""), "other") for d in documents})
     evidence = Evidence(
-        codings=sum(len(p.coding_ids) for p in found),
+        codings=codings,
         participants=len(speakers),
         documents=len(documents),
         passages=len(found),
@@ -157,14 +177,14 @@ def _evidence(found, groups, people, kinds, size_of) -> Evidence:
         methods=methods,
     )
     for group_id, name in groups.items():  # in branch order
-        mine = [p for p in found if people.get(p.participant_id) == group_id]
-        if mine:
+        counted = by_group.get(group_id)
+        if counted:
             evidence.by_group[name] = {
-                "passages": len(mine),
-                "codings": sum(len(p.coding_ids) for p in mine),
-                "participants": len({p.participant_id for p in mine}),
+                "passages": counted[0],
+                "codings": counted[1],
+                "participants": len(counted[2]),
                 "of": size_of.get(group_id, 0),
-                "documents": len({p.document_id for p in mine}),
+                "documents": len(counted[3]),
             }
     return evidence
 
