@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from toc_studio import ui
+from toc_studio import access, ui
 from toc_studio.coding import memos
 from toc_studio.report import preview, templates
 from toc_studio.report import spreadsheets as tables
@@ -20,6 +20,7 @@ ui.show_flash()
 with ui.session() as s:
     options = preview.report_options(s, project)
     saved = [t.name for t in templates.list_templates(s, project)]
+    owner = access.allowed(s, project.id, "owner")
 
 picks = st.session_state.get(f"picked_{project.id}")
 if picks is None:
@@ -67,6 +68,14 @@ with report_tab:
             "Framework matrix as the written summaries (instead of counts)",
             value=base.matrix_summaries,
         )
+        real_names = ""
+        if owner:  # re-identification: an owner's passphrase for the key (audited)
+            real_names = st.text_input(
+                "Real names back in the quotes: your passphrase for the key (owners; "
+                "leave empty for the pseudonymised report)",
+                type="password",
+                key="report_passphrase",
+            )
         save_as = st.text_input("Save these choices as a template (optional)", value="")
         build = st.form_submit_button(
             "Build report", type="primary", disabled=background.running(REPORT_JOB)
@@ -89,7 +98,9 @@ with report_tab:
         background.start(  # off the script thread, with progress and Cancel
             REPORT_JOB,
             "Writing the report",
-            lambda s, progress: preview.report_bytes(s, project, choices, progress),
+            lambda s, progress: preview.report_bytes(
+                s, project, choices, progress, reidentify_with=real_names or None
+            ),
         )
     if (job := background.follow(REPORT_JOB, stop=False)) is not None:
         background.show_outcome(job)

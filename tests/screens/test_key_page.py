@@ -81,3 +81,39 @@ def test_a_lead_signed_in_cannot_open_the_key(app, sealed):
     ]
     assert not [t for t in at.text_input if t.label == "Your passphrase"]
     assert "Maureen" not in _text(at)
+
+
+def test_the_word_report_puts_real_names_back_only_with_the_passphrase(app, sealed):
+    import io
+
+    import docx
+
+    from tests.screens.conftest import settle
+    from toc_studio.coding import codebook, codings
+    from toc_studio.ingest.documents import list_documents
+
+    engine, project = sealed
+    with Session(engine) as s:
+        [summary] = list_documents(s, project)
+        from toc_studio.ingest.models import Document
+
+        doc = s.get(Document, summary.id)
+        code, _ = codebook.ensure_code_path(s, project, "Enablers", category="enabler")
+        coder = projects.get_or_create_coder(s, "Asha", "researcher")
+        start = doc.text.index("[Person 1]")
+        codings.add_coding(s, doc, code, coder, start, len(doc.text.rstrip()))
+        s.commit()
+
+    def build(at, passphrase: str):
+        at.multiselect[0].set_value(["findings"])
+        field = next(t for t in at.text_input if t.label.startswith("Real names back"))
+        field.input(passphrase)
+        next(b for b in at.button if b.label == "Build report").click()
+        return settle(run_on(at, project.id))
+
+    at = build(run_on(app("screens/export.py"), project.id), "not the passphrase")
+    assert [e.value for e in at.error] == [md(vault.WRONG)]
+    at = build(at, PASSPHRASE)
+    data, _, _ = at.session_state[f"report_docx_{project.id}"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "Maureen Ellis helped" in text

@@ -49,11 +49,16 @@ def report_bytes(
     project: Project,
     choices: ReportChoices,
     progress: Callable[[int, int, str], None] | None = None,
+    *,
+    reidentify_with: str | None = None,
 ) -> tuple[bytes, ReportSummary, list[tuple[int, str]]]:
     """The report as .docx bytes, with its summary and outline (heading level, text);
-    ``progress`` as for :func:`~toc_studio.report.docx_report.build_report`."""
+    ``progress`` and ``reidentify_with`` (an owner's passphrase: real names back) as for
+    :func:`~toc_studio.report.docx_report.build_report`."""
     buffer = io.BytesIO()
-    summary = build_report(session, project, buffer, choices, progress=progress)
+    summary = build_report(
+        session, project, buffer, choices, progress=progress, reidentify_with=reidentify_with
+    )
     data = buffer.getvalue()
     outline = [
         (int(p.style.name.split()[-1]), p.text)
