@@ -175,10 +175,15 @@ def test_undoing_a_merge_never_takes_later_work_with_it(session, mentoring, lapt
     later = codings.add_coding(
         session, doc, hope, mentoring.asha, *span_of(doc, "The induction gave me confidence.")
     )
-    with pytest.raises(Conflict, match="1 coding\\(s\\) and 0 sub-code\\(s\\) made since"):
+    with pytest.raises(Conflict, match="1 coding\\(s\\), 0 sub-code\\(s\\) and 0 memo"):
         undo.undo(session, project)
     assert session.get(Coding, later.id) is not None
-    codings.delete_coding(session, later)  # the later coding goes (undoably), then the merge
+    codings.delete_coding(session, later)  # the later coding goes (undoably)...
+    chloes = codings.list_codings(session, mentoring.mentee_doc, ["Chloe"])
+    note = memos.add_memo(session, project, "Ask Chloe about this one.", coding=chloes[0])
+    with pytest.raises(Conflict, match="0 coding\\(s\\), 0 sub-code\\(s\\) and 1 memo"):
+        undo.undo(session, project, undo.list_undo(session, project)[1].id)
+    memos.delete_memo(session, note)  # ...and the memo on a merged coding: then the merge
     undo.undo(session, project, undo.list_undo(session, project)[1].id)
     with pytest.raises(NotFound):
         codebook.get_code_by_path(session, project, "Mentee/Outcomes/Personal/Hope")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -138,29 +138,54 @@ def undo(session: Session, project: Project, entry_id: int | None = None) -> Und
     return entry
 
 
-def _refuse_losing_later_work(session: Session, entry: UndoEntry, change: Change) -> None:
-    """Refuse an undo that would remove codes (ones it created, such as a merge's new codes)
-    that codings or sub-codes made since now use: they would go with them, unseen."""
-    from toc_studio.coding.models import Code, Coding
+def _removed(change: Change, table_name: str) -> list[int]:
+    """Ids of the rows of ``table_name`` that undoing ``change`` deletes."""
+    return [i for s in change.steps if s["table"] == table_name and s["op"] == "remove"
+            for i in s["ids"]]  # fmt: skip
 
-    codes = [i for s in change.steps if s["table"] == "code" and s["op"] == "remove"
-             for i in s["ids"]]  # fmt: skip
-    if not codes:
+
+def _citing(session: Session, parent: str, ids) -> int:
+    """Rows of other packages that deleting ``ids`` of ``parent`` would delete with them (a
+    finding's quote, a summary), the code's own revision history apart."""
+    found = 0
+    for table_name, column, ondelete in references(parent):
+        if ondelete == "CASCADE" and table_name != "code_revision":
+            rows = table(table_name)
+            found += session.execute(
+                select(func.count()).select_from(rows).where(rows.c[column].in_(list(ids)))
+            ).scalar()
+    return found
+
+
+def _refuse_losing_later_work(session: Session, entry: UndoEntry, change: Change) -> None:
+    """Refuse an undo that would delete, with the codes or codings it created (a merge's,
+    an auto-coding's), work made on them since: codings or sub-codes on those codes, memos
+    on those codings or other packages' rows citing them (a finding's quote). Nothing would
+    say they went."""
+    from toc_studio.coding.models import Code, Coding, Memo
+
+    codes, coded = _removed(change, "code"), _removed(change, "coding")
+    if not codes and not coded:
         return
     known: set[int] = set()
     for step in change.steps:
         if step["table"] == "coding":
             rows = step.get("rows", [])
             known.update(step.get("ids", []) + [r["id"] for r in rows] + [step.get("id")])
-    later, children = set(), set()
+    later, children, notes = set(), set(), 0
     for part in chunks(codes):
         later.update(session.execute(select(Coding.id).where(Coding.code_id.in_(part))).scalars())
         children.update(session.execute(select(Code.id).where(Code.parent_id.in_(part))).scalars())
+        memos = set(session.execute(select(Memo.id).where(Memo.code_id.in_(part))).scalars())
+        notes += len(memos - set(_removed(change, "memo"))) + _citing(session, "code", part)
+    for part in chunks(coded):
+        memos = set(session.execute(select(Memo.id).where(Memo.coding_id.in_(part))).scalars())
+        notes += len(memos - set(_removed(change, "memo"))) + _citing(session, "coding", part)
     later -= known
     children -= set(codes)
-    if later or children:
+    if later or children or notes:
         raise Conflict(
-            f"Cannot undo {entry.description!r}: {len(later)} coding(s) and {len(children)} "
-            "sub-code(s) made since use the codes it would remove, and would go with them. "
-            "Move or remove those first; nothing was changed."
+            f"Cannot undo {entry.description!r}: {len(later)} coding(s), {len(children)} "
+            f"sub-code(s) and {notes} memo(s) or other note(s) made since are on what it would "
+            "remove, and would go with it. Move or remove those first; nothing was changed."
         )
