@@ -8,8 +8,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from toc_studio import ui
+from toc_studio.outcomes import instruments
+from toc_studio.project import projects
 from toc_studio.project.models import Project
-from toc_studio.theory import diff, edit, evidence, locking, table, versions
+from toc_studio.theory import diff, edit, evidence, indicators, locking, table, versions
 from toc_studio.theory import view as theory_view
 from toc_studio.theory.models import LINK_KINDS
 from toc_studio.ui import toc_notes
@@ -102,12 +104,42 @@ def evidence_tab(project: Project, version_id: int, document: dict, elements: di
     for flag in strength.flags:
         st.warning(flag)
     indicator_figures([i for i in node.get("indicators", []) if i.get("instrument")])
-    toc_notes.element_notes(project, node, frozen=_frozen(project, version_id))
+    frozen = _frozen(project, version_id)
+    if node.get("category") == "outcome" and not frozen:
+        link_indicator(project, chosen)
+    toc_notes.element_notes(project, node, frozen=frozen)
     with ui.session() as s:
         found = theory_view.node_excerpts(s, project, version_id, chosen)
     for x in found:
         st.markdown("> " + md(" ".join(x.text.split())))  # a block quote, escaped
         st.caption(f"{md(x.participant or 'no speaker')} · {md(x.document)}")
+
+
+def link_indicator(project: Project, element: str) -> None:
+    """A small form: measure this outcome element by an instrument's total or one item
+    (with an optional sentence), as ``toc indicator add`` does."""
+    with ui.read_session() as s:
+        found = instruments.list_instruments(s, project)
+    measures = {i.name: i for i in found if i.in_project}
+    with st.expander("Link an indicator", icon=":material/add_chart:"):
+        if not measures:
+            st.caption("No instrument in this project yet: add or import one on Outcomes.")
+            return
+        c1, c2 = st.columns(2)
+        name = c1.selectbox("Instrument", list(measures), key=f"toc_ind_instrument_{element}")
+        shown = measures[name]
+        items = ([None] if shown.has_total else []) + list(shown.items)
+        item = c2.selectbox(
+            "Score", items, key=f"toc_ind_item_{element}", format_func=lambda i: i or "Total"
+        )
+        text = st.text_input("What it shows (optional)", key=f"toc_ind_text_{element}")
+        if st.button("Link", key=f"toc_ind_add_{element}", icon=":material/link:"):
+            ui.finish(
+                lambda s: indicators.add_indicator(
+                    s, projects.get_project(s, project.id), element, name, item, text=text
+                ),
+                lambda link: f"{link.instrument} now measures this element.",
+            )
 
 
 def _frozen(project: Project, version_id: int) -> bool:
