@@ -2,10 +2,11 @@
 provider vouches for; rate limiting of failures; idle expiry.
 
 Failed sign-ins are counted per name as typed (whether or not an account has it, so the
-answer never tells whether an account exists) and per address. After
-:data:`ACCOUNT_FAILURES` failures under one name, or :data:`ADDRESS_FAILURES` from one
-address, within :data:`LOCK_MINUTES` minutes, further tries are refused, without checking
-the password, until the oldest of those failures is that old. A success under a name
+answer never tells whether an account exists; the name is kept only as a hash) and per
+address. After :data:`ACCOUNT_FAILURES` failures under one name, or
+:data:`ADDRESS_FAILURES` from one address, within :data:`LOCK_MINUTES` minutes, further
+tries are refused, without checking the password, until the oldest of those failures is
+that old. A success under a name
 clears that name's count (not the address's). Every try is kept for a day; sign-ins and
 failures are written to the audit log.
 
@@ -14,6 +15,7 @@ The functions take ``now`` so that tests (and nothing else) can move the clock.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +32,9 @@ ADDRESS_FAILURES = 20
 LOCK_MINUTES = 5
 KEEP_ATTEMPTS = timedelta(days=1)
 
+# Who a failed sign-in under a name no account has is logged as (what was typed may be
+# a password typed into the wrong field).
+UNKNOWN_NAME = "(a name no account has)"
 WRONG = "That name and password do not match an account here. Check both and try again."
 DISABLED = "This account is disabled. Ask an administrator to enable it."
 
@@ -68,18 +73,17 @@ def sign_in(
     """Check ``name`` and ``password`` from ``address``. The try is recorded in
     ``session`` whatever the answer: commit it, refused or not."""
     now = now or utcnow()
-    key = _key(name)
-    locked = locked_until(session, key, address, now=now)
+    locked = locked_until(session, name, address, now=now)
     if locked is not None:
         return Outcome(None, _locked_message(locked, now))
     user = users.find_user(session, name)
     right = users.password_matches(user, password)
     ok = right and user is not None and not user.disabled
-    session.add(SignInAttempt(at=now, name=key, address=address, succeeded=ok))
+    session.add(SignInAttempt(at=now, name=_key(name), address=address, succeeded=ok))
     session.execute(delete(SignInAttempt).where(SignInAttempt.at < now - KEEP_ATTEMPTS))
     where = f" from {address}" if address else ""
     if not ok:
-        who = actor_of(user) if user is not None else " ".join((name or "").split())
+        who = actor_of(user) if user is not None else UNKNOWN_NAME
         why = " (the account is disabled)" if right else ""
         audit.record(
             session, None, "signin.failed", f"Failed sign-in{where}{why}.", who=who, at=now
@@ -185,7 +189,10 @@ def _locked_message(until: datetime, now: datetime) -> str:
 
 
 def _key(name: str) -> str:
-    return " ".join((name or "").split()).casefold()[:200]
+    """The name as typed, folded and hashed: the same name counts together however it is
+    spaced or capitalised, and a password typed into the name field is not kept."""
+    folded = " ".join((name or "").split()).casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 def expired(last_seen: datetime, now: datetime | None = None, idle: int | None = None) -> bool:
