@@ -201,3 +201,22 @@ def test_the_theory_of_change_quotes_follow_blindness(session, team):
     with access.acting_as(ASHA):
         family = team.codes["Mentee/Outcomes/Social/Family contact"]
         assert view.node_excerpts(session, team.project, working.id, code_key(family.id)) == []
+
+
+def test_memos_on_codings_a_coder_may_not_see_are_out_of_sight(session, team):
+    from toc_studio.coding import memos
+
+    asha_coding = codings.list_codings(session, team.mentee_doc, ["Asha"])[0]
+    memos.add_memo(session, team.project, "Trust is the turning point", coding=asha_coding)
+    memos.add_memo(session, team.project, "Trust across the project")
+    with access.acting_as(LEE):
+        blind.set_blind(session, team.project, team.mentee_doc)
+    with access.acting_as(BEN):
+        assert [m.text for m in memos.list_memos(session, team.project)] == [
+            "Trust across the project"
+        ]
+        assert [m.text for m in memos.search_memos(session, team.project, "trust")] == [
+            "Trust across the project"
+        ]
+    with access.acting_as(ASHA):
+        assert len(memos.list_memos(session, team.project)) == 2

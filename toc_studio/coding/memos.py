@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from toc_studio import access
-from toc_studio.coding import guard
+from toc_studio.coding import blind, guard
 from toc_studio.coding.models import Code, Coding, Memo
 from toc_studio.errors import Invalid, NotFound, fit
 from toc_studio.ingest.models import Document
@@ -71,11 +71,18 @@ def get_memo(session: Session, project: Project, memo_id: int) -> Memo:
 
 def list_memos(session: Session, project: Project) -> list[Memo]:
     """Every memo of the project, oldest first."""
-    return list(
-        session.execute(
-            select(Memo).where(Memo.project_id == project.id).order_by(Memo.created, Memo.id)
-        ).scalars()
-    )
+    stmt = select(Memo).where(Memo.project_id == project.id, *_blind(session, project))
+    return list(session.execute(stmt.order_by(Memo.created, Memo.id)).scalars())
+
+
+def _blind(session: Session, project: Project) -> list:
+    """While documents are blind to the coder signed in, memos on codings they may not see
+    are out of sight too (:mod:`toc_studio.coding.blind`)."""
+    hidden = blind.visible(session, project.id, Coding.coder_id, Coding.document_id)
+    if not hidden:
+        return []
+    seen = select(Coding.id).where(*hidden)
+    return [or_(Memo.coding_id.is_(None), Memo.coding_id.in_(seen))]
 
 
 def update_memo(
@@ -132,7 +139,7 @@ def search_memos(session: Session, project: Project, query: str, limit: int = 10
     words = query.split()
     if not words:
         raise Invalid("Type a word to search the memos for.")
-    stmt = select(Memo).where(Memo.project_id == project.id)
+    stmt = select(Memo).where(Memo.project_id == project.id, *_blind(session, project))
     for word in words:
         pattern = f"%{_like_escape(word)}%"
         stmt = stmt.where(

@@ -179,8 +179,10 @@ def get_codes(session: Session, project: Project, ids: Collection[int]) -> list[
 def next_uncoded_block(session: Session, shape: Layout, after: int) -> Block | None:
     """The first block (turn) starting after code point ``after`` that no coding touches;
     wraps round to the start of the document. None when every block is coded."""
+    document = shape.document
+    hidden = blind.visible(session, document.project_id, Coding.coder_id, Coding.document_id)
     spans = session.execute(
-        select(Coding.start, Coding.end).where(Coding.document_id == shape.document.id)
+        select(Coding.start, Coding.end).where(Coding.document_id == document.id, *hidden)
     ).all()
     merged = merge_spans(spans)
     starts = [s for s, _ in merged]
