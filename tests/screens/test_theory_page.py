@@ -196,3 +196,30 @@ def test_compare_starts_on_the_last_frozen_version_against_the_draft(app, databa
     assert len(at.table) == 2
     for shown in at.table:
         assert "Outcomes" in shown.value.columns
+
+
+def test_the_evidence_panel_shows_the_strength_of_evidence(app, database_url):
+    project_id = _demo(database_url)
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        project = projects.get_project(s, project_id)
+        graph = versions.version_graph(s, project, versions.working_version(s, project))
+        ids = {a["label"]: n for n, a in graph.nodes(data=True)}
+    engine.dispose()
+    at = _run(app(PAGE), project_id)
+    at.selectbox(key="toc_evidence").select(ids["Community participation"]).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Participants"] == "4 of 24" and metrics["Methods"] == "2"
+    strength = next(m.value for m in at.markdown if m.value.startswith("**Strength of evidence"))
+    assert "Most of the Mentee group \\(4 of 5\\)" in strength  # escaped: shown as typed
+    table = next(d.value for d in at.dataframe if "Wording" in d.value.columns)
+    row = table.to_dict("records")[0]
+    assert (row["Group"], row["Participants"], row["Of"], row["Wording"]) == (
+        "Mentee",
+        4,
+        5,
+        "most",
+    )
+    at.selectbox(key="toc_evidence").select(ids["Housing and finances"]).run()
+    assert any(w.value == "One participant carries this evidence." for w in at.warning)
