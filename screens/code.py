@@ -161,7 +161,7 @@ with right:
     )
     pin_col, new_col = st.columns([1, 1])
     pin_col.toggle(
-        "Pin these codes",
+        "Pin codes",
         key=PIN,
         help="Pinned codes stay chosen after applying; otherwise the choice clears.",
     )
