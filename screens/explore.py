@@ -43,7 +43,7 @@ with quotes:
     code_id = pick_code("Code", "quotes_code")
     c1, c2, c3 = st.columns(3)
     in_groups = c1.multiselect("Groups", groups, key="quotes_groups")
-    in_people = c2.multiselect("Participants", people, key="quotes_people")
+    in_people = c2.multiselect("Participants", explore_tabs.natural(people), key="quotes_people")
     by_coders = c3.multiselect("Coders", coder_names, key="quotes_coders")
     c4, c5 = st.columns([2, 1], vertical_alignment="bottom")
     kinds = c4.multiselect(
@@ -53,8 +53,12 @@ with quotes:
         key="quotes_kinds",
     )
     subcodes = c5.checkbox("Include sub-codes", value=True, key="quotes_sub")
+    having = explore_tabs.attribute_filter(project, participants, "quotes_attr")
     if code_id is not None:
-        scope = Scope(groups=in_groups, participants=in_people, coders=by_coders, kinds=kinds)
+        scope = Scope(
+            groups=in_groups, participants=in_people, coders=by_coders, kinds=kinds,
+            attributes=having,
+        )  # fmt: skip
         with ui.reported(), ui.session() as s:
             code = codebook.get_code(s, project, code_id)
             total = queries.count_excerpts(s, project, code, with_subcodes=subcodes, scope=scope)

@@ -4,6 +4,7 @@ the closed survey questions' bars, a bar leading to those respondents' open answ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import altair as alt
@@ -12,6 +13,7 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.coding import codebook
 from toc_studio.coding.analysis import agreement, cooccurrence, disagreements, queries, words
+from toc_studio.outcomes import attributes
 from toc_studio.outcomes.open_answers import open_answers
 from toc_studio.outcomes.survey_query import survey_results
 from toc_studio.project import projects
@@ -308,3 +310,32 @@ def open_answers_of(project: Project, survey: str, question: dict, value: str) -
         for answer in found:
             st.caption(md(f"{answer['participant']} · {answer['document']}"))
             st.text(answer["text"])
+
+
+# --- participant filters: typed attributes in their order ----------------------------------
+
+
+def natural(labels: list[str]) -> list[str]:
+    """Labels with their numbers in numeric order: Mentee C2 before Mentee C10."""
+    return sorted(labels, key=lambda label: [
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", label)
+    ])  # fmt: skip
+
+
+def attribute_filter(project: Project, participants: list, key: str) -> dict[str, list[str]]:
+    """An attribute and the values to keep (none chosen: no filter). Values follow the
+    attribute's type: numbers numerically, an ordinal scale in its order, dates in time."""
+    names = sorted({name for p in participants for name in p.attributes})
+    if not names:
+        return {}
+    c1, c2 = st.columns([1, 2])
+    name = c1.selectbox("Attribute", names, index=None, key=f"{key}_name",
+                        placeholder="Filter by an attribute")  # fmt: skip
+    if name is None:
+        return {}
+    found = {p.attributes[name] for p in participants if p.attributes.get(name)}
+    with ui.read_session() as s:
+        ordered = sorted(found, key=attributes.attribute_type(s, project, name).sort_key())
+    kept = c2.multiselect(f"Values of {name}", ordered, key=f"{key}_values_{name}")
+    return {name: kept} if kept else {}
