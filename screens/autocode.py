@@ -9,6 +9,7 @@ from toc_studio.coding.autocode import rules as autocode_rules
 from toc_studio.coding.autocode import suggestions as autocode
 from toc_studio.project import projects
 from toc_studio.ui.components import code_picker
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace.markdown import md
 
 RULES = {
@@ -23,6 +24,9 @@ EXTENDS = {"sentence": "its sentence", "turn": "its speaker turn", "match": "the
 st.title("Auto-code")
 project = ui.require_project()
 ui.show_flash()
+if not may(project, "lead"):  # the services refuse auto-coding to anyone else
+    needs("lead", "run auto-coding")
+    st.stop()
 
 with ui.session() as s:
     paths = dict(sorted(codebook.code_paths(s, project).items(), key=lambda item: item[1]))

@@ -12,6 +12,7 @@ from toc_studio.ui import blind_panel
 from toc_studio.ui import code_panels as panels
 from toc_studio.ui.code_panels import CARET, CLICKED, FOCUS, PAGE, RECENT, SEL
 from toc_studio.ui.components import new_code_form
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace import actions, view
 from toc_studio.workspace.component import transcript
 from toc_studio.workspace.highlight import block_at, legend_html
@@ -25,6 +26,7 @@ project = ui.require_project()
 for name, default in [(UNDO, actions.History()), (RECENT, []), (PAGE, 0), (FOCUS, None)]:
     st.session_state.setdefault(name, default)
 ui.show_flash(toast=True)
+coding, lead = may(project, "coder"), may(project, "lead")  # what the buttons offer
 
 with ui.session() as s:
     docs = documents.list_documents(s, project)
@@ -159,13 +161,15 @@ with right:
         key="code_pick",
         help="Recently used codes come first. Type part of a name to search.",
     )
+    if not coding:
+        needs("coder", "code")
     pin_col, new_col = st.columns([1, 1])
     pin_col.toggle(
         "Pin codes",
         key=PIN,
         help="Pinned codes stay chosen after applying; otherwise the choice clears.",
     )
-    with new_col.popover("New code", icon=":material/add:"):
+    with new_col.popover("New code", icon=":material/add:", disabled=not lead):
         with ui.session() as s:
             groups = [g.name for g in projects.list_groups(s, project)]
         new_code_form("code_new_code", groups)
@@ -178,6 +182,7 @@ with right:
         st.button(
             "Apply to selection",
             type="primary",
+            disabled=not coding,
             icon=":material/check:",
             on_click=act,
             args=(apply_to_selection,),
@@ -191,12 +196,14 @@ with right:
             cols[0].button(
                 "Code this turn",
                 icon=":material/notes:",
+                disabled=not coding,
                 on_click=act,
                 args=(lambda s, t=block.turn.id: code_whole_turn(s, t),),
             )
         cols[1].button(
             "Code this sentence",
             icon=":material/short_text:",
+            disabled=not coding,
             on_click=act,
             args=(lambda s, c=caret: code_whole_sentence(s, c),),
         )
@@ -208,7 +215,9 @@ with right:
     with st.popover("Memo on this document", icon=":material/description:"):
         st.text_input("Title", key="doc_memo_title")
         st.text_area("Memo", key="doc_memo_text")
-        st.button("Save document memo", on_click=act, args=(memo_on_document,))
+        st.button(
+            "Save document memo", on_click=act, args=(memo_on_document,), disabled=not coding
+        )
 
     last = st.session_state[UNDO].last(project)  # this project's steps only
     st.button(

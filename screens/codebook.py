@@ -10,12 +10,14 @@ from toc_studio.coding.models import Category
 from toc_studio.errors import Invalid
 from toc_studio.project import projects
 from toc_studio.ui.components import code_picker, new_code_form
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace.codebook_view import codebook_rows, table
 from toc_studio.workspace.markdown import md
 
 st.title("Codebook")
 project = ui.require_project()
 ui.show_flash()
+lead = may(project, "lead")  # others read the codebook; the services refuse their edits
 
 
 with ui.session() as s:
@@ -25,7 +27,7 @@ with ui.session() as s:
 by_id = {r.code.id: r for r in rows}
 paths = {i: r.path for i, r in by_id.items()}
 
-if recent and st.button(f"Undo: {md(recent[0].description)}", icon=":material/undo:"):
+if recent and lead and st.button(f"Undo: {md(recent[0].description)}", icon=":material/undo:"):
     ui.finish(lambda s: undo.undo(s, project, recent[0].id), f"Undone: {recent[0].description}.")
 
 if rows:
@@ -50,6 +52,10 @@ def pick(label: str, key: str, exclude: int | None = None) -> int | None:
 def get(s, code_id: int):
     return codebook.get_code(s, project, code_id)
 
+
+if not lead:
+    needs("lead", "change the codebook")
+    st.stop()
 
 edit, add, merge, split, remove, files = st.tabs(
     ["Edit", "Add", "Merge", "Split", "Delete", "Import / export"]

@@ -7,12 +7,14 @@ from toc_studio import ui
 from toc_studio.ingest import documents
 from toc_studio.project import projects
 from toc_studio.ui.components import confirm_by_typing, warn_irreversible
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace import documents as workspace_docs
 from toc_studio.workspace.markdown import md
 
 st.title("Documents")
 project = ui.require_project()
 ui.show_flash()
+lead, owner = may(project, "lead"), may(project, "owner")  # what the buttons offer
 
 with ui.session() as s:
     rows = workspace_docs.document_rows(s, project)
@@ -67,6 +69,8 @@ if st.button("Code this document", icon=":material/format_ink_highlighter:", typ
     st.switch_page("screens/code.py")
 
 people_by_id = {p.id: p for p in people}
+if not lead:
+    needs("lead", "change who speaks, the participants, the phase or the title")
 st.markdown("#### Who speaks")
 if not speakers:
     st.caption("This document has no speaker turns.")
@@ -83,7 +87,7 @@ with st.form(f"speakers_{doc_id}"):
             ),
             key=f"speaker_{doc_id}_{sp.label}",
         )
-    if speakers and st.form_submit_button("Save speakers"):
+    if speakers and st.form_submit_button("Save speakers", disabled=not lead):
 
         def save_speakers(s) -> None:
             doc = documents.get_document(s, project, doc_id)
@@ -120,7 +124,7 @@ for person in mapped:
             a1, a2 = st.columns(2)
             new_name = a1.text_input("New attribute", key=f"attr_new_name_{person.id}")
             new_value = a2.text_input("Its value", key=f"attr_new_value_{person.id}")
-            if st.form_submit_button("Save participant"):
+            if st.form_submit_button("Save participant", disabled=not lead):
                 if new_name.strip():
                     values[new_name.strip()] = new_value
 
@@ -143,7 +147,7 @@ with st.form(f"phase_{doc_id}"):
         help="Each frozen version of the Theory of Change records the phases it drew on.",
         key=f"phase_text_{doc_id}",
     )
-    if st.form_submit_button("Save phase"):
+    if st.form_submit_button("Save phase", disabled=not lead):
         ui.finish(
             lambda s: documents.set_phase(s, documents.get_document(s, project, doc_id), phase),
             "Saved the document's phase.",
@@ -169,7 +173,7 @@ with st.form(f"kind_{doc_id}"):
 st.markdown("#### Rename or delete")
 with st.form(f"rename_{doc_id}"):
     new_title = st.text_input("Title", value=row.title)
-    if st.form_submit_button("Rename"):
+    if st.form_submit_button("Rename", disabled=not lead):
         ui.finish(
             lambda s: documents.rename_document(
                 s, documents.get_document(s, project, doc_id), new_title
@@ -183,7 +187,7 @@ warn_irreversible(
     row.title,
 )
 typed = confirm_by_typing(row.title, "the document's title", key=f"delete_confirm_{doc_id}")
-if st.button("Delete document", disabled=not typed):
+if st.button("Delete document", disabled=not typed or not owner):
 
     def deleted(_) -> str:
         st.session_state.pop("documents_open", None)

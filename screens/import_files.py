@@ -11,6 +11,7 @@ from toc_studio.ingest.pseudonymise import ner_status
 from toc_studio.ingest.readers.survey import SurveyColumns
 from toc_studio.project import projects
 from toc_studio.ui import background
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace.markdown import md
 
 UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS, REJECTED = (
@@ -27,6 +28,9 @@ IN_UPLOADER, GENERATION = "import_in_uploader", "import_uploader_generation"
 
 st.title("Import transcripts")
 project = ui.require_project()
+if not may(project, "lead"):  # the import service refuses them too
+    needs("lead", "import documents")
+    st.stop()
 IMPORT_JOB = "import_job"
 if (job := background.follow(IMPORT_JOB)) is not None:  # while it runs, the page ends there
     if job.succeeded:

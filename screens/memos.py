@@ -6,12 +6,16 @@ from toc_studio import ui
 from toc_studio.coding import memos
 from toc_studio.project import projects
 from toc_studio.ui.components import open_in_code_screen
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace.markdown import md
 from toc_studio.workspace.memo_links import memo_cards
 
 st.title("Memos")
 project = ui.require_project()
 ui.show_flash()
+writer = may(project, "coder")  # viewers read; a coder changes only the memos they wrote
+if not writer:
+    needs("coder", "write memos")
 
 query = st.text_input(
     "Search memos", placeholder="Words that must all appear", key="memos_query"
@@ -42,7 +46,7 @@ for card in cards:
         with cols[1].popover("Edit", icon=":material/edit:"):
             title = st.text_input("Title", value=card.title, key=f"title_{card.id}")
             text = st.text_area("Memo", value=card.text, key=f"text_{card.id}")
-            if st.button("Save", key=f"save_{card.id}"):
+            if st.button("Save", key=f"save_{card.id}", disabled=not writer):
                 ui.finish(
                     lambda s, i=card.id, t=title, x=text: memos.update_memo(
                         s, memos.get_memo(s, project, i), title=t, text=x
@@ -51,7 +55,9 @@ for card in cards:
                 )
         with cols[2].popover("Delete", icon=":material/delete:"):
             st.write("Delete this memo? This cannot be undone.")
-            if st.button("Delete memo", key=f"delete_{card.id}", type="primary"):
+            if st.button(
+                "Delete memo", key=f"delete_{card.id}", type="primary", disabled=not writer
+            ):
                 ui.finish(
                     lambda s, i=card.id: memos.delete_memo(s, memos.get_memo(s, project, i)),
                     "Deleted.",
@@ -64,7 +70,7 @@ with st.form("new_memo", clear_on_submit=True):
     with ui.session() as s:
         names = [c.name for c in projects.list_coders(s)]
     author = st.selectbox("Written by", names, index=None, placeholder="Choose a name")
-    if st.form_submit_button("Save memo", type="primary"):
+    if st.form_submit_button("Save memo", type="primary", disabled=not writer):
         ui.finish(
             lambda s: memos.add_memo(
                 s,

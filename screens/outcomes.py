@@ -14,11 +14,13 @@ from toc_studio.project import projects
 from toc_studio.theory import indicators, versions
 from toc_studio.theory.assemble import assemble
 from toc_studio.ui import explore_tabs
+from toc_studio.ui.roles import may
 from toc_studio.workspace.markdown import md
 
 st.title("Outcomes")
 project = ui.require_project()
 ui.show_flash()
+lead = may(project, "lead")  # imports and settings need it; the services refuse others
 
 
 def chart(data: list[dict], mark: str, **encoding) -> None:
@@ -42,7 +44,9 @@ def upload(label: str, key: str, work, message) -> None:
     """A csv/xlsx uploader and an Import button running ``work(session, project, data,
     file name)`` in one transaction; ``message(result)`` says what was stored."""
     chosen = st.file_uploader(label, type=["csv", "xlsx"], key=key)
-    if chosen is not None and st.button("Import", key=f"{key}_go", icon=":material/upload:"):
+    if chosen is not None and st.button(
+        "Import", key=f"{key}_go", icon=":material/upload:", disabled=not lead
+    ):
         data, file_name = chosen.getvalue(), chosen.name
         ui.finish(lambda s: work(s, projects.get_project(s, project.id), data, file_name), message)
 
@@ -87,7 +91,7 @@ def manage_attributes() -> None:
             key="type_order",
             placeholder="e.g. 18-24, 25-34, 35-44",
         )
-        if st.button("Set type", key="type_set"):
+        if st.button("Set type", key="type_set", disabled=not lead):
             ui.finish(
                 lambda s: attributes.set_attribute_type(
                     s,
@@ -144,7 +148,7 @@ def link_to_toc(instrument: str, item: str | None) -> None:
             key="indicator_element",
             format_func=lambda n: outcomes[n],
         )
-        if st.button("Link this score to the element", key="indicator_add"):
+        if st.button("Link this score to the element", key="indicator_add", disabled=not lead):
             ui.finish(
                 lambda s: indicators.add_indicator(
                     s, projects.get_project(s, project.id), element, instrument, item

@@ -5,6 +5,7 @@ import streamlit as st
 from toc_studio import ui
 from toc_studio.project import projects
 from toc_studio.ui.components import confirm_by_typing, warn_irreversible
+from toc_studio.ui.roles import may, may_create_projects
 from toc_studio.workspace.markdown import md
 
 st.title("Projects")
@@ -33,6 +34,9 @@ else:
     st.info("There are no projects yet. Create the first one below.")
 
 st.subheader("New project")
+creator = may_create_projects()  # signed in: administrators only (the service refuses others)
+if not creator:
+    st.caption("Only an administrator can create or import a project.")
 with st.form("create_project", clear_on_submit=True):
     name = st.text_input("Name", placeholder="Peer mentoring evaluation 2026")
     groups = st.text_input(
@@ -41,7 +45,7 @@ with st.form("create_project", clear_on_submit=True):
         help="Each group becomes one branch of the Theory of Change. Leave empty for one branch.",
     )
     description = st.text_area("Description", height=80)
-    if st.form_submit_button("Create project", type="primary"):
+    if st.form_submit_button("Create project", type="primary", disabled=not creator):
 
         def created(project) -> str:
             ui.select_project(project.id)
@@ -69,7 +73,7 @@ with st.form("import_refi", clear_on_submit=True):
         help="By default: TOC Studio's own, else a variable whose values are the project's "
         "group names (the import says which it chose).",
     )
-    if st.form_submit_button("Import project") and upload is not None:
+    if st.form_submit_button("Import project", disabled=not creator) and upload is not None:
         from toc_studio.report.refi.importer import import_refi
         from toc_studio.report.refi.mapping import mapping_lines
 
@@ -110,7 +114,7 @@ if summaries:
             p.name,
         )
         typed = confirm_by_typing(p.name, "the project's name", key=f"confirm_{doomed}")
-        if st.button("Delete project", disabled=not typed, type="primary"):
+        if st.button("Delete project", disabled=not typed or not may(p, "owner"), type="primary"):
 
             def deleted(_) -> str:
                 ui.select_project(None)

@@ -12,6 +12,7 @@ from toc_studio.theory import view as theory_view
 from toc_studio.theory.picture import html as render_html
 from toc_studio.theory.picture import image as render_image
 from toc_studio.ui import theory_tabs, toc_notes
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace.markdown import md
 
 
@@ -107,8 +108,11 @@ with tabs[2]:
     theory_tabs.evidence_tab(project, version_id, document, current.elements())
 
 with tabs[3]:
-    theory_tabs.workshop_tab(project, version_id, current, author)
-    toc_notes.assumptions_panel(project, document, frozen=current.version.frozen)
+    if not may(project, "lead"):  # the services refuse the edits of anyone else
+        needs("lead", "edit the Theory of Change")
+    else:
+        theory_tabs.workshop_tab(project, version_id, current, author)
+        toc_notes.assumptions_panel(project, document, frozen=current.version.frozen)
 
 with tabs[4]:
     theory_tabs.compare_tab(project, by_id)

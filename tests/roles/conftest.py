@@ -1,11 +1,11 @@
 """A small real team around the mentoring project: who holds which role, and a way to act
 as each of them.
 
-People (user ids fixed for the test): Vera (viewer), Asha (coder; she is also a coder
-of the project's codings), Lee (lead), Olu (owner) of the mentoring project; Omar, a coder
-of ANOTHER project only; Ada, an administrator. Roles are answered through the
-:class:`toc_studio.events.RoleWanted` event, as the accounts package answers them, by a
-subscriber that reads this table.
+People: Vera (viewer), Asha (coder; she is also a coder of the project's codings), Lee
+(lead), Olu (owner) of the mentoring project; Omar, a coder of ANOTHER project only; Ada,
+an administrator. They are real accounts with real memberships (``toc_studio.accounts``),
+so the roles reach :func:`toc_studio.access.require` as in the app: through the
+:class:`toc_studio.events.RoleWanted` event the accounts package answers.
 """
 
 from __future__ import annotations
@@ -19,18 +19,19 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from toc_studio import access, events
+from tests.screens.conftest import app  # noqa: F401  (the AppTest fixture, for test_screens)
+from toc_studio import access
 from toc_studio.errors import Refused
 from toc_studio.project import projects
 from toc_studio.project.models import Project
 
 PEOPLE = {
-    "viewer": access.Actor(1, "Vera"),
-    "coder": access.Actor(2, "Asha"),
-    "lead": access.Actor(3, "Lee"),
-    "owner": access.Actor(4, "Olu"),
-    "outsider": access.Actor(5, "Omar"),
-    "admin": access.Actor(6, "Ada", admin=True),
+    "viewer": "Vera",
+    "coder": "Asha",
+    "lead": "Lee",
+    "owner": "Olu",
+    "outsider": "Omar",
+    "admin": "Ada",
 }
 
 
@@ -40,7 +41,7 @@ class Team:
     mentoring: object  # tests.builders.Mentoring
     other: Project
     tmp_path: Path
-    grants: dict[tuple[int, int], str] = field(default_factory=dict)
+    actors: dict[str, access.Actor] = field(default_factory=dict)
 
     @property
     def project(self) -> Project:
@@ -49,7 +50,7 @@ class Team:
     @contextmanager
     def acting(self, who: str) -> Iterator[access.Actor]:
         """Run the block as ``who`` (a role of the mentoring project, or "outsider")."""
-        with access.acting_as(PEOPLE[who]) as actor:
+        with access.acting_as(self.actors[who]) as actor:
             yield actor
 
 
@@ -76,22 +77,20 @@ def assert_refused(team: Team, who: str, act: Callable[[], object]) -> str:
 
 
 @pytest.fixture
-def team(session: Session, tmp_path: Path) -> Iterator[Team]:
+def team(session: Session, tmp_path: Path) -> Team:
     from tests.builders import build_mentoring_project
+    from toc_studio.accounts import members, users
+    from toc_studio.accounts.signin import actor_of
 
     mentoring = build_mentoring_project(session)
     other = projects.create_project(session, "Other evaluation", ["Staff"])
-    session.commit()
     made = Team(session, mentoring, other, tmp_path)
-    for role in ("viewer", "coder", "lead", "owner"):
-        made.grants[(mentoring.project.id, PEOPLE[role].user_id)] = role
-    made.grants[(other.id, PEOPLE["outsider"].user_id)] = "coder"
-
-    def role_wanted(_session: Session, event: events.RoleWanted) -> str | None:
-        return made.grants.get((event.project_id, event.user_id))
-
-    events.subscribe(events.RoleWanted, role_wanted)
-    try:
-        yield made
-    finally:
-        events.unsubscribe(events.RoleWanted, role_wanted)
+    for who, name in PEOPLE.items():
+        user = users.add_user(session, name, None, email=f"{name.lower()}@example.org",
+                              admin=who == "admin")  # fmt: skip
+        made.actors[who] = actor_of(user)
+        if who in access.ROLES:
+            members.add_member(session, mentoring.project, name, who)
+    members.add_member(session, other, PEOPLE["outsider"], "coder")
+    session.commit()
+    return made

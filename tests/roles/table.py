@@ -195,6 +195,7 @@ INGEST_ROWS = [
         lambda t, _: documents.rename_document(_s(t), _doc(t), "Mentor B1, first interview"),
     ),
     Row(documents.set_phase, "lead", lambda t, _: documents.set_phase(_s(t), _doc(t), "Phase 1")),
+    Row(documents.set_kind, "lead", lambda t, _: documents.set_kind(_s(t), _doc(t), "podcast")),
     Row(
         sections.add_sections,
         "lead",
