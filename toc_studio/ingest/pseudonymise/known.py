@@ -92,22 +92,26 @@ class KnownNames:
         """The known names in ``text``, each as it is written there."""
         if not self.whole:
             return []
-        tokens = [m.span() for m in _TOKEN.finditer(text)]
+        hits = {
+            raw
+            for raw in set(text.split())  # each distinct word is hashed once
+            if (word := _strip(raw)) and self.digest(word) in self.firsts
+        }
+        if not hits:
+            return []
+        alternatives = "|".join(map(re.escape, sorted(hits, key=len, reverse=True)))
         found: list[Candidate] = []
-        for i, (start, end) in enumerate(tokens):
-            word = _strip(text[start:end])
-            if not word or self.digest(word) not in self.firsts:
-                continue
-            found += self._parts(word)
-            for n in range(1, self.longest + 1):
-                if i + n > len(tokens):
-                    break
-                span = text[start : tokens[i + n - 1][1]]
-                for form in _forms(span):
+        for match in re.finditer(rf"(?<!\S)(?:{alternatives})(?!\S)", text):
+            start = match.start()
+            found += self._parts(_strip(match.group()))
+            for n, token in enumerate(_TOKEN.finditer(text, start), start=1):
+                for form in _forms(text[start : token.end()]):
                     for known in self.whole.get(self.digest(form), ()):
                         if known.source == "key" and not form[0].isupper():
                             continue  # "brooks" is a word; "Brooks" the name
                         found.append(Candidate(form, known.kind, known.source, known.placeholder))
+                if n >= self.longest:
+                    break
         return found
 
     def _parts(self, word: str) -> list[Candidate]:
