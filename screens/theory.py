@@ -77,7 +77,8 @@ with tabs[0]:
         height=height + 20,
     )
     st.caption(
-        "Dot size follows the number of codings. Dashed border: added in a workshop. "
+        "The bar in each box follows its passages of evidence (a passage coded by two "
+        "coders counts once). Dashed border: added in a workshop. "
         "Orange border: thin evidence (one participant). Hover over an element for its evidence."
     )
     cols = st.columns(2)

@@ -100,7 +100,7 @@ def test_the_page_is_the_box_picture_with_links_around_the_boxes(session):
 def test_hover_text_has_counts_flags_and_short_quotes():
     graph = hostile_graph()
     text = render_html.hover_text(graph.nodes["code:1"], [("I felt heard", "Mentee C1")])
-    assert "Evidence: 2 coding(s), 1 participant(s), 1 document(s)" in text
+    assert "Evidence: two passages, one participant, one document" in text
     assert "Thin evidence: one participant only" in text
     assert "“I felt heard” — Mentee C1" in text
     hand = render_html.hover_text(graph.nodes["code:2"])

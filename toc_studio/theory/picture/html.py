@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 
 import networkx as nx
 
+from toc_studio.coding.analysis.wording import count, noun_for
 from toc_studio.theory.assemble import DOMAIN, SHARED
 
 COLOURS = {
@@ -45,6 +46,11 @@ def plain(text: str) -> str:
     return _HREF.sub("hr\u200bef", text)
 
 
+def _people(n: int, of: int) -> str:
+    """Participants as "3 of 7 participants", or "three participants" without a whole."""
+    return f"{n} of {of} {noun_for(of, 'participant')}" if of else count(n, "participant")
+
+
 def hover_text(attrs: Mapping, quotes: Sequence[Quote] = ()) -> str:
     """The plain-text hover of an element: counts per group, flags, a few short quotes."""
     e = attrs["evidence"]
@@ -52,12 +58,13 @@ def hover_text(attrs: Mapping, quotes: Sequence[Quote] = ()) -> str:
     where = "shared" if branch == SHARED else f"{branch} branch"
     lines = [f"{attrs['label']} ({attrs['category']}, {where})"]
     lines.append(
-        f"Evidence: {e.codings} coding(s), {e.participants} participant(s), "
-        f"{e.documents} document(s)"
+        f"Evidence: {count(e.passages, 'passage')}, {_people(e.participants, e.of)}, "
+        f"{count(e.documents, 'document')}"
     )
-    for group, counts in e.by_group.items():
+    for group in e.strength().by_group:
         lines.append(
-            f"  {group}: {counts['codings']} coding(s), {counts['participants']} participant(s)"
+            f"  {group.group}: {count(group.passages, 'passage')}, "
+            f"{_people(group.n, group.of)} ({group.wording})"
         )
     if attrs.get("hand_made") and not e.codings:
         lines.append("Added by hand in a workshop: no coded evidence yet")

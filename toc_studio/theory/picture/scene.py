@@ -58,8 +58,8 @@ class Scene:
 
 
 def evidence_line(attrs: dict) -> str:
-    count = attrs["evidence"].codings
-    text = "no evidence yet" if not count else f"{count:,} coding{'s' if count != 1 else ''}"
+    count = attrs["evidence"].passages
+    text = "no evidence yet" if not count else f"{count:,} passage{'s' if count != 1 else ''}"
     text += ", thin" if attrs.get("thin") else ""
     for figure in attrs.get("indicators", []):  # a badge per measured indicator
         if figure.get("instrument"):
@@ -243,7 +243,7 @@ def _bands(b: _Builder, boxes: dict[str, Rect], items: list) -> None:
 
 def _node_items(b: _Builder, graph: nx.DiGraph, nodes, boxes) -> tuple[list, list]:
     """The boxes (fill, border, evidence bar) and their text lines."""
-    most = max((a["evidence"].codings for _, a in graph.nodes(data=True)), default=0) or 1
+    most = max((a["evidence"].passages for _, a in graph.nodes(data=True)), default=0) or 1
     shapes, texts = [], []
     for node, d in nodes.items():
         attrs = graph.nodes[node]
@@ -277,7 +277,7 @@ def _node_items(b: _Builder, graph: nx.DiGraph, nodes, boxes) -> tuple[list, lis
         if d.note:
             y += b.small_h - b.line_h + b.v(1)
             texts.append(Text(r.x + r.w / 2, y, d.note, b.small_font.size, colour=MUTED))
-            count = attrs["evidence"].codings
+            count = attrs["evidence"].passages
             if count:
                 full = r.w - b.v(2 * PAD)
                 bar = max(b.v(3), full * math.sqrt(count / most))
@@ -291,8 +291,11 @@ def _title(attrs: dict) -> str:
     where = "shared" if attrs["branch"] == SHARED else f"{attrs['branch']} branch"
     parts = [f"{attrs['label']} ({attrs['category']}, {where})"]
     if attrs["category"] != DOMAIN:
+        people = f"{e.participants} of {e.of}" if e.of else str(e.participants)
         parts.append(
-            f"{e.codings} coding(s), {e.participants} participant(s), {e.documents} document(s)"
+            f"{e.passages:,} passage{'s' if e.passages != 1 else ''}, {people} "
+            f"participant{'s' if (e.of or e.participants) != 1 else ''}, "
+            f"{e.documents} document{'s' if e.documents != 1 else ''}"
         )
     return clean("\n".join(parts))
 
@@ -320,7 +323,7 @@ def _legend(b: _Builder, graph: nx.DiGraph, top: float) -> tuple[list, float]:
         (name, {"fill": COLOURS[c]}) for c, name in CATEGORY_NAMES.items()
     ]
     entries += [
-        ("bar: codings (relative)", {"fill": "#ffffff", "bar": True}),
+        ("bar: passages (relative)", {"fill": "#ffffff", "bar": True}),
         ("dashed: added in a workshop", {"fill": "#ffffff", "dash": True}),
         ("orange: thin evidence (one participant)", {"fill": "#ffffff", "stroke": THIN_BORDER}),
     ]
