@@ -20,7 +20,7 @@ ui.show_flash()
 lead = may(project, "lead")  # others read the codebook; the services refuse their edits
 
 
-with ui.session() as s:
+with ui.read_session() as s:
     rows = codebook_rows(s, project)
     groups = [g.name for g in projects.list_groups(s, project)]
     recent = undo.list_undo(s, project, limit=1)
@@ -219,7 +219,7 @@ with remove:
             )
 
 with files:
-    with ui.session() as s:
+    with ui.read_session() as s:
         csv_text = transfer.export_codebook_csv(s, project)
         qdc = transfer.export_codebook_qdc(s, project)
     d1, d2 = st.columns(2)

@@ -16,7 +16,7 @@ project = ui.require_project()
 ui.show_flash()
 lead, owner = may(project, "lead"), may(project, "owner")  # what the buttons offer
 
-with ui.session() as s:
+with ui.read_session() as s:
     rows = workspace_docs.document_rows(s, project)
     people = projects.list_participants(s, project)
     groups = [g.name for g in projects.list_groups(s, project)]
@@ -55,7 +55,7 @@ doc_id = st.selectbox(
 if doc_id is None:
     st.stop()
 
-with ui.session() as s:
+with ui.read_session() as s:
     document = documents.get_document(s, project, doc_id)
     speakers = workspace_docs.speakers(s, document)
 row = by_id[doc_id]

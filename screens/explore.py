@@ -18,7 +18,7 @@ from toc_studio.workspace.markdown import md
 st.title("Explore")
 project = ui.require_project()
 
-with ui.session() as s:
+with ui.read_session() as s:
     rows = codebook_rows(s, project)
     groups = [g.name for g in projects.list_groups(s, project)]
     participants = projects.list_participants(s, project)
@@ -59,7 +59,7 @@ with quotes:
             groups=in_groups, participants=in_people, coders=by_coders, kinds=kinds,
             attributes=having,
         )  # fmt: skip
-        with ui.reported(), ui.session() as s:
+        with ui.reported(), ui.read_session() as s:
             code = codebook.get_code(s, project, code_id)
             total = queries.count_excerpts(s, project, code, with_subcodes=subcodes, scope=scope)
             found = queries.excerpts(
@@ -98,11 +98,11 @@ with grid:
         )
     found_matrix = None
     if bins:
-        with ui.reported(), ui.session() as s:
+        with ui.reported(), ui.read_session() as s:
             found_matrix = framework.matrix(s, project, by=by, with_subcodes=with_sub, bins=bins)
     if found_matrix is None:
         bins = None
-        with ui.session() as s:
+        with ui.read_session() as s:
             found_matrix = framework.matrix(s, project, by=by, with_subcodes=with_sub)
     table = (
         summary_panels.summary_table(project, found_matrix, by)
@@ -127,7 +127,7 @@ with grid:
     if cell and cell[0] in paths and cell[1] in found_matrix.columns:
         st.markdown(f"**{md(paths[cell[0]])} · {md(cell[1])}**")
         summary_panels.cell_summary_editor(project, cell[0], by, cell[1])
-        with ui.reported(), ui.session() as s:
+        with ui.reported(), ui.read_session() as s:
             explore_tabs.show_quotes(
                 framework.cell_excerpts(
                     s,

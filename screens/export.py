@@ -17,7 +17,7 @@ st.title("Export")
 project = ui.require_project()
 ui.show_flash()
 
-with ui.session() as s:
+with ui.read_session() as s:
     options = preview.report_options(s, project)
     saved = [t.name for t in templates.list_templates(s, project)]
     owner = access.allowed(s, project.id, "owner")
@@ -131,7 +131,7 @@ with report_tab:
 
 with tables_tab:
     group_filter = st.multiselect("Excerpts of these groups only", options["groups"])
-    with ui.reported(), ui.session() as s:
+    with ui.reported(), ui.read_session() as s:
         quote_bank = tables.quote_bank(s, project, group_filter)
         matrix = tables.matrix_table(s, project)
     st.subheader(f"Quote bank ({len(quote_bank.rows)} excerpts)")
@@ -172,7 +172,7 @@ with refi_tab:
         "codebook with ToC meaning in code descriptions, codings, participants as cases, memos."
     )
     if st.button("Prepare the .qdpx"):
-        with ui.reported(), ui.session() as s, st.spinner("Exporting..."):
+        with ui.reported(), ui.read_session() as s, st.spinner("Exporting..."):
             st.session_state[f"qdpx_{project.id}"] = preview.qdpx_bytes(s, project)
     if packed := st.session_state.get(f"qdpx_{project.id}"):
         data, summary = packed

@@ -20,7 +20,7 @@ if not writer:
 query = st.text_input(
     "Search memos", placeholder="Words that must all appear", key="memos_query"
 ).strip()
-with ui.session() as s:
+with ui.read_session() as s:
     found = memos.search_memos(s, project, query) if query else memos.list_memos(s, project)
     if not query:
         found = list(reversed(found))

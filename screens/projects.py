@@ -11,7 +11,7 @@ from toc_studio.workspace.markdown import md
 st.title("Projects")
 ui.show_flash()
 
-with ui.session() as s:
+with ui.read_session() as s:
     summaries = projects.list_projects(s)
 
 if summaries:

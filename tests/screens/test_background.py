@@ -109,6 +109,22 @@ def test_a_finished_import_shows_its_result_and_empties_the_queue(app, database_
     assert "import_uploads" not in at.session_state or not at.session_state["import_uploads"]
 
 
+def test_pages_that_only_read_do_not_wait_behind_a_running_import(app, database_url, monkeypatch):
+    reached, release = _held_after_first_file(monkeypatch)
+    at, project_id = _page(app, database_url, monkeypatch)
+    [b for b in at.button if b.label == "Import 2 file(s)"][0].click()
+    at.run()
+    assert reached.wait(120)  # the import holds SQLite's write lock from here on
+    for page, title in (("screens/projects.py", "Projects"), ("screens/export.py", "Export")):
+        at.switch_page(page)
+        run_on(at, project_id)  # sign-in check, picker and page read without the lock
+        assert at.title[0].value == title
+    release.set()
+    at.switch_page(PAGE)
+    settle(at)
+    assert "Import finished: 2 file(s)." in at.success[0].value
+
+
 def test_a_job_says_its_error_as_a_sentence_and_a_cancelled_one_does_nothing(engine):
     def refused(session, progress):
         progress(1, 2, "half way")
