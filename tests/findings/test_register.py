@@ -117,3 +117,18 @@ def test_changing_the_register_needs_the_lead_role(session, mentoring):
             assert register.list_findings(session, mentoring.project) == []
     finally:
         events.unsubscribe(events.RoleWanted, coder)
+
+
+def test_a_deleted_quote_leaves_the_entry_and_comes_back_with_undo(session, mentoring):
+    from toc_studio.coding import codings, undo
+
+    p = mentoring.project
+    coding = session.execute(select(Coding).where(Coding.text.like("I trust%"))).scalar_one()
+    edits.add_finding(session, p, "finding", "Trust.", quotes=[coding.id],
+                      codes=["Mentee/Outcomes/Personal/Trust"])  # fmt: skip
+    codings.delete_coding(session, coding)
+    (view,) = register.list_findings(session, p)
+    assert view.quotes == [] and len(view.codes) == 1  # the entry and its code stay
+    undo.undo(session, p)
+    (view,) = register.list_findings(session, p)
+    assert [q.text for q in view.quotes] == ["I trust people again 🙂"]
