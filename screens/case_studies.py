@@ -7,11 +7,15 @@ from toc_studio import ui
 from toc_studio.findings import cases
 from toc_studio.project import projects
 from toc_studio.ui.components import confirm_by_typing
+from toc_studio.ui.roles import may, needs
 from toc_studio.workspace.markdown import md
 
 st.title("Case studies")
 project = ui.require_project()
 ui.show_flash()
+lead = may(project, "lead")  # others read; the services refuse their changes
+if not lead:
+    needs("lead", "draft or change case studies")
 
 with ui.session() as s:
     studies = cases.list_case_studies(s, project)
@@ -28,7 +32,7 @@ with st.expander("Draft a new case study", expanded=not studies):
     subject = st.selectbox("Whose story", options[about], index=None, key="case_subject",
                            placeholder="Choose")  # fmt: skip
     title = st.text_input("Title (optional)", key="case_title")
-    if st.button("Draft", type="primary", key="case_draft", disabled=subject is None):
+    if st.button("Draft", type="primary", key="case_draft", disabled=subject is None or not lead):
         chosen = {about: subject}
         ui.finish(lambda s: cases.draft_case_study(s, project, title=title or None, **chosen),
                   lambda case: f"Drafted “{case.title}”. Edit it below.")  # fmt: skip
@@ -50,11 +54,13 @@ new_title = st.text_input("Title", value=case.title, key=f"case_title_{case.id}"
 text = st.text_area("Text", value=case.text, height=420, key=f"case_text_{case.id}",
                     help="## starts a heading, > a quote, - a bullet.")  # fmt: skip
 c1, c2, c3 = st.columns([1, 2, 1])
-if c1.button("Save", type="primary", key=f"case_save_{case.id}"):
+if c1.button("Save", type="primary", key=f"case_save_{case.id}", disabled=not lead):
     ui.finish(lambda s: cases.edit_case_study(s, project, case.id, text=text, title=new_title),
               "Saved the case study.")  # fmt: skip
 replace = c2.checkbox("Let the new draft replace my edits", key=f"case_replace_{case.id}")
-if c3.button("Redraft", key=f"case_redraft_{case.id}", icon=":material/refresh:"):
+if c3.button(
+    "Redraft", key=f"case_redraft_{case.id}", icon=":material/refresh:", disabled=not lead
+):
     ui.finish(
         lambda s: cases.redraft_case_study(s, project, case.id, replace=replace),
         lambda done: "Drafted again; your edits are kept and the new draft is below."
@@ -76,5 +82,7 @@ if cases.edited(case):
 with st.expander("Delete this case study"):
     st.write(f"Deleting {md(case.title)} cannot be undone.")
     typed = confirm_by_typing(case.title, "its title", key=f"case_delete_{case.id}")
-    if st.button("Delete the case study", disabled=not typed, key=f"case_del_{case.id}"):
+    if st.button(
+        "Delete the case study", disabled=not typed or not lead, key=f"case_del_{case.id}"
+    ):
         ui.finish(lambda s: cases.delete_case_study(s, project, case.id), "Deleted.")

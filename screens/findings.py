@@ -7,6 +7,7 @@ from toc_studio import ui
 from toc_studio.coding import codebook
 from toc_studio.findings import edits, register
 from toc_studio.ui import findings_panels as panels
+from toc_studio.ui.roles import may, needs
 
 st.title("Findings")
 project = ui.require_project()
@@ -35,6 +36,9 @@ for kind, title in (("finding", "Key findings"), ("learning", "Learning"),
 
 panels.removed_entries(project, removed)
 
+if not may(project, "lead"):  # the register's services refuse anyone else's changes
+    needs("lead", "add to or change the findings register")
+    st.stop()
 st.subheader("Add an entry")
 form = f"new{st.session_state.get('findings_round', 0)}"  # a fresh form after each add
 kind = st.radio("Kind", list(panels.KIND_LABELS), format_func=panels.KIND_LABELS.get,

@@ -78,3 +78,11 @@ def test_a_viewer_is_not_offered_coding_and_no_one_but_an_admin_creating_project
     at, _ = signed_in("Asha", "screens/projects.py")
     assert _button(at, "Create project").disabled
     assert any("Only an administrator" in t for t in _texts(at))
+
+
+def test_a_coder_reads_findings_and_case_studies_but_is_not_offered_changing_them(signed_in):
+    at, _ = signed_in("Asha", "screens/findings.py")
+    assert any("you need to be a lead" in t for t in _texts(at))
+    assert "Add" not in [b.label for b in at.button]
+    at, _ = signed_in("Asha", "screens/case_studies.py")
+    assert _button(at, "Draft").disabled
