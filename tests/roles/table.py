@@ -45,29 +45,29 @@ class Row:
         return f"{self.service.__module__}.{self.service.__name__}"
 
 
-def _s(t):
+def session_of(t):
     return t.session
 
 
-def _doc(t):
+def mentor_doc(t):
     return t.mentoring.mentor_doc
 
 
-def _code(t, path="Activities/Induction training"):
+def code_at(t, path="Activities/Induction training"):
     return t.mentoring.codes[path]
 
 
-def _quote(t, quote="The induction gave me confidence."):
-    start = _doc(t).text.index(quote)
+def quote_span(t, quote="The induction gave me confidence."):
+    start = mentor_doc(t).text.index(quote)
     return start, start + len(quote)
 
 
 def _group(t, name="Mentor"):
-    return projects.get_group(_s(t), t.project, name)
+    return projects.get_group(session_of(t), t.project, name)
 
 
 def _person(t, label="Mentee C2"):
-    return projects.get_participant(_s(t), t.project, label)
+    return projects.get_participant(session_of(t), t.project, label)
 
 
 def _upload():
@@ -75,80 +75,94 @@ def _upload():
 
 
 def _previews(t):
-    return plan(_s(t), t.project, [_upload()], ImportOptions(pseudonymise=False))
+    return plan(session_of(t), t.project, [_upload()], ImportOptions(pseudonymise=False))
 
 
 def _working(t):
-    return versions.working_version(_s(t), t.project)
+    return versions.working_version(session_of(t), t.project)
 
 
 def _node(t):
-    return edit.add_node(_s(t), t.project, _working(t), "Hope", "outcome", "Mentee", "Personal")
+    return edit.add_node(
+        session_of(t), t.project, _working(t), "Hope", "outcome", "Mentee", "Personal"
+    )
 
 
 def _linked(t):
     first = _node(t)
-    second = edit.add_node(_s(t), t.project, _working(t), "Trust", "enabler", "Mentee")
-    edit_links.add_link(_s(t), t.project, _working(t), second, first)
+    second = edit.add_node(session_of(t), t.project, _working(t), "Trust", "enabler", "Mentee")
+    edit_links.add_link(session_of(t), t.project, _working(t), second, first)
     return second, first
 
 
-def _qdpx(t):
+def qdpx_of(t):
     out = io.BytesIO()
-    export.export_qdpx(_s(t), t.project, out)
+    export.export_qdpx(session_of(t), t.project, out)
     return out.getvalue()
 
 
 PROJECT_ROWS = [
-    Row(projects.create_project, "admin", lambda t, _: projects.create_project(_s(t), "New")),
+    Row(
+        projects.create_project, "admin", lambda t, _: projects.create_project(session_of(t), "New")
+    ),
     Row(
         projects.rename_project,
         "owner",
-        lambda t, _: projects.rename_project(_s(t), t.project, "R"),
+        lambda t, _: projects.rename_project(session_of(t), t.project, "R"),
     ),
-    Row(projects.delete_project, "owner", lambda t, _: projects.delete_project(_s(t), t.project)),
-    Row(projects.add_group, "lead", lambda t, _: projects.add_group(_s(t), t.project, "Staff")),
     Row(
-        projects.ensure_group, "lead", lambda t, _: projects.ensure_group(_s(t), t.project, "Staff")
+        projects.delete_project,
+        "owner",
+        lambda t, _: projects.delete_project(session_of(t), t.project),
+    ),
+    Row(
+        projects.add_group,
+        "lead",
+        lambda t, _: projects.add_group(session_of(t), t.project, "Staff"),
+    ),
+    Row(
+        projects.ensure_group,
+        "lead",
+        lambda t, _: projects.ensure_group(session_of(t), t.project, "Staff"),
     ),
     Row(
         projects.rename_group,
         "lead",
-        lambda t, g: projects.rename_group(_s(t), g, "Mentors"),
+        lambda t, g: projects.rename_group(session_of(t), g, "Mentors"),
         _group,
     ),
     Row(
         projects.reorder_groups,
         "lead",
-        lambda t, _: projects.reorder_groups(_s(t), t.project, ["Mentee", "Mentor"]),
+        lambda t, _: projects.reorder_groups(session_of(t), t.project, ["Mentee", "Mentor"]),
     ),
     Row(
         projects.delete_group,
         "owner",
-        lambda t, g: projects.delete_group(_s(t), g, force=True),
+        lambda t, g: projects.delete_group(session_of(t), g, force=True),
         _group,
     ),
     Row(
         projects.add_participant,
         "lead",
-        lambda t, _: projects.add_participant(_s(t), t.project, "Mentor B2", "Mentor"),
+        lambda t, _: projects.add_participant(session_of(t), t.project, "Mentor B2", "Mentor"),
     ),
     Row(
         projects.set_attributes,
         "lead",
-        lambda t, p: projects.set_attributes(_s(t), p, {"site": "D"}),
+        lambda t, p: projects.set_attributes(session_of(t), p, {"site": "D"}),
         _person,
     ),
     Row(
         projects.update_participant,
         "lead",
-        lambda t, p: projects.update_participant(_s(t), p, label="Mentee C3"),
+        lambda t, p: projects.update_participant(session_of(t), p, label="Mentee C3"),
         _person,
     ),
     Row(
         projects.delete_participant,
         "owner",
-        lambda t, p: projects.delete_participant(_s(t), p),
+        lambda t, p: projects.delete_participant(session_of(t), p),
         _person,
     ),
 ]
@@ -157,88 +171,114 @@ INGEST_ROWS = [
     Row(
         commit.commit_file,
         "lead",
-        lambda t, p: commit.commit_file(_s(t), t.project, p[0]),
+        lambda t, p: commit.commit_file(session_of(t), t.project, p[0]),
         _previews,
     ),
     Row(
         commit.commit_previews,
         "lead",
-        lambda t, p: commit.commit_previews(_s(t), t.project, p),
+        lambda t, p: commit.commit_previews(session_of(t), t.project, p),
         _previews,
     ),
     Row(
         commit.import_batch,
         "lead",
         lambda t, _: commit.import_batch(
-            _s(t), t.project, [_upload()], ImportOptions(pseudonymise=False)
+            session_of(t), t.project, [_upload()], ImportOptions(pseudonymise=False)
         ),
     ),
     Row(
         documents.add_document,
         "lead",
-        lambda t, _: documents.add_document(_s(t), t.project, "Notes", "Some notes."),
+        lambda t, _: documents.add_document(session_of(t), t.project, "Notes", "Some notes."),
     ),
-    Row(documents.delete_document, "owner", lambda t, _: documents.delete_document(_s(t), _doc(t))),
+    Row(
+        documents.delete_document,
+        "owner",
+        lambda t, _: documents.delete_document(session_of(t), mentor_doc(t)),
+    ),
     Row(
         documents.map_speaker,
         "lead",
-        lambda t, _: documents.map_speaker(_s(t), _doc(t), "Mentor B1", None),
+        lambda t, _: documents.map_speaker(session_of(t), mentor_doc(t), "Mentor B1", None),
     ),
     Row(
         workspace_documents.map_speaker,
         "lead",
-        lambda t, _: workspace_documents.map_speaker(_s(t), _doc(t), "Mentor B1", None),
+        lambda t, _: workspace_documents.map_speaker(
+            session_of(t), mentor_doc(t), "Mentor B1", None
+        ),
     ),
     Row(
         documents.rename_document,
         "lead",
-        lambda t, _: documents.rename_document(_s(t), _doc(t), "Mentor B1, first interview"),
+        lambda t, _: documents.rename_document(
+            session_of(t), mentor_doc(t), "Mentor B1, first interview"
+        ),
     ),
-    Row(documents.set_phase, "lead", lambda t, _: documents.set_phase(_s(t), _doc(t), "Phase 1")),
-    Row(documents.set_kind, "lead", lambda t, _: documents.set_kind(_s(t), _doc(t), "podcast")),
+    Row(
+        documents.set_phase,
+        "lead",
+        lambda t, _: documents.set_phase(session_of(t), mentor_doc(t), "Phase 1"),
+    ),
+    Row(
+        documents.set_kind,
+        "lead",
+        lambda t, _: documents.set_kind(session_of(t), mentor_doc(t), "podcast"),
+    ),
     Row(
         sections.add_sections,
         "lead",
-        lambda t, _: sections.add_sections(_s(t), _doc(t), rows=[(1, "Start", 0, 12, 40)]),
+        lambda t, _: sections.add_sections(
+            session_of(t), mentor_doc(t), rows=[(1, "Start", 0, 12, 40)]
+        ),
     ),
     Row(
         reapply.apply_earlier,
         "lead",
         lambda t, _: reapply.apply_earlier(
-            _s(t),
+            session_of(t),
             [
                 reapply.EarlierChange(
-                    _doc(t).id,
-                    _doc(t).title,
+                    mentor_doc(t).id,
+                    mentor_doc(t).title,
                     1,
                     {"supervision": ("[Service]", "organisation", "Supervision")},
                 )
             ],
         ),
     ),
-    Row(keystore.add_term, "lead", lambda t, _: keystore.add_term(_s(t), t.project, "Harbour")),
+    Row(
+        keystore.add_term,
+        "lead",
+        lambda t, _: keystore.add_term(session_of(t), t.project, "Harbour"),
+    ),
     Row(
         keystore.remove_term,
         "lead",
-        lambda t, _: keystore.remove_term(_s(t), t.project, "Harbour"),
-        lambda t: keystore.add_term(_s(t), t.project, "Harbour"),
+        lambda t, _: keystore.remove_term(session_of(t), t.project, "Harbour"),
+        lambda t: keystore.add_term(session_of(t), t.project, "Harbour"),
     ),
-    Row(keystore.keep_word, "lead", lambda t, _: keystore.keep_word(_s(t), t.project, "Hope")),
+    Row(
+        keystore.keep_word,
+        "lead",
+        lambda t, _: keystore.keep_word(session_of(t), t.project, "Hope"),
+    ),
     Row(
         keystore.unkeep_word,
         "lead",
-        lambda t, _: keystore.unkeep_word(_s(t), t.project, "Hope"),
-        lambda t: keystore.keep_word(_s(t), t.project, "Hope"),
+        lambda t, _: keystore.unkeep_word(session_of(t), t.project, "Hope"),
+        lambda t: keystore.keep_word(session_of(t), t.project, "Hope"),
     ),
     Row(
         keystore.set_places_policy,
         "lead",
-        lambda t, _: keystore.set_places_policy(_s(t), t.project, "keep"),
+        lambda t, _: keystore.set_places_policy(session_of(t), t.project, "keep"),
     ),
     Row(
         keystore.remember_speaker,
         "lead",
-        lambda t, _: keystore.remember_speaker(_s(t), t.project, "Mentor B1", None, False),
+        lambda t, _: keystore.remember_speaker(session_of(t), t.project, "Mentor B1", None, False),
     ),
 ]
 
@@ -247,48 +287,50 @@ OUTCOME_ROWS = [
         attributes.import_participants,
         "lead",
         lambda t, _: attributes.import_participants(
-            _s(t), t.project, b"label,site\nMentee C9,D\n", "people.csv"
+            session_of(t), t.project, b"label,site\nMentee C9,D\n", "people.csv"
         ),
     ),
     Row(
         attributes.set_attribute_type,
         "lead",
-        lambda t, _: attributes.set_attribute_type(_s(t), t.project, "site", "category"),
+        lambda t, _: attributes.set_attribute_type(session_of(t), t.project, "site", "category"),
     ),
     Row(
         contacts.import_contacts,
         "lead",
         lambda t, _: contacts.import_contacts(
-            _s(t), t.project, b"participant,date\nMentee C1,2025-01-06\n", "contacts.csv"
+            session_of(t), t.project, b"participant,date\nMentee C1,2025-01-06\n", "contacts.csv"
         ),
     ),
     Row(
         instruments.add_instrument,
         "lead",
-        lambda t, _: instruments.add_instrument(_s(t), t.project, "Check-in", ["Mood"], 1, 5),
+        lambda t, _: instruments.add_instrument(
+            session_of(t), t.project, "Check-in", ["Mood"], 1, 5
+        ),
     ),
     Row(
         participants.participant_ids,
         "lead",
-        lambda t, _: participants.participant_ids(_s(t), t.project, ["Mentee C9"]),
+        lambda t, _: participants.participant_ids(session_of(t), t.project, ["Mentee C9"]),
     ),
     Row(
         readings.import_readings,
         "lead",
         lambda t, _: readings.import_readings(
-            _s(t),
+            session_of(t),
             t.project,
             "Check-in",
             b"participant,date,Mood\nMentee C1,2025-01-06,3\n",
             "r.csv",
         ),
-        lambda t: instruments.add_instrument(_s(t), t.project, "Check-in", ["Mood"], 1, 5),
+        lambda t: instruments.add_instrument(session_of(t), t.project, "Check-in", ["Mood"], 1, 5),
     ),
     Row(
         survey_import.import_survey_answers,
         "lead",
         lambda t, _: survey_import.import_survey_answers(
-            _s(t), t.project, b"ResponseId,Would recommend\nR1,Yes\nR2,No\n", "survey.csv"
+            session_of(t), t.project, b"ResponseId,Would recommend\nR1,Yes\nR2,No\n", "survey.csv"
         ),
     ),
 ]
@@ -298,135 +340,150 @@ THEORY_ROWS = [
     Row(
         edit.rename_node,
         "lead",
-        lambda t, key: edit.rename_node(_s(t), t.project, _working(t), key, "Hope again"),
+        lambda t, key: edit.rename_node(session_of(t), t.project, _working(t), key, "Hope again"),
         _node,
     ),
     Row(
         edit.move_node,
         "lead",
-        lambda t, key: edit.move_node(_s(t), t.project, _working(t), key, category="enabler"),
+        lambda t, key: edit.move_node(
+            session_of(t), t.project, _working(t), key, category="enabler"
+        ),
         _node,
     ),
     Row(
         edit.merge_nodes,
         "lead",
-        lambda t, keys: edit.merge_nodes(_s(t), t.project, _working(t), *keys),
+        lambda t, keys: edit.merge_nodes(session_of(t), t.project, _working(t), *keys),
         _linked,
     ),
     Row(
         edit.delete_node,
         "lead",
-        lambda t, key: edit.delete_node(_s(t), t.project, _working(t), key),
+        lambda t, key: edit.delete_node(session_of(t), t.project, _working(t), key),
         _node,
     ),
     Row(
         edit.link_node_to_code,
         "lead",
         lambda t, key: edit.link_node_to_code(
-            _s(t), t.project, _working(t), key, "Mentee/Outcomes/Personal/Trust"
+            session_of(t), t.project, _working(t), key, "Mentee/Outcomes/Personal/Trust"
         ),
         _node,
     ),
-    Row(edit.set_level, "lead", lambda t, _: edit.set_level(_s(t), t.project, _working(t), 1)),
+    Row(
+        edit.set_level,
+        "lead",
+        lambda t, _: edit.set_level(session_of(t), t.project, _working(t), 1),
+    ),
     Row(
         edit_links.add_link,
         "lead",
         lambda t, key: edit_links.add_link(
-            _s(t),
+            session_of(t),
             t.project,
             _working(t),
             key,
-            edit.add_node(_s(t), t.project, _working(t), "Trust", "enabler", "Mentee"),
+            edit.add_node(session_of(t), t.project, _working(t), "Trust", "enabler", "Mentee"),
         ),
         _node,
     ),
     Row(
         edit_links.remove_link,
         "lead",
-        lambda t, keys: edit_links.remove_link(_s(t), t.project, _working(t), *keys),
+        lambda t, keys: edit_links.remove_link(session_of(t), t.project, _working(t), *keys),
         _linked,
     ),
     Row(
         edit_links.relabel_link,
         "lead",
         lambda t, keys: edit_links.relabel_link(
-            _s(t), t.project, _working(t), *keys, label="builds"
+            session_of(t), t.project, _working(t), *keys, label="builds"
         ),
         _linked,
     ),
-    Row(edit_log.undo_last, "lead", lambda t, _: edit_log.undo_last(_s(t), _working(t)), _node),
-    Row(versions.freeze, "lead", lambda t, _: versions.freeze(_s(t), t.project, "Draft 1")),
+    Row(
+        edit_log.undo_last,
+        "lead",
+        lambda t, _: edit_log.undo_last(session_of(t), _working(t)),
+        _node,
+    ),
+    Row(versions.freeze, "lead", lambda t, _: versions.freeze(session_of(t), t.project, "Draft 1")),
     Row(
         versions.restart_from,
         "lead",
-        lambda t, frozen: versions.restart_from(_s(t), t.project, frozen),
-        lambda t: versions.freeze(_s(t), t.project, "Draft 1")[0],
+        lambda t, frozen: versions.restart_from(session_of(t), t.project, frozen),
+        lambda t: versions.freeze(session_of(t), t.project, "Draft 1")[0],
     ),
     Row(
         restore.restore_versions,
         "lead",
         lambda t, _: restore.restore_versions(
-            _s(t), t.project, {"format": restore.FORMAT, "versions": []}
+            session_of(t), t.project, {"format": restore.FORMAT, "versions": []}
         ),
     ),
     Row(
         indicators.add_indicator,
         "lead",
-        lambda t, key: indicators.add_indicator(_s(t), t.project, key, text="Hope scale"),
+        lambda t, key: indicators.add_indicator(session_of(t), t.project, key, text="Hope scale"),
         _node,
     ),
     Row(
         indicators.link_indicator,
         "lead",
-        lambda t, row: indicators.link_indicator(_s(t), t.project, row.id, "Check-in"),
+        lambda t, row: indicators.link_indicator(session_of(t), t.project, row.id, "Check-in"),
         lambda t: _indicator(t),
     ),
     Row(
         indicators.remove_indicator,
         "lead",
-        lambda t, row: indicators.remove_indicator(_s(t), t.project, row.id),
+        lambda t, row: indicators.remove_indicator(session_of(t), t.project, row.id),
         lambda t: _indicator(t),
     ),
     Row(
         annotations.add_question,
         "lead",
-        lambda t, key: annotations.add_question(_s(t), t.project, key, "Does hope last?"),
+        lambda t, key: annotations.add_question(session_of(t), t.project, key, "Does hope last?"),
         _node,
     ),
     Row(
         annotations.remove_question,
         "lead",
-        lambda t, row: annotations.remove_question(_s(t), t.project, row.id),
-        lambda t: annotations.add_question(_s(t), t.project, _node(t), "Does hope last?"),
+        lambda t, row: annotations.remove_question(session_of(t), t.project, row.id),
+        lambda t: annotations.add_question(session_of(t), t.project, _node(t), "Does hope last?"),
     ),
     Row(
         annotations.add_assumption,
         "lead",
-        lambda t, keys: annotations.add_assumption(_s(t), t.project, *keys, "Trust comes first"),
+        lambda t, keys: annotations.add_assumption(
+            session_of(t), t.project, *keys, "Trust comes first"
+        ),
         _linked,
     ),
     Row(
         annotations.update_assumption,
         "lead",
-        lambda t, row: annotations.update_assumption(_s(t), t.project, row.id, status="supported"),
+        lambda t, row: annotations.update_assumption(
+            session_of(t), t.project, row.id, status="supported"
+        ),
         lambda t: _assumption(t),
     ),
     Row(
         annotations.remove_assumption,
         "lead",
-        lambda t, row: annotations.remove_assumption(_s(t), t.project, row.id),
+        lambda t, row: annotations.remove_assumption(session_of(t), t.project, row.id),
         lambda t: _assumption(t),
     ),
 ]
 
 
 def _indicator(t):
-    instruments.add_instrument(_s(t), t.project, "Check-in", ["Mood"], 1, 5)
-    return indicators.add_indicator(_s(t), t.project, _node(t), text="Hope scale")
+    instruments.add_instrument(session_of(t), t.project, "Check-in", ["Mood"], 1, 5)
+    return indicators.add_indicator(session_of(t), t.project, _node(t), text="Hope scale")
 
 
 def _assumption(t):
-    return annotations.add_assumption(_s(t), t.project, *_linked(t), "Trust comes first")
+    return annotations.add_assumption(session_of(t), t.project, *_linked(t), "Trust comes first")
 
 
 REPORT_ROWS = [
@@ -434,26 +491,26 @@ REPORT_ROWS = [
         importer.import_refi,
         "admin",
         lambda t, data: importer.import_refi(
-            _s(t), io.BytesIO(data), project_name="Copy", file_name="m.qdpx"
+            session_of(t), io.BytesIO(data), project_name="Copy", file_name="m.qdpx"
         ),
-        _qdpx,
+        qdpx_of,
     ),
     Row(
         templates.save_template,
         "lead",
-        lambda t, _: templates.save_template(_s(t), t.project, "Short", ReportChoices()),
+        lambda t, _: templates.save_template(session_of(t), t.project, "Short", ReportChoices()),
     ),
     Row(
         templates.delete_template,
         "lead",
-        lambda t, _: templates.delete_template(_s(t), t.project, "Short"),
-        lambda t: templates.save_template(_s(t), t.project, "Short", ReportChoices()),
+        lambda t, _: templates.delete_template(session_of(t), t.project, "Short"),
+        lambda t: templates.save_template(session_of(t), t.project, "Short", ReportChoices()),
     ),
     Row(
         templates.mark_memo,
         "lead",
-        lambda t, m: templates.mark_memo(_s(t), m),
-        lambda t: memos.add_memo(_s(t), t.project, "For the report"),
+        lambda t, m: templates.mark_memo(session_of(t), m),
+        lambda t: memos.add_memo(session_of(t), t.project, "For the report"),
     ),
 ]
 
