@@ -8,6 +8,7 @@ from toc_studio.coding import codebook, undo
 from toc_studio.coding.autocode import rules as autocode_rules
 from toc_studio.coding.autocode import suggestions as autocode
 from toc_studio.project import projects
+from toc_studio.ui import background
 from toc_studio.ui.components import code_picker
 from toc_studio.ui.roles import may, needs
 from toc_studio.workspace.markdown import md
@@ -108,22 +109,28 @@ else:
                 )
 
 rule = (project.id, code_id, kind, value, level, extend)
-if st.button("Suggest", type="primary", icon=":material/auto_fix_high:", key="autocode_go"):
+SUGGEST_JOB = "autocode_job"
+if st.button(
+    "Suggest", type="primary", icon=":material/auto_fix_high:", key="autocode_go",
+    disabled=background.running(SUGGEST_JOB),
+):  # fmt: skip
     st.session_state.pop("autocode_found", None)
-    with ui.reported(), ui.session() as s:
-        code = codebook.get_code(s, project, code_id)
-        bar = st.progress(0.0, "Tagging the documents…") if kind == "patterns" else None
 
+    def suggest(s, progress):  # off the script thread, with progress and Cancel
         def tagged(done: int, total: int) -> None:
-            bar.progress(done / total, f"Tagged {done} of {total} document(s)…")
+            progress(done, total, f"Tagged {done} of {total} document(s)…")
 
         found = autocode_rules.suggest(
-            s, project, code, kind, value, level=level, extend=extend,
-            progress=tagged if bar is not None else None,
+            s, project, codebook.get_code(s, project, code_id), kind, value, level=level,
+            extend=extend, progress=tagged,
         )  # fmt: skip
-        if bar is not None:
-            bar.empty()
-        st.session_state["autocode_found"] = (rule, found, autocode_rules.contexts(s, found))
+        return rule, found, autocode_rules.contexts(s, found)
+
+    background.start(SUGGEST_JOB, "Finding suggestions", suggest)
+if (job := background.follow(SUGGEST_JOB, stop=False)) is not None:
+    background.show_outcome(job)
+    if job.succeeded:
+        st.session_state["autocode_found"] = job.result
 
 stored_rule, found, around = st.session_state.get("autocode_found", (None, [], []))
 if stored_rule == rule:

@@ -4,7 +4,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from tests.builders import build_mentoring_project
-from tests.screens.conftest import APP, run_on
+from tests.screens.conftest import APP, run_on, settle
 from toc_studio import db
 from toc_studio.coding import codebook, codings
 from toc_studio.coding.autocode import suggestions as autocode
@@ -38,7 +38,7 @@ def test_speaker_suggestions_are_reviewed_then_the_chosen_ones_coded_and_undone(
     engine, built, voice = _build(database_url)
     at = _open(app, built, voice)
     at.selectbox(key="autocode_group").set_value("Mentee").run()
-    at.button(key="autocode_go").click().run()
+    settle(at.button(key="autocode_go").click().run())
     assert not at.exception, at.exception
     assert "2 suggestion(s)" in " ".join(c.value for c in at.caption)
     [table] = at.dataframe
@@ -74,7 +74,7 @@ def test_patterns_are_added_on_the_screen_and_suggest_their_sentences(app, datab
     at = _open(app, built, voice)
     _add_pattern_on_the_screen(at, "session")
     assert _patterns(engine, voice) == ["session"]
-    at.button(key="autocode_go").click().run()
+    settle(at.button(key="autocode_go").click().run())
     [table] = at.dataframe
     assert "Ten sessions felt short; it ended just as I opened up." in list(table.value["Text"])
     engine.dispose()
