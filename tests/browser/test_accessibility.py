@@ -27,6 +27,8 @@ SCREENS = {
     "Outcomes": "Outcomes",
     "Memos": "Memos",
     "Theory of Change": "Theory of Change",
+    "Findings": "Findings",
+    "Case studies": "Case studies",
     "Export": "Export",
 }
 SERIOUS = ("serious", "critical")

@@ -28,6 +28,8 @@ SCREENS = {
     "Outcomes": "Outcomes",
     "Memos": "Memos",
     "Theory of Change": "Theory of Change",
+    "Findings": "Findings",
+    "Case studies": "Case studies",
     "Export": "Export",
 }
 
