@@ -44,7 +44,7 @@ def test_overlapping_codings_are_quoted_once(session, mentoring):
 def test_a_group_and_a_site_have_stories_too(session, mentoring):
     p = mentoring.project
     group = cases.draft_case_study(session, p, group="Mentee")
-    assert group.title == "The story of Mentee"
+    assert group.title == "The Mentee group's story"
     assert "Two participants (Mentee): Mentee C1, Mentee C2." in group.text
     assert "- Site: C (all of them)" in group.text
     assert "— Mentee C1" in group.text  # several people: each quote says who

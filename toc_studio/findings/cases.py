@@ -66,7 +66,11 @@ def draft_case_study(
     else:
         case.attribute = " ".join(str(attribute).split())[:300]
     subject = participants_for(session, project, kind, **_subject(case))
-    default = f"{subject.name}'s story" if kind == "participant" else f"The story of {subject.name}"
+    default = {
+        "participant": f"{subject.name}'s story",
+        "group": f"The {subject.name} group's story",
+        "attribute": f"The story of {subject.name}",
+    }[kind]
     case.title = _clean_title(title or default)
     last = session.execute(
         select(func.max(CaseStudy.position)).where(CaseStudy.project_id == project.id)
