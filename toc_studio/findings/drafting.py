@@ -119,7 +119,7 @@ def who_they_are(session: Session, project: Project, subject: Subject) -> list[s
         pid, label, group = people[0]
         lines.append(f"{label}" + (f" is in the {group} group." if group else " is in no group."))
         for name in sorted(values.get(pid, {}), key=lambda n: (n not in types, n.casefold())):
-            lines.append(f"- {name.capitalize()}: {values[pid][name]}")
+            lines.append(f"- {name[:1].upper()}{name[1:]}: {values[pid][name]}")
         return lines
     labels = ", ".join(label for _, label, _ in people)
     lines.append(f"{count(len(people), 'participant', capital=True)} ({subject.name}): {labels}.")
@@ -129,7 +129,7 @@ def who_they_are(session: Session, project: Project, subject: Subject) -> list[s
         if len(found) == 1 and None not in found:
             shared[name] = found.pop()
     for name in sorted(shared, key=str.casefold):
-        lines.append(f"- {name.capitalize()}: {shared[name]} (all of them)")
+        lines.append(f"- {name[:1].upper()}{name[1:]}: {shared[name]} (all of them)")
     return lines
 
 
