@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -36,7 +36,12 @@ class AuditLine:
     detail: str
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "at": self.at.isoformat()}
+        return {**asdict(self), "at": self.at.isoformat(timespec="seconds")}
+
+
+def aware(moment: datetime) -> datetime:
+    """``moment`` in UTC (SQLite hands stored times back without their zone)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def local_user() -> str:
@@ -93,6 +98,6 @@ def events(
     else:
         access.require_admin("read the audit log of the whole store")
     return [
-        AuditLine(e.at, e.user_name, e.project_name, e.action, e.detail)
+        AuditLine(aware(e.at), e.user_name, e.project_name, e.action, e.detail)
         for e in session.execute(stmt).scalars()
     ]

@@ -96,7 +96,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         summaries = users.list_users(session)
     rows = [s.as_dict() for s in summaries]
     if not rows and not args.json:
-        print("No accounts yet: the app is open to whoever can reach it (on this machine only).")
+        print("No accounts yet: the app asks nobody to sign in and serves this computer only.")
         print("Add one with: toc-studio user add NAME --admin --password-stdin")
         return EXIT_OK
     columns = ["name", "email", "admin", "disabled", "projects", "created"]

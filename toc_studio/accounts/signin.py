@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from toc_studio import access, config
 from toc_studio.accounts import audit, users
+from toc_studio.accounts.audit import aware
 from toc_studio.accounts.models import SignInAttempt, UserAccount
 from toc_studio.timeutil import utcnow
 
@@ -55,11 +56,6 @@ class Outcome:
 
 def actor_of(user: UserAccount) -> access.Actor:
     return access.Actor(user.id, user.name, user.admin)
-
-
-def aware(moment: datetime) -> datetime:
-    """``moment`` in UTC (SQLite hands stored times back without their zone)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def sign_in(

@@ -50,7 +50,7 @@ class UserSummary:
             "email": self.email,
             "admin": self.admin,
             "disabled": self.disabled,
-            "created": self.created.isoformat(),
+            "created": audit.aware(self.created).isoformat(timespec="seconds"),
             "projects": self.projects,
             "password": self.password,
         }
