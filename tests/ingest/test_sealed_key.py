@@ -17,7 +17,7 @@ from toc_studio.ingest import keystore, sealing, vault
 from toc_studio.ingest.commit import import_batch
 from toc_studio.ingest.models import Document, Turn
 from toc_studio.ingest.pipeline import ImportOptions, Upload
-from toc_studio.ingest.tables import PseudonymEntry, SpeakerMapping
+from toc_studio.ingest.tables import DocumentImport, PseudonymEntry, SpeakerMapping
 from toc_studio.project import projects
 
 RULES = ImportOptions(ner=False)
@@ -49,7 +49,8 @@ def study(session):
     keystore.add_term(session, project, "Bridgeway", "organisation")
     keystore.add_term(session, project, "Thornbury", "place")
     keystore.add_term(session, project, "Siobhán Ó Briain")
-    first = _import(session, project, "interview-1.txt", FIRST)
+    # the file's name holds a name, and a NUL makes a warning that names the file
+    first = _import(session, project, "Maureen Ellis interview.txt", FIRST + "\x00")
     return project, first
 
 
@@ -104,6 +105,11 @@ def _pg_dump() -> str | None:
 def test_the_store_holds_no_real_name_of_the_key_or_the_lists(session, engine, study):
     project, first = study
     assert "Maureen" not in first.text and "Priya" not in first.text
+    maureen = first.text.split(": ", 2)[2].split(" at ")[0]
+    assert first.title.startswith(f"{maureen} interview")
+    assert first.original_filename == f"{maureen} interview.txt"
+    [warnings] = session.execute(select(DocumentImport.warnings)).scalars()
+    assert "control character" in warnings and f"{maureen} interview.txt" in warnings
     second = _import(session, project, "interview-2.txt", SECOND)
     assert "Maureen" not in second.text
     vault.set_first_passphrase(session, project, OWNER)

@@ -324,6 +324,13 @@ TURN_COLUMNS = (
 )  # fmt: skip
 
 
+def _stored_warnings(preview: FilePreview) -> list[str]:
+    """The file's warnings as stored: naming the file by its stored name (names replaced)."""
+    if not preview.stored_name or preview.stored_name == preview.name:
+        return list(preview.warnings)
+    return [w.replace(preview.name, preview.stored_name) for w in preview.warnings]
+
+
 def _store_documents(
     session: Session, project: Project, preview: FilePreview, replace_existing: bool
 ) -> list[StoredDocument]:
@@ -336,11 +343,13 @@ def _store_documents(
             target_id = old.pop(next(iter(old)))
         moved = 0
         if target_id is not None:
-            document, moved = _replace_text(session, project, target_id, doc, preview.name)
+            name = preview.stored_name or preview.name
+            document, moved = _replace_text(session, project, target_id, doc, name)
         else:
             document = documents.add_document(
                 session, project, doc.title, doc.text, kind=doc.kind,
-                original_filename=preview.name[:300], encoding=preview.encoding[:40],
+                original_filename=(preview.stored_name or preview.name)[:300],
+                encoding=preview.encoding[:40],
             )  # fmt: skip
         _after_store(session, document, doc, preview, speakers, target_id is not None)
         if target_id is not None:  # re-anchored codings sit in new turns
@@ -368,7 +377,7 @@ def _after_store(session, document, doc, preview, speakers, replaced: bool) -> N
                 "encoding": preview.encoding[:40], "file_sha256": preview.file_sha256,
                 "file_bytes": preview.size, "pseudonymised": preview.pseudonymised,
                 "replacements": len(doc.replacements), "ner_used": preview.ner_used,
-                "warnings": json.dumps(preview.warnings, ensure_ascii=False),
+                "warnings": json.dumps(_stored_warnings(preview), ensure_ascii=False),
                 "imported": utcnow(),
             }
         ],

@@ -129,6 +129,7 @@ class FilePreview:
     survey_columns: SurveyColumns | None = None
     survey_headers: list[str] = field(default_factory=list)
     key_entries: list[KeyEntry] = field(default_factory=list)  # placeholders this file uses
+    stored_name: str = ""  # the file's name as stored: its names replaced too
     earlier: list[EarlierChange] = field(default_factory=list)  # in documents stored before
 
 
@@ -292,6 +293,9 @@ def _name_index(files: list[tuple[FilePreview, list[_Read]]], context: ProjectCo
                 document.candidates = pseudonymiser.candidates(document.read.text, labels)
                 if context.known:
                     document.candidates += context.known.candidates(document.read.text)
+                    document.candidates += context.known.candidates(document.read.title)
+            if context.known and documents:  # a name known only from the file's name
+                documents[0].candidates += context.known.candidates(preview.name)
         except NerFailed as exc:
             preview.error = f"{preview.name}: {exc}."
             documents.clear()
@@ -313,6 +317,11 @@ def _finish_file(upload, preview, documents, context, options, index) -> FilePre
         skip = {start for doc_index, start in upload.skip if doc_index == number}
         preview.documents.append(_preview_document(document, context, options, skip, index))
     used = {r.placeholder for d in preview.documents for r in d.replacements}
+    for document in preview.documents:  # titles and the file's name hold no name either
+        document.title, found = _hide_names(document.title, context, index)
+        used.update(r.placeholder for r in found)
+    preview.stored_name, found = _hide_names(preview.name, context, index)
+    used.update(r.placeholder for r in found)
     preview.key_entries = [e for e in context.key.entries.values() if e.placeholder in used]
     seen = set(context.file_hashes.get(preview.file_sha256, []))
     for document in preview.documents:
@@ -324,6 +333,15 @@ def _finish_file(upload, preview, documents, context, options, index) -> FilePre
             f"{upload.name} has the same content as {titles}: skip it, or replace."
         )
     return preview
+
+
+def _hide_names(text: str, context: ProjectContext, index) -> tuple[str, list[Replacement]]:
+    """``text`` (a title, a file's name) with the batch's and the project's names replaced,
+    and the replacements made."""
+    if context.pseudonymiser is None or index is None or not text:
+        return text, []
+    found = assign(context.pseudonymiser.find(text, index=index), context.key)
+    return (apply(text, found)[0], found) if found else (text, [])
 
 
 def _describe_survey(upload: Upload, preview: FilePreview) -> None:
