@@ -29,10 +29,7 @@ FIRST = (
     "Interviewer: Thanks Priya. Anything else?\n\n"
     "Priya Natarajan: No, that is all.\n"
 )
-SECOND = (
-    "Interviewer: And since?\n\n"
-    "Mentee C2: I saw Maureen Ellis and Priya again at Bridgeway.\n"
-)
+SECOND = "Interviewer: And since?\n\nMentee C2: I saw Maureen Ellis and Priya again at Bridgeway.\n"
 
 
 def _import(session, project, name: str, body: str):
@@ -179,7 +176,10 @@ def test_owners_each_have_a_passphrase_and_the_last_one_cannot_go(session, study
     vault.add_passphrase(session, project, OWNER, "second owner's words")
     assert vault.passphrases(session, project.id) == 2
     key = {r.placeholder: r.original for r in keystore.read_key(session, project, OWNER)}
-    again = {r.placeholder: r.original for r in keystore.read_key(session, project, "second owner's words")}  # noqa: E501
+    again = {
+        r.placeholder: r.original
+        for r in keystore.read_key(session, project, "second owner's words")
+    }
     assert key == again and "Maureen Ellis" in key.values()
     vault.change_passphrase(session, project, OWNER, "the first owner's new words")
     with pytest.raises(Refused):
@@ -287,3 +287,17 @@ def test_the_migration_seals_plain_rows_of_an_older_store(tmp_path, monkeypatch)
             "Rhiannon Carberry"
         ]
     engine.dispose()
+
+
+def test_the_name_secret_file_is_made_once_readable_by_its_owner_only(tmp_path, monkeypatch):
+    path = tmp_path / "config" / "toc-studio" / "name-secret"
+    monkeypatch.delenv(sealing.SECRET_ENV, raising=False)
+    monkeypatch.setenv(sealing.SECRET_FILE_ENV, str(path))
+    sealing.forget_secret()
+    first = sealing.name_secret()
+    assert path.stat().st_mode & 0o777 == 0o600 and len(first) == 64
+    sealing.forget_secret()
+    assert sealing.name_secret() == first  # read back, not made again
+    monkeypatch.setenv(sealing.SECRET_ENV, "from the environment")
+    assert sealing.name_secret() == b"from the environment"
+    sealing.forget_secret()
