@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -35,7 +36,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, func, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SAWarning
 
 from toc_studio import db, events
 from toc_studio.errors import Conflict, Invalid
@@ -153,7 +154,9 @@ def _run(command: list[str], tool: str) -> None:
 def _tables(engine: Engine) -> MetaData:
     """The store's tables as they are, in an order where each comes after those it needs."""
     metadata = MetaData()
-    metadata.reflect(engine)
+    with warnings.catch_warnings():  # expression indexes SQLite cannot reflect: not rows
+        warnings.simplefilter("ignore", SAWarning)
+        metadata.reflect(engine)
     return metadata
 
 
