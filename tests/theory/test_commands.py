@@ -84,7 +84,8 @@ def test_freeze_versions_and_diff(capsys, demo_url):
 
 
 def test_image_writes_png_svg_and_an_offline_page(capsys, demo_url, tmp_path):
-    for name, magic in (("toc.png", b"\x89PNG"), ("toc.svg", b"<?xml"), ("toc.html", b"<html")):
+    kinds = (("toc.png", b"\x89PNG"), ("toc.svg", b"<?xml"), ("toc.html", b"<!DOCTYPE html>"))
+    for name, magic in kinds:
         code, out, _ = run(
             capsys, "toc", "image", "--project", DEMO, "--db", demo_url, "-o", str(tmp_path / name)
         )

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 from PIL import ImageFont
 
-from toc_studio.theory.picture.html import LINK_COLOURS
 from toc_studio.theory.picture.layout import COLUMNS
+from toc_studio.theory.picture.palette import LINK_COLOURS
 from toc_studio.theory.picture.shapes import Line, Polygon, Rect, Text, clean, wrap
 
 Point = tuple[float, float]

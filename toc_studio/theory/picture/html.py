@@ -19,18 +19,9 @@ from collections.abc import Mapping, Sequence
 import networkx as nx
 
 from toc_studio.coding.analysis.wording import count, noun_for
-from toc_studio.theory.assemble import DOMAIN, SHARED
+from toc_studio.theory.assemble import SHARED
+from toc_studio.theory.picture.palette import COLOURS, LINK_COLOURS, THIN_BORDER  # noqa: F401
 
-COLOURS = {
-    "resource": "#b4a7d6",
-    "activity": "#9fc5e8",
-    "enabler": "#b6d7a8",
-    "challenge": "#ea9999",
-    "outcome": "#ffe599",
-    DOMAIN: "#eeeeee",
-}
-LINK_COLOURS = {"leads to": "#434343", "enables": "#38761d", "hinders": "#cc0000"}
-THIN_BORDER = "#e69138"
 _HREF = re.compile("href", re.IGNORECASE)
 _EXTERNAL = re.compile(
     r"<(?:link|script)\b[^>]*\b(?:href|src)\s*=\s*[\"']?(?:https?:)?//[^>]*>(?:\s*</script>)?",

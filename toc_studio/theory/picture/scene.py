@@ -20,8 +20,8 @@ import networkx as nx
 from toc_studio.theory.assemble import DOMAIN, SHARED
 from toc_studio.theory.models import STRUCTURE
 from toc_studio.theory.picture.edges import column_arrows, link_items, structure_lines
-from toc_studio.theory.picture.html import COLOURS, LINK_COLOURS, THIN_BORDER
 from toc_studio.theory.picture.layout import COLUMN_TITLES, COLUMNS, TRUNK, layout
+from toc_studio.theory.picture.palette import COLOURS, LINK_COLOURS, THIN_BORDER
 from toc_studio.theory.picture.shapes import Line, Rect, Text, clean, font, wrap
 
 # Sizes in pixels at scale 1 (100 dpi).
