@@ -1,15 +1,19 @@
 """Projects: see every project with its counts, create one, delete one."""
 
+import io
+
 import streamlit as st
 
 from toc_studio import ui
 from toc_studio.project import projects
+from toc_studio.ui import background
 from toc_studio.ui.components import confirm_by_typing, warn_irreversible
 from toc_studio.ui.roles import may, may_create_projects
 from toc_studio.workspace.markdown import md
 
 st.title("Projects")
 ui.show_flash()
+REFI_JOB = "refi_import_job"
 
 with ui.read_session() as s:
     summaries = projects.list_projects(s)
@@ -59,6 +63,11 @@ with st.form("create_project", clear_on_submit=True):
         )
 
 st.subheader("Import a project from another tool")
+if (job := background.follow(REFI_JOB, stop=False)) is not None:
+    background.show_outcome(job)
+    if job.succeeded:
+        said, st.session_state["refi_warnings"], st.session_state["refi_mapping"] = job.result
+        st.success(md(said), icon=":material/check_circle:")
 for line in st.session_state.pop("refi_mapping", []):
     st.info(md(line), icon=":material/swap_horiz:")
 for warning in st.session_state.pop("refi_warnings", []):
@@ -73,28 +82,32 @@ with st.form("import_refi", clear_on_submit=True):
         help="By default: TOC Studio's own, else a variable whose values are the project's "
         "group names (the import says which it chose).",
     )
-    if st.form_submit_button("Import project", disabled=not creator) and upload is not None:
+    if (
+        st.form_submit_button(
+            "Import project", disabled=not creator or background.running(REFI_JOB)
+        )
+        and upload is not None
+    ):
         from toc_studio.report.refi.importer import import_refi
         from toc_studio.report.refi.mapping import mapping_lines
 
-        def load(s):
+        data, file_name = io.BytesIO(upload.getvalue()), upload.name
+
+        def load(s, progress):  # off the script thread, with progress and Cancel
             result = import_refi(
                 s,
-                upload,
+                data,
                 project_name=new_name or None,
-                file_name=upload.name,
+                file_name=file_name,
                 group_variable=group_variable or None,
+                progress=progress,
             )
             counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
             lines = mapping_lines(result.mapping)
             return f"Imported {result.project!r}: {counts}.", result.warnings, lines
 
-        def loaded(out) -> str:
-            st.session_state["refi_warnings"] = out[1]
-            st.session_state["refi_mapping"] = out[2]
-            return out[0]
-
-        ui.finish(load, loaded)
+        background.start(REFI_JOB, "The REFI-QDA import", load)
+        st.rerun()
 
 if summaries:
     st.subheader("Delete a project")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -49,6 +50,8 @@ from toc_studio.report.refi.sets import import_set
 from toc_studio.report.refi.sources import import_source
 
 FALLBACK_CODER = "REFI-QDA import"
+PROGRESS_EVERY = 2_000  # records (sources, codings, cases...) between progress reports
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -105,8 +108,10 @@ class _Importer:
 
     # --- records -----------------------------------------------------------------------
 
-    def run(self, stream: BinaryIO) -> ImportResult:
-        for record in rp.records(stream):
+    def run(self, stream: BinaryIO, progress: Progress | None = None) -> ImportResult:
+        for number, record in enumerate(rp.records(stream), 1):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number, 0, f"Read {number:,} parts of the project")  # may cancel
             if self.cases.recs and isinstance(record, rr.SourceRec | rr.SetRec):
                 self.cases.finish()  # a file without the end of its Cases
             handler = getattr(self, "_" + type(record).__name__)
@@ -299,8 +304,11 @@ def import_refi(
     project_name: str | None = None,
     file_name: str = "",
     group_variable: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Import a ``.qdpx``, ``.qde`` or ``.qdc`` file as a new project.
+    """Import a ``.qdpx``, ``.qde`` or ``.qdc`` file as a new project. ``progress(done, 0,
+    text)`` is told every few thousand parts read; it may raise
+    :class:`~toc_studio.errors.Cancelled`, and then nothing is kept.
 
     Everything is added in ``session``'s transaction; on any error (raised as
     :class:`toc_studio.errors.Invalid` or :class:`~toc_studio.errors.Conflict`) the caller
@@ -313,7 +321,7 @@ def import_refi(
     try:
         importer = _Importer(session, archive, project_name, group_variable)
         with archive.open_project() as stream:
-            result = importer.run(stream)
+            result = importer.run(stream, progress)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged part, found late
         raise Invalid(
             f"{file_name or 'The file'} is a damaged zip archive: a part of it cannot be read."
