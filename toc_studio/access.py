@@ -124,5 +124,11 @@ def acts_for_others(session: Session, project_id: int) -> bool:
     return allowed(session, project_id, "lead")
 
 
+def audit(session: Session, project_id: int | None, action: str, detail: str) -> None:
+    """Tell the audit log (kept by the accounts package, which knows who is acting) that
+    ``action`` ("document.delete") was done, in a sentence (``detail``)."""
+    events.emit(session, events.Audited(project_id, action, detail))
+
+
 def _article(role: str) -> str:
     return "an" if role[0] in "aeiou" else "a"

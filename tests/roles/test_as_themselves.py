@@ -112,3 +112,29 @@ def test_nobody_answering_means_no_role(team):
     with access.acting_as(access.Actor(99, "Stranger")):
         assert access.role_in(team.session, team.project.id) is None
         assert not access.allowed(team.session, team.project.id, "viewer")
+
+
+def test_an_owners_deletes_are_in_the_audit_log(team):
+    from sqlalchemy import select
+
+    from toc_studio.accounts.models import AuditEvent
+    from toc_studio.ingest import documents
+
+    s = team.session
+    with team.acting("owner"):
+        documents.delete_document(s, team.mentoring.mentee_doc)
+        projects.delete_participant(s, projects.get_participant(s, team.project, "Mentee C2"))
+        projects.delete_group(s, projects.get_group(s, team.project, "Mentee"), force=True)
+        projects.delete_project(s, team.project)
+    logged = s.execute(
+        select(AuditEvent.action, AuditEvent.user_name, AuditEvent.detail)
+        .where(AuditEvent.action.like("%.delete"))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(a, who) for a, who, _ in logged] == [
+        ("document.delete", "Olu"),
+        ("participant.delete", "Olu"),
+        ("group.delete", "Olu"),
+        ("project.delete", "Olu"),
+    ]
+    assert "'Mentee C1 interview'" in logged[0][2] and "'Mentoring'" in logged[3][2]

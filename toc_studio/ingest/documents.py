@@ -286,5 +286,7 @@ def set_phase(session: Session, document: Document, phase: str) -> Document:
 def delete_document(session: Session, document: Document) -> None:
     """Delete a document with its turns, codings and memos (database cascades)."""
     access.require(session, document.project_id, "owner", "delete a document")
+    said = f"Deleted the document {document.title!r}."
+    access.audit(session, document.project_id, "document.delete", said)
     session.execute(delete(Document).where(Document.id == document.id))
     session.expunge_all()

@@ -101,6 +101,7 @@ def delete_project(session: Session, project: Project) -> None:
     """Delete a project and everything it owns (groups, participants, documents, codes,
     codings, memos...), through the database's cascades. Coders are shared and stay."""
     access.require(session, project.id, "owner", "delete the project")
+    access.audit(session, project.id, "project.delete", f"Deleted the project {project.name!r}.")
     session.execute(delete(Project).where(Project.id == project.id))
     session.expunge_all()
 
@@ -217,6 +218,7 @@ def delete_group(session: Session, group: Group, *, force: bool = False) -> None
             f"Group {group.name!r} still has {listed}. Move them first, or delete with force "
             "to ungroup them."
         )
+    access.audit(session, group.project_id, "group.delete", f"Deleted the group {group.name!r}.")
     session.execute(delete(Group).where(Group.id == group.id))
     session.expire_all()
 
@@ -349,6 +351,8 @@ def delete_participant(session: Session, participant: Participant) -> None:
     access.require(session, participant.project_id, "owner", "delete a participant")
     answers = events.emit(session, events.ParticipantDeleting(participant.id))
     documents = tuple(sorted({d for answer in answers for d in answer}))
+    said = f"Deleted the participant {participant.label!r}."
+    access.audit(session, participant.project_id, "participant.delete", said)
     session.execute(delete(Participant).where(Participant.id == participant.id))
     events.emit(session, events.SpeakersChanged(documents))
     session.expire_all()
