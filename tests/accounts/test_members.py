@@ -93,3 +93,37 @@ def test_deleting_a_project_ends_its_memberships(session, team):
     assert members.projects_of(session, people["Cody"].id) == {}
     [cody] = [u for u in users.list_users(session) if u.name == "Cody"]
     assert cody.projects == 0
+
+
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlmodel import Session
+
+    with Session(engine, expire_on_commit=False) as s:
+        project = projects.create_project(s, "Mentoring")
+        for name in ("Olu", "Ada"):
+            users.add_user(s, name, PASSWORD)
+            members.add_member(s, project, name, "owner")
+        s.commit()
+
+    def demote(name: str) -> str:
+        with Session(engine, expire_on_commit=False) as s:
+            try:
+                members.add_member(s, project, name, "lead")
+                s.commit()
+                return "done"
+            except Conflict:
+                s.rollback()
+                return "refused"
+
+    first = Session(engine, expire_on_commit=False)
+    members.add_member(first, project, "Olu", "lead")  # holds its locks until it commits
+    with ThreadPoolExecutor(1) as pool:
+        second = pool.submit(demote, "Ada")  # waits for the first, or runs after it
+        first.commit()
+        first.close()
+        assert second.result() == "refused"
+    with Session(engine) as s:
+        roles = {m.name: m.role for m in members.list_members(s, project)}
+    assert roles == {"Olu": "lead", "Ada": "owner"}
