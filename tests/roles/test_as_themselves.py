@@ -114,13 +114,16 @@ def test_nobody_answering_means_no_role(team):
         assert not access.allowed(team.session, team.project.id, "viewer")
 
 
-def test_an_owners_deletes_are_in_the_audit_log(team):
+def test_deletes_are_in_the_audit_log(team):
     from sqlalchemy import select
 
     from toc_studio.accounts.models import AuditEvent
+    from toc_studio.coding import restructure
     from toc_studio.ingest import documents
 
     s = team.session
+    with team.acting("lead"):
+        restructure.delete_code(s, _code(team), drop_codings=True)
     with team.acting("owner"):
         documents.delete_document(s, team.mentoring.mentee_doc)
         projects.delete_participant(s, projects.get_participant(s, team.project, "Mentee C2"))
@@ -132,9 +135,11 @@ def test_an_owners_deletes_are_in_the_audit_log(team):
         .order_by(AuditEvent.id)
     ).all()
     assert [(a, who) for a, who, _ in logged] == [
+        ("code.delete", "Lee"),
         ("document.delete", "Olu"),
         ("participant.delete", "Olu"),
         ("group.delete", "Olu"),
         ("project.delete", "Olu"),
     ]
-    assert "'Mentee C1 interview'" in logged[0][2] and "'Mentoring'" in logged[3][2]
+    assert logged[0][2] == "Delete 'Activities/Induction training'."
+    assert "'Mentee C1 interview'" in logged[1][2] and "'Mentoring'" in logged[4][2]

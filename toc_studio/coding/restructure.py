@@ -225,5 +225,7 @@ def delete_code(
     coding_ids = _ids(session, select(Coding.id).where(Coding.code_id.in_(ids)))
     _delete_rows(session, log, ids, coding_ids)
     entry = undo.save(session, code.project_id, log)
+    said = log.summary[:1].upper() + log.summary[1:] + "."  # "Delete 'Hope', codings moved..."
+    access.audit(session, code.project_id, "code.delete", said)
     session.expire_all()
     return Outcome(moved, collapsed, entry.id, None)
