@@ -33,7 +33,7 @@ PAGES = [
     st.Page("screens/audit.py", title="Audit log", icon=":material/history:"),
 ]
 with ui.reported():
-    actor = signin.gate()  # the sign-in page, and the run stops, until someone signs in
+    actor = signin.gate(PAGES)  # the sign-in page, and the run stops, until someone signs in
     with access.acting_as(actor):
         navigation = st.navigation(PAGES)
         st.sidebar.title("TOC Studio")
