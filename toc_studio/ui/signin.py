@@ -27,7 +27,7 @@ NEVER = datetime.max.replace(tzinfo=UTC)
 IDLE_CHECK_SECONDS = 30
 
 
-def gate(pages: list) -> access.Actor | None:
+def gate(pages: list | None = None) -> access.Actor | None:
     """Who acts on this run (``None``: the store has no accounts). Shows the sign-in page
     and stops the run while nobody is signed in; ``pages`` are the app's screens."""
     with ui.read_session() as s:  # never waits behind a writer (a long import)
@@ -44,7 +44,8 @@ def gate(pages: list) -> access.Actor | None:
     st.session_state[ui.SIGNED_IN_KEY] = (ui.NOBODY, NEVER)
     # The screens are known (a bookmarked address opens its screen after sign-in) but
     # neither listed nor run: not even their names show.
-    st.navigation(pages, position="hidden")
+    if pages:
+        st.navigation(pages, position="hidden")
     _sign_in_page()
     st.stop()
     return None  # not reached: st.stop() ends the run
