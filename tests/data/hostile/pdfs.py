@@ -52,6 +52,17 @@ def aes_declared() -> bytes:
     return pdf.replace(b"/Root 1 0 R ", b"/Root 1 0 R " + encrypt)
 
 
+def aes(password: str) -> bytes:
+    """A PDF encrypted with AES-256 (read with the cryptography package) and this password."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(plain("Mentee C1: it helped a lot"))))
+    writer.encrypt(password, "owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def rc4(password: str) -> bytes:
     """A PDF encrypted with RC4 (no crypto library needed) and this user password."""
     from pypdf import PdfReader, PdfWriter
