@@ -159,3 +159,35 @@ def test_the_report_is_built_in_the_background_and_offered(app, database_url):
     settle(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the report (.docx)" in labels
+
+
+def test_a_cancelled_report_build_stops_between_sections(engine):
+    from toc_studio.demo import load_demo
+    from toc_studio.report.preview import report_bytes
+    from toc_studio.report.templates import ReportChoices
+
+    with Session(engine) as s:
+        load_demo(s)
+        s.commit()
+    told = []
+    job = Job("Writing the report")
+
+    def progress(done, total, text):
+        told.append(text)
+        if done == 1:
+            job.cancel()
+        job.progress(done, total, text)
+
+    def build(session, _):
+        project = projects.get_project(session, "Peer Mentoring Evaluation (demo)")
+        return report_bytes(session, project, ReportChoices(), progress)
+
+    job.run(engine, None, build)
+    assert job.cancelled and job.result is None
+    assert told == ["Writing title", f"Writing {ReportChoices().sections[1]}"]
+    finished = Job("Writing the report")
+    finished.run(engine, None, lambda s, p: report_bytes(
+        s, projects.get_project(s, "Peer Mentoring Evaluation (demo)"), ReportChoices(), p
+    ))  # fmt: skip
+    assert finished.succeeded and finished.fraction > 0.5
+    assert finished.result[0][:2] == b"PK"  # a .docx
