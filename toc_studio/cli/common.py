@@ -156,6 +156,8 @@ def read_passphrases(args: argparse.Namespace, wanted: tuple[str, ...]) -> list[
         value = os.environ.get(variable, "")
         if not value and sys.stdin.isatty():
             value = getpass.getpass(f"{what.capitalize()} passphrase: ")
+            if what == "new" and value and getpass.getpass("The same again: ") != value:
+                raise CommandError("The two passphrases differ; nothing was changed.")
         if not value:
             raise CommandError(
                 f"This needs the {what} passphrase: pass it on standard input with "
