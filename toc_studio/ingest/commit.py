@@ -201,14 +201,17 @@ def _participants(
     found.update(_add_participants(session, project, new))
     for label, values in attributes.items():
         projects.set_attributes(session, found[label], values)
-    ids, remembered, digest = [], {}, keystore.hasher(project)
+    ids, remembered, digest, keys = [], {}, keystore.hasher(project), {}
     for doc in docs:
         ids.append({})
         for choice in doc.speakers:
             pid = found[" ".join(choice.participant.split())].id if choice.participant else None
             if pid is not None:
                 ids[-1][choice.label] = pid
-            remembered[keystore.speaker_key(digest, choice.label)] = (pid, choice.is_interviewer)
+            key = keys.get(choice.label)
+            if key is None:  # a keyed hash: once per label, not once per column
+                key = keys[choice.label] = keystore.speaker_key(digest, choice.label)
+            remembered[key] = (pid, choice.is_interviewer)
     _remember_speakers(session, project, remembered)
     return ids
 
