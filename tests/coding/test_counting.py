@@ -139,6 +139,8 @@ def test_codings_not_yet_committed_are_counted_on_the_sessions_own_connection(
     rows = {1: [w["a"]], 4: [w["d"]]}
     assert len(counting._parts(session, session.connection(), rows)) == 1
     counted = by_group(session, rows, list(w["groups"].values()))
-    # asked by the interviewer, in a document of one participant: hers
-    assert counted[4].total == Counts(codings=1, participants=1, documents=1)
+    # the interviewer's words, though the document has one participant: nobody's (issue 18:
+    # only text outside every turn falls back to the document's participant)
+    assert counted[4].total == Counts(codings=1, participants=0, documents=1)
+    assert counted[4].by_group == {NO_GROUP: Counts(1, 0, 1)}
     assert counted[1].total.codings == 6

@@ -73,7 +73,9 @@ def _keep_coding_memos() -> bool:
 def _restore_coding_memos(sqlite: bool) -> None:
     if sqlite:
         op.create_index("ix_coding_length", "coding", LENGTH, unique=False)
-        op.execute("INSERT INTO memo SELECT * FROM coding_memo_keep")
+        op.execute(  # with foreign keys off (env.py) the memos were not deleted
+            "INSERT INTO memo SELECT * FROM coding_memo_keep WHERE id NOT IN (SELECT id FROM memo)"
+        )
         op.execute("DROP TABLE coding_memo_keep")
 
 
