@@ -86,3 +86,26 @@ def test_a_coder_reads_findings_and_case_studies_but_is_not_offered_changing_the
     assert "Add" not in [b.label for b in at.button]
     at, _ = signed_in("Asha", "screens/case_studies.py")
     assert _button(at, "Draft").disabled
+
+
+READING_PAGES = [
+    "screens/projects.py",
+    "screens/documents.py",
+    "screens/code.py",
+    "screens/codebook.py",
+    "screens/explore.py",
+    "screens/outcomes.py",
+    "screens/memos.py",
+    "screens/theory.py",
+    "screens/findings.py",
+    "screens/case_studies.py",
+    "screens/export.py",
+]
+
+
+@pytest.mark.parametrize("page", READING_PAGES)
+def test_a_viewer_reads_every_page_without_a_refusal(signed_in, page):
+    """What a page reads (and the derived rows it creates, such as the working version of
+    the Theory of Change) needs no more than the viewer role."""
+    at, _ = signed_in("Vera", page)
+    assert not at.error, [e.value for e in at.error]
