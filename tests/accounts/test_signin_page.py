@@ -260,3 +260,24 @@ def test_an_owner_adds_a_member_on_the_members_screen(app, store):
     with Session(engine) as s:
         found = {m.name: m.role for m in members.list_members(s, built.project)}
     assert found == {"Cody": "owner", "Lena": "lead"}
+
+
+class _Context:
+    def __init__(self, ip, headers):
+        self.ip_address, self.headers = ip, headers
+
+
+def test_the_address_behind_a_proxy_is_the_one_the_proxy_saw(monkeypatch):
+    from toc_studio.ui import signin as gate
+
+    def seen(ip, headers):
+        monkeypatch.setattr(gate.st, "context", _Context(ip, headers))
+        return gate.address(), gate.proxied()
+
+    assert seen("203.0.113.5", {}) == ("203.0.113.5", False)
+    # through a proxy on this computer: the last address it added (earlier ones are claims)
+    forwarded = {"X-Forwarded-For": "10.9.9.9, 198.51.100.7"}
+    assert seen("127.0.0.1", forwarded) == ("198.51.100.7", True)
+    # a browser reaching Streamlit directly cannot choose its address by a header
+    assert seen("203.0.113.5", forwarded) == ("203.0.113.5", True)
+    assert seen(None, {}) == (None, False)
