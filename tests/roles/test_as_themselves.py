@@ -65,6 +65,18 @@ def test_a_coder_undoes_only_their_own_changes(team):
         actions.undo(s, team.project, step)
 
 
+def test_a_coder_undoes_removing_a_coding_a_finding_quotes(team):
+    from toc_studio.findings import edits
+
+    s = team.session
+    [ashas, *_] = codings.list_codings(s, team.mentoring.mentor_doc, ["Asha"])
+    edits.add_finding(s, team.project, "finding", "Induction builds confidence", quotes=[ashas.id])
+    with team.acting("coder"):
+        entry = codings.delete_coding(s, ashas)
+        undo.undo(s, team.project, entry)
+    assert ashas.id in {c.id for c in codings.list_codings(s, team.mentoring.mentor_doc)}
+
+
 def test_a_coder_undoes_no_codebook_change(team):
     from toc_studio.coding import restructure
 

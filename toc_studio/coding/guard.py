@@ -80,8 +80,12 @@ def require_own_change(session: Session, project_id: int, change: Change, doing:
         return
     mine = session.execute(select(Coder.id).where(Coder.name == actor.name)).scalar()
     ids: set[int] = set()
+    restored = {  # codings the change puts back: rows that hung on them come back with them
+        row.get("id") for step in change.steps if step["table"] == "coding"
+        for row in step.get("rows", ())
+    } - {None}  # fmt: skip
     for step in change.steps:
-        if step["table"] not in CODER_TABLES:
+        if step["table"] not in CODER_TABLES and not _hangs_on(step, restored):
             raise Refused(
                 f"As a coder of this project you can {doing} only where it changed your own "
                 "codings, and this one changed more (the codebook, say). Ask a lead of "
@@ -98,6 +102,13 @@ def require_own_change(session: Session, project_id: int, change: Change, doing:
         else:
             ids.update([step["id"]] if step["op"] == "setrow" else step["ids"])
     require_own_codings(session, project_id, ids, doing)
+
+
+def _hangs_on(step: dict, restored: set) -> bool:
+    """Whether ``step`` only puts back rows that referred to codings the change restores
+    (a finding quoting a coding the coder removed, say)."""
+    rows = step.get("rows") or ()
+    return step["op"] == "reinsert" and all(row.get("coding_id") in restored for row in rows)
 
 
 def require_coding_as(session: Session, requests: Iterable) -> None:
