@@ -161,6 +161,8 @@ def test_after_a_freeze_the_version_box_names_the_version_shown(app, database_ur
     box = at.selectbox(key="toc_version")
     assert box.format_func(box.value) == "Working draft (working draft)"
     assert not any("This version is frozen" in i.value for i in at.info)
+    before = at.selectbox(key="toc_a")
+    assert before.format_func(before.value) == "Draft 3"  # Compare: the newest frozen
 
 
 def _working_id(database_url: str) -> int:

@@ -49,6 +49,10 @@ def compare_tab(project: Project, by_id: dict) -> None:
     ids = list(by_id)
     frozen = [i for i in ids if by_id[i].frozen]
     state = st.session_state
+    if state.get("toc_compared") != ids:  # first time, or a version frozen since: defaults
+        state["toc_compared"] = ids
+        state.pop("toc_a", None)
+        state.pop("toc_b", None)
     if state.get("toc_b") not in by_id:
         state["toc_b"] = ids[-1]
     if state.get("toc_a") not in by_id:
