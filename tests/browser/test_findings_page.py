@@ -19,7 +19,9 @@ def _project(app_server):
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).click()
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option[:12])  # typing opens the menu even when a click only focused
     page.get_by_role("option", name=option).click()
     wait_for_app(page)
 
