@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.coding import blind
+from toc_studio.coding.analysis import passage_counts, strength
 from toc_studio.coding.analysis import passages as ps
-from toc_studio.coding.analysis import strength
 from toc_studio.coding.models import Code, Coding
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Group, Participant
@@ -115,10 +115,61 @@ def aggregate(
         return {}
     if project_id is None:
         project_id = session.get(Code, next(iter(mapping))).project_id
+    sizes, people, kinds = strength.lookups(session, project_id)
+    if blind.hidden(session, project_id) is not None:
+        return aggregate_exactly(session, project_id, mapping, groups, (sizes, people, kinds))
+    rows: dict[int, list[int]] = {}
+    for code_id, nodes in mapping.items():
+        for node in nodes:
+            rows.setdefault(node, []).append(code_id)
+    counted = passage_counts.by_group(session, project_id, rows, list(groups))
+    methods = _methods_of_codes(session, list(mapping), kinds)
+    size_of = {gid: n for gid, _, n in sizes}
+    result: dict[int, Evidence] = {}
+    for node, found in counted.items():
+        total = found.total
+        evidence = Evidence(
+            codings=total.codings, participants=total.participants, documents=total.documents,
+            passages=total.passages, of=len(people),
+            methods=sorted({m for code in rows[node] for m in methods.get(code, ())}),
+        )  # fmt: skip
+        for group_id, name in groups.items():  # in branch order
+            c = found.by_group.get(group_id)
+            if c:
+                evidence.by_group[name] = {
+                    "passages": c.passages, "codings": c.codings, "participants": c.participants,
+                    "of": size_of.get(group_id, 0), "documents": c.documents,
+                }  # fmt: skip
+        result[node] = evidence
+    return result
+
+
+def _methods_of_codes(session: Session, code_ids: list[int], kinds: dict[int, str]) -> dict:
+    """The methods (by the kinds of their documents) each code of ``code_ids`` has codings
+    in. One method in the project: every coded code has it (asked once)."""
+    methods: dict[str, list[str]] = {}
+    for kind in set(kinds.values()):
+        methods.setdefault(strength.METHODS.get(kind, "other"), []).append(kind)
+    found: dict[int, set[str]] = {}
+    for method, of_kinds in sorted(methods.items()):
+        coded = select(Coding.code_id).join(Document, Document.id == Coding.document_id)
+        if len(methods) > 1:
+            coded = coded.where(Document.kind.in_(of_kinds))
+        has = select(Code.id).where(
+            Code.id.in_(code_ids), coded.where(Coding.code_id == Code.id).exists()
+        )
+        for code_id in session.execute(has).scalars():
+            found.setdefault(code_id, set()).add(method)
+    return found
+
+
+def aggregate_exactly(session, project_id, mapping, groups, lookups) -> dict[int, Evidence]:
+    """:func:`aggregate` by forming every passage in Python (blind documents: of the
+    signed-in coder's own codings there)."""
+    sizes, people, kinds = lookups
     by_code: dict[int, list[ps.Passage]] = {}
     for passage in _passages(session, project_id, list(mapping)):
         by_code.setdefault(passage.code_id, []).append(passage)
-    sizes, people, kinds = strength.lookups(session, project_id)
     size_of = {gid: n for gid, _, n in sizes}
     node_passages: dict[int, list[ps.Passage]] = {}
     for code_id, nodes in mapping.items():

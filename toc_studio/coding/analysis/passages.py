@@ -175,3 +175,37 @@ def passages_of(
 def passage_of_coding(passages: Iterable[Passage]) -> dict[int, Passage]:
     """Each coding's passage, by coding id."""
     return {cid: p for p in passages for cid in p.coding_ids}
+
+
+# documents of the project where more than one coder coded: one pass over the covering
+# index of the unique span (document, start, end, code, coder)
+_SHARED_SQL = (
+    "SELECT d.id FROM document d JOIN coding c ON c.document_id = d.id "
+    "WHERE d.project_id = {project} GROUP BY d.id HAVING min(c.coder_id) <> max(c.coder_id)"
+)
+_CODERS_SQL = "SELECT count(*) FROM (SELECT id FROM coder LIMIT 2) AS two"
+
+
+def merged(session: Session, project_id: int, code_ids: Iterable[int]) -> list[Passage]:
+    """The passages of ``code_ids`` that hold more than one coding, by the rule above;
+    every other coding of those codes is a passage of its own. Only documents where more
+    than one coder coded can hold one, so only their codings are read (none when the
+    store knows a single coder)."""
+    session.flush()
+    codes = {int(c) for c in code_ids}
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(_CODERS_SQL)
+        if cursor.fetchone()[0] < 2 or not codes:
+            return []
+        cursor.execute(_SHARED_SQL.format(project=int(project_id)))
+        documents = sorted(row[0] for row in cursor.fetchall())
+        rows: list[_Row] = []
+        for i in range(0, len(documents), BATCH):
+            listed = ", ".join(map(str, documents[i : i + BATCH]))
+            cursor.execute(READ_SQL.format(column="document_id", ids=listed))
+            rows.extend(tuple(row) for row in cursor.fetchall() if row[1] in codes)
+    finally:
+        cursor.close()
+    rows.sort(key=itemgetter(1, 2, 4, 0))
+    return [p for p in from_rows(rows) if len(p.coding_ids) > 1]
