@@ -43,6 +43,10 @@ def test_the_demo_report_has_real_word_structure(session, demo):
         "Methods",
         "Theory of Change",
         "Findings",
+        "Key findings",  # the demo's findings register
+        "Learning",
+        "Recommendations",
+        "Case studies",
         "Outcomes",
         "Framework matrix",
         "Appendix: the codebook",

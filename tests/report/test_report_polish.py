@@ -90,7 +90,9 @@ def test_landscape_pages_keep_the_paper(session, demo):
 
 def test_no_table_row_splits_across_pages(session, demo):
     report = read(session, demo)
-    rows = [row for table in report.tables for row in table.rows]
+    # a case study's one-cell box holds a whole story, which may be longer than a page
+    tables = [t for t in report.tables if (len(t.rows), len(t.columns)) != (1, 1)]
+    rows = [row for table in tables for row in table.rows]
     assert len(rows) > 50
     for row in rows:
         props = row._tr.trPr

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.coding import codebook, codings, memos
+from toc_studio.demo.findings import load_demo_findings
 from toc_studio.demo.outcomes import load_demo_outcomes
 from toc_studio.errors import Invalid
 from toc_studio.ingest import documents
@@ -111,4 +112,5 @@ def load_demo(session: Session, name: str | None = None) -> Project:
 
     add_demo_versions(session, project)  # a frozen "Draft 1" and a working version
     load_demo_outcomes(session, project)  # clients' Outcomes Star, contacts, a closed survey
+    load_demo_findings(session, project)  # a findings register and one mentee's story
     return project
