@@ -39,8 +39,10 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def build(session, codings_total: int, seed: int = 7) -> None:
-    """Bulk-insert the benchmark project through the tables (no per-row services)."""
+def build(session, codings_total: int, seed: int = 7, double: float = 0.0) -> None:
+    """Bulk-insert the benchmark project through the tables (no per-row services). With
+    ``double``, that share of the documents is coded again by a second coder, each coding
+    shifted by three characters (so the two coders' codings form one passage)."""
     from toc_studio.coding import codebook
     from toc_studio.coding.models import Coding
     from toc_studio.coding.speakers import speaker_lookup
@@ -52,6 +54,7 @@ def build(session, codings_total: int, seed: int = 7) -> None:
     project = projects.create_project(session, PROJECT, list(GROUPS))
     groups = {g.name: g.id for g in projects.list_groups(session, project)}
     coder = projects.get_or_create_coder(session, "Bench coder")
+    second = projects.get_or_create_coder(session, "Bench coder 2") if double else None
     documents = max(20, codings_total // 500)
     people = [
         {"project_id": project.id, "label": f"P{i:05d}", "group_id": groups[GROUPS[i % 4]]}
@@ -154,21 +157,25 @@ def build(session, codings_total: int, seed: int = 7) -> None:
     speaker = speaker_lookup(session, doc_ids)  # each coding's stored speaker, by the rule
     per_doc = codings_total // len(doc_ids)
     batch = []
+    doubled = set(doc_ids[:: round(1 / double)]) if double else set()
     for doc_id in doc_ids:
         for k in range(per_doc):
             start = (k * 37 + doc_id) % (TURN_CHARS * TURNS - 40)  # distinct within a document
-            batch.append(
-                {
-                    "document_id": doc_id,
-                    "code_id": rng.choice(leaves).id,
-                    "coder_id": coder.id,
-                    "start": start,
-                    "end": start + 20 + k % 20,
-                    "text": "word word word word",
-                    "created": project.created,
-                    "participant_id": speaker(doc_id, start, start + 20 + k % 20),
-                }
-            )
+            code_id = rng.choice(leaves).id
+            for who, shift in [(coder, 0)] + ([(second, 3)] if doc_id in doubled else []):
+                begin, end = start + shift, start + shift + 20 + k % 20
+                batch.append(
+                    {
+                        "document_id": doc_id,
+                        "code_id": code_id,
+                        "coder_id": who.id,
+                        "start": begin,
+                        "end": end,
+                        "text": "word word word word",
+                        "created": project.created,
+                        "participant_id": speaker(doc_id, begin, end),
+                    }
+                )
         if len(batch) >= 50_000:
             session.execute(Coding.__table__.insert(), batch)
             batch = []
@@ -239,6 +246,10 @@ def main() -> None:
     parser.add_argument("--db", help="store URL (default: a SQLite file in benchmarks/.cache)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fresh", action="store_true", help="rebuild the store")
+    parser.add_argument(
+        "--double", type=float, default=0.0,
+        help="share of documents coded again by a second coder (overlapping: passages)",
+    )  # fmt: skip
     parser.add_argument("--demo", action="store_true", help="measure the demo project only")
     parser.add_argument(
         "--picture-json", help="time only the static picture of this version (toc build --json)"
@@ -270,7 +281,9 @@ def main() -> None:
     url = args.db
     if url is None:
         CACHE.mkdir(exist_ok=True)
-        path = CACHE / f"theory_{total}.db"
+        path = CACHE / (
+            f"theory_{total}_d{args.double}.db" if args.double else f"theory_{total}.db"
+        )
         if args.fresh and path.exists():
             path.unlink()
         url = f"sqlite:///{path}"
@@ -283,7 +296,7 @@ def main() -> None:
                 projects.delete_project(session, projects.get_project(session, PROJECT))
                 session.commit()
             started = time.perf_counter()
-            build(session, total)
+            build(session, total, double=args.double)
             print(f"generated {total:,} codings in {time.perf_counter() - started:.1f} s")
         project = projects.get_project(session, PROJECT)
         codings = session.execute(select(func.count()).select_from(Coding)).scalar_one()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tests.builders import span_of
 from toc_studio.coding import codings, restructure, undo
+from toc_studio.coding.analysis import passage_counts
 from toc_studio.coding.analysis.passages import merged
 from toc_studio.coding.models import Code
 from toc_studio.ingest import documents
@@ -49,7 +50,15 @@ def test_counts_match_after_every_kind_of_change(session, mentoring):
     counts = both_counts(session, m)
     assert counts[whole]["codings"] == before[whole]["codings"] + 2
     assert counts[whole]["passages"] == before[whole]["passages"] + 1
-    assert len(merged(session, m.project.id, [code.id])) == 1
+    assert len(merged(session, m.project.id, [code.id])[0]) == 1
+
+    # a question nobody's (the interviewer's) joined by a coding reaching into the answer:
+    # the passage's speaker is the answer's, also for the question's coding
+    question = span_of(doc, "How did the training help you?")
+    codings.add_coding(session, doc, code, m.asha, *question)
+    codings.add_coding(session, doc, code, m.ben, question[1] - 4, question[1] + 20)
+    assert passage_counts.fixes(*merged(session, m.project.id, [code.id]))
+    both_counts(session, m)
 
     # one coder twice over the same words stays two passages ... until Cleo overlaps both
     asha_again = codings.add_coding(session, doc, code, m.asha, start + 2, start + 12)

@@ -110,3 +110,41 @@ def test_toc_build_prints_passages_and_participants_of_the_project(capsys, datab
     code, out, _ = run(capsys, "--db", url, "toc", "build", "--project", "Mentoring")
     assert code == 0
     assert "Trust: one passage; 1 of 3 participants; one document [thin]" in out
+
+
+def test_first_passages_are_the_first_of_all(session, mentoring):
+    """A quote list's first passages read only as far as needed, and are the same as the
+    first of all the code's passages (over more codings than one read takes)."""
+    from toc_studio.coding.analysis.passages import first_passages
+
+    m = mentoring
+    code = m.codes["Activities/Induction training"]
+    for doc in (m.mentor_doc, m.mentee_doc):
+        for i in range(0, 120, 3):
+            codings.add_coding(session, doc, code, m.asha, i, i + 2)
+            if i % 2:
+                codings.add_coding(session, doc, code, m.ben, i + 1, i + 5)
+    every = passages_of(session, code_ids=[code.id])
+    assert sum(len(p.coding_ids) for p in every) > 64  # more than one read takes
+    for count in (1, 12, 50, len(every), len(every) + 5):
+        assert first_passages(session, code.id, count) == every[:count]
+
+
+def test_two_overlapping_codings_are_formed_as_the_sweep_forms_them():
+    """The shortcut for a pair of overlapping codings (a double-coded quote) gives what
+    the general sweep gives: by two coders one passage, by one coder two."""
+    import random
+
+    from toc_studio.coding.analysis.passages import from_rows, group_rows
+
+    rng = random.Random(3)
+    for i in range(500):
+        rows = []
+        for k in range(2):
+            start = rng.randrange(0, 10)
+            speaker = rng.choice([None, 1, 2])
+            rows.append(
+                (10 * i + k, 1, 1, rng.choice([1, 2]), start, start + rng.randrange(1, 8), speaker)
+            )
+        rows.sort(key=lambda r: (r[4], r[0]))
+        assert from_rows(rows) == group_rows(rows)

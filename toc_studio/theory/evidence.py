@@ -251,7 +251,8 @@ def excerpts(session: Session, code_ids: Sequence[int], limit: int = 50) -> list
         if len(found) >= limit:
             break
         if hidden is None:
-            shown = [p.coding_id for p in ps.passages_of(session, code_ids=[code_id])]
+            first = ps.first_passages(session, code_id, limit - len(found))
+            shown = [p.coding_id for p in first]
         else:  # blind documents: the passages of the signed-in coder's own codings there
             mine = select(Coding.id).where(
                 Coding.code_id == code_id, hidden.visible(Coding.coder_id, Coding.document_id)

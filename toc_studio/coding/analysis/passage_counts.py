@@ -28,15 +28,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import (
-    Boolean,
     Column,
     Integer,
     MetaData,
     Table,
-    and_,
     any_,
     bindparam,
     case,
@@ -44,7 +42,6 @@ from sqlalchemy import (
     distinct,
     false,
     func,
-    or_,
     select,
     text,
     true,
@@ -97,17 +94,18 @@ _MERGED = Table(
     _META,
     Column("coding_id", Integer, primary_key=True),
     Column("participant_id", Integer),
-    Column("rep", Boolean),
     prefixes=["TEMPORARY"],
 )
 
 
-def fixes(found: Iterable[ps.Passage]) -> list[dict]:
-    """The rows of the merged-codings table for passages ``found`` (of several codings)."""
+def fixes(found: Iterable[ps.Passage], speakers: Mapping[int, int | None]) -> list[dict]:
+    """The rows of the merged-codings table: the codings of passages ``found`` (of several
+    codings) whose own speaker (``speakers``, by coding id) is not their passage's."""
     return [
-        {"coding_id": cid, "participant_id": p.participant_id, "rep": i == 0}
+        {"coding_id": cid, "participant_id": p.participant_id}
         for p in found
-        for i, cid in enumerate(p.coding_ids)
+        for cid in p.coding_ids
+        if speakers[cid] != p.participant_id
     ]
 
 
@@ -123,7 +121,8 @@ def by_group(
         return {}
     session.flush()
     all_codes = sorted({c for codes in row_codes.values() for c in codes})
-    merged = fixes(ps.merged(session, project_id, all_codes))
+    found_merged, speakers = ps.merged(session, project_id, all_codes)
+    merged = fixes(found_merged, speakers)
     buckets: list[int | None] = [*group_ids, NO_GROUP]
     sqlite = session.get_bind().dialect.name == "sqlite"
     count = _sqlite if sqlite else _postgres
@@ -143,8 +142,36 @@ def by_group(
             found = count(connection, parts[0], list(group_ids), merged)
             for other in others:
                 found.extend(other.result())
-    counted = ((key, _row_counts(measured, buckets, bool(merged))) for key, measured in found)
-    return {key: c for key, c in counted if c.total.codings}
+    counted = {key: _row_counts(measured, buckets) for key, measured in found}
+    if found_merged:
+        _count_passages(counted, row_codes, found_merged, session, project_id)
+    return {key: c for key, c in counted.items() if c.total.codings}
+
+
+def _count_passages(counted, row_codes, found_merged, session, project_id) -> None:
+    """Each passage of several codings counts once: its other codings are taken off the
+    passages of each row its code is in, in all and in its speaker's group."""
+    groups = dict(
+        session.execute(
+            select(Participant.id, Participant.group_id).where(Participant.project_id == project_id)
+        ).all()
+    )
+    extra: dict[int, list[tuple[int | None, int]]] = {}  # code -> (group, codings beyond one)
+    for p in found_merged:
+        beyond = len(p.coding_ids) - 1
+        extra.setdefault(p.code_id, []).append((groups.get(p.participant_id), beyond))
+    for key, codes in row_codes.items():
+        result = counted.get(key)
+        if result is None:
+            continue
+        total = result.total.passages
+        for code in codes:
+            for group, beyond in extra.get(code, ()):
+                total -= beyond
+                bucket = group if group in result.by_group else NO_GROUP
+                c = result.by_group[bucket]
+                result.by_group[bucket] = replace(c, passages=c.passages - beyond)
+        result.total = replace(result.total, passages=total)
 
 
 def _parts(session: Session, connection, row_codes: dict[int, list[int]]) -> list[dict]:
@@ -167,31 +194,28 @@ def _parts(session: Session, connection, row_codes: dict[int, list[int]]) -> lis
 
 
 def _source(merged_table):
-    """The codings, each with its passage's speaker (``speaker``), whether it counts as a
-    passage (``rep``; None when every coding is its own passage) and the speaker's
-    participant row (for the group)."""
+    """The codings, each with its passage's speaker (``speaker``: its own, or the one
+    ``merged_table`` gives it) and the speaker's participant row (for the group)."""
     coding, participant = Coding.__table__, Participant.__table__
     if merged_table is None:
         speaker = coding.c.participant_id
         joined = coding.outerjoin(participant, participant.c.id == speaker)
-        return joined, speaker, None
+        return joined, speaker
     m = merged_table.c
     speaker = case((m.coding_id.is_(None), coding.c.participant_id), else_=m.participant_id)
-    rep = or_(m.coding_id.is_(None), m.rep)
     joined = coding.outerjoin(merged_table, m.coding_id == coding.c.id).outerjoin(
         participant, participant.c.id == speaker
     )
-    return joined, speaker, rep
+    return joined, speaker
 
 
-def _measures(group_ids: list[int], speaker, rep) -> list:
-    """Codings, passages (when some codings merge) and documents in all, then per group
-    and last for ``NO_GROUP``: codings, passages, speakers and documents."""
+def _measures(group_ids: list[int], speaker) -> list:
+    """Codings and documents in all, then per group and last for ``NO_GROUP``: codings,
+    speakers and documents (passages are codings less the merged ones, see
+    :func:`_count_passages`)."""
     document = Coding.__table__.c.document_id
     group = Participant.__table__.c.group_id
     measures = [func.count(), func.count(distinct(document))]
-    if rep is not None:
-        measures.append(func.count().filter(rep))
     no_group = (
         case({g: false() for g in group_ids}, value=group, else_=true()) if group_ids else true()
     )
@@ -201,8 +225,6 @@ def _measures(group_ids: list[int], speaker, rep) -> list:
             func.count(distinct(speaker)).filter(where),
             func.count(distinct(document)).filter(where),
         ]
-        if rep is not None:
-            measures.append(func.count().filter(and_(where, rep)))
     return measures
 
 
@@ -216,10 +238,10 @@ def _sqlite(connection, row_codes: dict[int, list[int]], group_ids: list[int], m
         connection.execute(_ROW_CODES.insert(), pairs)
         if merged:
             connection.execute(_MERGED.insert(), merged)
-    joined, speaker, rep = _source(_MERGED if merged else None)
+    joined, speaker = _source(_MERGED if merged else None)
     rc = _ROW_CODES.c
     stmt = (
-        select(rc.row_key, *_measures(group_ids, speaker, rep))
+        select(rc.row_key, *_measures(group_ids, speaker))
         .select_from(_ROW_CODES.join(joined, Coding.__table__.c.code_id == rc.code_id))
         .group_by(rc.row_key)
     )
@@ -238,13 +260,12 @@ def _postgres(connection, row_codes: dict[int, list[int]], group_ids: list[int],
             func.unnest(
                 bindparam("merged_ids", [m["coding_id"] for m in merged], ARRAY(Integer)),
                 bindparam("merged_speakers", [m["participant_id"] for m in merged], ARRAY(Integer)),
-                bindparam("merged_reps", [m["rep"] for m in merged], ARRAY(Boolean)),
             )
-            .table_valued("coding_id", "participant_id", "rep")
+            .table_valued("coding_id", "participant_id")
             .render_derived(name="merged")
         )
-    joined, speaker, rep = _source(table)
-    measures = _measures(group_ids, speaker, rep)
+    joined, speaker = _source(table)
+    measures = _measures(group_ids, speaker)
     single: dict[int, list[int]] = {}  # code -> the one-code rows it is counted for
     several = []
     for key, codes in row_codes.items():
@@ -278,19 +299,14 @@ def _postgres(connection, row_codes: dict[int, list[int]], group_ids: list[int],
     return found
 
 
-def _row_counts(measured: Sequence[int], buckets: list[int | None], merging: bool) -> RowCounts:
-    width = 4 if merging else 3
+def _row_counts(measured: Sequence[int], buckets: list[int | None]) -> RowCounts:
     codings, documents = int(measured[0]), int(measured[1])
-    passages = int(measured[2]) if merging else codings
-    first = 3 if merging else 2
     result = RowCounts()
     people = 0
     for i, bucket in enumerate(buckets):
-        at = first + width * i
-        n, speakers, docs = (int(v) for v in measured[at : at + 3])
-        counted = int(measured[at + 3]) if merging else n
+        n, speakers, docs = (int(v) for v in measured[2 + 3 * i : 5 + 3 * i])
         people += speakers
         if n:
-            result.by_group[bucket] = Counts(counted, n, speakers, docs)
-    result.total = Counts(passages, codings, people, documents)
+            result.by_group[bucket] = Counts(n, n, speakers, docs)
+    result.total = Counts(codings, codings, people, documents)
     return result

@@ -131,6 +131,21 @@ def read_codings(
     return sorted(rows.values(), key=itemgetter(1, 2, 4, 0))
 
 
+def _two(a: _Row, b: _Row) -> list[Passage]:
+    """The passages of two overlapping codings (``a`` starting first): one, by two
+    coders; two, by one coder (as :func:`group_rows` finds them)."""
+    if a[3] == b[3]:
+        return [Passage(r[1], r[2], r[4], r[5], r[6], (r[0],), (r[3],)) for r in (a, b)]
+    first, second = sorted((a, b), key=lambda r: (r[4], -r[5], r[0]))
+    speaker = first[6] if first[6] is not None else second[6]
+    return [
+        Passage(
+            first[1], first[2], first[4], max(a[5], b[5]), speaker,
+            (first[0], second[0]), tuple(sorted((a[3], b[3]))),
+        )
+    ]  # fmt: skip
+
+
 def from_rows(rows: Iterable[_Row]) -> list[Passage]:
     """Passages of codings read by :func:`read_codings` (in code, document, start order).
     A document's codings of a code that do not overlap at all (the common case) are a
@@ -145,6 +160,9 @@ def from_rows(rows: Iterable[_Row]) -> list[Passage]:
                 apart = False
                 break
             reach = max(reach, row[5])
+        if not apart and len(group) == 2:  # two overlapping (the double-coded quote)
+            found.extend(_two(*group))
+            continue
         if not apart:
             found.extend(group_rows(group))
             continue
@@ -186,18 +204,20 @@ _SHARED_SQL = (
 _CODERS_SQL = "SELECT count(*) FROM (SELECT id FROM coder LIMIT 2) AS two"
 
 
-def merged(session: Session, project_id: int, code_ids: Iterable[int]) -> list[Passage]:
-    """The passages of ``code_ids`` that hold more than one coding, by the rule above;
-    every other coding of those codes is a passage of its own. Only documents where more
-    than one coder coded can hold one, so only their codings are read (none when the
-    store knows a single coder)."""
+def merged(
+    session: Session, project_id: int, code_ids: Iterable[int]
+) -> tuple[list[Passage], dict[int, int | None]]:
+    """The passages of ``code_ids`` that hold more than one coding, by the rule above
+    (every other coding of those codes is a passage of its own), and the stored speaker of
+    each coding read. Only documents where more than one coder coded can hold one, so only
+    their codings are read (none when the store knows a single coder)."""
     session.flush()
     codes = {int(c) for c in code_ids}
     cursor = session.connection().connection.dbapi_connection.cursor()
     try:
         cursor.execute(_CODERS_SQL)
         if cursor.fetchone()[0] < 2 or not codes:
-            return []
+            return [], {}
         cursor.execute(_SHARED_SQL.format(project=int(project_id)))
         documents = sorted(row[0] for row in cursor.fetchall())
         rows: list[_Row] = []
@@ -208,4 +228,34 @@ def merged(session: Session, project_id: int, code_ids: Iterable[int]) -> list[P
     finally:
         cursor.close()
     rows.sort(key=itemgetter(1, 2, 4, 0))
-    return [p for p in from_rows(rows) if len(p.coding_ids) > 1]
+    speakers = {row[0]: row[6] for row in rows}
+    return [p for p in from_rows(rows) if len(p.coding_ids) > 1], speakers
+
+
+_FIRST_SQL = (
+    'SELECT id, code_id, document_id, coder_id, "start", "end", participant_id FROM coding '
+    'WHERE code_id = {code} ORDER BY document_id, "start" LIMIT {limit}'
+)
+
+
+def first_passages(session: Session, code_id: int, count: int) -> list[Passage]:
+    """The first ``count`` passages of code ``code_id`` (as :func:`passages_of` orders
+    them), reading the code's codings in document order only as far as needed: whole
+    documents, since a passage never leaves its document."""
+    session.flush()
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    limit = max(64, 8 * count)
+    try:
+        while True:
+            cursor.execute(_FIRST_SQL.format(code=int(code_id), limit=limit))
+            rows = [tuple(row) for row in cursor.fetchall()]
+            every = len(rows) < limit
+            if not every:  # the last document may go on beyond the limit
+                rows = [row for row in rows if row[2] != rows[-1][2]]
+            rows.sort(key=itemgetter(1, 2, 4, 0))
+            found = from_rows(rows)
+            if every or len(found) >= count:
+                return found[:count]
+            limit *= 4
+    finally:
+        cursor.close()
