@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from tests.screens.conftest import run_on
+from tests.screens.conftest import run_on, settle
 from tests.screens.hostile import build_hostile_project, unescaped
 from toc_studio import db
 from toc_studio.ingest.pipeline import Upload
@@ -111,7 +111,7 @@ def _theory(at, h, url):
 
 def _export(at, h, url):
     [b for b in at.button if b.label == "Build report"][0].click()
-    run_on(at, h.project_id)
+    settle(run_on(at, h.project_id))  # the report is written off the script thread
     return ["memo", "subcode"]
 
 
