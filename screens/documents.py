@@ -164,7 +164,7 @@ with st.form(f"kind_{doc_id}"):
         help="The data-collection method: the strength of evidence counts methods by it.",
         key=f"kind_choice_{doc_id}",
     )
-    if st.form_submit_button("Save kind"):  # the service refuses anyone below lead
+    if st.form_submit_button("Save kind", disabled=not lead):  # the service refuses them too
         ui.finish(
             lambda s: documents.set_kind(s, documents.get_document(s, project, doc_id), kind),
             "Saved the document's kind.",
