@@ -117,7 +117,10 @@ with grid:
         selection_mode="single-cell",
         key="matrix_grid",
     )
-    st.caption("Click a cell to read its quotes.")
+    st.caption(
+        "Cells count passages: words two coders coded with the same code count once. "
+        "Click a cell to read its quotes, one per passage."
+    )
     cells = picked.selection.cells if picked and picked.selection else []
     if cells:
         row_index, column = cells[0]
@@ -160,10 +163,10 @@ with charts:
         explore.per_code(rows),
     )
     c1, c2 = st.columns(2)
-    explore_tabs.bar_chart(c1, "Codings per group", by_group, "Group")
-    explore_tabs.bar_chart(c2, "Codings per outcome domain", by_domain, "Domain")
+    explore_tabs.bar_chart(c1, "Passages per group", by_group, "Group")
+    explore_tabs.bar_chart(c2, "Passages per outcome domain", by_domain, "Domain")
     explore_tabs.bar_chart(
-        st, "Codings per code (the 25 most used)", by_code, "Code", colour="Category"
+        st, "Passages per code (the 25 most used)", by_code, "Code", colour="Category"
     )
 
 with survey:  # closed questions; a bar leads to those respondents' open answers

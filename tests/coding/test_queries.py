@@ -77,14 +77,17 @@ def test_excerpts_page_in_document_order(session, m):
     assert [e.text for e in page] == ["ready", "listen —"]
 
 
-def test_matrix_counts_codings_participants_and_documents_per_group(session, m):
+def test_matrix_counts_passages_participants_and_documents_per_group(session, m):
+    # no two coders coded the same words here: each coding is a passage of its own
     mentee = codebook.get_code_by_path(session, m.project, "Mentee")
     result = framework.matrix(session, m.project, by="group", with_subcodes=True)
     assert result.columns == ["Mentor", "Mentee"]
     rows = {r.code: r for r in result.rows}
-    assert rows["Mentee"].cells == {"Mentee": framework.Cell(2, 1, 1)}
-    assert rows["Activities"].cells == {"Mentor": framework.Cell(1, 1, 1)}
-    assert rows["Mentor/Challenges/Access to supervision"].total == framework.Cell(1, 1, 1)
+    assert rows["Mentee"].cells == {"Mentee": framework.Cell(2, 1, 1, codings=2)}
+    assert rows["Activities"].cells == {"Mentor": framework.Cell(1, 1, 1, codings=1)}
+    assert rows["Mentor/Challenges/Access to supervision"].total == framework.Cell(
+        1, 1, 1, codings=1
+    )
     flat = {r.code: r for r in framework.matrix(session, m.project, by="group").rows}
     assert flat["Mentee"].cells == {} and flat["Activities"].total == framework.Cell(0, 0, 0)
     cell = framework.cell_excerpts(
@@ -99,13 +102,16 @@ def test_matrix_by_group_counts_only_the_codings_in_scope(session, m):
         return {r.code: (r.cells, r.total) for r in result.rows}
 
     bens = cells(Scope(coders=["Ben"]))  # Ben coded only the mentee's family contact
-    assert bens["Mentee"] == ({"Mentee": framework.Cell(1, 1, 1)}, framework.Cell(1, 1, 1))
+    assert bens["Mentee"] == (
+        {"Mentee": framework.Cell(1, 1, 1, codings=1)},
+        framework.Cell(1, 1, 1, codings=1),
+    )
     assert bens["Mentor"] == ({}, framework.Cell(0, 0, 0))
     mentors = cells(Scope(groups=["Mentor"]))
     assert mentors["Mentee"][1] == framework.Cell(0, 0, 0)
-    assert mentors["Activities"][0] == {"Mentor": framework.Cell(1, 1, 1)}
+    assert mentors["Activities"][0] == {"Mentor": framework.Cell(1, 1, 1, codings=1)}
     only_mentee_doc = cells(Scope(documents=[m.mentee_doc.id]))
-    assert only_mentee_doc["Mentee"][1] == framework.Cell(2, 1, 1)
+    assert only_mentee_doc["Mentee"][1] == framework.Cell(2, 1, 1, codings=2)
     assert only_mentee_doc["Activities"][1] == framework.Cell(0, 0, 0)
     surveys = cells(Scope(kinds=["survey"]))  # the project has interviews only
     assert all(total == framework.Cell(0, 0, 0) for _, total in surveys.values())
@@ -115,11 +121,11 @@ def test_matrix_by_participant_and_by_attribute(session, m):
     by_person = framework.matrix(session, m.project, by="participant", with_subcodes=True)
     assert by_person.columns == ["Mentee C1", "Mentee C2", "Mentor B1"]
     rows = {r.code: r for r in by_person.rows}
-    assert rows["Mentee"].cells == {"Mentee C1": framework.Cell(2, 1, 1)}
+    assert rows["Mentee"].cells == {"Mentee C1": framework.Cell(2, 1, 1, codings=2)}
     by_site = framework.matrix(session, m.project, by="attribute:site", with_subcodes=True)
     assert by_site.columns == ["B", "C"]
     rows = {r.code: r for r in by_site.rows}
-    assert rows["Mentor"].cells == {"B": framework.Cell(1, 1, 1)}
+    assert rows["Mentor"].cells == {"B": framework.Cell(1, 1, 1, codings=1)}
     with pytest.raises(Invalid, match="group, participant or attribute"):
         framework.matrix(session, m.project, by="colour")
 
@@ -132,7 +138,7 @@ def test_codings_without_a_participant_fall_in_the_none_column(session, m):
     result = framework.matrix(session, m.project, by="group")
     assert result.columns[-1] == "(none)"
     rows = {r.code: r for r in result.rows}
-    assert rows["Activities"].cells == {"(none)": framework.Cell(1, 0, 1)}
+    assert rows["Activities"].cells == {"(none)": framework.Cell(1, 0, 1, codings=1)}
     none = framework.cell_excerpts(session, m.project, m.codes["Activities"], "group", "(none)")
     assert [e.text for e in none] == ["Staff said"]
 
@@ -189,8 +195,8 @@ def test_in_a_workshop_each_coding_belongs_to_the_speaker_where_it_starts(sessio
     rows = {r.code: r for r in framework.matrix(session, m.project, by="participant").rows}
     # "Welcome..." starts in the facilitator's turn: the first participant turn inside it
     assert rows["Helped"].cells == {
-        "Mentor B1": framework.Cell(2, 1, 1),
-        "Mentee C1": framework.Cell(1, 1, 1),
+        "Mentor B1": framework.Cell(2, 1, 1, codings=2),
+        "Mentee C1": framework.Cell(1, 1, 1, codings=1),
     }
     found = queries.excerpts(session, m.project, code)
     assert [e.participant for e in found] == ["Mentor B1", "Mentor B1", "Mentee C1"]

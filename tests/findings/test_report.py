@@ -83,7 +83,7 @@ def test_case_studies_are_boxed_and_the_summary_grid_replaces_counts(session, me
     assert aims[1] == ["Mentee C1 interview", "Mentee", "Trust and family contact."]
     assert not any("codings (participants)" in text for _, text in found)
     counts = _paragraphs(_report(session, p))
-    assert any("Framework matrix: codings (participants)" in text for _, text in counts)
+    assert any("Framework matrix: passages (participants)" in text for _, text in counts)
 
 
 def test_an_empty_register_is_left_out_with_a_note(session, mentoring):

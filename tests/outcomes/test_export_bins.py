@@ -17,8 +17,8 @@ def test_export_csv_matrix_bins_a_number_attribute_like_query_matrix(cli, tmp_pa
     assert code == 0, err
     header = next(csv.reader(out.open(encoding="utf-8-sig")))
     assert header == [
-        "Code", "0–5: codings", "0–5: participants", "6–11: codings", "6–11: participants",
-        "12–24: codings", "12–24: participants", "All: codings", "All: participants",
+        "Code", "0–5: passages", "0–5: participants", "6–11: passages", "6–11: participants",
+        "12–24: passages", "12–24: participants", "All: passages", "All: participants",
     ]  # fmt: skip
     code, _, err = cli("export", "xlsx", "--project", "Sleep", str(tmp_path / "m.xlsx"),
                        "--by", "attribute:months", "--bins", "0,6,5")  # fmt: skip

@@ -81,7 +81,7 @@ def test_csv_and_xlsx_exports(database_url, tmp_path, capsys):
     args = ("export", "csv", str(csv_path), "--project", DEMO, "--table", "matrix")
     assert run(database_url, capsys, *args)[0] == 0
     header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.startswith("Code,Mentor: codings,Mentor: participants")
+    assert header.startswith("Code,Mentor: passages,Mentor: participants")
 
 
 def test_report_docx_saves_and_reuses_a_template(database_url, tmp_path, capsys):

@@ -56,7 +56,7 @@ def test_every_csv_cell_that_starts_like_a_formula_is_neutralised(session, hosti
         assert rows[0] == [cells.neutralise(h) for h in table.header]  # headers too
         found += [cell for row in rows for cell in row]
     assert [c for c in found if c.lstrip(" ")[:1] in cells.FORMULA_STARTS] == []
-    assert '\'=HYPERLINK("http://x"): codings' in found  # the group, in the matrix's header
+    assert '\'=HYPERLINK("http://x"): passages' in found  # the group, in the matrix's header
     assert "'- list item" in found and "'＝1+1" in found and "'=Document" in found
 
 

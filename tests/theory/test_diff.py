@@ -64,7 +64,8 @@ def test_documents_compare_element_by_element():
         ("Feeling less alone", "Hope")
     ]
     hope = next(e for e in result.evidence if e["id"] == "code:2")
-    assert (hope["before"]["codings"], hope["after"]["codings"]) == (1, 4)
+    # these forms predate passages: their codings stand for their passages
+    assert (hope["before"]["passages"], hope["after"]["passages"]) == (1, 4)
     assert [n["note"] for n in result.notes] == ["After the mentee workshop", "Same idea"]
     assert not result.unchanged
     text = "\n".join(result.lines())
@@ -84,7 +85,7 @@ def test_the_demo_working_version_differs_from_draft_1_by_its_workshop_edits(ses
     working = versions.working_version(session, project)
     result = diff.diff_versions(session, project, draft, working)
     assert [n["label"] for n in result.added] == ["Mentors feel valued by the service"]
-    assert result.added[0]["evidence"]["codings"] == 0
+    assert result.added[0]["evidence"]["passages"] == 0
     assert [r["after"] for r in result.renamed] == ["Mentees feel able to trust their mentor"]
     assert sorted(e["kind"] for e in result.edges_added) == ["enables", "hinders"]
     assert not result.removed and not result.merged
@@ -105,5 +106,32 @@ def test_evidence_coded_after_freezing_shows_before_and_after(session, mentoring
     edit.rename_node(session, project, working, code_key(code.id), "Trust again", note="Clearer")
     result = diff.diff_versions(session, project, frozen, working)
     trust = next(e for e in result.evidence if e["id"] == code_key(code.id))
-    assert (trust["before"]["codings"], trust["after"]["codings"]) == (1, 2)
+    assert (trust["before"]["passages"], trust["after"]["passages"]) == (1, 2)
     assert result.renamed[0]["before"] == "Trust" and result.notes[0]["note"] == "Clearer"
+
+
+def test_a_second_coder_coding_the_same_words_adds_no_passage_to_the_diff(session, mentoring):
+    project = mentoring.project
+    frozen, working = versions.freeze(session, project, "Draft 1")
+    code = mentoring.codes["Mentee/Outcomes/Personal/Trust"]
+    doc = mentoring.mentee_doc  # Asha coded "I trust people again 🙂"; Ben codes it too
+    codings.add_coding(session, doc, code, mentoring.ben, *span_of(doc, "I trust people"))
+    result = diff.diff_versions(session, project, frozen, working)
+    trust = next(e for e in result.evidence if e["id"] == code_key(code.id))
+    assert trust["before"] == trust["after"] == {"passages": 1, "participants": 1, "documents": 1}
+    assert not any("evidence of" in line for line in result.lines())
+
+
+def test_a_version_frozen_before_passages_is_compared_by_its_codings():
+    old = {"version": "A", "nodes": [_node("code:1", "Trust", codings_=3)], "edges": []}
+    new_node = _node("code:1", "Trust")
+    new_node["evidence"] = {"passages": 2, "codings": 3, "participants": 1, "documents": 1}
+    new = {"version": "B", "nodes": [new_node], "edges": []}
+    result = diff.diff_documents(old, new)
+    [trust] = result.evidence
+    assert trust["before"]["passages"] == 3 and trust["before"]["as_codings"]
+    assert trust["after"] == {"passages": 2, "participants": 1, "documents": 1}
+    assert (
+        "  evidence of 'Trust': 3 codings (counted before passages) -> 2 passages, "
+        "1 -> 1 participants"
+    ) in result.lines()

@@ -79,8 +79,12 @@ def register_retrieval(query: Commands) -> None:
     p.add_argument("--subcodes", action="store_true", help="rows include their sub-codes")
     p.add_argument("--bins", metavar="N|EDGES",
                    help="a number attribute in N ranges, or at edges e.g. 0,6,12")  # fmt: skip
-    p.add_argument("--measure", choices=("codings", "participants", "documents"),
-                   default="codings", help="what a text or CSV cell shows")  # fmt: skip
+    p.add_argument(
+        "--measure",
+        choices=("passages", "participants", "documents", "codings"),
+        default="passages",
+        help="what a text or CSV cell shows (codings: those behind the passages)",
+    )
     _filters(p)
     output_options(p)
 

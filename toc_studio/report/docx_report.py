@@ -247,7 +247,7 @@ class _Report:
             return write_summary_grid(self)
         parts.heading(self.doc, "Framework matrix", level=1)
         matrix = matrix_table(self.session, self.project, by=self.choices.matrix_by)
-        columns = [h.removesuffix(": codings") for h in matrix.header[1::2]]
+        columns = [h.removesuffix(": passages") for h in matrix.header[1::2]]
         rows = []
         for row in matrix.rows:
             if not row[-2]:
@@ -256,10 +256,11 @@ class _Report:
             rows.append([row[0], *cells])
         parts.body(
             self.doc,
-            "Codings per code and group, with the number of participants in brackets. A "
-            "code's row includes its sub-codes.",
+            "Passages per code and group, with the number of participants in brackets: words "
+            "that two coders coded with the same code count once. A code's row includes its "
+            "sub-codes.",
         )
-        self.table(["Code", *columns], rows, "Framework matrix: codings (participants)")
+        self.table(["Code", *columns], rows, "Framework matrix: passages (participants)")
 
     def memos(self) -> None:
         memos = report_memos(self.session, self.project)

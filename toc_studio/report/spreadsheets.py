@@ -2,8 +2,9 @@
 
 The quote bank lists every coded excerpt with its code, ToC meaning, participant label,
 group, document and coder: what a team pastes into a report or filters in a
-spreadsheet. The matrix counts codings and participants per code and group (or
-participant, or attribute value). Text comes as stored: pseudonymised.
+spreadsheet. The matrix counts passages (a passage two coders coded counts once)
+and participants per code and group (or participant, or attribute value). Text comes
+as stored: pseudonymised.
 
 Spreadsheet safety (OWASP's CSV injection advice), for every cell, headers included: a
 text that starts like a formula (``=``, ``+``, ``-``, ``@``, a tab, a line break, or their
@@ -100,20 +101,21 @@ def matrix_table(
     with_subcodes: bool = True,
     bins: str | None = None,
 ) -> Table:
-    """The framework matrix: one row per code, codings and participants per column;
+    """The framework matrix: one row per code, passages (a passage two coders coded counts
+    once) and participants per column;
     ``bins`` groups a number attribute's columns into ranges (as ``query matrix --bins``)."""
     result = matrix(session, project, by=by, with_subcodes=with_subcodes, bins=bins)
     header = ["Code"]
     for column in result.columns:
-        header += [f"{column}: codings", f"{column}: participants"]
-    header += ["All: codings", "All: participants"]
+        header += [f"{column}: passages", f"{column}: participants"]
+    header += ["All: passages", "All: participants"]
     rows = []
     for row in result.rows:
         values: list = [row.code]
         for column in result.columns:
             cell = row.cells.get(column)
-            values += [cell.codings if cell else 0, cell.participants if cell else 0]
-        values += [row.total.codings, row.total.participants]
+            values += [cell.passages if cell else 0, cell.participants if cell else 0]
+        values += [row.total.passages, row.total.participants]
         rows.append(tuple(values))
     return Table("Matrix", tuple(header), rows)
 

@@ -1,6 +1,10 @@
 """What changed between two versions of a Theory of Change, and why.
 
 Works on the stable JSON forms, so a frozen version compares the same way forever.
+Evidence is compared in passages (a passage two coders coded counts once; see
+:mod:`toc_studio.coding.analysis.passages`), participants and documents. A version frozen
+before passages were counted has only ``codings`` in its evidence: they stand for its
+passages, and the account says so.
 Elements are matched by id (``code:<id>`` for a code's element, ``hand:<hex>`` for a
 hand-made one); an element that disappeared into another one's ``merged_from`` counts as
 merged, not removed. Default structural links are only compared between elements present
@@ -17,7 +21,7 @@ from toc_studio.project.models import Project
 from toc_studio.theory.assemble import DOMAIN
 from toc_studio.theory.models import STRUCTURE, TocVersion
 
-COUNTS = ("codings", "participants", "documents")
+COUNTS = ("passages", "participants", "documents")
 PLACE = ("category", "branch", "domain")
 
 
@@ -79,10 +83,10 @@ class VersionDiff:
             out += [f"+ {a['what']} of {a['label']!r}: {x}" for x in added]
             out += [f"- {a['what']} of {a['label']!r}: {x}" for x in gone]
         for e in self.evidence:
-            if e["before"] != e["after"]:
-                b, a = e["before"], e["after"]
+            b, a = e["before"], e["after"]
+            if any(b[k] != a[k] for k in COUNTS):
                 out.append(
-                    f"  evidence of {e['label']!r}: {b['codings']} -> {a['codings']} codings, "
+                    f"  evidence of {e['label']!r}: {_passages(b)} -> {_passages(a)}, "
                     f"{b['participants']} -> {a['participants']} participants"
                 )
         out += [
@@ -99,8 +103,22 @@ def _elements(document: dict) -> dict[str, dict]:
     return {n["id"]: n for n in document.get("nodes", []) if n["category"] != DOMAIN}
 
 
-def _counts(node: dict) -> dict[str, int]:
-    return {k: (node.get("evidence") or {}).get(k, 0) for k in COUNTS}
+def _counts(node: dict) -> dict:
+    """An element's passages, participants and documents; for a version frozen before
+    passages, its codings as its passages, marked ``"as_codings": True``."""
+    evidence = node.get("evidence") or {}
+    counts = {k: evidence.get(k, 0) for k in COUNTS}
+    if "passages" not in evidence and evidence.get("codings"):
+        counts["passages"] = evidence["codings"]
+        counts["as_codings"] = True
+    return counts
+
+
+def _passages(counts: dict) -> str:
+    n = counts["passages"]
+    if counts.get("as_codings"):
+        return f"{n} coding{'s' * (n != 1)} (counted before passages)"
+    return f"{n} passage{'s' * (n != 1)}"
 
 
 def diff_documents(before: dict, after: dict, notes: list[dict] | None = None) -> VersionDiff:

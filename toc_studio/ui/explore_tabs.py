@@ -26,9 +26,9 @@ Picker = Callable[[str, str], "int | None"]
 
 
 def bar_chart(where, title: str, rows: list[dict], field: str, colour: str | None = None):
-    """Horizontal bars of codings per ``field``, largest first."""
+    """Horizontal bars of passages per ``field``, largest first."""
     where.markdown(f"**{md(title)}**")
-    encoding = {"x": "Codings:Q", "y": alt.Y(f"{field}:N", sort="-x")}
+    encoding = {"x": "Passages:Q", "y": alt.Y(f"{field}:N", sort="-x")}
     if colour:
         encoding["color"] = f"{colour}:N"
     where.altair_chart(

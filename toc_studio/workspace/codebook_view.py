@@ -1,6 +1,6 @@
 """The Codebook screen's table: every code in tree order with its ToC meaning and counts
-(codings, participants and documents, per stakeholder group), from the coding store's
-framework matrix."""
+(passages, participants and documents, per stakeholder group), from the coding store's
+framework matrix (a passage coded by two coders counts once)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,11 @@ class CodeRow:
     path: str
     depth: int
     branch: str
-    codings: int
+    passages: int
+    codings: int  # the codings behind the passages (a code's delete moves these)
     participants: int
     documents: int
-    per_group: dict[str, tuple[int, int, int]]  # group -> (codings, participants, documents)
+    per_group: dict[str, tuple[int, int, int]]  # group -> (passages, participants, documents)
 
 
 def codebook_rows(session: Session, project: Project) -> list[CodeRow]:
@@ -41,11 +42,12 @@ def codebook_rows(session: Session, project: Project) -> list[CodeRow]:
                 path=path,
                 depth=path.count("/"),
                 branch=groups.get(code.branch_group_id, "shared"),
+                passages=total.passages if total else 0,
                 codings=total.codings if total else 0,
                 participants=total.participants if total else 0,
                 documents=total.documents if total else 0,
                 per_group={
-                    name: (cell.codings, cell.participants, cell.documents)
+                    name: (cell.passages, cell.participants, cell.documents)
                     for name, cell in (counted.cells.items() if counted else [])
                 },
             )
@@ -55,7 +57,7 @@ def codebook_rows(session: Session, project: Project) -> list[CodeRow]:
 
 def table(rows: list[CodeRow], groups: list[str]) -> list[dict]:
     """Rows for a data frame: the tree drawn by indentation, one column per group with
-    "codings · participants p · documents d"."""
+    "passages · participants p · documents d"."""
     out = []
     for r in rows:
         entry = {
@@ -63,6 +65,7 @@ def table(rows: list[CodeRow], groups: list[str]) -> list[dict]:
             "Category": r.code.category or "",
             "Branch": r.branch,
             "Domain": r.code.domain or "",
+            "Passages": r.passages,
             "Codings": r.codings,
             "Participants": r.participants,
             "Documents": r.documents,

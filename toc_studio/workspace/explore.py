@@ -10,7 +10,7 @@ from toc_studio.coding.analysis.framework import Cell, Matrix
 from toc_studio.coding.analysis.queries import Excerpt
 from toc_studio.workspace.codebook_view import CodeRow
 
-MEASURES = {"codings": "Codings", "participants": "Participants", "documents": "Documents"}
+MEASURES = {"passages": "Passages", "participants": "Participants", "documents": "Documents"}
 
 
 def quote_label(excerpt: Excerpt) -> str:
@@ -27,7 +27,7 @@ def quotes_block(excerpts: Iterable[Excerpt]) -> str:
     return "\n\n".join(quote_text(e) for e in excerpts)
 
 
-def matrix_table(found: Matrix, measure: str = "codings") -> list[dict]:
+def matrix_table(found: Matrix, measure: str = "passages") -> list[dict]:
     """One row per code, one column per matrix column, the chosen measure in each cell."""
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}")
@@ -44,22 +44,22 @@ def matrix_table(found: Matrix, measure: str = "codings") -> list[dict]:
 def per_group(rows: Sequence[CodeRow]) -> list[dict]:
     counts: Counter[str] = Counter()
     for r in rows:
-        for group, (codings, _, _) in r.per_group.items():
-            counts[group] += codings
-    return [{"Group": g, "Codings": n} for g, n in counts.most_common()]
+        for group, (passages, _, _) in r.per_group.items():
+            counts[group] += passages
+    return [{"Group": g, "Passages": n} for g, n in counts.most_common()]
 
 
 def per_domain(rows: Sequence[CodeRow]) -> list[dict]:
     counts: Counter[str] = Counter()
     for r in rows:
         if r.code.domain:
-            counts[r.code.domain] += r.codings
-    return [{"Domain": d, "Codings": n} for d, n in counts.most_common() if n]
+            counts[r.code.domain] += r.passages
+    return [{"Domain": d, "Passages": n} for d, n in counts.most_common() if n]
 
 
 def per_code(rows: Sequence[CodeRow], top: int = 25) -> list[dict]:
-    ranked = sorted((r for r in rows if r.codings), key=lambda r: (-r.codings, r.path))
+    ranked = sorted((r for r in rows if r.passages), key=lambda r: (-r.passages, r.path))
     return [
-        {"Code": r.path, "Codings": r.codings, "Category": r.code.category or "none"}
+        {"Code": r.path, "Passages": r.passages, "Category": r.code.category or "none"}
         for r in ranked[:top]
     ]

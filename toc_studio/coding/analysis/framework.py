@@ -1,34 +1,53 @@
 """The framework matrix of thematic analysis: codes × groups, participants or values of an
-attribute, counting codings, participants and documents in SQL, and the excerpts behind
-one of its cells (retrieved by :func:`toc_studio.coding.analysis.queries.excerpts`).
+attribute, counting **passages** (:mod:`toc_studio.coding.analysis.passages`: codings of
+one code in one document by different coders that overlap are one passage, so double
+coding for agreement does not double a cell), their distinct speakers and documents, and
+the excerpts behind one of its cells (one per passage).
+
+**Where a passage falls.** A passage is counted in the column of its speaker: the stored
+speaker of its representative coding (the one starting first, the longest of those, then
+the oldest), else the first speaker among its other codings (the rule of
+:mod:`.passages`). So when two coders' overlapping codings have different speakers (one
+starts in the interviewer's turn, the other in the participant's), the representative's
+speaker wins, and the passage counts once, in that one column. A passage without a
+speaker falls in "(none)"; so does one whose speaker has no group or no value of the
+attribute. The scope's document, kind and coder filters (and blind coding's hidden
+codings) choose the codings before they form passages; its group, participant and
+attribute filters then choose passages by their speaker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 
-from sqlalchemy import case, distinct, func, literal, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio import events
 from toc_studio.coding import blind
+from toc_studio.coding.analysis import passages as ps
 from toc_studio.coding.analysis.bins import Binned, Bins, binned_attribute, parse_bins
 from toc_studio.coding.analysis.queries import DEFAULT_CONTEXT, Excerpt, excerpts
 from toc_studio.coding.codebook import code_paths
 from toc_studio.coding.models import Code, Coding
-from toc_studio.coding.scope import NONE, Scope, all_of, coding_filter, person_filter
+from toc_studio.coding.scope import NONE, Scope, coding_filter, person_filter
 from toc_studio.errors import Invalid
 from toc_studio.project.models import Group, Participant, ParticipantAttribute, Project
+
+SCAN_FROM = 50  # codes asked for, from which SQLite reads the coding table through
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of the matrix: codings, distinct participants, distinct documents."""
+    """One cell of the matrix: passages, their distinct speakers, their distinct documents,
+    and (for reference) the codings that form the passages."""
 
-    codings: int
+    passages: int
     participants: int
     documents: int
+    codings: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,34 +84,14 @@ class Matrix:
         }
 
 
-def _column(by: str, participant_id, binned: Binned | None = None):
-    """(column expression, joins) for a matrix ``by`` value (an attribute's values grouped
-    in their ranges when ``binned``)."""
-    if by == "group":
-        p, g = aliased(Participant), aliased(Group)
-        return g.name, [(p, p.id == participant_id), (g, g.id == p.group_id)]
-    if by == "participant":
-        p = aliased(Participant)
-        return p.label, [(p, p.id == participant_id)]
+def _attribute(by: str) -> str | None:
+    """The attribute's name of ``by`` ("attribute:NAME"), ``None`` for group and
+    participant; anything else is refused."""
+    if by in ("group", "participant"):
+        return None
     if by.startswith("attribute:") and by[len("attribute:") :].strip():
-        name = by[len("attribute:") :].strip()
-        a = aliased(ParticipantAttribute)
-        value = a.value if binned is None else case(binned.labels, value=a.value, else_=a.value)
-        return value, [(a, (a.participant_id == participant_id) & (a.name == name))]
+        return by[len("attribute:") :].strip()
     raise Invalid(f"A matrix runs by group, participant or attribute:NAME, not {by!r}.")
-
-
-def code_tree(project: Project):
-    """Recursive CTE (ancestor, descendant) over the project's codes, each code its own
-    ancestor: lets a row count the codings of its sub-codes, in SQL."""
-    base = select(Code.id.label("ancestor"), Code.id.label("descendant")).where(
-        Code.project_id == project.id
-    )
-    tree = base.cte("code_tree", recursive=True)
-    child = aliased(Code)
-    return tree.union_all(
-        select(tree.c.ancestor, child.id).join(child, child.parent_id == tree.c.descendant)
-    )
 
 
 def matrix(
@@ -105,92 +104,55 @@ def matrix(
     scope: Scope | None = None,
     bins: Bins | str | None = None,
 ) -> Matrix:
-    """Count codings, participants and documents per code and per ``by`` value
+    """Count passages, participants and documents per code and per ``by`` value
     ("group", "participant" or "attribute:NAME"). With ``with_subcodes`` a code's row
-    includes its sub-codes' codings. Codings with no value fall in the "(none)" column.
+    includes its sub-codes' passages. Passages with no value fall in the "(none)" column.
     ``bins`` (a number attribute only: a count of equal ranges, or their edges) groups
     the attribute's values into ranges, one column each, in numeric order."""
     scope = blind.scoped(session, project, scope)
     binned = _binned(session, project, by, bins)
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
-    if by == "group":
-        columns, cells, totals = _by_group(session, project, wanted, with_subcodes, scope)
-    else:
-        only = wanted if codes is not None else None
-        columns, cells, totals = _by_column(
-            session, project, by, only, with_subcodes, scope, binned
-        )
-    return _matrix(session, project, by, columns, cells, totals, wanted, paths)
-
-
-def _by_column(
-    session: Session,
-    project: Project,
-    by: str,
-    only: list[int] | None,
-    with_subcodes: bool,
-    scope: Scope,
-    binned: Binned | None = None,
-) -> tuple[list[str], dict[int, dict[str, Cell]], dict[int, Cell]]:
-    """The matrix by participant or attribute (rows limited to the codes ``only`` names,
-    when given), cells and row totals in one statement: columns, cells and row totals."""
-    from toc_studio.coding.speakers import query_codings
-
-    coded_rows = query_codings(project, scope)
-    # SQLite, with the codings inlined, counts the totals as they stream from the index in
-    # code order; PostgreSQL does better reading them once into a CTE for both parts
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    sub = coded_rows.subquery("coded") if sqlite else coded_rows.cte("coded")
-    column, joins = _column(by, sub.c.participant_id, binned)
-    if with_subcodes:
-        tree = code_tree(project)
-        row_key = tree.c.ancestor
-        base = select().select_from(sub).join(tree, tree.c.descendant == sub.c.code_id)
-    else:
-        row_key = sub.c.code_id
-        base = select().select_from(sub)
-    filters = [all_of(person_filter(sub.c.participant_id, scope))]
-    if only is not None:
-        filters.append(row_key.in_(only))
-    with_column = base
-    for target, on in joins:
-        with_column = with_column.outerjoin(target, on)
-    measures = (
-        func.count(),
-        func.count(distinct(sub.c.participant_id)),
-        func.count(distinct(sub.c.document_id)),
-    )
-    # cells and row totals in one statement: the codings in scope are found once; the
-    # totals need no join to the column's table
-    cells_part = with_column.where(*filters).add_columns(
-        literal(1).label("cell"), row_key, column, *measures
-    )
-    totals_part = base.where(*filters).add_columns(literal(0), row_key, literal(None), *measures)
-    stmt = union_all(cells_part.group_by(row_key, column), totals_part.group_by(row_key))
-    cells: dict[int, dict[str, Cell]] = {}
-    totals: dict[int, Cell] = {}
+    rows = _rows(session, project, wanted, with_subcodes)
+    counted: dict[tuple[int, str], list] = {}  # (row, column) -> [passages, people, docs, codings]
+    totals: dict[tuple[int, str], list] = {}  # (row, "") -> the same, for the row's total
     seen: set[str] = set()
-    for is_cell, key, value, n, people, docs in session.execute(stmt).all():
-        if not is_cell:
-            totals[key] = Cell(n, people, docs)
-            continue
-        label = NONE if value is None else str(value)
-        seen.add(label)
-        cells.setdefault(key, {})[label] = Cell(n, people, docs)
+    for passage, labels, keys in _placed(session, project, by, rows, scope, binned):
+        seen.update(labels)
+        for key in keys:
+            _count(totals, (key, ""), passage)
+            for label in labels:
+                _count(counted, (key, label), passage)
+    cells: dict[int, dict[str, Cell]] = {}
+    for (key, label), (n, people, docs, codings) in counted.items():
+        cells.setdefault(key, {})[label] = Cell(n, len(people), len(docs), codings)
+    total = {key: Cell(n, len(people), len(docs), codings)
+             for (key, _), (n, people, docs, codings) in totals.items()}  # fmt: skip
     if binned is not None:
-        return binned.columns + ([NONE] if NONE in seen else []), cells, totals
-    return _columns_in_order(session, project, by, seen), cells, totals
+        columns = binned.columns + ([NONE] if NONE in seen else [])
+    else:
+        columns = _columns_in_order(session, project, by, seen)
+    return _matrix(session, project, by, columns, cells, total, wanted, paths)
 
 
-def _by_group(
-    session: Session, project: Project, wanted: list[int], with_subcodes: bool, scope: Scope
-) -> tuple[list[str], dict[int, dict[str, Cell]], dict[int, Cell]]:
-    """The matrix by group, counted in one pass by :func:`counting.by_group` (a row of
-    codes at a time, each group a filtered aggregate): columns, cells and row totals."""
-    from toc_studio.coding.analysis import counting
+def _count(buckets: dict[tuple[int, str], list], key: tuple[int, str], passage) -> None:
+    bucket = buckets.get(key)
+    if bucket is None:
+        bucket = buckets[key] = [0, set(), set(), 0]
+    bucket[0] += 1
+    bucket[3] += len(passage.coding_ids)
+    if passage.participant_id is not None:
+        bucket[1].add(passage.participant_id)
+    bucket[2].add(passage.document_id)
 
-    children: dict[int, list[int]] = {}
+
+def _rows(
+    session: Session, project: Project, wanted: list[int], with_subcodes: bool
+) -> dict[int, list[int]]:
+    """Each row's codes: the code, and with ``with_subcodes`` its sub-codes at any depth."""
+    if not with_subcodes:
+        return {code_id: [code_id] for code_id in wanted}
+    children: dict[int | None, list[int]] = {}
     for code_id, parent_id in session.execute(
         select(Code.id, Code.parent_id).where(Code.project_id == project.id)
     ):
@@ -203,28 +165,99 @@ def _by_group(
             todo.extend(children.get(found[-1], ()))
         return found
 
-    rows = {code_id: family(code_id) if with_subcodes else [code_id] for code_id in wanted}
-    from toc_studio.project.projects import list_groups
+    return {code_id: family(code_id) for code_id in wanted}
 
-    groups = {group.id: group.name for group in list_groups(session, project)}
-    coding = Coding.__table__.c
-    where = [*coding_filter(project, scope, coding), *person_filter(coding.participant_id, scope)]
-    counted = counting.by_group(session, rows, list(groups), where)
-    cells: dict[int, dict[str, Cell]] = {}
-    totals: dict[int, Cell] = {}
-    seen: set[str] = set()
-    for code_id, found in counted.items():
-        totals[code_id] = Cell(found.total.codings, found.total.participants, found.total.documents)
-        for group_id, n in found.by_group.items():
-            label = NONE if group_id is counting.NO_GROUP else groups[group_id]
-            seen.add(label)
-            cells.setdefault(code_id, {})[label] = Cell(n.codings, n.participants, n.documents)
-    columns = [name for name in groups.values()] + ([NONE] if NONE in seen else [])
-    return columns, cells, totals
+
+def _placed(
+    session: Session,
+    project: Project,
+    by: str,
+    rows: dict[int, list[int]],
+    scope: Scope,
+    binned: Binned | None,
+) -> Iterator[tuple[ps.Passage, tuple[str, ...], list[int]]]:
+    """Each passage of the rows' codes in scope, with its column labels (one, or several
+    for a speaker with several values of the attribute) and the rows it counts for.
+
+    The codings in scope (documents, kinds, coders, hidden) are read once, in code,
+    document and start order, and formed into passages; the speaker filters of ``scope``
+    then keep the passages whose speaker is in it."""
+    of_code: dict[int, list[int]] = {}
+    for key, codes in rows.items():
+        for code_id in codes:
+            of_code.setdefault(code_id, []).append(key)
+    if not of_code:
+        return
+    table = Coding.__table__
+    c = table.c
+    stmt = select(
+        c.id, c.code_id, c.document_id, c.coder_id, c.start, c.end, c.participant_id
+    ).where(c.code_id.in_(sorted(of_code)), *coding_filter(project, scope, c))
+    if len(of_code) > SCAN_FROM:
+        # most of a codebook: SQLite reads the table through in a fifth of the time it
+        # takes to look each coding up from the code index (which lacks coder and end)
+        stmt = stmt.with_hint(table, "NOT INDEXED", "sqlite")
+    session.flush()
+    read = sorted(map(tuple, session.execute(stmt)), key=itemgetter(1, 2, 4, 0))
+    found = ps.from_rows(read)
+    allowed = _speakers_in_scope(session, project, scope)
+    labels_of = _labels(session, project, by, binned)
+    nobody = (NONE,)
+    for passage in found:
+        person = passage.participant_id
+        if allowed is not None and person not in allowed:
+            continue
+        yield passage, labels_of.get(person, nobody), of_code[passage.code_id]
+
+
+def _speakers_in_scope(session: Session, project: Project, scope: Scope) -> set | None:
+    """The speakers the scope's group, participant and attribute filters accept (``None``
+    among them when "(none)" is one of its groups and nothing else narrows it); ``None``
+    when it has no such filter."""
+    if not scope.needs_participant:
+        return None
+    accepted: set[int | None] = set(
+        session.execute(
+            select(Participant.id).where(
+                Participant.project_id == project.id, *person_filter(Participant.id, scope)
+            )
+        ).scalars()
+    )
+    if NONE in scope.groups and not scope.participants and not scope.attributes:
+        accepted.add(None)  # a passage without a speaker is in the "(none)" group
+    return accepted
+
+
+def _labels(
+    session: Session, project: Project, by: str, binned: Binned | None
+) -> dict[int, tuple[str, ...]]:
+    """Each participant's column label(s) for ``by`` (none listed: "(none)")."""
+    name = _attribute(by)
+    if by == "group":
+        stmt = (
+            select(Participant.id, Group.name)
+            .join(Group, Group.id == Participant.group_id)
+            .where(Participant.project_id == project.id)
+        )
+    elif by == "participant":
+        stmt = select(Participant.id, Participant.label).where(Participant.project_id == project.id)
+    else:
+        stmt = (
+            select(ParticipantAttribute.participant_id, ParticipantAttribute.value)
+            .join(Participant, Participant.id == ParticipantAttribute.participant_id)
+            .where(Participant.project_id == project.id, ParticipantAttribute.name == name)
+            .order_by(ParticipantAttribute.participant_id, ParticipantAttribute.value)
+        )
+    found: dict[int, tuple[str, ...]] = {}
+    for person, value in session.execute(stmt):
+        label = str(value) if binned is None else binned.labels.get(value, str(value))
+        if label not in found.get(person, ()):
+            found[person] = (*found.get(person, ()), label)
+    return found
 
 
 def _matrix(session, project, by, columns, cells, totals, wanted, paths) -> Matrix:
-    """The matrix's rows in codebook order, zero for a code without codings in scope."""
+    """The matrix's rows in codebook order, zero for a code without passages in scope."""
     order = {code.id: i for i, code in enumerate(_ordered_codes(session, project))}
     rows = [
         MatrixRow(
@@ -240,7 +273,7 @@ def _binned(session: Session, project: Project, by: str, bins) -> Binned | None:
         return None
     if not by.startswith("attribute:"):
         raise Invalid("--bins groups a number attribute's values: use --by attribute:NAME.")
-    _column(by, None)  # validates ``by``
+    _attribute(by)  # validates ``by``
     return binned_attribute(session, project, by.split(":", 1)[1].strip(), parse_bins(bins))
 
 
@@ -290,36 +323,29 @@ def cell_excerpts(
     bins: Bins | str | None = None,
 ) -> list[Excerpt]:
     """The excerpts behind one cell of :func:`matrix` (with the same ``bins``, ``value``
-    is a range's label)."""
-    scope = scope or Scope()
-    _column(by, None)  # validates ``by``
+    is a range's label): one per passage, its representative coding's, in document
+    order."""
+    scope = blind.scoped(session, project, scope)
+    _attribute(by)  # validates ``by``
+    if by == "participant" and value == NONE:
+        raise Invalid("Pick a participant's cell; '(none)' has no participant to filter.")
+    if by.startswith("attribute:") and value == NONE:
+        raise Invalid("Pick a cell with an attribute value.")
     binned = _binned(session, project, by, bins)
-    fields = {
-        "kinds": scope.kinds,
-        "coders": scope.coders,
-        "documents": scope.documents,
-        "groups": scope.groups,
-        "participants": scope.participants,
-        "attributes": dict(scope.attributes),
+    rows = _rows(session, project, [code.id], with_subcodes)
+    shown = {
+        p.coding_id
+        for p, labels, _ in _placed(session, project, by, rows, scope, binned)
+        if value in labels
     }
-    if by == "group":
-        fields["groups"] = [value]
-    elif by == "participant":
-        if value == NONE:
-            raise Invalid("Pick a participant's cell; '(none)' has no participant to filter.")
-        fields["participants"] = [value]
-    else:
-        if value == NONE:
-            raise Invalid("Pick a cell with an attribute value.")
-        name = by[len("attribute:") :].strip()
-        fields["attributes"][name] = [value] if binned is None else binned.values_of(value)
-    return excerpts(
-        session,
-        project,
-        code,
-        with_subcodes=with_subcodes,
-        scope=Scope(**fields),
-        context=context,
-        limit=limit,
-        offset=offset,
+    if not shown:
+        return []
+    # the excerpts of the codes in the scope's documents, kinds and coders; the passages
+    # above already chose by speaker
+    codings_scope = Scope(kinds=scope.kinds, coders=scope.coders, documents=scope.documents,
+                          hidden=scope.hidden)  # fmt: skip
+    found = excerpts(
+        session, project, code, with_subcodes=with_subcodes, scope=codings_scope, context=context
     )
+    found = [e for e in found if e.coding_id in shown]
+    return found[offset:] if limit is None else found[offset : offset + limit]
