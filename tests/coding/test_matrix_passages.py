@@ -128,6 +128,13 @@ def test_the_demo_matrix_counts_its_double_coded_passages_once(database_url):
             # overlap (one passage), the other three stand alone
             family = "Mentee/Outcomes/Social/Reconnected with family"
             assert found[family].cells == {"Mentee": Cell(4, 3, 3, codings=5)}
+            # the whole matrix by group is counted in SQL; a scope naming every document
+            # takes the same passages through the general path: the same figures
+            every = Scope(documents=[d.id for d in documents.list_documents(s, project)])
+            for sub in (True, False):
+                in_sql = framework.matrix(s, project, by="group", with_subcodes=sub)
+                general = framework.matrix(s, project, by="group", with_subcodes=sub, scope=every)
+                assert in_sql == general
             quotes = framework.cell_excerpts(
                 s, project, get_code_by_path(s, project, family), "group", "Mentee"
             )

@@ -14,6 +14,10 @@ speaker falls in "(none)"; so does one whose speaker has no group or no value of
 attribute. The scope's document, kind and coder filters (and blind coding's hidden
 codings) choose the codings before they form passages; its group, participant and
 attribute filters then choose passages by their speaker.
+
+The whole matrix by group (no filter: Explore's first view, the report, the Codebook
+screen) is counted in SQL by :mod:`.passage_counts`, which forms in Python only the
+passages of several codings; any other matrix forms the passages of its codings in scope.
 """
 
 from __future__ import annotations
@@ -114,6 +118,48 @@ def matrix(
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
     rows = _rows(session, project, wanted, with_subcodes)
+    if by == "group" and _whole(scope):
+        cells, total, seen = _by_group_in_sql(session, project, rows)
+    else:
+        cells, total, seen = _counted(session, project, by, rows, scope, binned)
+    if binned is not None:
+        columns = binned.columns + ([NONE] if NONE in seen else [])
+    else:
+        columns = _columns_in_order(session, project, by, seen)
+    return _matrix(session, project, by, columns, cells, total, wanted, paths)
+
+
+def _whole(scope: Scope) -> bool:
+    """Whether ``scope`` takes every coding of the project (no filter, nothing hidden)."""
+    return not (scope.kinds or scope.coders or scope.documents or scope.needs_participant
+                or scope.hidden is not None)  # fmt: skip
+
+
+def _by_group_in_sql(session: Session, project: Project, rows: dict[int, list[int]]):
+    """The whole matrix by group, counted in SQL by :func:`passage_counts.by_group` (by the
+    same rule, only passages of several codings formed in Python): cells, totals, columns
+    seen."""
+    from toc_studio.coding.analysis import passage_counts
+    from toc_studio.project.projects import list_groups
+
+    groups = {group.id: group.name for group in list_groups(session, project)}
+    cells: dict[int, dict[str, Cell]] = {}
+    total: dict[int, Cell] = {}
+    seen: set[str] = set()
+    for key, found in passage_counts.by_group(session, project.id, rows, list(groups)).items():
+        t = found.total
+        total[key] = Cell(t.passages, t.participants, t.documents, t.codings)
+        for group_id, n in found.by_group.items():
+            label = NONE if group_id is passage_counts.NO_GROUP else groups[group_id]
+            seen.add(label)
+            cells.setdefault(key, {})[label] = Cell(
+                n.passages, n.participants, n.documents, n.codings
+            )
+    return cells, total, seen
+
+
+def _counted(session, project, by, rows, scope, binned):
+    """The matrix counted over the passages of :func:`_placed`: cells, totals, columns seen."""
     counted: dict[tuple[int, str], list] = {}  # (row, column) -> [passages, people, docs, codings]
     totals: dict[tuple[int, str], list] = {}  # (row, "") -> the same, for the row's total
     seen: set[str] = set()
@@ -128,11 +174,7 @@ def matrix(
         cells.setdefault(key, {})[label] = Cell(n, len(people), len(docs), codings)
     total = {key: Cell(n, len(people), len(docs), codings)
              for (key, _), (n, people, docs, codings) in totals.items()}  # fmt: skip
-    if binned is not None:
-        columns = binned.columns + ([NONE] if NONE in seen else [])
-    else:
-        columns = _columns_in_order(session, project, by, seen)
-    return _matrix(session, project, by, columns, cells, total, wanted, paths)
+    return cells, total, seen
 
 
 def _count(buckets: dict[tuple[int, str], list], key: tuple[int, str], passage) -> None:
