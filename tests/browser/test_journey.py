@@ -25,6 +25,9 @@ from toc_studio.demo import load_demo
 HUNG = 300_000  # ms: only a hung run takes this long
 CODED = """(quote) => Array.from(document.querySelectorAll('.tocw-seg.tocw-coded'))
   .some((s) => s.textContent === quote)"""
+ONE_POPOVER = """(name) => Array.from(document.querySelectorAll(
+  '[data-testid="stPopoverButton"]')).filter((b) => b.innerText.includes(name)).length === 1"""
+GONE = "(text) => !document.querySelector('[data-testid=\"stMain\"]').innerText.includes(text)"
 SHOWN = """(quote) => Array.from(document.querySelectorAll('.tocw-seg'))
   .some((s) => s.textContent.includes(quote))"""
 # Ten passages of the new interview, each coded with the code(s) beside it.
@@ -77,6 +80,7 @@ def open_popover(page, button: str, inside: str) -> None:
     field = page.get_by_label(inside, exact=True)
     for _ in range(5):
         wait_for_app(page)
+        page.wait_for_function(ONE_POPOVER, arg=button)  # not a copy left by a redrawing
         page.get_by_role("button", name=button).click()
         try:
             field.wait_for(timeout=15_000)
@@ -117,7 +121,7 @@ def upload_remove_import(page, tmp_path) -> None:
     chip.locator('[data-testid="stFileChipDeleteBtn"]').click()
     page.get_by_role("button", name="Import 1 file(s)").wait_for()
     wait_for_app(page)
-    assert page.get_by_text("Notes to drop.txt").count() == 0
+    page.wait_for_function(GONE, arg="Notes to drop.txt")  # gone from the whole page
     choose(page, "Group for new participants", "Mentee")
     who = page.get_by_label(re.compile(r"^R \(\d+ turns\) is participant"))
     who.fill("Mentee C9")
@@ -129,7 +133,7 @@ def upload_remove_import(page, tmp_path) -> None:
     wait_for_app(page)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stFileChip\"]')")
     page.get_by_text("Upload one or more files").wait_for()
-    assert page.get_by_text("imported before").count() == 0
+    page.wait_for_function(GONE, arg="imported before")
     screenshot(page, "journey-03-imported")
 
 
@@ -151,17 +155,33 @@ def create_code_on_code_screen(page) -> None:
     close_popover(page)  # it stays open for another code
 
 
+def apply_until_coded(page, quote: str) -> None:
+    """Click "Apply to selection" until ``quote`` shows as coded: a click that lands while
+    the page redraws itself can be lost (applying twice codes once: the second is skipped
+    as already there). A refusal shown on the page fails the test with its words."""
+    apply = page.get_by_role("button", name="Apply to selection")
+    for _ in range(5):
+        apply.wait_for()
+        wait_for_app(page)
+        apply.click()
+        try:
+            page.wait_for_function(CODED, arg=quote, timeout=30_000)
+            break
+        except Exception:  # not drawn yet: look at the state again
+            refused = page.locator('[data-testid="stAlert"]').filter(has_text="Choose")
+            assert not refused.count(), refused.first.inner_text()
+            if not apply.is_visible():
+                page.wait_for_function(CODED, arg=quote)
+                break
+    wait_for_app(page)
+
+
 def code_ten_passages(page) -> None:
     for quote, codes in PASSAGES:
         for code in codes:
             choose(page, "Codes to apply", code)
         assert drag_select(page, quote) == quote
-        apply = page.get_by_role("button", name="Apply to selection")
-        apply.wait_for()
-        wait_for_app(page)
-        apply.click()
-        page.wait_for_function(CODED, arg=quote)
-        wait_for_app(page)
+        apply_until_coded(page, quote)
     # "Codes to apply" cleared after each passage (not pinned)
     assert page.get_by_label("Codes to apply", exact=True).input_value() == ""
     screenshot(page, "journey-05-ten-codings")
@@ -217,8 +237,10 @@ def compare(page) -> None:
     assert shown(page, "Before") == "After the first day"
     assert shown(page, "After") == "Working draft"
     page.locator('[data-testid="stCode"]').filter(has_text="Mentees sleep better").wait_for()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stTable\"]').length === 2"
+    )  # Before and After, one under the other
     tables = page.locator('[data-testid="stTable"]')
-    assert tables.count() == 2
     width = page.viewport_size["width"]
     for n in range(2):
         table = tables.nth(n)
