@@ -4,10 +4,13 @@ of a ~300-element version (interactive page, PNG, SVG).
     .venv/bin/python benchmarks/theory_bench.py                # full size: 1,000,000 codings
     .venv/bin/python benchmarks/theory_bench.py --scale 0.1    # 100,000 codings
     .venv/bin/python benchmarks/theory_bench.py --db postgresql://...  # another store
+    .venv/bin/python benchmarks/theory_bench.py --double 0.2   # a fifth of it double-coded
 
 The project is bulk-inserted by its own generator (2,000 documents of 100 speaker turns,
 one in ten a workshop with five speakers, 2,000 participants in four groups, a codebook
-with ~300 categorised leaf codes). The store is kept in benchmarks/.cache/ between runs
+with ~300 categorised leaf codes); with --double, that share of the documents is coded
+again by a second coder, each coding shifted by three characters, so each pair is one
+passage of two codings. The store is kept in benchmarks/.cache/ between runs
 (pass --fresh to rebuild it). Figures are medians of --repeat runs.
 """
 
