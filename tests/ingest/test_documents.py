@@ -41,7 +41,7 @@ def test_the_same_content_is_found_by_its_sha256(session):
 def test_unknown_kinds_and_titles(session):
     m = build_mentoring_project(session)
     with pytest.raises(Invalid, match="kind"):
-        documents.add_document(session, m.project, "Odd", "text", kind="podcast")
+        documents.add_document(session, m.project, "Odd", "text", kind="radio play")
     with pytest.raises(NotFound):
         documents.get_document(session, m.project, "Nope")
 

@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 INTERVIEWER_LABELS = frozenset(
     {
@@ -102,6 +103,7 @@ def _is_role(label: str) -> bool:
     return folded in ROLE_WORDS or words[0] in ROLE_WORDS or " ".join(words[:2]) in ROLE_WORDS
 
 
+@lru_cache(maxsize=16_384)  # a survey asks it of every respondent's label in every column
 def is_pseudonymous_label(label: str) -> bool:
     """A role or a participant code (``Interviewer``, ``Mentor B1``, ``R``), not a name."""
     return _is_role(label) and (len(label.split()) == 1 or any(c.isdigit() for c in label))

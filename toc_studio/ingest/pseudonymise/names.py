@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from toc_studio.ingest.pseudonymise.allow import TITLES, WORD_NAMES, allowed
 
@@ -58,6 +59,7 @@ class Cluster:
         return "ner"
 
 
+@lru_cache(maxsize=65_536)  # the same forms come back in every turn and column
 def normalise(form: str) -> str:
     """A candidate as a name: white space collapsed, a leading 'the' or title, edge
     punctuation and a possessive ending gone, cut to its name-like words ('' if none)."""
