@@ -154,6 +154,9 @@ TEXT_SIZE_KEY = "code_font_kept"  # the Text size chosen on the Code screen, kep
 _PAGE_STYLE = """<style>
 html {{ font-size: {root}px; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; color: #4a4c57 !important; }}
+[data-testid="stStatusWidget"] button, [data-testid="stBaseButton-header"] {{
+  color: #31333f !important;
+}}
 :focus-visible {{ outline: 3px solid #0072b2 !important; outline-offset: 2px !important; }}
 </style>"""
 
