@@ -29,6 +29,10 @@ SCREENS = {
     "Theory of Change": "Theory of Change",
     "Findings": "Findings",
     "Case studies": "Case studies",
+    "Compare projects": "Compare projects",
+    "Members": "Members",
+    "Key": "Pseudonymisation key",
+    "Audit log": "Audit log",
     "Export": "Export",
 }
 SERIOUS = ("serious", "critical")
