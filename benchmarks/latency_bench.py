@@ -42,6 +42,14 @@ SCREENS = [  # link in the navigation, heading of the screen
     ("Export", "Export"),
     ("Projects", "Projects"),
 ]
+# Five words from the middle of an uncoded stretch of the transcript (a different one each
+# try), so that its highlight, once drawn, is a segment of exactly those words.
+UNCODED = """(n) => {
+  const segs = Array.from(document.querySelectorAll('.tocw-seg:not(.tocw-coded)'))
+    .filter((s) => s.textContent.split(/\\s+/).length > 12);
+  const words = segs[n % segs.length].textContent.split(/\\s+/).filter((w) => w);
+  return words.slice(4, 9).join(' ');
+}"""
 CODED = """(quote) => Array.from(document.querySelectorAll('.tocw-seg.tocw-coded'))
   .some((s) => s.textContent === quote)"""
 WORDS = ("mentor", "week", "group", "felt", "support", "really", "talk", "help", "home", "work")
@@ -104,17 +112,16 @@ def coding_cycles(page, tries: int) -> list[float]:
     page.wait_for_selector(".tocw-root .tocw-seg")
     if page.get_by_label("Coding as", exact=True).count():
         choose(page, "Coding as", "Asha")
-    texts = page.locator(".tocw-block .tocw-text")
     times = []
     for number in range(tries):
         if page.get_by_label("Codes to apply", exact=True).count():
             choose(page, "Codes to apply", "Mentee/Outcomes/Personal/Confidence and hope")
-        words = texts.nth(number % texts.count()).inner_text().split()
-        quote = " ".join(words[2 + number % 3 : 7 + number % 3])
+        quote = page.evaluate(UNCODED, number)
         began = time.perf_counter()
         drag_select(page, quote)
         apply = page.get_by_role("button", name="Apply to selection")
         apply.wait_for()
+        wait_for_app(page)  # a click while the page redraws itself would be lost
         apply.click()
         page.wait_for_function(CODED, arg=quote)
         times.append(time.perf_counter() - began)
