@@ -145,6 +145,8 @@ def import_previews(page, folder: Path, tries: int) -> list[float]:
         if chip.count():
             chip.locator('[data-testid="stFileChipDeleteBtn"]').click()
             wait_for_app(page)
+        # the next try starts from an empty queue: the last preview gone
+        page.get_by_role("heading", name="What will be imported").wait_for(state="detached")
     return times
 
 
