@@ -11,30 +11,10 @@ from axe_playwright_python.base import AXE_SCRIPT
 from sqlmodel import Session
 
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.browser.workspace_helpers import nav_link
+from tests.browser.workspace_helpers import SCREENS, nav_link
 from toc_studio import db
 from toc_studio.demo import load_demo
 
-# Link in the navigation -> the screen's heading.
-SCREENS = {
-    "Projects": "Projects",
-    "Import": "Import transcripts",
-    "Documents": "Documents",
-    "Code": "Code",
-    "Codebook": "Codebook",
-    "Auto-code": "Auto-code",
-    "Explore": "Explore",
-    "Outcomes": "Outcomes",
-    "Memos": "Memos",
-    "Theory of Change": "Theory of Change",
-    "Findings": "Findings",
-    "Case studies": "Case studies",
-    "Compare projects": "Compare projects",
-    "Members": "Members",
-    "Key": "Pseudonymisation key",
-    "Audit log": "Audit log",
-    "Export": "Export",
-}
 SERIOUS = ("serious", "critical")
 RUN_AXE = """async () => {
   const found = await axe.run(document, {resultTypes: ['violations'], iframes: false});

@@ -10,32 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from sqlmodel import Session
 
 from tests.browser.conftest import wait_for_app
-from tests.browser.workspace_helpers import choose, nav_link
+from tests.browser.workspace_helpers import SCREENS, choose, nav_link
 from tests.screens.hostile import MARK, build_hostile_project
 from toc_studio import db
 from toc_studio.coding import codebook
 from toc_studio.project import projects
-
-# Link in the navigation -> the screen's heading.
-SCREENS = {
-    "Projects": "Projects",
-    "Import": "Import transcripts",
-    "Documents": "Documents",
-    "Code": "Code",
-    "Codebook": "Codebook",
-    "Auto-code": "Auto-code",
-    "Explore": "Explore",
-    "Outcomes": "Outcomes",
-    "Memos": "Memos",
-    "Theory of Change": "Theory of Change",
-    "Findings": "Findings",
-    "Case studies": "Case studies",
-    "Compare projects": "Compare projects",
-    "Members": "Members",
-    "Key": "Pseudonymisation key",
-    "Audit log": "Audit log",
-    "Export": "Export",
-}
 
 
 class Recorder(BaseHTTPRequestHandler):

@@ -4,6 +4,27 @@ from __future__ import annotations
 
 from tests.browser.conftest import wait_for_app
 
+# Every screen: its link in the navigation -> its heading (the browser checks walk them all).
+SCREENS = {
+    "Projects": "Projects",
+    "Import": "Import transcripts",
+    "Documents": "Documents",
+    "Code": "Code",
+    "Codebook": "Codebook",
+    "Auto-code": "Auto-code",
+    "Explore": "Explore",
+    "Outcomes": "Outcomes",
+    "Memos": "Memos",
+    "Theory of Change": "Theory of Change",
+    "Findings": "Findings",
+    "Case studies": "Case studies",
+    "Compare projects": "Compare projects",
+    "Members": "Members",
+    "Key": "Pseudonymisation key",
+    "Audit log": "Audit log",
+    "Export": "Export",
+}
+
 # The rectangle of one character (UTF-16 index ``at``) of the first text node of the
 # transcript that contains ``quote``.
 _CHAR_BOX = """([quote, which]) => {
