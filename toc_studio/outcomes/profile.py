@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -80,6 +79,8 @@ def _ok(value: str) -> bool:
 def _numbers(numbers: list[float]) -> dict[str, float | None]:
     if not numbers:
         return {"mean": None, "median": None, "min": None, "max": None}
+    import numpy as np  # here, not at the top: a command that never reaches it starts faster
+
     array = np.asarray(numbers, dtype=float)
     return {
         "mean": float(np.mean(array)),

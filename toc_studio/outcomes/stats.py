@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import stats
+# NumPy and SciPy (a second of imports) are imported by the functions that use them, so
+# that modules reaching this one (the ToC's indicators, the commands) start fast.
 
 CONFIDENCE = 0.95
 
@@ -40,6 +40,9 @@ class Paired:
 
 def paired(start: Sequence[float], last: Sequence[float]) -> Paired:
     """Change from ``start`` to ``last`` (same people, same order)."""
+    import numpy as np
+    from scipy import stats
+
     a, b = np.asarray(start, dtype=float), np.asarray(last, dtype=float)
     n = len(a)
     if n == 0:
@@ -69,6 +72,9 @@ class Comparison:
 
 def compare(first: Sequence[float], second: Sequence[float]) -> Comparison:
     """Two independent groups: Welch's t (unequal variances) and Hedges' g."""
+    import numpy as np
+    from scipy import stats
+
     a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
     if len(a) == 0 or len(b) == 0:
         return Comparison(None, None, None, None, None)
@@ -84,6 +90,9 @@ def hedges_g(first: Sequence[float], second: Sequence[float]) -> tuple[float, li
     """Hedges' g (Cohen's d on the pooled SD, times the small-sample correction J) and its
     95 % interval from the large-sample variance of d (Borenstein et al. 2009, ch. 4:
     V_d = (n1+n2)/(n1 n2) + d^2 / (2 (n1+n2)), J = 1 - 3/(4 df - 1), V_g = J^2 V_d)."""
+    import numpy as np
+    from scipy import stats
+
     a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
     n1, n2 = len(a), len(b)
     df = n1 + n2 - 2
@@ -105,6 +114,8 @@ class Correlation:
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> Correlation:
     """Spearman's rank correlation; its p-value is SciPy's (t distribution, n - 2 df)."""
+    from scipy import stats
+
     n = len(x)
     if n < 3 or len(set(x)) < 2 or len(set(y)) < 2:
         return Correlation(n, None, None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -101,6 +100,8 @@ def _summary(group, kind, levels, members, answers) -> dict[str, Any]:
         # the lower median: always one of the scale's own answers
         summary["median"] = levels[int(numbers[(len(numbers) - 1) // 2])] if numbers else None
     if kind == "number":
+        import numpy as np  # here, not at the top: a command that never reaches it starts faster
+
         summary["mean"] = float(np.mean(numbers)) if numbers else None
         summary["median"] = float(np.median(numbers)) if numbers else None
     return summary
