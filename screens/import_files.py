@@ -1,12 +1,14 @@
 """Import: upload transcripts, check speakers and pseudonymisation, confirm."""
 
+import dataclasses
+
 import streamlit as st
 
 from toc_studio import ui
-from toc_studio.ingest import keystore, review
+from toc_studio.ingest import keystore, pipeline, review
 from toc_studio.ingest.commit import commit_previews
 from toc_studio.ingest.documents import KIND_LABELS
-from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, Upload, plan
+from toc_studio.ingest.pipeline import DEFAULT_MAX_MB, FORMATS, ImportOptions, Upload
 from toc_studio.ingest.pseudonymise import ner_status
 from toc_studio.ingest.readers.survey import SurveyColumns
 from toc_studio.project import projects
@@ -25,6 +27,57 @@ UPLOADS, SKIP, TERMS, PREVIEWS, RESULTS, REJECTED = (
 # The names the uploader held on the last run (a name gone from it was removed with its ×)
 # and the uploader's generation: a new key after an import empties it.
 IN_UPLOADER, GENERATION = "import_in_uploader", "import_uploader_generation"
+# The preview is planned off the script thread (reading the files, NER): the job, the
+# settings it was started for (None: superseded) and those whose preview was stopped.
+PREVIEW_JOB, PREVIEW_FOR, STOPPED = "import_preview_job", "import_preview_for", "import_stopped"
+QUICK_SECONDS = 0.2  # a preview done within this shows at once, without a progress bar
+
+
+def drop_preview() -> None:
+    """Stop a preview under way (its files or settings changed) and forget one that ended."""
+    job = st.session_state.get(PREVIEW_JOB)
+    st.session_state[PREVIEW_FOR] = None
+    if isinstance(job, background.Job):
+        job.cancel()
+        if job.finished.is_set():
+            del st.session_state[PREVIEW_JOB]
+
+
+def read_files(signature, uploads: list[Upload], options: ImportOptions) -> list:
+    """The batch's previews for ``signature``, planned off the script thread: while they
+    are planned the page ends at the progress bar and Cancel; a stopped or failed preview
+    says so and offers to read the files again."""
+    state = st.session_state
+    if state.get(PREVIEW_FOR) != signature and background.running(PREVIEW_JOB):
+        drop_preview()  # settings or files changed meanwhile: start again once it stops
+    if (job := background.follow(PREVIEW_JOB)) is not None and state.get(PREVIEW_FOR):
+        if job.succeeded:
+            state[PREVIEWS] = (state[PREVIEW_FOR], job.result)
+        else:  # cancelled, or an error that is not one file's (those are in the preview)
+            state[STOPPED] = (state[PREVIEW_FOR], job.error)
+    if state.get(PREVIEWS, (None,))[0] == signature:
+        return state[PREVIEWS][1]
+    if state.get(STOPPED, (None,))[0] == signature:
+        error = state[STOPPED][1]
+        if error:
+            ui.show_error(error)
+        else:
+            st.info("Reading the files was cancelled; nothing was changed.", icon=":material/undo:")
+        if st.button("Read the files again", icon=":material/refresh:"):
+            del state[STOPPED]
+            st.rerun()
+        st.stop()
+    state[PREVIEW_FOR] = signature
+    batch = [dataclasses.replace(u) for u in uploads]  # the thread's own: widgets change ours
+    job = background.start(
+        PREVIEW_JOB,
+        "Reading the files",
+        lambda s, progress: pipeline.plan(s, project, batch, options, progress=progress),
+        read_only=True,  # it only reads: the page's own writes do not wait behind it
+    )
+    job.finished.wait(QUICK_SECONDS)
+    return read_files(signature, uploads, options)
+
 
 st.title("Import transcripts")
 project = ui.require_project()
@@ -35,7 +88,7 @@ IMPORT_JOB = "import_job"
 if (job := background.follow(IMPORT_JOB)) is not None:  # while it runs, the page ends there
     if job.succeeded:
         st.session_state[RESULTS] = review.outcome_rows(job.result)
-        for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED, IN_UPLOADER):
+        for key in (UPLOADS, SKIP, TERMS, PREVIEWS, REJECTED, IN_UPLOADER, STOPPED):
             st.session_state.pop(key, None)
         st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1  # empty uploader
     background.show_outcome(job)
@@ -91,6 +144,7 @@ if pseudonymise:
 
 uploads = list(state[UPLOADS].values())
 if not uploads:
+    drop_preview()
     st.info("Upload one or more files to see what will be imported.")
     st.stop()
 
@@ -113,10 +167,7 @@ signature = (
     tuple(sorted(kept)),
     places_policy if pseudonymise else None,
 )
-if state.get(PREVIEWS, (None,))[0] != signature:
-    with st.spinner("Reading the files..."), ui.session() as s:
-        state[PREVIEWS] = (signature, plan(s, project, uploads, options))
-previews = state[PREVIEWS][1]
+previews = read_files(signature, uploads, options)
 
 st.subheader("What will be imported")
 st.dataframe([review.file_summary(p) for p in previews], hide_index=True, width="stretch")

@@ -50,7 +50,7 @@ def _page(app, database_url, monkeypatch):
     project_id = _project(database_url)
     at = app(PAGE)
     at.session_state["import_uploads"] = {u.name: u for u in FILES}
-    return run_on(at, project_id), project_id
+    return settle(run_on(at, project_id)), project_id  # the preview is planned in a job too
 
 
 def _held_after_first_file(monkeypatch):

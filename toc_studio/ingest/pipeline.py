@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -214,19 +214,34 @@ def paused_gc() -> Iterator[None]:
 
 
 def plan(
-    session: Session, project: Project, uploads: Sequence[Upload], options: ImportOptions
+    session: Session,
+    project: Project,
+    uploads: Sequence[Upload],
+    options: ImportOptions,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[FilePreview]:
     """Preview every file of a batch; a file that cannot be read gets an error, not an
     exception, and the others go on. Names are gathered over the whole batch first, so a
-    name found in one file is replaced in all of them."""
+    name found in one file is replaced in all of them. ``progress(done, total, text)`` is
+    told before each file is read, each document's names are searched and each file is
+    checked; whatever it raises (a cancelled preview) stops the plan."""
+    report = progress or (lambda done, total, text: None)
+    total = 3 * len(uploads)
     context = load_context(session, project, options)
     files = []
-    for upload in uploads:
+    for number, upload in enumerate(uploads):
+        report(number, total, f"Reading {upload.name}")
         with paused_gc():
             files.append((upload, *_read_file(upload, context, options)))
-    index = _name_index([(p, docs) for _, p, docs in files], context)
+    steps = {p.name: len(uploads) + n for n, (_, p, _) in enumerate(files)}
+    index = _name_index(
+        [(p, docs) for _, p, docs in files],
+        context,
+        lambda name: report(steps[name], total, f"Finding names in {name}"),
+    )
     previews = []
-    for upload, preview, documents in files:
+    for number, (upload, preview, documents) in enumerate(files):
+        report(2 * len(uploads) + number, total, f"Checking {upload.name}")
         with paused_gc():
             previews.append(_finish_file(upload, preview, documents, context, options, index))
     if options.reapply:
@@ -278,10 +293,15 @@ def _read_file(
     return preview, documents
 
 
-def _name_index(files: list[tuple[FilePreview, list[_Read]]], context: ProjectContext):
+def _name_index(
+    files: list[tuple[FilePreview, list[_Read]]],
+    context: ProjectContext,
+    step: Callable[[str], None] | None = None,
+):
     """The names of a batch: each document's candidates (NER runs here, once per text),
     clustered with the project's key and lists. A file whose names cannot be searched
-    gets an error and none of its text is stored."""
+    gets an error and none of its text is stored. ``step(file name)`` is told before each
+    document (it may raise to stop)."""
     pseudonymiser = context.pseudonymiser
     if pseudonymiser is None:
         return None
@@ -289,6 +309,8 @@ def _name_index(files: list[tuple[FilePreview, list[_Read]]], context: ProjectCo
     for preview, documents in files:
         try:
             for document in documents:
+                if step is not None:
+                    step(preview.name)
                 labels = {t.speaker_label for t in document.turns if t.speaker_label}
                 document.candidates = pseudonymiser.candidates(document.read.text, labels)
                 if context.known:

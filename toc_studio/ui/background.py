@@ -61,11 +61,20 @@ class Job:
         self.fraction = min(max(done / total, 0.0), 1.0) if total else 0.0
         self.text = text
 
-    def run(self, engine, actor: access.Actor | None, work: Callable[[Session, Progress], Any]):
-        """The thread's body: the work in one transaction (rolled back on any error)."""
+    def run(
+        self,
+        engine,
+        actor: access.Actor | None,
+        work: Callable[[Session, Progress], Any],
+        read_only: bool = False,
+    ):
+        """The thread's body: the work in one transaction (rolled back on any error); with
+        ``read_only`` a session that only reads (on SQLite it takes no write lock, so the
+        pages' writes do not wait behind it) and is never committed."""
+        scope = db.read_scope if read_only else db.session_scope
         try:
             self.progress(0, 1)  # cancelled before it began: nothing to do
-            with access.acting_as(actor), db.session_scope(engine) as session:
+            with access.acting_as(actor), scope(engine) as session:
                 self.result = work(session, self.progress)
         except Cancelled:
             self.cancelled = True
@@ -75,16 +84,20 @@ class Job:
             self.finished.set()
 
 
-def start(key: str, title: str, work: Callable[[Session, Progress], Any]) -> Job:
+def start(
+    key: str, title: str, work: Callable[[Session, Progress], Any], *, read_only: bool = False
+) -> Job:
     """Run ``work(session, progress)`` in a thread as whoever acts on this run (app.py sets
-    it for the page); ``key`` names the job in the session state (one at a time per key)."""
+    it for the page); ``key`` names the job in the session state (one at a time per key).
+    ``read_only``: work that only reads (a preview) gets a session that takes no write lock."""
     running = st.session_state.get(key)
     if isinstance(running, Job) and not running.finished.is_set():
         return running
     job = Job(title)
     st.session_state[key] = job
     thread = threading.Thread(
-        target=job.run, args=(ui.engine(), access.current(), work), name=f"toc-studio {key}",
+        target=job.run, args=(ui.engine(), access.current(), work, read_only),
+        name=f"toc-studio {key}",
         daemon=True,
     )  # fmt: skip
     thread.start()
