@@ -188,7 +188,10 @@ with right:
             args=(apply_to_selection,),
         )
     else:
-        st.caption("Select words in the transcript with the mouse to code them.")
+        st.caption(
+            "Select words in the transcript to code them: with the mouse, or Tab to a "
+            "turn, move with the arrow keys, hold Shift to select and press Enter."
+        )
     block = block_at(shape.blocks, caret) if caret is not None else None
     if block is not None:
         cols = st.columns(2)

@@ -135,27 +135,62 @@ def test_a_passage_is_coded_with_the_keyboard_alone_and_focus_shows(app_server, 
     screenshot(page, "accessibility-keyboard-coding")
 
 
+SIZES = """() => [getComputedStyle(document.documentElement).fontSize,
+  getComputedStyle(document.querySelector('h1')).fontSize,
+  getComputedStyle(document.querySelector('[data-testid="stSidebar"] label p')).fontSize,
+  document.documentElement.scrollWidth - document.documentElement.clientWidth]"""
+
+
 def test_the_text_size_setting_is_honoured_on_every_screen(app_server, page):
+    """The sidebar's Text size, set once, holds on every screen (page text, headings, the
+    sidebar, the transcript), nothing spills sideways at the largest size, and a reload
+    keeps it (it is in the address)."""
     _demo(app_server.database_url)
     page.set_default_timeout(300_000)
-    open_screen(page, app_server.url, "Code")
+    open_screen(page, app_server.url, "Projects")
     slider = page.get_by_role("slider", name="Text size")
     slider.focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # 17 -> 20 -> 24
-    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '23px'")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # Normal (17) -> 20 -> 24 -> Largest (28)
+    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '27px'")
     wait_for_app(page)
-    assert page.evaluate(
-        "() => getComputedStyle(document.querySelector('.tocw-root')).fontSize"
-    ) == "24px"
     for link in SCREENS:
         nav_link(page, link).click()
         page.get_by_role("heading", name=SCREENS[link], exact=True).first.wait_for()
         wait_for_app(page)
-        sizes = page.evaluate(
-            "() => [getComputedStyle(document.documentElement).fontSize,"
-            " getComputedStyle(document.querySelector('h1')).fontSize]"
-        )
-        assert sizes[0] == "23px", (link, sizes)
-        assert float(sizes[1].removesuffix("px")) > 30, (link, sizes)  # 24 px at 16 px
+        root, h1, sidebar, spill = page.evaluate(SIZES)
+        assert root == "27px", (link, root)
+        assert float(h1.removesuffix("px")) > 40, (link, h1)  # 2.75rem: 44 px at 16 px
+        assert float(sidebar.removesuffix("px")) > 20, (link, sidebar)  # 14 px at 16 px
+        assert spill <= 0, f"{link}: the page is {spill} px wider than the window"
+        if link == "Code":
+            page.wait_for_selector(".tocw-root .tocw-seg")
+            assert page.evaluate(
+                "() => getComputedStyle(document.querySelector('.tocw-seg')).fontSize"
+            ) == "28px"
     screenshot(page, "accessibility-large-text")
+    page.reload()
+    page.get_by_role("heading", name="Export", exact=True).first.wait_for()
+    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '27px'")
+
+
+# Each screen's main action (with the demo project): Tab reaches it, with a focus ring.
+MAIN_ACTIONS = {
+    "Projects": "Create project",
+    "Code": "Next uncoded turn",
+    "Memos": "Save memo",
+    "Findings": "Add",
+    "Export": "Build report",
+}
+
+
+def test_each_screens_main_action_is_reached_by_tab_with_a_visible_focus_ring(app_server, page):
+    _demo(app_server.database_url)
+    page.set_default_timeout(120_000)
+    for link, action in MAIN_ACTIONS.items():
+        open_screen(page, app_server.url, link)
+        button = page.get_by_role("button", name=action, exact=True).first
+        button.wait_for()
+        page.locator("h1").first.click()  # start from the heading, as a reader would
+        tab_to(page, button)
+        assert focus_ring(page).startswith("3px"), (link, action)

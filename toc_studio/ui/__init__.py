@@ -150,7 +150,8 @@ def require_project() -> Project:
     return project
 
 
-TEXT_SIZE_KEY = "code_font_kept"  # the Text size chosen on the Code screen, kept
+TEXT_SIZES = {14: "Small", 17: "Normal", 20: "Large", 24: "Larger", 28: "Largest"}
+TEXT_SIZE_KEY, TEXT_SIZE_ADDRESS, NORMAL_TEXT = "ui_text_size", "text", 17
 _PAGE_STYLE = """<style>
 html {{ font-size: {root}px; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; color: #4a4c57 !important; }}
@@ -161,13 +162,47 @@ html {{ font-size: {root}px; }}
 </style>"""
 
 
+def text_size() -> int:
+    """The text size chosen in the sidebar (the transcript's size in pixels): this
+    session's choice, else the one in the address (``?text=24``, so a reload or a bookmark
+    keeps it), else normal."""
+    state = st.session_state
+    size = state.get(TEXT_SIZE_KEY, state.get(f"{TEXT_SIZE_KEY}_kept"))
+    if size is None:
+        asked = st.query_params.get(TEXT_SIZE_ADDRESS, "")
+        size = int(asked) if asked.isdigit() and int(asked) in TEXT_SIZES else NORMAL_TEXT
+    return int(size)
+
+
+def text_size_setting() -> int:
+    """The sidebar's "Text size" (every page, below the project picker): kept in the
+    session and, when not normal, in the address."""
+    state = st.session_state
+    if TEXT_SIZE_KEY not in state:
+        state[TEXT_SIZE_KEY] = text_size()
+    size = st.sidebar.select_slider(
+        "Text size",
+        list(TEXT_SIZES),
+        key=TEXT_SIZE_KEY,
+        format_func=TEXT_SIZES.get,
+        help="The size of the text on every page, the transcript's included.",
+    )
+    state[f"{TEXT_SIZE_KEY}_kept"] = size
+    wanted = None if size == NORMAL_TEXT else str(size)
+    if st.query_params.get(TEXT_SIZE_ADDRESS) != wanted:
+        if wanted is None:
+            del st.query_params[TEXT_SIZE_ADDRESS]
+        else:
+            st.query_params[TEXT_SIZE_ADDRESS] = wanted
+    return size
+
+
 def page_style() -> None:
-    """What every page shares in its look: the text size chosen on the Code screen (the
+    """What every page shares in its look: the text size chosen in the sidebar (the
     transcript's size; the page's own text one pixel smaller, as Streamlit's 16 px stands to
     the transcript's default 17 px), captions dark enough to read (WCAG AA contrast) and a
     visible focus ring for keyboard users."""
-    size = st.session_state.get("code_font") or st.session_state.get(TEXT_SIZE_KEY) or 17
-    st.html(_PAGE_STYLE.format(root=int(size) - 1))
+    st.html(_PAGE_STYLE.format(root=text_size() - 1))
 
 
 def project_picker() -> Project | None:
@@ -176,6 +211,12 @@ def project_picker() -> Project | None:
     project in the address that is not among those offered is said, not swapped for
     another: no project is current until one is chosen."""
     page_style()
+    project = _pick_project()
+    text_size_setting()  # below the picker, on every page
+    return project
+
+
+def _pick_project() -> Project | None:
     with read_session() as s:
         summaries = projects.list_projects(s)
     if not summaries:

@@ -1,6 +1,7 @@
-"""The Code screen's widgets: document, coder and text size pickers that outlive a visit
-to another page, the pager, the browser's selection events, and the highlights under a
-click (remove, recode, memo). The screen keeps the actions and their undo."""
+"""The Code screen's widgets: document and coder pickers that outlive a visit to another
+page (the text size is the sidebar's, :func:`toc_studio.ui.text_size`), the pager, the
+browser's selection events (mouse or keyboard), and the highlights under a click (remove,
+recode, memo). The screen keeps the actions and their undo."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from toc_studio.workspace.markdown import md
 
 SEL, CARET, CLICKED = "code_selection", "code_caret", "code_clicked"
 RECENT, PAGE, FOCUS, FOCUS_KEY = "code_recent", "code_page", "code_focus", "code_focus_key"
-KEPT = ("code_doc", "coder_name", "code_font")
+KEPT = ("code_doc", "coder_name")
 
 Act = Callable[[Callable], None]
 
@@ -36,7 +37,8 @@ def focus_on(start: int | None) -> None:
 def pickers(
     docs: list[Document], coders: list[Coder], me: access.Actor | None = None
 ) -> tuple[int, str | None, int]:
-    """The document, who is coding and the text size; kept while another page is shown
+    """The document, who is coding and the text size (the sidebar's setting); the first two
+    kept while another page is shown
     (Streamlit forgets a widget's value then). A new document starts on its first page.
     Someone signed in (``me``) codes as themselves: there is no "Coding as" choice."""
     titles = {d.id: d.title for d in docs}
@@ -45,7 +47,7 @@ def pickers(
             st.session_state[widget] = st.session_state[f"{widget}_kept"]
     if st.session_state.get("code_doc") not in titles:
         st.session_state.pop("code_doc", None)
-    top = st.columns([3, 2, 1])
+    top = st.columns([3, 2])
     doc_id = top[0].selectbox("Document", list(titles), format_func=titles.get, key="code_doc")
     if me is not None:
         coder_name: str | None = me.name
@@ -65,9 +67,8 @@ def pickers(
             key="coder_name",
             help="Your codings are stored under this name. Type a new name to add yourself.",
         )
-    st.session_state.setdefault("code_font", 17)
-    font = top[2].select_slider("Text size", [14, 17, 20, 24, 28], key="code_font")
-    for widget, value in zip(KEPT, (doc_id, coder_name, font), strict=True):
+    font = ui.text_size()
+    for widget, value in zip(KEPT, (doc_id, coder_name), strict=True):
         st.session_state[f"{widget}_kept"] = value
     if st.session_state.get("code_last_doc") != doc_id:
         forget_pointer()
@@ -130,6 +131,8 @@ def take_event(event: dict | None, document: Document, page: int, model: dict) -
     if not (event and event.get("document") == document.id and event.get("page") == page):
         return
     forget_pointer()
+    if event["kind"] == "clear":  # Escape (or a move) after a keyboard selection
+        return
     with ui.reported():
         if event["kind"] == "select":
             start, end = view.span_from_browser(

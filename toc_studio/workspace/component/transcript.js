@@ -54,7 +54,8 @@ function draw(root, data) {
     }
     const para = document.createElement("p");
     para.className = "tocw-text";
-    para.tabIndex = 0; // keyboard: Tab to a turn, Enter puts the caret at its start
+    para.tabIndex = 0; // keyboard: Tab to a turn, then words by arrows (see turnKeys)
+    para.setAttribute("aria-describedby", "tocw-keys-help");
     for (const seg of block.segments) {
       const span = document.createElement("span");
       span.className = "tocw-seg";
@@ -125,39 +126,228 @@ function report(root, target) {
   }
 }
 
+// ---- The keyboard: a word cursor and a selection, word by word, inside a turn ----
+// Focus a turn (Tab), then: Left/Right (or Ctrl+Left/Right) move the word cursor,
+// Home/End to the turn's first/last word; Shift with any of them selects from the cursor,
+// word by word; Enter or Space reports the selection exactly as a mouse selection (or,
+// with none, the caret at the cursor: "Code this sentence" / "Code this turn"); Escape
+// clears it. Leaving the turn with a selection not yet reported reports it.
+const SEGMENTER =
+  typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
+const HIGHLIGHTS = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight !== "undefined";
+const KEYS = new Set(["ArrowLeft", "ArrowRight", "Home", "End"]);
+
+// The turn's text (its segments' text nodes, in order) and its stops: every run of
+// non-space characters the browser's word breaker finds (a word, an emoji, punctuation).
+function words(turn) {
+  if (turn.tocwWords) return turn.tocwWords;
+  const pieces = [];
+  let full = "";
+  for (const seg of turn.querySelectorAll(".tocw-seg")) {
+    const node = seg.firstChild;
+    if (!node) continue;
+    pieces.push({ node, u: Number(seg.dataset.u), at: full.length });
+    full += node.data;
+  }
+  const stops = [];
+  const found = SEGMENTER
+    ? Array.from(SEGMENTER.segment(full), (s) => [s.index, s.segment])
+    : Array.from(full.matchAll(/\S+/g), (m) => [m.index, m[0]]);
+  for (const [index, text] of found) {
+    if (/\S/.test(text)) stops.push({ start: index, end: index + text.length });
+  }
+  turn.tocwWords = { pieces, full, stops };
+  return turn.tocwWords;
+}
+
+// The text node and offset of index ``i`` of the turn's text (``end``: at a boundary
+// between two nodes, the end of the first).
+function locate(w, i, end) {
+  let found = w.pieces[0];
+  for (const piece of w.pieces) {
+    if (end ? piece.at < i : piece.at <= i) found = piece;
+  }
+  return { node: found.node, offset: i - found.at, u: found.u + (i - found.at) };
+}
+
+function rangeOf(w, start, end) {
+  const a = locate(w, start, false);
+  const b = locate(w, end, true);
+  const range = document.createRange();
+  range.setStart(a.node, a.offset);
+  range.setEnd(b.node, b.offset);
+  return range;
+}
+
+function keyState(root) {
+  return root.tocwKey;
+}
+
+function spanOf(k) {
+  const w = words(k.turn);
+  const lo = Math.min(k.anchor, k.head);
+  const hi = Math.max(k.anchor, k.head);
+  return { start: w.stops[lo].start, end: w.stops[hi].end, words: hi - lo + 1 };
+}
+
+function announce(root, message) {
+  if (root.tocwLive) root.tocwLive.textContent = message;
+}
+
+function paint(root) {
+  const k = keyState(root);
+  if (HIGHLIGHTS) {
+    CSS.highlights.delete("tocw-cursor");
+    CSS.highlights.delete("tocw-keysel");
+  }
+  if (!k || !k.turn.isConnected) return;
+  const w = words(k.turn);
+  const at = w.stops[k.head];
+  const cursor = rangeOf(w, at.start, at.end);
+  if (k.anchor !== null) {
+    const span = spanOf(k);
+    const range = rangeOf(w, span.start, span.end);
+    if (HIGHLIGHTS) {
+      CSS.highlights.set("tocw-keysel", new Highlight(range));
+    } else {
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+  }
+  if (HIGHLIGHTS) {
+    const mark = new Highlight(cursor);
+    mark.priority = 1;
+    CSS.highlights.set("tocw-cursor", mark);
+  }
+  const box = cursor.getBoundingClientRect();
+  const view = root.getBoundingClientRect();
+  if (box.top < view.top || box.bottom > view.bottom) {
+    root.scrollTop += box.top - view.top - view.height / 2;
+  }
+}
+
+function clearKeys(root) {
+  root.tocwKey = null;
+  paint(root);
+}
+
+function send(root, event) {
+  const args = root.tocwArgs;
+  root.tocwCount = (root.tocwCount || 0) + 1;
+  args.setTriggerValue("event", {
+    page: args.data.page,
+    document: args.data.document,
+    n: root.tocwCount,
+    ...event,
+  });
+}
+
+function sendSelection(root) {
+  const k = keyState(root);
+  if (!k || k.anchor === null || k.reported) return;
+  const w = words(k.turn);
+  const span = spanOf(k);
+  const text = w.full.slice(span.start, span.end);
+  k.reported = true;
+  const start = locate(w, span.start, false).u;
+  const end = locate(w, span.end, true).u;
+  send(root, { kind: "select", start, end, text });
+  announce(root, `Chosen: ${text}. Now choose codes and press Apply to selection.`);
+}
+
+// Left/Right/Home/End (with or without Shift) in a turn; true when the key was used.
+function moveKeys(root, turn, event) {
+  const w = words(turn);
+  if (!KEYS.has(event.key) || event.altKey || event.metaKey || w.stops.length === 0) return false;
+  let k = keyState(root);
+  if (!k || k.turn !== turn) {
+    k = { turn, head: null, anchor: null, reported: false };
+    root.tocwKey = k;
+    window.getSelection().removeAllRanges();
+  }
+  const last = w.stops.length - 1;
+  const fresh = k.head === null;
+  if (fresh) k.head = event.key === "ArrowLeft" || event.key === "End" ? last : 0;
+  if (event.shiftKey) {
+    if (k.anchor === null) {
+      k.anchor = k.head; // the first Shift+key selects the word under the cursor
+    } else {
+      k.head = next(k.head, event.key, last);
+    }
+    k.reported = false;
+    const span = spanOf(k);
+    const text = w.full.slice(span.start, span.end);
+    announce(root, `Selected ${span.words} word${span.words === 1 ? "" : "s"}: ${text}`);
+  } else {
+    if (!fresh) k.head = next(k.head, event.key, last);
+    const hadSelection = k.anchor !== null && k.reported;
+    k.anchor = null;
+    k.reported = false;
+    if (hadSelection) send(root, { kind: "clear", start: 0, end: 0 });
+    const at = w.stops[k.head];
+    announce(root, w.full.slice(at.start, at.end));
+  }
+  paint(root);
+  return true;
+}
+
+function next(head, key, last) {
+  if (key === "ArrowLeft") return Math.max(0, head - 1);
+  if (key === "ArrowRight") return Math.min(last, head + 1);
+  return key === "Home" ? 0 : last;
+}
+
+function turnKeys(root, turn, event) {
+  if (moveKeys(root, turn, event)) {
+    event.preventDefault();
+    return;
+  }
+  const k = keyState(root);
+  const mine = k && k.turn === turn;
+  if (event.key === "Escape" && mine) {
+    event.preventDefault();
+    if (k.reported) send(root, { kind: "clear", start: 0, end: 0 });
+    clearKeys(root);
+    announce(root, "Selection cleared.");
+    return;
+  }
+  if (event.key !== "Enter" && event.key !== " ") return;
+  event.preventDefault();
+  if (mine && k.anchor !== null) {
+    k.reported = false;
+    sendSelection(root);
+    return;
+  }
+  // The caret at the cursor's word, or at the turn's start: "Code this turn" or "sentence"
+  const w = words(turn);
+  const at = mine && k.head !== null ? w.stops[k.head].start : 0;
+  const start = w.pieces.length ? locate(w, at, false).u : 0;
+  send(root, { kind: "caret", start, end: start });
+}
+
 function listen(root) {
+  root.addEventListener("mousedown", () => {
+    if (keyState(root)) clearKeys(root);
+  });
   root.addEventListener("mouseup", (event) => {
     const target = event.target;
     window.setTimeout(() => report(root, target), 0);
   });
+  root.addEventListener("focusout", (event) => {
+    const k = keyState(root);
+    if (k && !k.turn.contains(event.relatedTarget)) sendSelection(root);
+  });
   root.addEventListener("keydown", (event) => {
-    const turn = event.target.classList && event.target.classList.contains("tocw-text");
-    const first = turn ? event.target.querySelector(".tocw-seg") : null;
-    if (first && (event.key === "Enter" || event.key === " ")) {
-      // The caret at the turn's start, as a click there: "Code this turn" or "sentence"
-      event.preventDefault();
-      const args = root.tocwArgs;
-      root.tocwCount = (root.tocwCount || 0) + 1;
-      const start = Number(first.dataset.u);
-      args.setTriggerValue("event", {
-        page: args.data.page,
-        document: args.data.document,
-        n: root.tocwCount,
-        kind: "caret",
-        start,
-        end: start,
-      });
+    const target = event.target;
+    if (target.classList && target.classList.contains("tocw-text")) {
+      turnKeys(root, target, event);
       return;
     }
-    const seg = event.target.closest ? event.target.closest(".tocw-coded") : null;
+    const seg = target.closest ? target.closest(".tocw-coded") : null;
     if (seg && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
-      const args = root.tocwArgs;
-      root.tocwCount = (root.tocwCount || 0) + 1;
-      args.setTriggerValue("event", {
-        page: args.data.page,
-        document: args.data.document,
-        n: root.tocwCount,
+      send(root, {
         kind: "click",
         start: Number(seg.dataset.u),
         end: Number(seg.dataset.u),
@@ -176,12 +366,26 @@ export default function (component) {
     root.setAttribute("role", "document");
     root.setAttribute("aria-label", "Transcript");
     parentElement.appendChild(root);
+    const help = document.createElement("p");
+    help.id = "tocw-keys-help";
+    help.className = "tocw-hidden";
+    help.textContent =
+      "Left and Right arrows move word by word, Shift with an arrow, Home or End selects, " +
+      "Enter chooses the selection or the cursor's place, Escape clears.";
+    const live = document.createElement("div");
+    live.className = "tocw-hidden";
+    live.setAttribute("aria-live", "polite");
+    live.dataset.testid = "tocw-live";
+    parentElement.append(help, live);
+    root.tocwLive = live;
     listen(root);
   }
   root.tocwArgs = component;
   root.style.fontSize = `${Number(data.font) || 17}px`;
   if (root.dataset.sig !== data.sig) {
+    root.tocwKey = null; // the words under a keyboard selection are drawn anew
     draw(root, data);
+    paint(root);
     root.dataset.sig = data.sig;
     const where = `${data.document}:${data.page}`;
     if (root.dataset.where !== where) {
