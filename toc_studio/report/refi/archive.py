@@ -37,6 +37,7 @@ class Archive:
     handle: BinaryIO | None = None
     owned: bool = False  # the handle was opened here, so it is closed here
     lowered: dict[str, str] | None = None  # lower-case entry name -> entry, made when needed
+    project_size: int = 0  # bytes of the project file (as declared, in a zip), for progress
 
     def entry(self, reference: str) -> str | None:
         """The zip entry a path attribute names (``internal://x.txt``, ``x.txt``,
@@ -172,11 +173,14 @@ def _open(handle: BinaryIO, owned: bool, name: str, max_total: int) -> Archive:
             raise Invalid(
                 f"{name or 'The file'} is neither a .qdpx (zip) nor a .qde (XML) project file."
             )
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(0)
         return Archive(
             name=name,
             open_project=lambda: io.BufferedReader(_Rewound(handle)),
             handle=handle,
             owned=owned,
+            project_size=size,
         )
     handle.seek(0)
     try:
@@ -202,6 +206,7 @@ def _open(handle: BinaryIO, owned: bool, name: str, max_total: int) -> Archive:
         zip=archive,
         handle=handle,
         owned=owned,
+        project_size=archive.getinfo(project).file_size,
     )
 
 

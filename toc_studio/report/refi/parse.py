@@ -100,12 +100,15 @@ class _Reader(ContentHandler):
         self.selection: SelectionRec | None = None
         self.coding: CodingRec | None = None
         self.depth = 0
+        # expat's parser when the reader is driven by it directly (_DefusedReader): inside
+        # a selection its element handlers are the selection's own (no test per element)
+        self.expat = None
 
     # --- the bulk: selections and their codings ----------------------------------------
 
     def startElement(self, name: str, attrs) -> None:  # noqa: N802 - SAX's name
         if self.selection is not None:
-            self._inside_selection(LOCAL.get(name) or local_name(name), attrs)
+            self._inner_start(name, attrs)
             return
         tag = LOCAL.get(name) or local_name(name)
         node = self.node
@@ -125,11 +128,16 @@ class _Reader(ContentHandler):
 
     def _start_selection(self, tag: str, attrs) -> None:
         if tag == "PlainTextSelection":
-            start, end = whole_number(attrs, "startPosition"), whole_number(attrs, "endPosition")
+            try:
+                start, end = int(attrs["startPosition"]), int(attrs["endPosition"])
+            except (KeyError, ValueError):  # whole_number says which, and why
+                start = whole_number(attrs, "startPosition")
+                end = whole_number(attrs, "endPosition")
         else:
             start = end = -1  # set from the transcript's sync points at its end
+        guid = attrs.get("guid")
         selection = SelectionRec(
-            normalise_id(attrs.get("guid")),
+            guid.strip().strip("{}").lower() if guid else "",  # normalise_id, inlined
             start,
             end,
             attrs.get("name") or "",
@@ -147,10 +155,14 @@ class _Reader(ContentHandler):
             )
             self.between.append((selection, *ends))
         self.selection, self.depth = selection, 1
+        if self.expat is not None:  # the selection's own elements, straight to their handlers
+            self.expat.StartElementHandler = self._inner_start
+            self.expat.EndElementHandler = self._inner_end
 
-    def _inside_selection(self, tag: str, attrs) -> None:
-        self.depth += 1
-        if self.depth == 2:
+    def _inner_start(self, name: str, attrs) -> None:
+        depth = self.depth = self.depth + 1
+        if depth == 2:
+            tag = LOCAL.get(name) or local_name(name)
             if tag == "Coding":
                 self.coding = CodingRec(
                     attrs.get("guid") or "",
@@ -162,12 +174,23 @@ class _Reader(ContentHandler):
                 self.selection.codings.append(self.coding)
             elif tag == "NoteRef":
                 self.selection.note_refs.append(normalise_id(attrs.get("targetGUID")))
-        elif self.depth == 3 and self.coding is not None:
+        elif depth == 3 and self.coding is not None:
+            tag = LOCAL.get(name) or local_name(name)
             if tag == "CodeRef":
                 if not self.coding.code:
                     self.coding.code = ref_id(attrs.get("targetGUID"))
             elif tag == "NoteRef":
                 self.coding.note_refs.append(normalise_id(attrs.get("targetGUID")))
+
+    def _inner_end(self, _name: str) -> None:
+        depth = self.depth = self.depth - 1
+        if depth == 1:
+            self.coding = None
+        elif depth == 0:
+            self.selection = None
+            if self.expat is not None:
+                self.expat.StartElementHandler = self.startElement
+                self.expat.EndElementHandler = self.endElement
 
     def characters(self, content: str) -> None:
         if self.text_parts is not None:
@@ -175,11 +198,7 @@ class _Reader(ContentHandler):
 
     def endElement(self, name: str) -> None:  # noqa: N802 - SAX's name
         if self.selection is not None:
-            self.depth -= 1
-            if self.depth == 1:
-                self.coding = None
-            elif self.depth == 0:
-                self.selection = None
+            self._inner_end(name)
             return
         node = self.node
         parent = self.node = node.parent
@@ -330,6 +349,7 @@ class _DefusedReader(expatreader.DefusedExpatParser):
         super().reset()  # a new expat parser, with defusedxml's guards installed
         self._parser.StartElementHandler = self._cont_handler.startElement
         self._parser.EndElementHandler = self._cont_handler.endElement
+        self._cont_handler.expat = self._parser
 
 
 def records(stream: BinaryIO) -> Iterator[object]:
