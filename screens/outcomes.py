@@ -2,7 +2,6 @@
 change, the participants' profile and closed survey questions. Every name shown comes
 from the store (untrusted): tables and charts show it as data, captions escape it."""
 
-import altair as alt
 import streamlit as st
 
 from toc_studio import ui
@@ -13,7 +12,7 @@ from toc_studio.outcomes.survey_import import import_survey_answers
 from toc_studio.project import projects
 from toc_studio.theory import indicators, versions
 from toc_studio.theory.assemble import assemble
-from toc_studio.ui import explore_tabs
+from toc_studio.ui import explore_tabs, vega
 from toc_studio.ui.roles import may
 from toc_studio.workspace.markdown import md
 
@@ -23,10 +22,9 @@ ui.show_flash()
 lead = may(project, "lead")  # imports and settings need it; the services refuse others
 
 
-def chart(data: list[dict], mark: str, **encoding) -> None:
-    st.altair_chart(
-        getattr(alt.Chart(alt.Data(values=data)), mark)().encode(**encoding), width="stretch"
-    )
+def chart(data: list[dict], mark: str, description: str, **encoding) -> None:
+    """A chart from its Vega-Lite specification (see toc_studio/ui/vega.py: no Altair)."""
+    st.vega_lite_chart(vega.spec(data, mark, description, **encoding), width="stretch")
 
 
 def split_picker(key: str) -> str | None:
@@ -179,17 +177,19 @@ def show_change(shown, table, each, per_item, figures) -> None:
         st.subheader("Improved, same, declined")
         chart(
             charts.outcome_rows(table),
-            "mark_bar",
-            x=alt.X("People:Q", stack="zero"),
+            "bar",
+            "Stacked bars: how many people improved, stayed the same or declined, by group",
+            x=vega.channel("People:Q", stack="zero"),
             y="Group:N",
-            color=alt.Color("Outcome:N", sort=["Improved", "Same", "Declined"]),
+            color=vega.channel("Outcome:N", sort=["Improved", "Same", "Declined"]),
         )
     with right:
         st.subheader("Change per participant")
         chart(
             charts.change_rows(each),
-            "mark_bar",
-            x=alt.X("Change:Q", bin=alt.Bin(maxbins=20)),
+            "bar",
+            "Histogram: how many participants changed by how much, by group",
+            x=vega.channel("Change:Q", bin={"maxbins": 20}),
             y="count():Q",
             color="Group:N",
         )
@@ -197,10 +197,11 @@ def show_change(shown, table, each, per_item, figures) -> None:
         st.subheader("Start and last review per item")
         chart(
             per_item,
-            "mark_bar",
-            y=alt.Y("Item:N", sort=None),
+            "bar",
+            "Grouped bars: each item's mean score at the start and at the last review",
+            y=vega.channel("Item:N", sort=None),
             x="Mean:Q",
-            color=alt.Color("When:N", sort=["Start", "Last"]),
+            color=vega.channel("When:N", sort=["Start", "Last"]),
             yOffset="When:N",
             tooltip=["Group:N", "Item:N", "When:N", "Mean:Q", "n:Q"],
         )
@@ -240,9 +241,10 @@ def contacts_tab() -> None:
         st.caption(f"n = {result['n']}; Spearman's rho = {rho}, {p}.")
         chart(
             result["points"],
-            "mark_circle",
-            x=alt.X("x:Q", title=x.replace("_", " ")),
-            y=alt.Y("change:Q", title="Change in score"),
+            "circle",
+            f"Scatter plot: each participant's change in score against {x.replace('_', ' ')}",
+            x=vega.channel("x:Q", title=x.replace("_", " ")),
+            y=vega.channel("change:Q", title="Change in score"),
             tooltip=["participant:N", "x:Q", "change:Q"],
         )
 

@@ -148,3 +148,51 @@ def test_a_closed_answer_opens_the_open_answers_of_those_respondents(app, databa
     assert "The training days and meeting the other mentors each month" in texts
     assert "Having someone who had been there before me" not in texts
     engine.dispose()
+
+
+def test_every_chart_is_valid_vega_lite_described_and_drawn_without_altair(app, built, monkeypatch):
+    """The charts are Vega-Lite specifications written as dicts (toc_studio/ui/vega.py):
+    each one valid against the Vega-Lite schema Altair carries, with a description for
+    screen readers; a name from the store is data in it, and the survey's bars still
+    select an answer."""
+    import altair as alt
+
+    from toc_studio.ui import vega
+
+    specs, real = [], vega.spec
+    monkeypatch.setattr(vega, "spec", lambda *a, **k: specs.append(real(*a, **k)) or specs[-1])
+    at = run_on(app("screens/outcomes.py"), built.id)
+    at.selectbox(key="outcomes_by").select("Stakeholder group")
+    specs.clear()
+    run_on(at, built.id)
+    # three on the change tab, the scatter, the survey's bars
+    assert len(specs) == len(at.get("vega_lite_chart")) >= 5
+    for spec in specs:
+        alt.Chart.from_dict(spec, validate=True)  # raises on an invalid specification
+        assert spec["description"] and spec["config"]["view"]["continuousWidth"] == 300
+    outcomes = next(s for s in specs if s["encoding"].get("color", {}).get("field") == "Outcome")
+    assert outcomes["encoding"]["color"]["sort"] == ["Improved", "Same", "Declined"]
+    assert HOSTILE in {row["Group"] for row in outcomes["data"]["values"]}  # as typed
+    survey = [s for s in specs if s.get("params")]
+    assert survey and all(s["params"][0]["select"]["fields"] == ["Answer"] for s in survey)
+
+
+def test_a_chart_is_the_specification_altair_would_give():
+    import altair as alt
+
+    from toc_studio.ui import vega
+
+    rows = [{"Change": 1.5, "Group": "A"}]
+    ours = vega.spec(
+        rows, "bar", "Histogram", x=vega.channel("Change:Q", bin={"maxbins": 20}),
+        y="count():Q", color="Group:N",
+    )  # fmt: skip
+    theirs = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(x=alt.X("Change:Q", bin=alt.Bin(maxbins=20)), y="count():Q", color="Group:N")
+        .properties(description="Histogram")
+        .to_dict()
+    )
+    theirs.pop("$schema")
+    assert ours == theirs

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-import altair as alt
 import streamlit as st
 
 from toc_studio import ui
@@ -18,6 +17,7 @@ from toc_studio.outcomes.open_answers import open_answers
 from toc_studio.outcomes.survey_query import survey_results
 from toc_studio.project import projects
 from toc_studio.project.models import Project
+from toc_studio.ui import vega
 from toc_studio.ui.components import open_in_code_screen
 from toc_studio.workspace import explore
 from toc_studio.workspace.markdown import md
@@ -28,12 +28,11 @@ Picker = Callable[[str, str], "int | None"]
 def bar_chart(where, title: str, rows: list[dict], field: str, colour: str | None = None):
     """Horizontal bars of passages per ``field``, largest first."""
     where.markdown(f"**{md(title)}**")
-    encoding = {"x": "Passages:Q", "y": alt.Y(f"{field}:N", sort="-x")}
+    encoding = {"x": "Passages:Q", "y": vega.channel(f"{field}:N", sort="-x")}
     if colour:
         encoding["color"] = f"{colour}:N"
-    where.altair_chart(
-        alt.Chart(alt.Data(values=rows)).mark_bar().encode(**encoding), width="stretch"
-    )
+    described = f"Bar chart: {title}, largest first"
+    where.vega_lite_chart(vega.spec(rows, "bar", described, **encoding), width="stretch")
 
 
 def show_quotes(found: list[queries.Excerpt], key: str) -> None:
@@ -116,10 +115,14 @@ def words_tab(project: Project, pick: Picker) -> None:
             else list(words.project_texts(s, project))
         )
         counted = words.word_frequency((t for _, _, t in texts), top=top)
-        st.altair_chart(
-            alt.Chart(alt.Data(values=[w.as_dict() for w in counted]))
-            .mark_bar()
-            .encode(x=alt.X("count:Q", title="Occurrences"), y=alt.Y("word:N", sort="-x")),
+        st.vega_lite_chart(
+            vega.spec(
+                [w.as_dict() for w in counted],
+                "bar",
+                "Bar chart: the most frequent words and how often each occurs",
+                x=vega.channel("count:Q", title="Occurrences"),
+                y=vega.channel("word:N", sort="-x"),
+            ),
             width="stretch",
         )
         if keyword:
@@ -276,23 +279,21 @@ def survey_question(question: dict, key: str) -> str | None:
         st.caption(md("Median " + "; ".join(str(m) for m in medians)))
     if not rows:
         return None
-    pick = alt.selection_point(fields=["Answer"], name="pick")
-    chart = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar()
-        .encode(
-            x="Count:Q",
-            y=alt.Y("Answer:N", sort=None),
-            color="Group:N",
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-            tooltip=["Group:N", "Answer:N", "Count:Q", "%:Q"],
-        )
-        .add_params(pick)
+    chart = vega.spec(
+        rows,
+        "bar",
+        f"Bar chart of the answers to: {question['text']}",  # an attribute, not Markdown
+        params=[vega.point_selection("pick", ["Answer"])],
+        x="Count:Q",
+        y=vega.channel("Answer:N", sort=None),
+        color="Group:N",
+        opacity=vega.when_selected("pick", 1.0, 0.45),
+        tooltip=["Group:N", "Answer:N", "Count:Q", "%:Q"],
     )
     if question["kind"] == "number":
-        st.altair_chart(chart, width="stretch", key=key)
+        st.vega_lite_chart(chart, width="stretch", key=key)
         return None
-    event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
+    event = st.vega_lite_chart(chart, width="stretch", on_select="rerun", key=key)
     picked = (event or {}).get("selection", {}).get("pick") or []
     return str(picked[0]["Answer"]) if picked and "Answer" in picked[0] else None
 
