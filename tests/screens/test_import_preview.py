@@ -81,9 +81,7 @@ def test_the_preview_runs_in_the_background_with_progress_and_cancel(
     assert [b.label for b in at.button if b.label.startswith("Import ")] == ["Import 2 file(s)"]
 
 
-def test_a_cancelled_preview_keeps_the_files_and_reads_them_again(
-    app, database_url, monkeypatch
-):
+def test_a_cancelled_preview_keeps_the_files_and_reads_them_again(app, database_url, monkeypatch):
     reached, release, asked = _held(monkeypatch)
     at = _page(app, database_url, monkeypatch)
     assert reached.wait(120)
