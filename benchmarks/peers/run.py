@@ -86,7 +86,9 @@ def measure(args: argparse.Namespace) -> str:
         items = cp.plan([len(t) for t in corpus.texts])
         levels = cp.LEVELS
     repeat, tries = (1, 10) if args.quick or args.smoke else (3, 20)
-    setting = sections.Setting(corpus, items, work, repeat, tries, args.quick, *levels)
+    setting = sections.Setting(
+        corpus, items, work, repeat, tries, args.quick, *levels, args.qc_fill
+    )
     loads = [load()]
     began = datetime.datetime.now(datetime.UTC)
     results: dict[str, dict[str, tb.Cell]] = {}
@@ -131,6 +133,13 @@ def main() -> None:
     parser.add_argument("--work", help="scratch folder (default: a new one under /tmp)")
     parser.add_argument("--out", default="/tmp/toc-studio-peers.md", help="the table, Markdown")
     parser.add_argument("--only", action="append", help="run one tool's section (repeatable)")
+    parser.add_argument(
+        "--qc-fill",
+        choices=("sql", "api"),
+        default="sql",
+        help="write qc's stored codings into its database (sql) or through its "
+        "update_coded_lines (api: the same rows, ten minutes at 100k)",
+    )
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if os.environ.get(INSIDE) != "1":

@@ -36,6 +36,7 @@ class Setting:
     quick: bool
     small: int = cp.LEVELS[0]
     large: int = cp.LEVELS[1]
+    qc_fill: str = "sql"  # or "api": through qc's update_coded_lines (minutes)
 
     @property
     def cheap(self) -> int:
@@ -214,7 +215,8 @@ def taguette(s: Setting, venv: Path, cells: dict[str, Cell]) -> None:
         pages = server.highlights_page(project, target, 1)["pages"]
         cells["list"] = Cell(median(whole), f"{tb.seconds(median(whole))} ({pages} pages)")
         big = documents[s.corpus.big]
-        opened = [tp.timed(server.open_document, project, big) for _ in range(s.cheap)]
+        # not s.cheap: Taguette takes tens of seconds here at 100k
+        opened = [tp.timed(server.open_document, project, big) for _ in range(s.repeat)]
         cells["open"] = Cell(median(opened), f"{tb.seconds(median(opened))} (all its highlights)")
     finally:
         server.stop()
@@ -261,12 +263,13 @@ def qc(s: Setting, venv: Path, cells: dict[str, Cell]) -> None:
         return [run_timed(q.command("export", str(out)), q.folder) for _ in range(s.repeat)]
 
     began = time.perf_counter()
-    q.fill(s.items[: s.small], s.corpus.texts, s.corpus.names)
+    fill = q.fill_through_qc if s.qc_fill == "api" else q.fill
+    fill(s.items[: s.small], s.corpus.texts, s.corpus.names)
     say(f"{qp.coded_lines(q.state)} coded lines in {time.perf_counter() - began:.0f} s")
     cells["add12"] = add_cell([add_one() for _ in range(sessions)], " (a `qc code` session)")
     cells["qdpx12"] = export_cell(exports("12k"))
     began = time.perf_counter()
-    q.fill(s.items[s.small : s.large], s.corpus.texts, s.corpus.names)
+    fill(s.items[s.small : s.large], s.corpus.texts, s.corpus.names)
     say(f"{qp.coded_lines(q.state)} coded lines in {time.perf_counter() - began:.0f} s")
     cells["add100"] = add_cell([add_one() for _ in range(sessions)], " (a `qc code` session)")
     found = [
