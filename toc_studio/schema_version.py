@@ -12,7 +12,7 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-HEAD = "0017_toc_assumptions"
+HEAD = "0018_evidence_tally"
 
 
 def migration_heads() -> set[str]:

@@ -30,6 +30,13 @@ DERIVED = {
     # A built-in instrument (Outcomes Star, WEMWBS...) stored in the project on first use,
     # also by a chart or a change table a viewer reads.
     "toc_studio.outcomes.instruments.get_instrument",
+    # The evidence tally (passages per code, document and speaker): recounted from the
+    # codings where they changed, when the evidence is read or a bulk insert ends. Derived
+    # data, never anyone's work; whoever may read the evidence may cause it.
+    "toc_studio.coding.analysis.tally.fresh",
+    "toc_studio.coding.analysis.tally.refresh",
+    "toc_studio.coding.analysis.tally.refresh_session",
+    "toc_studio.coding.analysis.tally.refresh_elsewhere",
 }
 
 

@@ -78,6 +78,7 @@ def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
     """Insert many codings at once, after checking every span; duplicates of each other or
     of stored codings are skipped (by the database, so the cost does not grow with the
     codings already stored). Returns the number inserted."""
+    from toc_studio.coding.analysis import tally
     from toc_studio.coding.bulk import insert_codings
 
     guard.require_coding_as(session, requests)
@@ -108,7 +109,9 @@ def add_codings(session: Session, requests: Sequence[SpanRequest]) -> int:
         if not (type(start) is int and type(end) is int and 0 <= start < end <= length):
             check_span(document, start, end)
         rows.append((doc_id, code_key[0], coder_id, start, end, text[start:end]))
-    return insert_codings(session, rows)
+    inserted = insert_codings(session, rows)
+    tally.refresh_session(session)  # counted now: the next assembly need not
+    return inserted
 
 
 def get_coding(session: Session, coding_id: int) -> Coding:

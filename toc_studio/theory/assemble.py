@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -42,6 +42,9 @@ from toc_studio.theory.elements import (
 )
 from toc_studio.theory.links import add_edges, resolve
 from toc_studio.theory.models import TocEdge, TocNode, TocVersion
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 __all__ = [
     "CATEGORIES", "DOMAIN", "NO_DOMAIN", "SHARED", "TRUNK", "TocElement", "code_key",
@@ -188,8 +191,9 @@ def count_evidence(
     elements: Mapping[str, TocElement],
     domains: Mapping[str, TocElement],
 ) -> dict[str, ev.Evidence]:
-    """Stage 5: the evidence of every element and domain heading, counted in SQL in one
-    pass (keys without codings are left out)."""
+    """Stage 5: the evidence of every element and domain heading, summed in one statement
+    from the evidence tally (:mod:`toc_studio.coding.analysis.tally`, its stale pairs
+    recounted first); keys without codings are left out."""
     numbers = {key: n for n, key in enumerate([*sorted(elements), *sorted(domains)])}
     node_map: dict[int, list[int]] = {}
     for key, element in [*elements.items(), *domains.items()]:
@@ -230,7 +234,7 @@ def assemble(
 ) -> nx.DiGraph:
     """The Theory of Change of ``project`` as a DiGraph, with the workshop records of
     ``version`` (if given) applied. ``level`` overrides the version's roll-up level.
-    Evidence is counted in SQL on every call (under a second at a million codings)."""
+    Evidence is summed from the evidence tally on every call."""
     if level is ...:
         level = version.level if version is not None else None
     sources = load(session, project, version)
@@ -246,6 +250,8 @@ def assemble(
     evidence = None
     if with_evidence:
         evidence = count_evidence(session, sources, project.id, elements, domains)
+    import networkx as nx
+
     graph = nx.DiGraph(
         project=project.name,
         version=version.name if version is not None else None,

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.coding import blind
-from toc_studio.coding.analysis import passage_counts, strength
 from toc_studio.coding.analysis import passages as ps
+from toc_studio.coding.analysis import strength, tally
 from toc_studio.coding.models import Code, Coding
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Group, Participant
@@ -107,10 +107,12 @@ def aggregate(
     """Evidence per node, where ``mapping`` sends each code id to the node numbers its
     codings count for. ``groups`` names the project's groups by id, in branch order.
 
-    The codes' codings are read once and formed into passages; each node counts its
-    codes' passages, their distinct speakers, documents and methods, in all and per
-    speaker's group (with the group's size as ``of``). Nodes without a passage are left
-    out."""
+    Each node counts its codes' passages, their distinct speakers, documents and methods,
+    in all and per speaker's group (with the group's size as ``of``), summed from the
+    evidence tally (:mod:`toc_studio.coding.analysis.tally`: passages per code, document
+    and speaker, its stale pairs recounted first). While documents are blind to the coder
+    signed in, the passages are formed from their own codings instead. Nodes without a
+    passage are left out."""
     if not mapping:
         return {}
     if project_id is None:
@@ -122,7 +124,7 @@ def aggregate(
     for code_id, nodes in mapping.items():
         for node in nodes:
             rows.setdefault(node, []).append(code_id)
-    counted = passage_counts.by_group(session, project_id, rows, list(groups))
+    counted = tally.by_group(session, rows, list(groups))
     methods = _methods_of_codes(session, list(mapping), kinds)
     size_of = {gid: n for gid, _, n in sizes}
     result: dict[int, Evidence] = {}

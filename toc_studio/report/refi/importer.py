@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio import access
+from toc_studio.coding.analysis import tally
 from toc_studio.coding.codebook import create_code
 from toc_studio.coding.infer import infer_toc
 from toc_studio.coding.models import Code
@@ -130,6 +131,7 @@ class _Importer:
         self.map.versions()
         self._order_groups()
         self.map.finish()
+        tally.refresh_session(self.session)  # the first assembly after the import is fast
         self.result.mapping = self.mapping
         self.result.project = self.project.name
         self.result.counts = {k: v for k, v in sorted(self.counts.items()) if v}
