@@ -134,30 +134,34 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
     coder_ids: dict[tuple, int] = {}
     notes = importer.notes
 
-    def add(coding: rr.CodingRec, start: int, end: int, *users: str) -> tuple | None:
+    def store(codings: list[rr.CodingRec], start: int, end: int, users: tuple) -> list:
+        """Rows for one selection's codings (or the whole text's); their keys."""
         nonlocal unknown_codes
-        code_id = code_ids.get(coding.code)
-        if code_id is None:
-            unknown_codes += 1
-            return None
-        who = (coding.user, *users)
-        coder_id = coder_ids.get(who)
-        if coder_id is None:
-            coder_id = coder_ids[who] = importer.coder(*who, importer.default_user).id
-        key = (document_id, code_id, coder_id, start, end)
-        for ref in coding.note_refs:
-            notes.target(ref, "coding", key)
-        if key in seen:
-            importer.counts["duplicate codings merged"] += 1
-            return key
-        seen.add(key)
-        when = dates.get(coding.created, MISSING)
-        if when is MISSING:
-            when = dates[coding.created] = parse_when(coding.created)
-        rows.append((document_id, code_id, coder_id, start, end, text[start:end], when))
-        if len(rows) >= INSERT_BATCH:
-            _flush(importer, rows)
-        return key
+        keys = []
+        for coding in codings:
+            code_id = code_ids.get(coding.code)
+            if code_id is None:
+                unknown_codes += 1
+                continue
+            who = (coding.user, *users)
+            coder_id = coder_ids.get(who)
+            if coder_id is None:
+                coder_id = coder_ids[who] = importer.coder(*who, importer.default_user).id
+            key = (document_id, code_id, coder_id, start, end)
+            for ref in coding.note_refs:
+                notes.target(ref, "coding", key)
+            keys.append(key)
+            if key in seen:
+                importer.counts["duplicate codings merged"] += 1
+                continue
+            seen.add(key)
+            when = dates.get(coding.created, MISSING)
+            if when is MISSING:
+                when = dates[coding.created] = parse_when(coding.created)
+            rows.append((document_id, code_id, coder_id, start, end, text[start:end], when))
+            if len(rows) >= INSERT_BATCH:
+                _flush(importer, rows)
+        return keys
 
     to_index = None if mapping.identity else mapping.to_index
     for selection in rec.selections:
@@ -168,14 +172,11 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         if not (0 <= start < end <= length):
             bad_spans += 1
             continue
-        keys = [add(c, start, end, selection.user) for c in selection.codings]
-        if selection.note_refs:
-            keys = [k for k in keys if k is not None]
-            for ref in selection.note_refs:
-                target = ("coding", keys[0]) if keys else ("selection", (document_id, start, end))
-                notes.target(ref, *target)
-    for coding in rec.whole_codings:
-        add(coding, 0, length)
+        keys = store(selection.codings, start, end, (selection.user,)) if selection.codings else []
+        for ref in selection.note_refs:
+            target = ("coding", keys[0]) if keys else ("selection", (document_id, start, end))
+            notes.target(ref, *target)
+    store(rec.whole_codings, 0, length, ())
     _flush(importer, rows)
     if bad_spans:
         importer.warn(f"Source {title!r}: {bad_spans} selection(s) fall outside the text; skipped.")
