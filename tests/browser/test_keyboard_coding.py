@@ -104,6 +104,7 @@ def test_words_selected_with_the_keyboard_are_coded_exactly(app_server, page):
     said(page, "5 words")
     assert page.evaluate(KEY_SELECTION) == quote
     assert quote in page.locator(LIVE).text_content()
+    screenshot(page, "keyboard-selection")
     page.keyboard.press("Enter")
     apply = page.get_by_role("button", name="Apply to selection")
     apply.wait_for()
@@ -176,7 +177,10 @@ def test_enter_on_a_word_puts_the_caret_there_for_code_this_sentence(app_server,
     choose(page, "Document", "Mentor B1 interview")
     choose(page, "Coding as", "Asha")
     choose(page, "Codes to apply", "Activities")
-    tab_to(page, turn_with(page, "The induction gave me confidence."))
+    tab_to(page, page.locator(".tocw-text").first)
+    page.keyboard.press("ArrowDown")  # Down: the next turn
+    mentor = turn_with(page, "The induction gave me confidence.")
+    assert mentor.evaluate("(e) => e === document.activeElement")
     cursor_to(page, "ready")
     page.keyboard.press("Enter")
     sentence = page.get_by_role("button", name="Code this sentence")

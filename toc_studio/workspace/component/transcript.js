@@ -127,7 +127,8 @@ function report(root, target) {
 }
 
 // ---- The keyboard: a word cursor and a selection, word by word, inside a turn ----
-// Focus a turn (Tab), then: Left/Right (or Ctrl+Left/Right) move the word cursor,
+// Focus a turn (Tab; Up/Down go to the previous/next turn), then: Left/Right (or
+// Ctrl+Left/Right) move the word cursor,
 // Home/End to the turn's first/last word; Shift with any of them selects from the cursor,
 // word by word; Enter or Space reports the selection exactly as a mouse selection (or,
 // with none, the caret at the cursor: "Code this sentence" / "Code this turn"); Escape
@@ -298,8 +299,21 @@ function next(head, key, last) {
   return key === "Home" ? 0 : last;
 }
 
+// Up/Down: the previous/next turn (faster than Tab through every highlight).
+function turnStep(root, turn, event) {
+  if ((event.key !== "ArrowUp" && event.key !== "ArrowDown") || event.shiftKey || event.altKey) {
+    return false;
+  }
+  const turns = Array.from(root.querySelectorAll(".tocw-text"));
+  const to = turns[turns.indexOf(turn) + (event.key === "ArrowDown" ? 1 : -1)];
+  if (!to) return false;
+  if (keyState(root)) clearKeys(root);
+  to.focus();
+  return true;
+}
+
 function turnKeys(root, turn, event) {
-  if (moveKeys(root, turn, event)) {
+  if (moveKeys(root, turn, event) || turnStep(root, turn, event)) {
     event.preventDefault();
     return;
   }
