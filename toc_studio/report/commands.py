@@ -157,13 +157,14 @@ def cmd_report_docx(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from toc_studio.report import spreadsheets as tables
-    from toc_studio.report.refi.export import export_qdpx
 
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with store(args) as session:
         project = get_project(session, args.project)
         if args.format == "qdpx":
+            from toc_studio.report.refi.export import export_qdpx  # lxml, networkx: qdpx only
+
             summary = export_qdpx(session, project, output).__dict__
         elif args.format == "qdc":  # the codebook's own exporter (toc-studio codebook export)
             from toc_studio.coding.codebook import list_codes

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -31,6 +31,9 @@ from toc_studio.theory.indicators import (
     working_graph,
 )
 from toc_studio.theory.tables import ASSUMPTION_STATUSES, TocAssumption, TocQuestion
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 EDIT = "change the Theory of Change's questions and assumptions"
 

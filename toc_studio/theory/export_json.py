@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from toc_studio.theory.assemble import CATEGORIES, DOMAIN, SHARED
 from toc_studio.theory.evidence import Evidence
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 FORMAT = "toc-studio/theory 1"
 ORDER = {c: i for i, c in enumerate((*CATEGORIES[:4], DOMAIN, CATEGORIES[4]))}
@@ -111,6 +113,8 @@ def dumps(document: dict) -> str:
 
 def graph_from_dict(document: dict) -> nx.DiGraph:
     """Rebuild the DiGraph of a JSON form (a frozen version's snapshot, say)."""
+    import networkx as nx
+
     graph = nx.DiGraph(
         project=document.get("project"),
         version=document.get("version"),

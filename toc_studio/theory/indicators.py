@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -25,6 +25,9 @@ from toc_studio.project.models import Project
 from toc_studio.theory.assemble import assemble
 from toc_studio.theory.models import TocVersion
 from toc_studio.theory.tables import TocIndicator
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 TEXT_LIMIT = 2000
 

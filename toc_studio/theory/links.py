@@ -8,11 +8,13 @@ to", "enables", "hinders") replace or add to them; a removed default link stays 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from toc_studio.theory.elements import CATEGORIES, DOMAIN
 from toc_studio.theory.models import STRUCTURE, TocEdge
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 
 def resolve(key: str, merged: Mapping[str, str]) -> str:

@@ -9,13 +9,17 @@ evidence produced which draft.
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from toc_studio.coding.models import Coding
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Project
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 
 def phases_drawn_on(session: Session, project: Project, graph: nx.DiGraph) -> list[str]:

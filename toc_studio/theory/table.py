@@ -4,11 +4,14 @@ outcomes grouped by domain."""
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from toc_studio.coding.analysis.strength import DEFAULT, Thresholds
 from toc_studio.theory.assemble import DOMAIN, NO_DOMAIN, SHARED
 from toc_studio.theory.export_json import node_order
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 COLUMNS = ("Resources", "Activities", "Enablers", "Challenges", "Outcomes")
 CATEGORY_COLUMN = dict(

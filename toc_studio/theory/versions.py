@@ -8,8 +8,8 @@ working version that starts as a copy of the frozen one's workshop records.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -22,6 +22,9 @@ from toc_studio.theory.assemble import assemble
 from toc_studio.theory.models import TocEdge, TocEdit, TocNode, TocVersion
 from toc_studio.theory.phases import phases_drawn_on
 from toc_studio.timeutil import utcnow
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (assemble, export_json)
+    import networkx as nx
 
 WORKING_NAME = "Working draft"
 
