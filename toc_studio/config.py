@@ -31,6 +31,19 @@ def spacy_model() -> str:
     return os.environ.get("TOC_STUDIO_SPACY_MODEL", DEFAULT_SPACY_MODEL)
 
 
+def ner_processes() -> int:
+    """How many processes share NER (``TOC_STUDIO_NER_PROCESSES``, the importing one
+    included; default 2, or 1 on a single core; a value that is not a positive whole
+    number falls back to the default)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    default = min(2, cores or 1)
+    try:
+        wanted = int(os.environ.get("TOC_STUDIO_NER_PROCESSES", default))
+    except ValueError:
+        return default
+    return wanted if wanted > 0 else default
+
+
 def idle_minutes() -> int:
     """Minutes without activity after which a signed-in session ends
     (``TOC_STUDIO_IDLE_MINUTES``, default 30; a value that is not a positive whole

@@ -40,6 +40,7 @@ from toc_studio.ingest.pseudonymise import (
     assign,
 )
 from toc_studio.ingest.pseudonymise.known import KnownNames
+from toc_studio.ingest.pseudonymise.ner import prefetch
 from toc_studio.ingest.readers import (
     Heading,
     ReadDocument,
@@ -306,6 +307,10 @@ def _name_index(
     if pseudonymiser is None:
         return None
     candidates = []
+    texts = [document.read.text for _, documents in files for document in documents]
+    first = files[0][0].name if files else ""
+    # NER over the whole batch at once, on every core; candidates() below reads its finds.
+    prefetch(pseudonymiser.nlp_ner, texts, (lambda: step(first)) if step is not None else None)
     for preview, documents in files:
         try:
             for document in documents:
