@@ -165,9 +165,12 @@ def test_the_text_size_setting_is_honoured_on_every_screen(app_server, page):
         assert spill <= 0, f"{link}: the page is {spill} px wider than the window"
         if link == "Code":
             page.wait_for_selector(".tocw-root .tocw-seg")
-            assert page.evaluate(
-                "() => getComputedStyle(document.querySelector('.tocw-seg')).fontSize"
-            ) == "28px"
+            assert (
+                page.evaluate(
+                    "() => getComputedStyle(document.querySelector('.tocw-seg')).fontSize"
+                )
+                == "28px"
+            )
     screenshot(page, "accessibility-large-text")
     page.reload()
     page.get_by_role("heading", name="Export", exact=True).first.wait_for()

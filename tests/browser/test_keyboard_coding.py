@@ -80,7 +80,7 @@ def cursor_to(page, word: str, limit: int = 60) -> None:
 def said(page, words: str) -> None:
     """Wait until the transcript's live region (read out by screen readers) says ``words``."""
     page.wait_for_function(
-        f"(w) => document.querySelector(\"{LIVE}\").textContent.includes(w)", arg=words
+        f'(w) => document.querySelector("{LIVE}").textContent.includes(w)', arg=words
     )
 
 

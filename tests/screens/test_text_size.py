@@ -15,9 +15,7 @@ def _root_size(at) -> str:
     return style.split("html { font-size: ")[1].split(";")[0]
 
 
-def test_a_size_chosen_in_the_sidebar_holds_on_every_page_and_in_the_address(
-    app, database_url
-):
+def test_a_size_chosen_in_the_sidebar_holds_on_every_page_and_in_the_address(app, database_url):
     engine = db.make_engine(database_url)
     with Session(engine, expire_on_commit=False) as s:
         built = build_mentoring_project(s)
