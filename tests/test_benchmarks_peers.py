@@ -95,7 +95,7 @@ def test_medians_percentiles_and_ratios():
     assert tb.ratio(None, 1.0) is None and tb.ratio(1.0, None) is None and tb.ratio(1, 0) is None
     assert tb.seconds(0.0123) == "12.3 ms" and tb.seconds(0.5) == "500 ms"
     assert tb.seconds(2.5) == "2.50 s" and tb.seconds(68.2) == "68.2 s"
-    assert tb.ratio_text(0.0042) == "0.004" and tb.ratio_text(1.5) == "1.50"
+    assert tb.ratio_text(0.0042) == "1/238" and tb.ratio_text(1.5) == "1.50"
 
 
 def test_table_has_one_row_per_work_with_ratios_and_reasons():
@@ -115,6 +115,6 @@ def test_table_has_one_row_per_work_with_ratios_and_reasons():
     lines = text.splitlines()
     assert lines[0].startswith("Run 2026-12-03, `nproc` = 2, load average (1 min) 1.5")
     assert lines[2] == "| work | TOC Studio | Taguette | qc | ours / Taguette | ours / qc |"
-    assert lines[4] == "| open \\| the document | 10.0 ms | 1.00 s | 2.00 s | 0.01 | 0.005 |"
+    assert lines[4] == "| open \\| the document | 10.0 ms | 1.00 s | 2.00 s | 0.01 | 1/200 |"
     assert lines[5].startswith("| qdpx export | 1.20 s | – (no qdpx export xxx")
     assert lines[5].endswith("| – (not run) | – | – |") and len(lines) == 6

@@ -69,9 +69,10 @@ def tempfile_for(argv: list[str]) -> str:
     return f"/tmp/toc-peers-{os.getpid()}-{Path(argv[0]).name}.err"
 
 
-def rate_cell(words: int, walls: list[float], extra: str = "") -> Cell:
+def rate_cell(words: int, walls: list[float], extra: str = "", cpus: list[float] = ()) -> Cell:
     med = median(walls)
-    return Cell(med, f"{words / med / 1000:,.0f}k words/s ({tb.seconds(med)}){extra}")
+    cpu = f", CPU {tb.seconds(median(cpus))}" if cpus else ""
+    return Cell(med, f"{words / med / 1000:,.0f}k words/s ({tb.seconds(med)}{cpu}){extra}")
 
 
 def add_cell(times: list[float], what: str = "") -> Cell:
@@ -81,7 +82,8 @@ def add_cell(times: list[float], what: str = "") -> Cell:
 def export_cell(runs: list[Ran], what: str = "") -> Cell:
     wall = median([r.wall for r in runs])
     peak = max(r.peak_mb for r in runs)
-    return Cell(wall, f"{tb.seconds(wall)} ({peak:.0f} MB){what}")
+    cpu = median([r.cpu for r in runs])
+    return Cell(wall, f"{tb.seconds(wall)} (CPU {tb.seconds(cpu)}, {peak:.0f} MB){what}")
 
 
 def say(text: str) -> None:
@@ -95,7 +97,7 @@ def ours(s: Setting, cells: dict[str, Cell]) -> None:
     paths = [s.corpus.txt(i) for i in range(s.corpus.big)]
     folder = s.work / "toc"
     folder.mkdir(exist_ok=True)
-    walls = []
+    walls, cpus = [], []
     for k in range(s.repeat):
         url = f"sqlite:///{folder / f'store_{k}.db'}"
         run_timed([*cli, "--db", url, "init"])
@@ -113,6 +115,7 @@ def ours(s: Setting, cells: dict[str, Cell]) -> None:
             ]
         )
         walls.append(ran.wall)
+        cpus.append(ran.cpu)
         say(f"import by the command: {ran.wall:.2f} s (CPU {ran.cpu:.2f} s)")
     inner = [
         toc.import_in_process(paths, f"sqlite:///{folder / f'inner_{k}.db'}")
@@ -120,7 +123,9 @@ def ours(s: Setting, cells: dict[str, Cell]) -> None:
     ]
     say(f"import in-process: {median(inner):.2f} s")
     words = s.corpus.words
-    cells["import"] = rate_cell(words, walls, f"; {words / median(inner) / 1000:,.0f}k in-process")
+    cells["import"] = rate_cell(
+        words, walls, f"; {words / median(inner) / 1000:,.0f}k in-process", cpus
+    )
     url = f"sqlite:///{folder / 'store_0.db'}"
     run_timed(
         [
@@ -179,16 +184,17 @@ def taguette(s: Setting, venv: Path, cells: dict[str, Cell]) -> None:
 
     server = tp.Taguette(venv, s.work / "taguette", 7465)
     try:
-        walls, project, documents = [], 0, {}
+        walls, cpus, project, documents = [], [], 0, {}
         for k in range(s.repeat):
             p = server.new_project(f"Peers {k}")
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), server.cpu_seconds()
             ids = {i: server.upload(p, s.corpus.html(i)) for i in range(s.corpus.big)}
             walls.append(time.perf_counter() - began)
+            cpus.append(server.cpu_seconds() - cpu)
             say(f"upload of {len(ids)} documents: {walls[-1]:.2f} s")
             if k == 0:
                 project, documents = p, ids
-        cells["import"] = rate_cell(s.corpus.words, walls, " (HTML upload)")
+        cells["import"] = rate_cell(s.corpus.words, walls, " (HTML upload; server CPU)", cpus)
         documents[s.corpus.big] = server.upload(project, s.corpus.html(s.corpus.big))
         tags = {c: server.new_tag(project, cp.code_name(c)) for c in range(cp.CODES)}
         lengths = [len(t) for t in s.corpus.texts]
@@ -227,7 +233,7 @@ def taguette(s: Setting, venv: Path, cells: dict[str, Cell]) -> None:
 def qc(s: Setting, venv: Path, cells: dict[str, Cell]) -> None:
     from benchmarks.peers import qc_peer as qp
 
-    walls, project = [], None
+    walls, cpus, project = [], [], None
     for k in range(s.repeat):
         q = qp.Qc(venv, s.work / "qc" / f"project_{k}")
         q.init()
@@ -236,10 +242,11 @@ def qc(s: Setting, venv: Path, cells: dict[str, Cell]) -> None:
             cwd=q.folder,
         )
         walls.append(ran.wall)
-        say(f"qc corpus import: {ran.wall:.2f} s")
+        cpus.append(ran.cpu)
+        say(f"qc corpus import: {ran.wall:.2f} s (CPU {ran.cpu:.2f} s)")
         project = project or q
     q = project
-    cells["import"] = rate_cell(s.corpus.words, walls, " (`corpus import`)")
+    cells["import"] = rate_cell(s.corpus.words, walls, " (`corpus import`)", cpus)
     run_timed(
         q.command("corpus", "import", "-i", "verbatim", str(s.corpus.txt(s.corpus.big))),
         cwd=q.folder,

@@ -63,7 +63,9 @@ def seconds(value: float) -> str:
 def ratio_text(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value:.3f}" if value < 0.01 else f"{value:.2f}"
+    if 0 < value < 0.01:  # 1/n reads better than 0.000
+        return f"1/{1 / value:,.0f}"
+    return f"{value:.2f}"
 
 
 def render(rows: list[Row], peers: list[str], header: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import http.cookiejar
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -84,6 +85,11 @@ class Taguette:
         self.opener.open(f"{self.base}/?{query}").read()  # signs in as admin
         self.opener.open(f"{self.base}/project/new").read()  # sets the _xsrf cookie
         self.xsrf = next(c.value for c in jar if c.name == "_xsrf")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far (user and system)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
