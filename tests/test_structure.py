@@ -4,6 +4,9 @@
   an attribute of one: what two modules share is public.
 - ``toc-studio --help`` and ``toc-studio project list`` start without the heavy libraries
   (SQLAlchemy, SQLModel, spaCy, Streamlit): the command line stays fast to start.
+- Each work command (query, export, toc, ingest, code, codebook, findings, outcomes) loads
+  none of the heavy libraries its work does not use (spaCy, python-docx, openpyxl, lxml,
+  PIL, SciPy, NumPy, networkx, pandas, altair, Alembic, Streamlit).
 """
 
 from __future__ import annotations
