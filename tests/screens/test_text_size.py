@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from tests.builders import build_mentoring_project
 from tests.screens.conftest import APP, run_on
 from toc_studio import db
+from toc_studio.accounts import users
 
 
 def _root_size(at) -> str:
@@ -45,3 +46,18 @@ def test_a_reload_takes_the_size_from_the_address_and_ignores_a_strange_one(app)
         assert not at.exception, at.exception
         assert at.select_slider(key="ui_text_size").value == shown, asked
         assert _root_size(at) == f"{shown - 1}px", asked
+
+
+def test_the_sign_in_page_follows_the_size_in_the_address(app, database_url):
+    engine = db.make_engine(database_url)
+    with Session(engine) as s:
+        users.add_user(s, "Cody", "correct horse battery")
+        s.commit()
+    engine.dispose()
+    app()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["text"] = "24"
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.label for t in at.text_input] == ["Name", "Password"]  # the sign-in page
+    assert _root_size(at) == "23px"

@@ -46,6 +46,7 @@ def gate(pages: list | None = None) -> access.Actor | None:
     # neither listed nor run: not even their names show.
     if pages:
         st.navigation(pages, position="hidden")
+    ui.page_style()  # the text size (from the address) and the focus ring, here too
     _sign_in_page()
     st.stop()
     return None  # not reached: st.stop() ends the run
