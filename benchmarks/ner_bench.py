@@ -46,12 +46,6 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds of a running process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def peak_rss_mb(pid: int) -> int:
     """Peak resident memory of a running process (Linux /proc), MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -81,11 +75,11 @@ def in_process(folder: Path) -> dict:
     with db.session_scope(engine) as session:
         project = projects.create_project(session, "NER bench", ["Mentor"])
         uploads = [Upload(p.name, p.read_bytes()) for p in paths]
-        before = [process_cpu(pid) for pid in pool.pids()] if pool else []
+        before = pool.cpu_seconds() if pool else 0.0
         t0, c0, load0 = time.perf_counter(), time.process_time(), load()
         outcomes = import_batch(session, project, uploads, ImportOptions(ner=True))
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        worker_cpu = sum(process_cpu(p) for p in pool.pids()) - sum(before) if pool else 0.0
+        worker_cpu = pool.cpu_seconds() - before if pool else 0.0
         worker_rss = max((peak_rss_mb(p) for p in pool.pids()), default=0) if pool else 0
     engine.dispose()
     assert all(o.status == "imported" for o in outcomes), [o.error for o in outcomes]
