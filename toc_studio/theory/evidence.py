@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio.coding import blind
+from toc_studio.coding.analysis import passage_counts, strength, tally
 from toc_studio.coding.analysis import passages as ps
-from toc_studio.coding.analysis import strength, tally
 from toc_studio.coding.models import Code, Coding
 from toc_studio.ingest.models import Document
 from toc_studio.project.models import Group, Participant
@@ -110,7 +110,10 @@ def aggregate(
     Each node counts its codes' passages, their distinct speakers, documents and methods,
     in all and per speaker's group (with the group's size as ``of``), summed from the
     evidence tally (:mod:`toc_studio.coding.analysis.tally`: passages per code, document
-    and speaker, its stale pairs recounted first). While documents are blind to the coder
+    and speaker, its stale pairs recounted first); in a store with one coder, where every
+    coding is a passage, straight from the codings' covering index
+    (:mod:`~toc_studio.coding.analysis.passage_counts`, as fast without the tally's
+    table to read). While documents are blind to the coder
     signed in, the passages are formed from their own codings instead. Nodes without a
     passage are left out."""
     if not mapping:
@@ -124,7 +127,10 @@ def aggregate(
     for code_id, nodes in mapping.items():
         for node in nodes:
             rows.setdefault(node, []).append(code_id)
-    counted = tally.by_group(session, rows, list(groups))
+    if tally.several_coders(session):
+        counted = tally.by_group(session, rows, list(groups))
+    else:  # one coder: no two codings join, so the codings are counted as they stand
+        counted = passage_counts.by_group(session, project_id, rows, list(groups))
     methods = _methods_of_codes(session, list(mapping), kinds)
     size_of = {gid: n for gid, _, n in sizes}
     result: dict[int, Evidence] = {}

@@ -244,6 +244,14 @@ def refresh_session(session: Session) -> int | None:
     return refresh(session.connection())
 
 
+def several_coders(session: Session) -> bool:
+    """Whether the store knows more than one coder (else no two codings join into one
+    passage, and the codings can be counted as they stand)."""
+    session.flush()
+    two = "SELECT count(*) FROM (SELECT id FROM coder LIMIT 2) AS two"
+    return session.connection().exec_driver_sql(two).scalar() > 1
+
+
 def _reads_only(connection) -> bool:
     return bool(connection.get_execution_options().get(db.READ_ONLY_OPTION, False))
 
@@ -360,6 +368,8 @@ def _count(connection, pairs: list[tuple[int, int]], group_ids: list[int], stale
             table.create(connection, checkfirst=True)
             connection.execute(table.delete())
         connection.execute(_ROWS.insert(), [{"row_key": k, "code_id": c} for k, c in pairs])
+        if connection.dialect.name == "postgresql":  # its size, for the plan
+            connection.exec_driver_sql("ANALYZE tally_row_codes")
         if stale:
             counted = recount(connection, stale)
             connection.execute(
