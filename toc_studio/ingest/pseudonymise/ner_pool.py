@@ -11,7 +11,7 @@ and not multiprocessing's spawn, which would run the parent's main script again 
 child, i.e. the Streamlit app). Each loads the model once, through the same
 :func:`~toc_studio.ingest.pseudonymise.ner.load_ner` as the caller. A worker that dies
 breaks the pool: its batches are done by the caller and the next run starts a new pool.
-Workers end when the pool is shut down or the program exits (their input closes).
+Workers end when the pool is shut down or the program exits.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 WAIT_SECONDS = 0.2  # how often a caller with nothing left to do looks at cancellation
-STOP_SECONDS = 5.0  # a worker still running this long after its input closed is killed
+STOP_SECONDS = 5.0  # a worker still running this long after SIGTERM is killed
 _LOCK = threading.Lock()
 _POOL: Pool | None = None
 _EXIT_HOOKED = False
@@ -129,11 +129,12 @@ class Worker:
                 future.set_exception(WorkerDied("the NER worker has ended"))
 
     def stop(self) -> None:
-        """Close its input (it ends after the batch in hand); kill it if it lingers."""
+        """End it now (it holds nothing worth keeping: batches in hand are dropped)."""
         try:
             self.process.stdin.close()
         except OSError:
             pass
+        self.process.terminate()
         try:
             self.process.wait(STOP_SECONDS)
         except subprocess.TimeoutExpired:
