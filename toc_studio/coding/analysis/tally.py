@@ -6,25 +6,28 @@ forming the passages of a million codings on every assembly.
 ``0018_evidence_tally``) mark the (document, code) pair of every inserted, deleted or
 updated coding stale in ``evidence_stale``: adding, removing, moving or recoding a coding,
 merging codes, a turn's speaker changing (the codings' stored speaker is rewritten),
-undo and redo, bulk insert (SQLite: a row per coding; PostgreSQL: one statement-level
+undo, bulk insert (SQLite: a row per coding; PostgreSQL: one statement-level
 trigger per statement, COPY included), a REFI-QDA import, an offline merge, a document
 or code deleted (its codings go with it). A participant deleted clears their codings'
 speaker, an update too.
 
 **Recounted on reading.** :func:`refresh` takes the stale pairs (``DELETE ... RETURNING``,
 so a change committed meanwhile stays marked), reads those documents' codings, forms the
-pairs' passages by the exact rule of :mod:`.passages` and replaces their tally rows, in
-the caller's transaction: if it rolls back, the marks come back with it. On PostgreSQL an
-advisory lock keeps two refreshes apart (the second, not waiting, leaves the work to the
-first). :func:`by_group` then counts each row's passages, codings, distinct speakers and
-documents, in all and per speaker's group, from the tally alone.
+pairs' passages by the exact rule of :mod:`.passages` and replaces their tally rows (a
+large batch, an import's, is counted in SQL where one coder coded the document, and
+formed in Python only where several did), in the caller's transaction: if it rolls
+back, the marks come back with it. On PostgreSQL an advisory lock keeps two refreshes
+apart (the second, not waiting, leaves the work to the first). :func:`by_group` then
+counts each row's passages, codings, distinct speakers and documents, in all and per
+speaker's group, from the tally alone.
 
 A session that only reads (:func:`toc_studio.db.read_scope`) keeps nothing it writes, so
 there the refresh is made on a connection of its own and committed (given up at once if a
 writer holds the store); what the session still sees as stale is recounted in memory and
 counted beside the tally rows of the other pairs (identical numbers, nothing written).
 Blind coding (a coder sees only their own codings) cannot be served from a shared tally:
-:mod:`toc_studio.theory.evidence` counts those views exactly.
+:mod:`toc_studio.theory.evidence` counts those views exactly, and a store with one coder
+from the codings themselves (there every coding is a passage).
 """
 
 from __future__ import annotations
