@@ -54,9 +54,7 @@ def test_a_cancelled_refi_import_keeps_nothing_and_a_finished_one_reports(engine
         assert {p.name: p.codings for p in projects.list_projects(s)}["From NVivo"] == 173
 
 
-def test_a_refi_import_tells_how_much_of_the_file_is_read_and_cancels_there(
-    engine, monkeypatch
-):
+def test_a_refi_import_tells_how_much_of_the_file_is_read_and_cancels_there(engine, monkeypatch):
     """A large project is a few records each holding 100,000s of codings: progress (and
     Cancel) follows the bytes of the project file read, not only the records."""
     data = _demo_qdpx(engine)
