@@ -8,7 +8,7 @@ on any screen is logged with an error id and shown as a sentence with that id
 import streamlit as st
 
 from toc_studio import access, ui
-from toc_studio.ui import signin
+from toc_studio.ui import signin, warmup
 
 # An emoji icon: Streamlit draws it locally (a :material: page icon is fetched from Google).
 st.set_page_config(page_title="TOC Studio", page_icon="🌳", layout="wide")
@@ -38,4 +38,7 @@ with ui.reported():
         navigation = st.navigation(PAGES)
         st.sidebar.title("TOC Studio")
         ui.project_picker()
-        navigation.run()
+        try:
+            navigation.run()
+        finally:  # once the first page is drawn: spaCy's model, so no preview waits for it
+            warmup.start()

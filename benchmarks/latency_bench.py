@@ -7,7 +7,10 @@ the load average before and after (the targets are for an idle 2-core machine).
 "Settled" means the page's heading is shown and Streamlit has finished running the script
 (its status widget gone): what a person sees as "the screen is ready".
 
-    python benchmarks/latency_bench.py [--tries 10] [--json]
+    python benchmarks/latency_bench.py [--tries 10] [--only pages,preview] [--json]
+
+``--only`` runs some of the parts: first (the first page), pages (every page change),
+coding (the coding cycle), preview (the import preview).
 """
 
 from __future__ import annotations
@@ -150,7 +153,10 @@ def import_previews(page, folder: Path, tries: int) -> list[float]:
     return times
 
 
-def run(tries: int) -> dict:
+PARTS = ("first", "pages", "coding", "preview")
+
+
+def run(tries: int, parts: tuple[str, ...] = PARTS) -> dict:
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="toc-latency-"))
@@ -166,19 +172,25 @@ def run(tries: int) -> dict:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            results = {"first page": summary(first_page(browser, url, tries))}
+            results = {}
+            if "first" in parts:
+                results["first page"] = summary(first_page(browser, url, tries))
             context = browser.new_context(viewport={"width": 1400, "height": 900})
             page = context.new_page()
             page.set_default_timeout(120_000)
             page.goto(url)
             settle(page, "Projects")
-            changes = page_changes(page, tries)
-            results["page change (any screen)"] = summary([t for v in changes.values() for t in v])
-            results |= {f"page change: {k}": summary(v) for k, v in changes.items()}
-            results["select → apply → highlight"] = summary(coding_cycles(page, tries))
-            results["import preview, 10,000 words with NER"] = summary(
-                import_previews(page, folder, tries)
-            )
+            if "pages" in parts:
+                changes = page_changes(page, tries)
+                every = [t for v in changes.values() for t in v]
+                results["page change (any screen)"] = summary(every)
+                results |= {f"page change: {k}": summary(v) for k, v in changes.items()}
+            if "coding" in parts:
+                results["select → apply → highlight"] = summary(coding_cycles(page, tries))
+            if "preview" in parts:
+                results["import preview, 10,000 words with NER"] = summary(
+                    import_previews(page, folder, tries)
+                )
             browser.close()
     finally:
         proc.terminate()
@@ -194,14 +206,23 @@ def run(tries: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tries", type=int, default=10)
+    parser.add_argument("--only", default=",".join(PARTS), help="parts, comma-separated")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    found = run(args.tries)
+    parts = tuple(p.strip() for p in args.only.split(",") if p.strip())
+    if unknown := set(parts) - set(PARTS):
+        parser.error(f"unknown parts {sorted(unknown)}; choose from {', '.join(PARTS)}")
+    began, cpu = time.perf_counter(), os.times()
+    found = run(args.tries, parts)
+    found["wall_seconds"] = round(time.perf_counter() - began, 1)
+    after = os.times()  # this process and the children it waited for (the server)
+    found["cpu_seconds"] = round(sum(after[:4]) - sum(cpu[:4]), 1)
     if args.json:
         print(json.dumps(found, indent=2))
         return
     print(f"cores {found['cores']}; load average before {found['load_before']}, "
-          f"after {found['load_after']}")  # fmt: skip
+          f"after {found['load_after']}; {found['wall_seconds']} s wall, "
+          f"{found['cpu_seconds']} s CPU (harness and server)")  # fmt: skip
     print("| what | median | p95 | tries |\n| --- | --- | --- | --- |")
     for name, r in found["results"].items():
         print(f"| {name} | {r['median']:.2f} s | {r['p95']:.2f} s | {r['n']} |")
