@@ -160,7 +160,11 @@ def child(mode: str, folder: Path, processes: int) -> dict:
 def speed_line(label: str, r: dict) -> str:
     extra = ""
     if "worker_batches" in r:
-        extra = f", worker batches {r['worker_batches']}; peak RSS {r['rss_mb']} MB" + (
+        extra = (
+            f" (importing process {r['caller_cpu']:.2f} s, worker "
+            f"{r['cpu'] - r['caller_cpu']:.2f} s), worker batches {r['worker_batches']}"
+        )
+        extra += f"; peak RSS {r['rss_mb']} MB" + (
             f" + worker {r['worker_rss_mb']} MB" if r["worker_rss_mb"] else ""
         )
     return (
