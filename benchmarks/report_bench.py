@@ -41,9 +41,11 @@ def text_of(rng: random.Random, turns: int, label: str) -> str:
     return "\n\n".join(lines)
 
 
-def build(url: str, codings: int, documents: int, quotes_per_code: int = 0) -> None:
-    """Bulk-insert the project: documents of speaker turns, a ToC codebook of 100 codes,
-    ``codings`` random word-aligned spans by three coders."""
+def build(
+    url: str, codings: int, documents: int, quotes_per_code: int = 0, n_codes: int = 100
+) -> None:
+    """Bulk-insert the project: documents of speaker turns, a ToC codebook of ``n_codes``
+    codes, ``codings`` random word-aligned spans by three coders."""
     sys.path.insert(0, str(ROOT))
     from sqlalchemy import select
 
@@ -61,7 +63,7 @@ def build(url: str, codings: int, documents: int, quotes_per_code: int = 0) -> N
         project = projects.create_project(session, PROJECT, list(GROUPS))
         coders = [projects.get_or_create_coder(session, f"Coder {i}") for i in range(3)]
         codes = []
-        for i in range(100):
+        for i in range(n_codes):
             group = GROUPS[i % 2]
             category = ("enabler", "challenge", "outcome")[i % 3]
             domain = DOMAINS[i % 4] if category == "outcome" else None
@@ -165,11 +167,32 @@ def measure(step: str, url: str, path: str) -> dict:
         from toc_studio.report.docx_report import build_report
         from toc_studio.report.templates import SECTIONS, ReportChoices
 
-        choices = ReportChoices(quotes_per_theme=10)
-        if step == "report-no-toc":
+        step, _, per_theme = step.partition(":")  # "report:50": 50 quotes per theme
+        choices = ReportChoices(quotes_per_theme=int(per_theme or 10))
+        if step in ("report-no-toc", "report-trace"):
             choices.sections = [s for s in SECTIONS if s != "toc"]
+        if step == "report-trace":  # what holds memory at the peak (slow: every allocation)
+            import tracemalloc
+
+            tracemalloc.start(1)
+            import docx.document
+
+            saving = docx.document.Document.save
+            snapshots = []
+
+            def save(document, out):  # the tree is whole here: what holds it, by line
+                snapshots.append(tracemalloc.take_snapshot())
+                snapshots.append(tracemalloc.get_traced_memory()[0])
+                saving(document, out)
+
+            docx.document.Document.save = save
         with db.session_scope(engine) as session:
             result = build_report(session, get_project(session, PROJECT), path, choices).__dict__
+        if step == "report-trace":
+            result["traced_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+            result["traced_before_save_mb"] = round(snapshots[1] / 2**20, 1)
+            top = snapshots[0].statistics("lineno")[:8]
+            result["top"] = [f"{s.size / 2**20:.1f} MB {s.traceback[0]}" for s in top]
     elapsed = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
@@ -248,6 +271,30 @@ def run_step(step: str, url: str, path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def quote_sizes(sizes: list[int], fresh: bool, trace: bool) -> None:
+    """The Word report without its ToC section (whose picture costs the same at any size)
+    at each number of quotes: 10 per theme at 1,000, else 50 per theme over size / 50
+    codes, from three codings per quote wanted (quotes repeat no words already quoted)."""
+    print(json.dumps(run_step("baseline", f"sqlite:///{CACHE / 'none.db'}", CACHE / "none")))
+    for size in sizes:
+        per_theme = 10 if size <= 1000 else 50
+        n_codes = max(100, size // per_theme)
+        store = CACHE / f"report_quotes_{size}.db"
+        url = f"sqlite:///{store}"
+        if fresh or not store.exists():
+            store.unlink(missing_ok=True)
+            build(url, max(12_000, 3 * size), 51, n_codes=n_codes)
+        load = " ".join(open("/proc/loadavg").read().split()[:3])
+        steps = [f"report-no-toc:{per_theme}"] + ([f"report-trace:{per_theme}"] if trace else [])
+        for step in steps:
+            found = run_step(step, url, Path("/tmp") / f"report_bench_{size}.docx")
+            summary = found.pop("result")
+            found |= {"quotes": summary["quotes"], "codes": n_codes, "load": load}
+            for key in ("traced_peak_mb", "traced_before_save_mb", "top"):
+                found[key] = summary.get(key)
+            print(json.dumps({k: v for k, v in found.items() if v is not None}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--codings", type=int, default=12_000)
@@ -260,6 +307,13 @@ def main() -> None:
         action="store_true",
         help="also time the XML readers alone (defusedxml paths, lxml) on the exported file",
     )
+    parser.add_argument(
+        "--quotes",
+        help="only the Word report (no ToC section) at these numbers of quotes, each in a "
+        "fresh process on its own store, e.g. 1000,5000,20000 (up to 50 per theme: 100 "
+        "codes, more above 5,000); --trace adds tracemalloc's peak and top allocations",
+    )
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -268,6 +322,8 @@ def main() -> None:
         print(json.dumps(measure(args.step, args.db, args.path), default=str))
         return
     CACHE.mkdir(exist_ok=True)
+    if args.quotes:
+        return quote_sizes([int(n) for n in args.quotes.split(",")], args.fresh, args.trace)
     store = CACHE / f"report_{args.codings}_{args.documents}.db"
     url = f"sqlite:///{store}"
     if args.fresh or not store.exists():

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import docx
 from sqlmodel import Session
@@ -53,6 +53,17 @@ KIND_TITLES = {
     "observation": "Observations",
     "other": "Other sources",
 }
+
+
+class Quoted(NamedTuple):
+    """What a theme's quote needs of an excerpt: a tuple, a fraction of an
+    :class:`~toc_studio.coding.analysis.queries.Excerpt` (whose attributes and context
+    the report does not show), since every passage in scope is held until its theme."""
+
+    coding_id: int
+    text: str
+    participant: str | None
+    document: str
 
 
 @dataclass
@@ -198,12 +209,15 @@ class _Report:
                 shown.discard(of_coding[coding_id].coding_id)
                 shown.add(coding_id)
         found: dict[int, list] = defaultdict(list)
+        names: dict[str | None, str | None] = {}  # one copy of each label and title
         for root in (c for c in codes if c.parent_id is None):
             for x in excerpts(
                 self.session, self.project, root, with_subcodes=True, scope=scope, context=0
             ):
-                if x.coding_id in shown:
-                    found[x.code_id].append(x)
+                if x.coding_id in shown:  # what a quote needs, not the whole excerpt
+                    person = names.setdefault(x.participant, x.participant)
+                    title = names.setdefault(x.document, x.document)
+                    found[x.code_id].append(Quoted(x.coding_id, x.text, person, title))
         return found
 
     def _theme(self, code, scope: Scope, picked: set[int]) -> None:
