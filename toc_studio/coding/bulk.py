@@ -15,8 +15,9 @@ where the span does not matter), then binary ``COPY`` straight into the table in
 savepoint, the rows packed by psycopg's C code and sent as its buffer fills so that the
 server inserts while Python sorts and packs the next documents' rows; when that meets a
 stored duplicate, the rows go through a temporary table and one
-``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` instead. Both go below SQLAlchemy's per-row parameter processing, which costs more than
-the insert itself at a million rows. The rows must have been checked already.
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` instead. Both go below SQLAlchemy's
+per-row parameter processing, which costs more than the insert itself at a million rows.
+The rows must have been checked already.
 """
 
 from __future__ import annotations
