@@ -47,6 +47,9 @@ VERSION = 1
 PAYLOADS = {"sqlite": "store.sqlite", "pg_dump": "store.pgdump", "logical": "store.jsonl"}
 CHUNK = 1 << 20
 BATCH = 1000
+# Tables that triggers write while others load (migration 0018: the evidence tally's stale
+# marks); restored from the backup after everything else
+TRIGGER_WRITTEN = ("evidence_stale",)
 logger = logging.getLogger(__name__)
 
 
@@ -353,8 +356,12 @@ def _load(engine: Engine, rows) -> None:
                 pass  # then rows go in in dependency order, each table by its key
         batch: list[dict] = []
         current = None
+        marked: dict[str, list[dict]] = {}  # last: coding's triggers write these as it loads
         for name, values in rows:
             if name == "alembic_version":
+                continue
+            if name in TRIGGER_WRITTEN:
+                marked.setdefault(name, []).append(values)
                 continue
             if name != current and batch:
                 conn.execute(metadata.tables[current].insert(), batch)
@@ -366,8 +373,19 @@ def _load(engine: Engine, rows) -> None:
                 batch = []
         if batch:
             conn.execute(metadata.tables[current].insert(), batch)
+        _restore_marks(conn, metadata, marked)
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn, metadata)
+
+
+def _restore_marks(conn, metadata: MetaData, marked: dict[str, list[dict]]) -> None:
+    """The evidence tally's stale marks as they were backed up, not as the triggers on
+    ``coding`` left them while its rows went back in (the tally itself is restored too)."""
+    for name in TRIGGER_WRITTEN:
+        if name in metadata.tables:
+            conn.execute(metadata.tables[name].delete())
+            if marked.get(name):
+                conn.execute(metadata.tables[name].insert(), marked[name])
 
 
 def _reset_sequences(conn, metadata: MetaData) -> None:
