@@ -61,6 +61,7 @@ def ready_pool() -> ner_pool.Pool:
 
 def test_one_process_and_two_find_the_same_entities_in_every_text(processes):
     nlp = ner.load_ner(MODEL)
+    ner_pool.shutdown()  # a worker an earlier test in this run started (a large import)
     processes(1)
     alone = ner.search(nlp, texts())
     assert ner_pool.running(MODEL, 1) is None  # one process: no worker was started
