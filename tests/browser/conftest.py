@@ -64,6 +64,9 @@ def start_streamlit(
         **os.environ,
         "TOC_STUDIO_DATABASE_URL": database_url,
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        # NER in the server's own process: a worker per test server (160 MB, a model load)
+        # only competes with Chromium for the two cores (tests/ingest covers the workers)
+        "TOC_STUDIO_NER_PROCESSES": os.environ.get("TOC_STUDIO_NER_PROCESSES", "1"),
     }
     handle = log.open("w")
     proc = subprocess.Popen(
