@@ -3,6 +3,9 @@ its first page, so that the first import preview does not wait for the model."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from toc_studio import config
 from toc_studio.ingest.pseudonymise import ner
 from toc_studio.ui import warmup
@@ -22,3 +25,17 @@ def test_the_first_page_loads_the_ner_model_once_in_the_background(app, monkeypa
     assert ner.load_ner.cache_info().hits == loaded.hits + 1  # found, not loaded again
     at.run()
     assert warmup.start() is thread  # later runs start nothing more
+
+
+def test_the_warm_up_imports_the_heaviest_screens_modules_in_a_fresh_server_process():
+    script = (
+        "import sys\n"
+        "from toc_studio.ui import warmup\n"
+        "before = [m for m in warmup.SCREEN_MODULES if m in sys.modules]\n"
+        "warmup.warm_screens()\n"
+        "print(before, all(m in sys.modules for m in warmup.SCREEN_MODULES))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.split() == ["[]", "True"]  # none before, every one after
