@@ -146,6 +146,17 @@ def _two(a: _Row, b: _Row) -> list[Passage]:
     ]  # fmt: skip
 
 
+def apart(group: Sequence[_Row]) -> bool:
+    """Whether no two of one (code, document)'s codings, in start order, overlap (then
+    each coding is a passage of its own)."""
+    reach = -1
+    for row in group:
+        if row[4] < reach:
+            return False
+        reach = max(reach, row[5])
+    return True
+
+
 def from_rows(rows: Iterable[_Row]) -> list[Passage]:
     """Passages of codings read by :func:`read_codings` (in code, document, start order).
     A document's codings of a code that do not overlap at all (the common case) are a
@@ -154,16 +165,11 @@ def from_rows(rows: Iterable[_Row]) -> list[Passage]:
     add = found.append
     for _, group in groupby(rows, key=itemgetter(1, 2)):
         group = list(group)
-        reach, apart = -1, True
-        for row in group:
-            if row[4] < reach:
-                apart = False
-                break
-            reach = max(reach, row[5])
-        if not apart and len(group) == 2:  # two overlapping (the double-coded quote)
+        separate = apart(group)
+        if not separate and len(group) == 2:  # two overlapping (the double-coded quote)
             found.extend(_two(*group))
             continue
-        if not apart:
+        if not separate:
             found.extend(group_rows(group))
             continue
         for r in group:

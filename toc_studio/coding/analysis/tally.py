@@ -117,13 +117,7 @@ def recount(connection, pairs: Iterable[tuple[int, int]]) -> Tally:
     counted: Tally = {}
     for (code, document), group in groupby(rows, key=itemgetter(1, 2)):
         group = list(group)
-        reach, apart = -1, True
-        for row in group:
-            if row[4] < reach:
-                apart = False
-                break
-            reach = max(reach, row[5])
-        if apart:  # no two overlap (the common case): a passage per coding
+        if ps.apart(group):  # no two overlap (the common case): a passage per coding
             for row in group:
                 _add(counted, (code, document, row[6] or NOBODY), 1, 1)
             continue
