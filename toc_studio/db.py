@@ -36,6 +36,7 @@ def import_models() -> type[SQLModel]:
     from toc_studio.coding import tables as _coding_tables  # noqa: F401
     from toc_studio.coding.analysis import tables as _coding_analysis_tables  # noqa: F401
     from toc_studio.findings import models as _findings  # noqa: F401
+    from toc_studio.findings import subscribers as _findings_subscribers  # noqa: F401
     from toc_studio.ingest import models as _ingest  # noqa: F401
     from toc_studio.ingest import tables as _ingest_tables  # noqa: F401
     from toc_studio.outcomes import models as _outcomes  # noqa: F401

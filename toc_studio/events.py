@@ -21,9 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from toc_studio.history import Change
 
 Answer = TypeVar("Answer")
 E = TypeVar("E", bound="Event[Any]")
@@ -135,6 +138,24 @@ class AttributeValuesNumbers(Event["dict[str, float] | None"]):
     project_id: int
     name: str
     values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CodeMerging(Event[int]):
+    """Code ``source_id`` of ``project_id`` is about to be merged into code ``target_id``
+    and deleted; codings ``collapsing`` (pairs of a coding and the coding of the target
+    that survives it, same document, coder and span) are about to be deleted as
+    duplicates. Handlers move what they hold on the source code and on the collapsing
+    codings onto the target and the survivors (what the database would otherwise delete
+    with them), record the inverse of every row they change in ``log`` (the merge's undo
+    entry: :meth:`toc_studio.history.Change.updated`, ``deleted``...) and answer how many
+    rows they changed. Emitted before anything moves, in the merge's transaction."""
+
+    project_id: int
+    source_id: int
+    target_id: int
+    collapsing: tuple[tuple[int, int], ...]
+    log: Change
 
 
 @dataclass(frozen=True)

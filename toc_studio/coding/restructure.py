@@ -2,7 +2,10 @@
 
 - merge: the source's codings move to the target; a coding that would duplicate one the
   target already has (same document, coder and span) collapses into it (its memos move to
-  the surviving coding); the source's sub-codes, memos and patterns move to the target.
+  the surviving coding); the source's sub-codes, memos and patterns move to the target,
+  ToC nodes linked to it now stand for the target, and the packages above move what they
+  hold on it (:class:`toc_studio.events.CodeMerging`: a finding's links, summaries),
+  recording it in the merge's undo entry.
 - split: chosen codings of a code move to a new sibling code with the same ToC meaning.
 - delete: refused while the code or its sub-codes have codings, unless told to move them
   to another code (collapsing duplicates) or to drop them.
@@ -17,7 +20,7 @@ from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from toc_studio import access
+from toc_studio import access, events
 from toc_studio.coding import undo
 from toc_studio.coding.codebook import (
     code_path,
@@ -47,11 +50,13 @@ def _ids(session: Session, stmt) -> list[int]:
     return list(session.execute(stmt).scalars())
 
 
-def _move_codings(session: Session, log: Change, from_ids: list[int], target: Code):
-    """Move every coding of codes ``from_ids`` to ``target``; duplicates collapse.
+def _collapsing(session: Session, from_ids: list[int], target: Code) -> dict[int, int]:
+    """The codings of codes ``from_ids`` that collapse when they move to ``target``, each
+    with the coding that survives it.
 
     A moving coding is a duplicate when the target already has the same document, coder
-    and span, or when another moving coding with a smaller id has. Returns (moved, collapsed).
+    and span (that coding survives it), or when another moving coding with a smaller id
+    has (the smallest of them survives, unless the target has one).
     """
     mine, other = aliased(Coding), aliased(Coding)
     same = and_(
@@ -62,26 +67,36 @@ def _move_codings(session: Session, log: Change, from_ids: list[int], target: Co
     )
     dup_of_target = exists().where(same, other.code_id == target.id)
     dup_of_moving = exists().where(same, other.code_id.in_(from_ids), other.id < mine.id)
-    duplicates = _ids(
-        session,
-        select(mine.id).where(mine.code_id.in_(from_ids), dup_of_target | dup_of_moving),
+    of_target = select(other.id).where(same, other.code_id == target.id).scalar_subquery()
+    first_moving = (
+        select(func.min(other.id)).where(same, other.code_id.in_(from_ids)).scalar_subquery()
     )
+    pairs = session.execute(
+        select(mine.id, func.coalesce(of_target, first_moving))
+        .where(mine.code_id.in_(from_ids), dup_of_target | dup_of_moving)
+        .order_by(mine.id)
+    ).all()
+    return {duplicate: survivor for duplicate, survivor in pairs}
+
+
+def _move_codings(
+    session: Session, log: Change, from_ids: list[int], target: Code, survivors: dict[int, int]
+):
+    """Move every coding of codes ``from_ids`` to ``target``; the duplicates ``survivors``
+    names (see :func:`_collapsing`) collapse into the coding that survives each: their
+    memos move to it. Returns (moved, collapsed)."""
+    duplicates = sorted(survivors)
     if duplicates:
-        # memos on a collapsing coding move to the coding that survives it
-        survivor = (
-            select(func.min(other.id))
-            .where(same, (other.code_id == target.id) | other.code_id.in_(from_ids))
-            .where(other.id.not_in(duplicates))
-            .scalar_subquery()
-        )
-        pairs = session.execute(
-            select(Memo.id, Memo.coding_id, survivor)
-            .join(mine, mine.id == Memo.coding_id)
-            .where(Memo.coding_id.in_(duplicates))
-        ).all()
-        log.updated_each("memo", "coding_id", {m: old for m, old, _ in pairs})
-        for memo_id, _old, new in pairs:
-            session.execute(update(Memo).where(Memo.id == memo_id).values(coding_id=new))
+        pairs = []
+        for part in undo.chunks(duplicates):
+            pairs += session.execute(
+                select(Memo.id, Memo.coding_id).where(Memo.coding_id.in_(part))
+            ).all()
+        log.updated_each("memo", "coding_id", {memo_id: old for memo_id, old in pairs})
+        for memo_id, old in pairs:
+            session.execute(update(Memo).where(Memo.id == memo_id).values(coding_id=survivors[old]))
+        # what other packages still hold on a collapsing coding goes with it: keep it for undo
+        undo.before_delete(session, log, "coding", duplicates)
         log.deleted("coding", undo.snapshot(session, "coding", "id", duplicates))
         for part in undo.chunks(duplicates):
             session.execute(delete(Coding).where(Coding.id.in_(part)))
@@ -109,7 +124,13 @@ def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
                 f"rename or merge that sub-code of {source.name!r} first."
             )
     log = Change.code_merged(code_path(session, source), code_path(session, target))
-    moved, collapsed = _move_codings(session, log, [source.id], target)
+    survivors = _collapsing(session, [source.id], target)
+    # other packages move what they hold on the source (a finding's links, summaries)
+    collapsing = tuple(survivors.items())
+    events.emit(
+        session, events.CodeMerging(source.project_id, source.id, target.id, collapsing, log)
+    )
+    moved, collapsed = _move_codings(session, log, [source.id], target, survivors)
     memo_ids = _ids(session, select(Memo.id).where(Memo.code_id == source.id))
     log.updated("memo", "code_id", memo_ids, source.id)
     session.execute(update(Memo).where(Memo.code_id == source.id).values(code_id=target.id))
@@ -221,7 +242,8 @@ def delete_code(
     log = Change.code_deleted(code_path(session, code), moved_to)
     moved = collapsed = 0
     if moving:
-        moved, collapsed = _move_codings(session, log, ids, move_to)
+        survivors = _collapsing(session, ids, move_to)
+        moved, collapsed = _move_codings(session, log, ids, move_to, survivors)
     coding_ids = _ids(session, select(Coding.id).where(Coding.code_id.in_(ids)))
     _delete_rows(session, log, ids, coding_ids)
     entry = undo.save(session, code.project_id, log)
