@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from tests.builders import span_of
 from toc_studio.cli import main
-from toc_studio.coding import codings, restructure, undo
+from toc_studio.coding import codebook, codings, restructure, undo
 from toc_studio.coding.models import Code, Coding, Memo
+from toc_studio.errors import Conflict
 from toc_studio.findings import edits, register, summaries
 from toc_studio.findings.models import Finding, FindingLink, Summary
 from toc_studio.theory import edit, versions
@@ -133,6 +135,30 @@ def test_clashing_summaries_are_joined_and_a_link_is_kept_once(session, mentorin
     assert summaries.summary_of(session, p, trust_id, "participant", "Mentee C1") == (
         "Trusts again.\n\n[Family contact] Sees her sister."
     )
+
+
+def test_document_summaries_follow_an_aim_merged_into_an_aim_and_nothing_else(session, mentoring):
+    p = mentoring.project
+    doc = "Mentor B1 interview"
+    summaries.set_summary(session, p, "Mentor", "document", doc, "Supervision was hard.")
+    summaries.set_summary(session, p, "Mentee", "document", doc, "Not about mentees.")
+    session.commit()
+    mentor = codebook.get_code_by_path(session, p, "Mentor")
+    mentee = codebook.get_code_by_path(session, p, "Mentee")
+    mentor_id, mentee_id = mentor.id, mentee.id
+    before = _state(session)
+
+    with pytest.raises(Conflict, match="not an aim"):
+        restructure.merge_codes(session, mentor, mentoring.codes[TRUST])
+    session.rollback()
+    assert _state(session) == before
+
+    outcome = _merge(session, mentor_id, mentee_id)
+    assert summaries.summary_of(session, p, mentee_id, "document", doc) == (
+        "Not about mentees.\n\n[Mentor] Supervision was hard."
+    )
+    _undo(session, p, outcome.undo_id)
+    assert _state(session) == before
 
 
 def test_a_quote_that_collapses_into_a_duplicate_moves_to_the_surviving_coding(session, mentoring):

@@ -8,19 +8,22 @@ instead of going with it (:class:`toc_studio.events.CodeMerging`).
   finding already has to the target (or to the survivor) is kept once.
 - A summary of the source code moves to the target. When the target already has a summary
   for the same participant, group or document, the two texts are joined: the target's
-  first, then a blank line, then ``[<source name>]`` and the source's text.
+  first, then a blank line, then ``[<source name>]`` and the source's text. A document's
+  summary is written against an aim (a top-level code): the merge is refused while the
+  source has one and the target is a sub-code.
 
 Every row changed is recorded in the merge's undo entry: undoing the merge restores them.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import Session
 
 from toc_studio import events
 from toc_studio.coding import undo
 from toc_studio.coding.models import Code
+from toc_studio.errors import Conflict
 from toc_studio.findings.models import FindingLink, Summary
 from toc_studio.history import Change, chunks
 from toc_studio.theory.elements import code_key
@@ -111,9 +114,26 @@ def _move_summaries(session: Session, log: Change, source: Code, target_id: int)
     return len(mine) + len(joined)
 
 
+def _refuse_stranding_document_summaries(session: Session, source: Code, target: Code) -> None:
+    """A document is summarised against an aim (a top-level code): refuse to move such
+    summaries onto a sub-code, where nobody could edit or remove them."""
+    if target.parent_id is None:
+        return
+    count = session.execute(
+        select(func.count()).where(Summary.code_id == source.id, Summary.document_id.is_not(None))
+    ).scalar_one()
+    if count:
+        raise Conflict(
+            f"{source.name!r} has {count} document summary(ies), written against it as an "
+            f"evaluation aim, and {target.name!r} is not an aim (a top-level code). Remove "
+            "those summaries (or merge into a top-level code) first; nothing was changed."
+        )
+
+
 def on_code_merging(session: Session, event: events.CodeMerging) -> int:
     """Move the finding links and summaries of the merged-away code (see the module)."""
     source = session.get(Code, event.source_id)
+    _refuse_stranding_document_summaries(session, source, session.get(Code, event.target_id))
     session.flush()
     changed = _move_links(session, event.log, FindingLink.code_id,
                           {event.source_id: event.target_id})  # fmt: skip
