@@ -14,9 +14,10 @@ speaker, an update too.
 **Recounted on reading.** :func:`refresh` takes the stale pairs (``DELETE ... RETURNING``,
 so a change committed meanwhile stays marked), reads those documents' codings, forms the
 pairs' passages by the exact rule of :mod:`.passages` and replaces their tally rows (a
-large batch, an import's, is counted in SQL where one coder coded the document, and
-formed in Python only where several did), in the caller's transaction: if it rolls
-back, the marks come back with it. On PostgreSQL an advisory lock keeps two refreshes
+large batch, an import's, by :mod:`.tally_batch`: SQL counts every coding that overlaps
+no other coder's coding of its pair as a passage of its own, and only the overlapping
+ones are formed in Python, streamed), in the caller's transaction: if it rolls back, the
+marks come back with it. On PostgreSQL an advisory lock keeps two refreshes
 apart (the second, not waiting, leaves the work to the first). :func:`by_group` then
 counts each row's passages, codings, distinct speakers and documents, in all and per
 speaker's group, from the tally alone.
@@ -45,8 +46,10 @@ from sqlmodel import Session
 
 from toc_studio import db
 from toc_studio.coding.analysis import passages as ps
+from toc_studio.coding.analysis import tally_batch
 from toc_studio.coding.analysis.passage_counts import NO_GROUP, Counts, RowCounts
 from toc_studio.coding.analysis.tables import NOBODY
+from toc_studio.coding.analysis.tally_batch import Tally, add, insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +82,9 @@ _FRESH = Table(  # ... and their recount, counted in their place
     prefixes=["TEMPORARY"],
 )
 
-_PAIRS = Table(  # the pairs a large refresh recounts ...
-    "tally_pairs",
-    _META,
-    Column("document_id", Integer, primary_key=True),
-    Column("code_id", Integer, primary_key=True),
-    prefixes=["TEMPORARY"],
-)
-_SHARED = Table(  # ... and their documents that several coders coded
-    "tally_shared",
-    _META,
-    Column("document_id", Integer, primary_key=True),
-    prefixes=["TEMPORARY"],
-)
 PARALLEL_FROM = 100_000  # codings (by the highest id) worth a second connection
 MAX_PARTS = 4
-MANY = 2_000  # stale pairs from which a refresh counts in SQL (see _refresh_many)
-
-Tally = dict[tuple[int, int, int], list[int]]  # (code, document, speaker) -> [passages, codings]
+MANY = 2_000  # stale pairs from which a refresh is a batch's (see tally_batch)
 
 
 def recount(connection, pairs: Iterable[tuple[int, int]]) -> Tally:
@@ -119,20 +107,11 @@ def recount(connection, pairs: Iterable[tuple[int, int]]) -> Tally:
         group = list(group)
         if ps.apart(group):  # no two overlap (the common case): a passage per coding
             for row in group:
-                _add(counted, (code, document, row[6] or NOBODY), 1, 1)
+                add(counted, (code, document, row[6] or NOBODY), 1, 1)
             continue
         for p in ps.from_rows(group):
-            _add(counted, (code, document, p.participant_id or NOBODY), 1, len(p.coding_ids))
+            add(counted, (code, document, p.participant_id or NOBODY), 1, len(p.coding_ids))
     return counted
-
-
-def _add(counted: Tally, key: tuple[int, int, int], passages: int, codings: int) -> None:
-    found = counted.get(key)
-    if found is None:
-        counted[key] = [passages, codings]
-    else:
-        found[0] += passages
-        found[1] += codings
 
 
 def _take_stale(connection) -> set[tuple[int, int]] | None:
@@ -151,33 +130,18 @@ def _replace(connection, pairs: set[tuple[int, int]], counted: Tally) -> None:
     """The tally rows of ``pairs`` replaced by ``counted``."""
     codes = [c for _, c in pairs]
     documents = [d for d, _ in pairs]
-    rows = [(*key, *value) for key, value in counted.items()]
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(  # (none when pairs is empty)
             "DELETE FROM evidence_tally t USING unnest(%s::int[], %s::int[]) AS s(c, d) "
             "WHERE t.code_id = s.c AND t.document_id = s.d",
             (codes, documents),
         )
-        if rows:
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            connection.exec_driver_sql(
-                "INSERT INTO evidence_tally (code_id, document_id, participant_id, passages, "
-                "codings) SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], "
-                "%s::int[])",
-                tuple(columns),
-            )
-        return
-    if pairs:
+    elif pairs:
         connection.exec_driver_sql(
             "DELETE FROM evidence_tally WHERE code_id = ? AND document_id = ?",
             list(zip(codes, documents, strict=True)),
         )
-    if rows:
-        connection.exec_driver_sql(
-            "INSERT INTO evidence_tally (code_id, document_id, participant_id, passages, codings) "
-            "VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
+    insert_rows(connection, counted)
 
 
 def refresh(connection) -> int | None:
@@ -190,49 +154,8 @@ def refresh(connection) -> int | None:
     if len(pairs) < MANY:
         _replace(connection, pairs, recount(connection, pairs))
     else:
-        _refresh_many(connection, pairs)
+        tally_batch.refresh_many(connection, pairs)
     return len(pairs)
-
-
-def _refresh_many(connection, pairs: set[tuple[int, int]]) -> None:
-    """:func:`refresh` of many pairs (an import, a migration): where one coder coded the
-    document no two codings join, so SQL counts a passage per coding, grouped by speaker;
-    only the pairs of documents that several coders coded are formed in Python."""
-    pg = connection.dialect.name == "postgresql"
-    for table in (_PAIRS, _SHARED):
-        table.create(connection, checkfirst=True)
-        connection.execute(table.delete())
-    documents, codes = [d for d, _ in pairs], [c for _, c in pairs]
-    if pg:
-        connection.exec_driver_sql(
-            "INSERT INTO tally_pairs SELECT * FROM unnest(%s::int[], %s::int[])", (documents, codes)
-        )
-        connection.exec_driver_sql("ANALYZE tally_pairs")
-    else:
-        connection.exec_driver_sql("INSERT INTO tally_pairs VALUES (?, ?)", sorted(pairs))
-    connection.exec_driver_sql(
-        "INSERT INTO tally_shared SELECT c.document_id FROM "
-        "(SELECT DISTINCT document_id FROM tally_pairs) d "
-        "JOIN coding c ON c.document_id = d.document_id "
-        "GROUP BY c.document_id HAVING min(c.coder_id) <> max(c.coder_id)"
-    )
-    connection.exec_driver_sql(
-        "DELETE FROM evidence_tally WHERE EXISTS (SELECT 1 FROM tally_pairs p "
-        "WHERE p.code_id = evidence_tally.code_id AND p.document_id = evidence_tally.document_id)"
-    )
-    speaker = f"COALESCE(c.participant_id, {NOBODY})"
-    connection.exec_driver_sql(
-        "INSERT INTO evidence_tally (code_id, document_id, participant_id, passages, codings) "
-        f"SELECT c.code_id, c.document_id, {speaker}, count(*), count(*) FROM tally_pairs p "
-        "JOIN coding c ON c.code_id = p.code_id AND c.document_id = p.document_id "
-        "WHERE p.document_id NOT IN (SELECT document_id FROM tally_shared) "
-        f"GROUP BY c.code_id, c.document_id, {speaker}"
-    )
-    shared = {row[0] for row in connection.exec_driver_sql("SELECT document_id FROM tally_shared")}
-    if shared:
-        _replace(connection, set(), recount(connection, {p for p in pairs if p[0] in shared}))
-    for table in (_PAIRS, _SHARED):
-        connection.execute(table.delete())
 
 
 def refresh_session(session: Session) -> int | None:
