@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -70,6 +71,7 @@ def import_once(path: str, url: str, profile: str | None) -> dict:
         reports[0] += 1
 
     before = resource.getrusage(resource.RUSAGE_SELF)
+    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     if profile:
         import cProfile
@@ -83,14 +85,19 @@ def import_once(path: str, url: str, profile: str | None) -> dict:
         profiler.dump_stats(profile)
     elapsed = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reading process, if any
     cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    child_cpu = children.ru_utime + children.ru_stime
+    child_cpu -= before_children.ru_utime + before_children.ru_stime
     engine.dispose()
     return {
         "codings": counts.get("codings", 0),
         "documents": counts.get("documents", 0),
         "wall_s": round(elapsed, 2),
         "cpu_s": round(cpu, 2),
+        "child_cpu_s": round(child_cpu, 2),
         "peak_mb": round(usage.ru_maxrss / 1024),
+        "child_peak_mb": round(children.ru_maxrss / 1024),
         "progress_reports": reports[0],
     }
 
@@ -138,6 +145,8 @@ def main() -> None:
         row = json.loads(out.stdout.strip().splitlines()[-1])
         row |= {"backend": args.backend, "file_mb": round(path.stat().st_size / 1e6, 1)}
         row["load"] = "/".join(load_before)
+        row["load_after"] = "/".join(Path("/proc/loadavg").read_text().split()[:3])
+        row["nproc"] = os.cpu_count()
         print(json.dumps(row), flush=True)
         if args.backend == "sqlite":
             for leftover in CACHE.glob(f"target_{n}.db*"):

@@ -43,6 +43,7 @@ from toc_studio.coding.toc_marker import split_marker
 from toc_studio.errors import Conflict, Invalid
 from toc_studio.project import projects
 from toc_studio.project.models import Coder, Group, Participant, Project
+from toc_studio.report.refi import apart
 from toc_studio.report.refi import parse as rp
 from toc_studio.report.refi import records as rr
 from toc_studio.report.refi.archive import open_refi
@@ -114,15 +115,15 @@ class _Importer:
     # --- records -----------------------------------------------------------------------
 
     def run(self, stream: BinaryIO, progress: Progress | None = None) -> ImportResult:
-        if progress is not None:
-            stream = _Told(stream, self.archive.project_size, progress)
-        for number, record in enumerate(rp.records(stream), 1):
-            if progress is not None and number % PROGRESS_EVERY == 0:
-                progress(number, 0, f"Read {number:,} parts of the project")  # may cancel
-            if self.cases.recs and isinstance(record, rr.SourceRec | rr.SetRec):
-                self.cases.finish()  # a file without the end of its Cases
-            handler = getattr(self, "_" + type(record).__name__)
-            handler(record)
+        told = _Told(stream, self.archive.project_size, progress) if progress else None
+        with _reading(stream, self.archive.project_size, told) as found:
+            for number, record in enumerate(found, 1):
+                if progress is not None and number % PROGRESS_EVERY == 0:
+                    progress(number, 0, f"Read {number:,} parts of the project")  # may cancel
+                if self.cases.recs and isinstance(record, rr.SourceRec | rr.SetRec):
+                    self.cases.finish()  # a file without the end of its Cases
+                handler = getattr(self, "_" + type(record).__name__)
+                handler(record)
         self._ensure_project("")
         if self.code_recs:
             self._CodeBookEnd(None)
@@ -317,13 +318,29 @@ class _Told:
 
     def read(self, size: int = -1) -> bytes:
         data = self.stream.read(size)
-        self.done += len(data)
+        self.note(self.done + len(data))
+        return data
+
+    def note(self, done: int) -> None:
+        """``done`` bytes of the file are read (here, or by the reading process)."""
+        self.done = done
         if self.done >= self.next:
             self.next = self.done + PROGRESS_BYTES
             total = max(self.size, self.done)
             read = f"{self.done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
             self.progress(self.done, total, f"Read {read} of the project file")  # may cancel
-        return data
+
+
+@contextmanager
+def _reading(stream: BinaryIO, size: int, told: _Told | None) -> Iterator[Iterator[object]]:
+    """The file's records: read in another process while this one stores them when the
+    file is large (``refi.apart``; the child is stopped however the import ends), else
+    read here."""
+    if apart.worth_it(size):
+        with apart.ApartReader(stream, told.note if told else None) as reader:
+            yield iter(reader)
+    else:
+        yield rp.records(told or stream)
 
 
 def import_refi(

@@ -77,13 +77,13 @@ def ref_id(value: str | None) -> str:
 
 def coding_of(node: Node) -> CodingRec:
     code = next((ref_id(c.get("targetGUID")) for c in children(node, "CodeRef")), "")
-    return CodingRec(
+    return [
         node.get("guid") or "",
         code,
         ref_id(node.get("creatingUser")),
         node.get("creationDateTime") or "",
         refs(node),
-    )
+    ]
 
 
 def values_of(node: Node) -> list[tuple[str, str]]:

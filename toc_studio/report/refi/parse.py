@@ -57,6 +57,10 @@ from toc_studio.report.refi.nodes import (
     whole_number,
 )
 from toc_studio.report.refi.records import (
+    S_CODINGS,
+    S_END,
+    S_NOTES,
+    S_START,
     CaseRec,
     CasesEnd,
     CodeBookEnd,
@@ -100,6 +104,7 @@ class _Reader(ContentHandler):
         self.selection: SelectionRec | None = None
         self.coding: CodingRec | None = None
         self.depth = 0
+        self.dates: dict[str, str] = {}  # each date string once (codings share few dates)
         # expat's parser when the reader is driven by it directly (_DefusedReader): inside
         # a selection its element handlers are the selection's own (no test per element)
         self.expat = None
@@ -136,16 +141,16 @@ class _Reader(ContentHandler):
         else:
             start = end = -1  # set from the transcript's sync points at its end
         guid = attrs.get("guid")
-        selection = SelectionRec(
+        selection: SelectionRec = [
             guid.strip().strip("{}").lower() if guid else "",  # normalise_id, inlined
             start,
             end,
             attrs.get("name") or "",
             ref_id(attrs.get("creatingUser")),
-            attrs.get("creationDateTime") or "",
+            self._date(attrs.get("creationDateTime")),
             [],
             [],
-        )
+        ]
         if tag == "PlainTextSelection":
             self.selections.append(selection)
         else:
@@ -164,23 +169,36 @@ class _Reader(ContentHandler):
         if depth == 2:
             tag = LOCAL.get(name) or local_name(name)
             if tag == "Coding":
-                self.coding = CodingRec(
+                created = attrs.get("creationDateTime")
+                self.coding = [
                     attrs.get("guid") or "",
                     "",
                     ref_id(attrs.get("creatingUser")),
-                    attrs.get("creationDateTime") or "",
+                    self.dates.get(created) or self._date(created),
                     [],
-                )
-                self.selection.codings.append(self.coding)
+                ]
+                self.selection[S_CODINGS].append(self.coding)
             elif tag == "NoteRef":
-                self.selection.note_refs.append(normalise_id(attrs.get("targetGUID")))
+                self.selection[S_NOTES].append(normalise_id(attrs.get("targetGUID")))
         elif depth == 3 and self.coding is not None:
             tag = LOCAL.get(name) or local_name(name)
             if tag == "CodeRef":
-                if not self.coding.code:
-                    self.coding.code = ref_id(attrs.get("targetGUID"))
+                if not self.coding[1]:
+                    self.coding[1] = ref_id(attrs.get("targetGUID"))
             elif tag == "NoteRef":
-                self.coding.note_refs.append(normalise_id(attrs.get("targetGUID")))
+                self.coding[4].append(normalise_id(attrs.get("targetGUID")))
+
+    def _date(self, value: str | None) -> str:
+        """The date string, one object per distinct value (a file's codings share few
+        dates; sent to the importing process once per batch, not once per coding)."""
+        if not value:
+            return ""
+        found = self.dates.get(value)
+        if found is None:
+            if len(self.dates) > 100_000:
+                self.dates.clear()
+            found = self.dates[value] = value
+        return found
 
     def _inner_end(self, _name: str) -> None:
         depth = self.depth = self.depth - 1
@@ -293,7 +311,7 @@ class _Reader(ContentHandler):
         for selection, first, last in self.between:
             start, end = points.get(first, (None, None))[0], points.get(last, (None, None))[0]
             if start is not None and end is not None:
-                selection.start, selection.end = start, end
+                selection[S_START], selection[S_END] = start, end
             self.selections.append(selection)
         record = self._text_source(el, "transcript", guid)
         record.sync_points = sorted(

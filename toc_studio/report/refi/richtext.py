@@ -66,7 +66,7 @@ def _from_docx(data: bytes, title: str, rec: rr.SourceRec) -> SourceText | None:
         SourceText(lines, RICH),
         SourceText(lines.replace("\n", "\r\n"), RICH),
     ]
-    selections = [(s.start, s.end, s.name) for s in rec.selections[:SAMPLE]]
+    selections = [(s[rr.S_START], s[rr.S_END], s[rr.S_NAME]) for s in rec.selections[:SAMPLE]]
     if not selections:
         return candidates[0]
     return max(candidates, key=lambda c: _fit(c.raw, selections))  # first of the best

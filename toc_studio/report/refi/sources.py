@@ -26,7 +26,7 @@ def import_source(importer, rec: rr.SourceRec) -> None:
     importer._ensure_project("")
     warn, counts = importer.warn, importer.counts
     title = " ".join(rec.name.split())[:300] or f"Source {len(importer.documents) + 1}"
-    codings = sum(len(s.codings) for s in rec.selections) + len(rec.whole_codings)
+    codings = sum(len(s[rr.S_CODINGS]) for s in rec.selections) + len(rec.whole_codings)
     if rec.guid in importer.documents:
         warn(f"Source id {rec.guid} appears twice; the second ({title!r}) was skipped.")
         counts["codings skipped"] += codings
@@ -47,7 +47,7 @@ def import_source(importer, rec: rr.SourceRec) -> None:
     text, replaced = clean_controls(text)  # one for one: the selections' offsets still hold
     if replaced:
         warn(controls_warning(f"Source {title!r}", replaced))
-    selections = [(s.start, s.end, s.name) for s in rec.selections]
+    selections = [(s[rr.S_START], s[rr.S_END], s[rr.S_NAME]) for s in rec.selections]
     convention, mapping = choose(raw, selections)
     if selections:
         importer.conventions[convention.label] += 1
@@ -138,42 +138,40 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         """Rows for one selection's codings (or the whole text's); their keys."""
         nonlocal unknown_codes
         keys = []
-        for coding in codings:
-            code_id = code_ids.get(coding.code)
+        for _guid, code, user, created, note_refs in codings:
+            code_id = code_ids.get(code)
             if code_id is None:
                 unknown_codes += 1
                 continue
-            who = (coding.user, *users)
+            who = (user, *users)
             coder_id = coder_ids.get(who)
             if coder_id is None:
                 coder_id = coder_ids[who] = importer.coder(*who, importer.default_user).id
             key = (document_id, code_id, coder_id, start, end)
-            for ref in coding.note_refs:
+            for ref in note_refs:
                 notes.target(ref, "coding", key)
             keys.append(key)
             if key in seen:
                 importer.counts["duplicate codings merged"] += 1
                 continue
             seen.add(key)
-            when = dates.get(coding.created, MISSING)
+            when = dates.get(created, MISSING)
             if when is MISSING:
-                when = dates[coding.created] = parse_when(coding.created)
+                when = dates[created] = parse_when(created)
             rows.append((document_id, code_id, coder_id, start, end, text[start:end], when))
             if len(rows) >= INSERT_BATCH:
                 _flush(importer, rows)
         return keys
 
     to_index = None if mapping.identity else mapping.to_index
-    for selection in rec.selections:
-        if to_index is None:
-            start, end = selection.start, selection.end
-        else:
-            start, end = to_index(selection.start)[0], to_index(selection.end)[0]
+    for _guid, start, end, _name, user, _created, codings, note_refs in rec.selections:
+        if to_index is not None:
+            start, end = to_index(start)[0], to_index(end)[0]
         if not (0 <= start < end <= length):
             bad_spans += 1
             continue
-        keys = store(selection.codings, start, end, (selection.user,)) if selection.codings else []
-        for ref in selection.note_refs:
+        keys = store(codings, start, end, (user,)) if codings else []
+        for ref in note_refs:
             target = ("coding", keys[0]) if keys else ("selection", (document_id, start, end))
             notes.target(ref, *target)
     store(rec.whole_codings, 0, length, ())

@@ -90,11 +90,11 @@ def _case_spans(importer, rec: rr.SourceRec, length: int, mapping) -> list[tuple
     points over the stored text, in order, overlaps cut."""
     linked = importer.cases.selections
     spans = []
-    for selection in rec.selections:
-        person = linked.get(selection.guid)
+    for guid, start, end, *_ in rec.selections:
+        person = linked.get(guid)
         if person is None:
             continue
-        start, end = mapping.to_index(selection.start)[0], mapping.to_index(selection.end)[0]
+        start, end = mapping.to_index(start)[0], mapping.to_index(end)[0]
         if 0 <= start < end <= length:
             spans.append((start, end, person))
     spans.sort(key=lambda s: (s[0], s[1]))
