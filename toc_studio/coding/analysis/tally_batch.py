@@ -63,18 +63,20 @@ OVERLAPS_SQL = (
     "WHERE EXISTS (SELECT 1 FROM tally_pairs p "
     "WHERE p.document_id = a.document_id AND p.code_id = a.code_id)"
 )
-# the pairs' other codings: a passage each
+# the pairs' other codings: a passage each (CROSS JOIN: SQLite reads the pairs first, not
+# every coding, whatever it guesses of the temporary tables' sizes)
 ALONE_SQL = (
     "INSERT INTO evidence_tally (code_id, document_id, participant_id, passages, codings) "
     "SELECT c.code_id, c.document_id, {speaker}, count(*), count(*) FROM tally_pairs p "
-    "JOIN coding c ON c.code_id = p.code_id AND c.document_id = p.document_id "
-    "WHERE NOT EXISTS (SELECT 1 FROM tally_joined j WHERE j.id = c.id) "
+    "CROSS JOIN coding c WHERE c.code_id = p.code_id AND c.document_id = p.document_id "
+    "AND NOT EXISTS (SELECT 1 FROM tally_joined j WHERE j.id = c.id) "
     "GROUP BY c.code_id, c.document_id, {speaker}"
 )
 # the overlapping ones, in the sweep's order
 SWEEP_SQL = (
     'SELECT c.id, c.code_id, c.document_id, c.coder_id, c."start", c."end", c.participant_id '
-    'FROM tally_joined j JOIN coding c ON c.id = j.id ORDER BY c.document_id, c.code_id, c."start"'
+    "FROM tally_joined j CROSS JOIN coding c WHERE c.id = j.id "
+    'ORDER BY c.document_id, c.code_id, c."start"'
 )
 # their tally rows, added to those of the same speaker counted by ALONE_SQL
 MERGE = (
@@ -147,8 +149,6 @@ def refresh_many(connection, pairs: set[tuple[int, int]]) -> None:
     raw = connection.connection.dbapi_connection
     cursor = raw.cursor(name="tally_sweep") if pg else raw.cursor()
     try:
-        if pg:
-            cursor.itersize = FETCH
         cursor.execute(SWEEP_SQL)
         for counted in sweep(_fetched(cursor)):
             insert_rows(connection, counted, merge=True)
