@@ -28,6 +28,11 @@ os.environ.setdefault("TOC_STUDIO_NAME_SECRET_FILE", str(Path(__import__("tempfi
     prefix="toc-studio-secret-")) / "name-secret"))  # fmt: skip
 
 
+# A `toc-studio` started by a test runs in its own process, never through a warm command
+# server (which would outlive the test); tests/cli/test_cli_server.py turns it on for itself.
+os.environ["TOC_STUDIO_CLI_SERVER"] = "off"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--no-postgres", action="store_true", help="run storage tests on SQLite only")
 

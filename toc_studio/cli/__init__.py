@@ -1,6 +1,6 @@
 """The ``toc-studio`` command: the same operations as the app, for scripts and batches.
 
-Exit codes: 0 ok, 1 error (the message says what to do), 2 usage.
+Exit codes: 0 ok, 1 error (the message says what to do), 2 usage, 130 interrupted (Ctrl-C).
 
 How a package adds commands
 ---------------------------
@@ -47,7 +47,14 @@ import sys
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from toc_studio.cli.common import EXIT_ERROR, EXIT_USAGE, CommandError, Commands, Handler
+from toc_studio.cli.common import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    CommandError,
+    Commands,
+    Handler,
+)
 
 
 class Command(NamedTuple):
@@ -137,6 +144,10 @@ COMMANDS: dict[str, Command] = {
     "user": Command("add, list, disable accounts and set their passwords", ACCOUNTS),
     "member": Command("give accounts a role in a project (viewer, coder, lead, owner)", ACCOUNTS),
     "audit": Command("the audit log: sign-ins, role changes, key reads, deletes", ACCOUNTS),
+    "server": Command(
+        "the warm command server that starts work commands fast: status, start, stop",
+        ("toc_studio.cli.server_commands",),
+    ),
 }
 
 DB_HELP = "database URL (default: $TOC_STUDIO_DATABASE_URL, then ./data/toc_studio.db)"
@@ -197,8 +208,52 @@ def full_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``toc-studio`` with ``argv`` (default: the process's); returns the exit code."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    """Run ``toc-studio`` with ``argv`` (default: the process's); returns the exit code.
+
+    Without ``argv`` (the ``toc-studio`` command itself), a work command is handed to the
+    warm command server (:mod:`toc_studio.cli.client`) when one runs; else it runs here.
+    A Ctrl-C ends the command with a sentence and exit code 130.
+    """
+    try:
+        if argv is None:
+            argv = sys.argv[1:]
+            if through_server(argv):
+                from toc_studio.cli import client
+
+                code = client.run(argv)
+                if code is not None:
+                    return code
+        return run_here(list(argv))
+    except KeyboardInterrupt:
+        return interrupted()
+
+
+def through_server(argv: list[str]) -> bool:
+    """Whether ``argv`` is a work command for the server: not help, not a usage error, not
+    ``project list`` (fast without it) nor ``server`` itself; and the server not off."""
+    import os
+
+    name = named_command(argv)
+    if name not in COMMANDS or name == "server" or "-h" in argv or "--help" in argv:
+        return False
+    if name == "project" and named_command(argv[argv.index("project") + 1 :]) == "list":
+        return False
+    return os.environ.get("TOC_STUDIO_CLI_SERVER", "").strip().lower() not in {
+        "off", "0", "no", "false"
+    }  # fmt: skip
+
+
+def interrupted() -> int:
+    """Say that a Ctrl-C ended the command; its exit code (130, as a shell would give)."""
+    print(
+        "toc-studio: interrupted (Ctrl-C); what the command had not yet saved was not saved.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERRUPTED
+
+
+def run_here(argv: list[str]) -> int:
+    """Parse ``argv`` and run its command in this process."""
     parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # names for the hints only: importing them at start-up is wha
     from toc_studio.project.models import Project
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a command ended by SIGINT
 
 Handler = Callable[[argparse.Namespace], int]
 
