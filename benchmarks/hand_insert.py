@@ -21,6 +21,8 @@ import time
 
 from sqlmodel import Session
 
+from toc_studio import db
+
 FINISHED = 'id, document_id, code_id, coder_id, "start", "end", text, participant_id, created'
 GIVEN = 'id, document_id, code_id, coder_id, "start", "end", text, created'
 # the speaker rule, written out independently of toc_studio.coding.speakers
@@ -274,3 +276,94 @@ def insert_ratio(session: Session, insert, rounds: int = 3, after=None) -> dict:
         f"{name} {m['client_cpu']:.2f} + {m['server_cpu']:.2f}" for name, m in median.items()
     ) + f"; load {result['load']}")  # fmt: skip
     return result
+
+
+# --- SQLite: the insert with and without the tally's per-row trigger, same run ------------
+def _empty_sqlite(session: Session) -> None:
+    """No codings, no tally rows, no stale marks, the WAL checkpointed: each timed insert
+    below starts from the same state."""
+    connection = session.connection()
+    for table in ("coding", "evidence_stale", "evidence_tally"):
+        connection.exec_driver_sql(f"DELETE FROM {table}")
+    session.commit()
+    db.checkpoint(session.get_bind())
+
+
+def _untriggered_run(session: Session, rows: list, batch: int, threshold: int) -> dict:
+    """``insert_codings`` of ``rows`` in ``batch``-row calls, a commit each, with
+    ``bulk.UNTRIGGERED`` at ``threshold``; then the tally's recount. Wall and CPU of each,
+    and what the store holds afterwards (to check that both ways leave the same)."""
+    import resource
+
+    from toc_studio.coding import bulk
+    from toc_studio.coding.analysis import tally
+
+    def clock() -> tuple[float, float]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return time.perf_counter(), usage.ru_utime + usage.ru_stime
+
+    _empty_sqlite(session)
+    saved, bulk.UNTRIGGERED = bulk.UNTRIGGERED, threshold
+    try:
+        began = clock()
+        inserted = 0
+        for first in range(0, len(rows), batch):
+            inserted += bulk.insert_codings(session, rows[first : first + batch])
+            session.commit()
+        middle = clock()
+        connection = session.connection()
+        marks = connection.exec_driver_sql("SELECT count(*) FROM evidence_stale").scalar()
+        pairs = set(connection.exec_driver_sql("SELECT document_id, code_id FROM evidence_stale"))
+        tally.refresh_session(session)
+        session.commit()
+        ended = clock()
+    finally:
+        bulk.UNTRIGGERED = saved
+    connection = session.connection()
+    stored = connection.exec_driver_sql(
+        'SELECT document_id, code_id, coder_id, "start", "end", text, participant_id '
+        "FROM coding ORDER BY id"
+    ).all()
+    counted = set(connection.exec_driver_sql("SELECT * FROM evidence_tally"))
+    session.commit()
+    return {
+        "rows": inserted, "wall": middle[0] - began[0], "cpu": middle[1] - began[1],
+        "recount_wall": ended[0] - middle[0], "recount_cpu": ended[1] - middle[1],
+        "marks": marks, "state": (hash(tuple(stored)), frozenset(pairs), hash(frozenset(counted))),
+    }  # fmt: skip
+
+
+def untriggered_ratio(session: Session, rows: list, rounds: int, batch: int) -> dict:
+    """SQLite, ``rounds`` rounds: the bulk insert with migration 0018's row-level trigger
+    marking each coding (``bulk.UNTRIGGERED`` out of reach: before) against the same insert
+    made without it (``bulk.UNTRIGGERED`` = 1: after), into an emptied ``coding``, in
+    ``batch``-row calls; medians of wall and CPU, the recount after, and the load. Fails
+    if the two leave different codings, stale pairs or tally."""
+    import statistics
+
+    def load() -> str:
+        return " ".join(open("/proc/loadavg").read().split()[:3])
+
+    print(f"  insert_codings with and without the per-row trigger, {len(rows):,} rows in "
+          f"{batch:,}-row calls, load {load()}")  # fmt: skip
+    found: dict[str, list] = {"trigger": [], "untriggered": []}
+    for number in range(1, rounds + 1):
+        for name, threshold in (("trigger", 1 << 62), ("untriggered", 1)):
+            run = _untriggered_run(session, rows, batch, threshold)
+            found[name].append(run)
+            print(f"  round {number} {name:11s}: insert {run['wall']:.2f} s (CPU {run['cpu']:.2f} "
+                  f"s), {run['marks']:,} stale marks; recount {run['recount_wall']:.2f} s (CPU "
+                  f"{run['recount_cpu']:.2f} s); load {load()}")  # fmt: skip
+    states = {run["state"] for runs in found.values() for run in runs}
+    assert len(states) == 1, "the two ways left different codings, stale pairs or tally"
+    keys = ("wall", "cpu", "recount_wall", "recount_cpu")
+    median = {
+        n: {k: statistics.median(r[k] for r in runs) for k in keys} for n, runs in found.items()
+    }
+    before, after = median["trigger"], median["untriggered"]
+    change = after["cpu"] / before["cpu"] - 1
+    print(f"  medians of {rounds}: insert {before['wall']:.2f} → {after['wall']:.2f} s wall, "
+          f"{before['cpu']:.2f} → {after['cpu']:.2f} s CPU ({change:+.0%});"
+          f" recount {before['recount_cpu']:.2f} → {after['recount_cpu']:.2f} s CPU; identical "
+          f"codings, stale pairs and tally; load {load()}")  # fmt: skip
+    return {"median": median, "load": load()}

@@ -8,7 +8,9 @@ speaker comes as a parameter where the document alone decides it (its turns name
 participant, or none: :func:`~toc_studio.coding.speakers.document_people`, one read of the
 turns' covering index per batch); for a document with several participants the
 statement works it out (:data:`~toc_studio.coding.speakers.SPEAKER_SQL`: one seek on the
-turns' index per row, the fallbacks only for rows that need them).
+turns' index per row, the fallbacks only for rows that need them). A large batch goes
+without migration 0018's row-level tally trigger, which is dropped and re-created in the
+same savepoint, the distinct pairs marked stale in one statement (:data:`UNTRIGGERED`).
 PostgreSQL: speakers found in Python from the documents' turns
 (:class:`~toc_studio.coding.speakers.SpeakerLookup`, a bisect per row, once per document
 where the span does not matter), then binary ``COPY`` straight into the table inside a
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import UTC, datetime
 from functools import cache
 from operator import itemgetter
@@ -58,6 +61,13 @@ SQLITE_INSERT = (
     + SPEAKER_SQL.format(document="?1", start="?4", end="?5").replace("{", "{{").replace("}", "}}")
     + f" WHEN {NOBODY} THEN NULL ELSE {{person}} END, {{created}}) ON CONFLICT DO NOTHING"
 )
+
+# SQLite: from this many rows, the insert goes without the evidence tally's row-level
+# trigger and marks the pairs itself (_sqlite_untriggered): a wash at 5,000 rows, 15-25%
+# less CPU from 20,000 (benchmarks/README.md, "SQLite bulk insert without the tally's
+# per-row trigger"); below, the drop and re-creation cost more than the trigger
+UNTRIGGERED = 5_000
+TALLY_TRIGGER = "tr_coding_tally_insert"  # migration 0018_evidence_tally's
 
 
 def insert_codings(session: Session, rows: Sequence[Row] | Sequence[DatedRow]) -> int:
@@ -96,7 +106,56 @@ def insert_codings(session: Session, rows: Sequence[Row] | Sequence[DatedRow]) -
         stamp = "'" + str(now).replace("'", "''") + "'"
         statement = SQLITE_INSERT.format(person="?7", created=stamp)
     params = [(*row, person.get(row[0], NOBODY)) for row in ordered]
-    return connection.exec_driver_sql(statement, params).rowcount
+    if len(params) < UNTRIGGERED:
+        return connection.exec_driver_sql(statement, params).rowcount
+    return _sqlite_untriggered(connection, statement, params)
+
+
+def _sqlite_untriggered(connection, statement: str, params: list) -> int:
+    """The SQLite insert without migration 0018's row-level trigger, with the same marks.
+
+    The trigger marks each inserted coding's (document, code) pair stale, one row per
+    coding. Here, inside a savepoint: its SQL is read from ``sqlite_master``, the trigger
+    dropped, the rows inserted, the distinct pairs of the codings actually inserted (ids
+    above the largest before: ``coding.id`` is the rowid, so new rows take larger ones)
+    marked, one row a pair, and the trigger created again from its own SQL.
+    SQLite's DDL is transactional: if anything fails, the savepoint's rollback takes the
+    rows, the marks and the drop back with it, and the trigger is there as before. Other
+    connections never see the table without its trigger (they see committed states only,
+    and a writer waits for this one's transaction). Pairs: the batch's own where every
+    row went in, else those of the new ids (read by rowid: the covering index on code
+    and document would scan the whole table)."""
+    trigger = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (TALLY_TRIGGER,)
+    ).scalar()
+    if trigger is None:  # a store without the tally's trigger: nothing to mark
+        return connection.exec_driver_sql(statement, params).rowcount
+    connection.exec_driver_sql("SAVEPOINT coding_bulk")
+    try:
+        last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM coding").scalar()
+        connection.exec_driver_sql(f"DROP TRIGGER {TALLY_TRIGGER}")
+        inserted = connection.exec_driver_sql(statement, params).rowcount
+        if inserted == len(params):  # every row went in: the batch's own pairs
+            pairs = {(row[0], row[1]) for row in params}
+            connection.exec_driver_sql(
+                "INSERT INTO evidence_stale (document_id, code_id) VALUES (?, ?)", list(pairs)
+            )
+        elif inserted:
+            connection.exec_driver_sql(
+                "INSERT INTO evidence_stale (document_id, code_id) SELECT DISTINCT "
+                "document_id, code_id FROM coding NOT INDEXED WHERE id > ?",
+                (last,),
+            )
+        connection.exec_driver_sql(trigger)
+    except BaseException:
+        # an error that ended the whole transaction (SQLite does so for a full disk, say)
+        # took the savepoint, the drop and the rows with it: nothing is left to roll back
+        with suppress(Exception):
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT coding_bulk")
+            connection.exec_driver_sql("RELEASE SAVEPOINT coding_bulk")
+        raise
+    connection.exec_driver_sql("RELEASE SAVEPOINT coding_bulk")
+    return inserted
 
 
 def _with_dates(rows: Sequence[DatedRow], now: datetime, convert) -> list[tuple]:
