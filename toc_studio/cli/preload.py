@@ -137,16 +137,21 @@ def reachable() -> list[str]:
     return sorted(found)
 
 
-def preload() -> int:
-    """Import what the commands need that is cheap to hold; returns how many modules are
-    loaded. A module that fails to import is left for the command to report."""
+def wanted() -> list[str]:
+    """Our modules to load: reachable from the commands, and loading nothing lazy."""
+    modules = reachable()
+    lazy = loading_lazy(modules)
+    return [m for m in modules if m not in lazy and "migrations" not in m]
+
+
+def preload(modules: list[str] | None = None) -> int:
+    """Import what the commands need that is cheap to hold: the store's libraries, the
+    tables, and ``modules`` (default :func:`wanted`); returns how many modules are loaded.
+    A module that fails to import is left for the command to report."""
     from toc_studio import db
 
     db.import_models()
-    modules = reachable()
-    lazy = loading_lazy(modules)
-    wanted = [m for m in modules if m not in lazy and "migrations" not in m]
-    for name in [*EXTRA, *wanted]:
+    for name in [*EXTRA, *(wanted() if modules is None else modules)]:
         if name in EXTRA and importlib.util.find_spec(name.split(".")[0]) is None:
             continue
         try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import json
 import os
 import select
 import signal
@@ -48,6 +49,7 @@ class Server:
         self.dir_fd = client.open_directory(path, create=False)
         self.socket_name = f"{name}.sock"
         self.lock_name = f"{name}.lock"
+        self.modules_name = f"{name}.modules"  # the modules to load: see preload()
         self.minutes = client.idle_minutes()
         self.started = datetime.now(UTC)
         self.served = 0
@@ -87,6 +89,27 @@ class Server:
         except FileNotFoundError:
             return -1
 
+    def preload(self) -> int:
+        """Load what the commands need (:mod:`toc_studio.cli.preload`); which of our
+        modules is read from the code once per version of it and kept beside the socket."""
+        from toc_studio.cli import preload
+
+        try:
+            with open(self.modules_name, encoding="utf-8", opener=self.opener) as kept:
+                modules = json.load(kept)
+        except (OSError, ValueError):
+            modules = preload.wanted()
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+            fd = os.open(f"{self.modules_name}.new", flags, 0o600, dir_fd=self.dir_fd)
+            with os.fdopen(fd, "w", encoding="utf-8") as kept:
+                json.dump(modules, kept)
+            os.replace(f"{self.modules_name}.new", self.modules_name,
+                       src_dir_fd=self.dir_fd, dst_dir_fd=self.dir_fd)  # fmt: skip
+        return preload.preload(modules)
+
+    def opener(self, name: str, flags: int) -> int:
+        return os.open(name, flags | os.O_NOFOLLOW, dir_fd=self.dir_fd)
+
     def status(self) -> dict:
         return {
             "pid": os.getpid(),
@@ -95,21 +118,24 @@ class Server:
             "served": self.served,
             "running": len(self.children),
             "children_cpu": round(self.children_cpu, 6),
+            "server_cpu": round(sum(os.times()[:2]), 3),
             "code": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
             "python": sys.executable,
             "name": self.name,
         }
 
     def close(self, reason: str) -> None:
-        """Stop listening; remove the socket and the lock if they are still this server's."""
+        """Stop listening; remove the socket and the lock if they are still this server's
+        (and the list of modules to load, once the code has changed)."""
         if self.listener is not None:
             self.listener.close()
             if self.socket_inode() == self.inode:
                 os.unlink(self.socket_name, dir_fd=self.dir_fd)
-        try:
-            os.unlink(self.lock_name, dir_fd=self.dir_fd)
-        except FileNotFoundError:
-            pass
+        for name in [self.lock_name] + [self.modules_name] * ("code changed" in reason):
+            try:
+                os.unlink(name, dir_fd=self.dir_fd)
+            except FileNotFoundError:
+                pass
         os.close(self.lock)
         log(f"stopped ({reason}); {self.served} command(s) served")
 
@@ -126,14 +152,13 @@ def main(path: str, name: str) -> None:
     if f"cli-{client.fingerprint()}" != name:
         server.close("the code changed before the server started")
         return
-    from toc_studio.cli import preload
-
-    loaded = preload.preload()
+    loaded = server.preload()
     gc.collect()
     gc.freeze()  # the children's copies of these objects stay shared with the server
     server.listen()
-    log(f"listening as {server.socket_name} ({loaded} modules loaded, {sys.executable}; "
-        f"exits after {server.minutes:g} idle minutes)")  # fmt: skip
+    log(f"listening as {server.socket_name} ({loaded} modules loaded in "
+        f"{sum(os.times()[:2]):.2f} s of CPU, {sys.executable}; exits after "
+        f"{server.minutes:g} idle minutes)")  # fmt: skip
     server.close(serve(server))
 
 

@@ -62,7 +62,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             found += 1
             which = "this code's" if name == current else "another version's"
             print(f"pid {answer['pid']}: {which} server, started {answer['started']} UTC, "
-                  f"{answer['served']} command(s) served, {answer['running']} running, "
+                  f"{answer['served']} command(s) served ({answer['children_cpu']:.2f} s of "
+                  f"CPU), {answer['running']} running, "
                   f"exits after {answer['idle_minutes']:g} idle minutes; "
                   f"code {answer['code']}")  # fmt: skip
         if not found:
