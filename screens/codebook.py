@@ -156,7 +156,9 @@ with merge:
     st.caption(
         "Merging moves every coding, sub-code and memo of the first code to the second, "
         "with the findings' links and summaries on it (a summary the second code already "
-        "has for the same person, group or document gets the first one's text added), "
+        "has for the same person, group or document gets the first one's text added) and "
+        "the Theory of Change's indicators, questions, assumptions and drawn links on its "
+        "element, "
         "then removes the first. Codings that become duplicates collapse into one. Undoable."
     )
     source = pick("Merge this code…", "merge_source")
