@@ -52,7 +52,7 @@ from toc_studio.report.refi.extension import read_folder
 from toc_studio.report.refi.mapping import Mapping
 from toc_studio.report.refi.notes import NoteKeeper
 from toc_studio.report.refi.sets import import_set
-from toc_studio.report.refi.sources import import_source
+from toc_studio.report.refi.sources import flush_codings, import_source
 
 FALLBACK_CODER = "REFI-QDA import"
 PROGRESS_EVERY = 2_000  # records (sources, codings, cases...) between progress reports
@@ -103,6 +103,7 @@ class _Importer:
         self.case_sources: dict[str, list[Participant]] = defaultdict(list)
         self.documents: dict[str, int] = {}  # source guid -> document id
         self.speakers_of: dict[str, set[int]] = {}  # source guid -> participant ids
+        self.coding_rows: list[tuple] = []  # codings read, waiting for their insert
         self.notes = NoteKeeper(self)
         self.group_order: list[str] = []
         self.conventions: Counter = Counter()
@@ -124,6 +125,7 @@ class _Importer:
                     self.cases.finish()  # a file without the end of its Cases
                 handler = getattr(self, "_" + type(record).__name__)
                 handler(record)
+        flush_codings(self)
         self._ensure_project("")
         if self.code_recs:
             self._CodeBookEnd(None)

@@ -78,7 +78,6 @@ def ref_id(value: str | None) -> str:
 def coding_of(node: Node) -> CodingRec:
     code = next((ref_id(c.get("targetGUID")) for c in children(node, "CodeRef")), "")
     return [
-        node.get("guid") or "",
         code,
         ref_id(node.get("creatingUser")),
         node.get("creationDateTime") or "",

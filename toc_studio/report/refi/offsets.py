@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 STANDARD = "code points"
 _WIDE = re.compile("\r\n|[\U00010000-\U0010ffff]")
+_CRLF = re.compile("\r\n")  # a literal: found by a fast search, not tried at every character
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 SAMPLE = 400  # selections per source used to choose a convention
 
@@ -41,7 +42,7 @@ def conventions(raw: str) -> list[Convention]:
     """The conventions worth trying for this source, the standard first."""
     has_bom = raw.startswith("\ufeff")
     has_crlf = "\r\n" in raw
-    has_astral = _ASTRAL.search(raw) is not None
+    has_astral = not raw.isascii() and _ASTRAL.search(raw) is not None
     found = []
     for utf16 in (False, True) if has_astral else (False,):
         for crlf_two in (True, False) if has_crlf else (True,):
@@ -64,7 +65,11 @@ class OffsetMap:
         positions: list[int] = []  # stored-text index of each character wider than one unit
         extras: list[int] = []
         crlfs = 0
-        for match in _WIDE.finditer(body):
+        # only what this convention counts wider is looked for (nothing at all in a text
+        # without CRLF whose convention counts code points: the usual case, a map for free)
+        wide = _WIDE if convention.utf16 and not body.isascii() else _CRLF
+        matches = wide.finditer(body) if wide is _WIDE or "\r\n" in body else ()
+        for match in matches:
             is_crlf = match.group() == "\r\n"
             extra = (1 if convention.crlf_two else 0) if is_crlf else int(convention.utf16)
             if extra:

@@ -57,6 +57,8 @@ from toc_studio.report.refi.nodes import (
     whole_number,
 )
 from toc_studio.report.refi.records import (
+    C_CODE,
+    C_NOTES,
     S_CODINGS,
     S_END,
     S_NOTES,
@@ -149,7 +151,7 @@ class _Reader(ContentHandler):
             ref_id(attrs.get("creatingUser")),
             self._date(attrs.get("creationDateTime")),
             [],
-            [],
+            (),
         ]
         if tag == "PlainTextSelection":
             self.selections.append(selection)
@@ -171,22 +173,21 @@ class _Reader(ContentHandler):
             if tag == "Coding":
                 created = attrs.get("creationDateTime")
                 self.coding = [
-                    attrs.get("guid") or "",
                     "",
                     ref_id(attrs.get("creatingUser")),
                     self.dates.get(created) or self._date(created),
-                    [],
+                    (),
                 ]
                 self.selection[S_CODINGS].append(self.coding)
             elif tag == "NoteRef":
-                self.selection[S_NOTES].append(normalise_id(attrs.get("targetGUID")))
+                self.selection[S_NOTES] += (normalise_id(attrs.get("targetGUID")),)
         elif depth == 3 and self.coding is not None:
             tag = LOCAL.get(name) or local_name(name)
             if tag == "CodeRef":
-                if not self.coding[1]:
-                    self.coding[1] = ref_id(attrs.get("targetGUID"))
+                if not self.coding[C_CODE]:
+                    self.coding[C_CODE] = ref_id(attrs.get("targetGUID"))
             elif tag == "NoteRef":
-                self.coding[4].append(normalise_id(attrs.get("targetGUID")))
+                self.coding[C_NOTES] += (normalise_id(attrs.get("targetGUID")),)
 
     def _date(self, value: str | None) -> str:
         """The date string, one object per distinct value (a file's codings share few

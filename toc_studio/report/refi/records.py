@@ -63,9 +63,10 @@ class CasesEnd:
 # The bulk of a file, its text selections and their codings, are plain lists (not
 # objects): a million of them are made, and sent from the reading process to the
 # importing one (``refi.apart``), where unpickling a list costs a fraction of an object.
-# A coding: [guid, code guid, user guid, created, note refs]
+# A coding: [code guid, user guid, created, note refs] (its own GUID is not kept: nothing
+# refers to it). Note refs are an empty tuple until the first (most have none).
 CodingRec = list
-C_GUID, C_CODE, C_USER, C_CREATED, C_NOTES = range(5)
+C_CODE, C_USER, C_CREATED, C_NOTES = range(4)
 # A text selection: [guid, start, end, name, user guid, created, codings, note refs]
 SelectionRec = list
 S_GUID, S_START, S_END, S_NAME, S_USER, S_CREATED, S_CODINGS, S_NOTES = range(8)

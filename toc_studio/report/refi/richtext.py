@@ -34,6 +34,7 @@ class SourceText:
     origin: str  # PLAIN, RICH or PDF
     headings: list[Heading] = field(default_factory=list)  # over the stored text
     warnings: list[str] = field(default_factory=list)
+    cleaned: bool = False  # its control characters already replaced (by the archive's read)
 
 
 def source_text(archive, rec: rr.SourceRec, title: str) -> SourceText | None:
@@ -43,7 +44,7 @@ def source_text(archive, rec: rr.SourceRec, title: str) -> SourceText | None:
     for reference in (rec.plain_path, f"{rec.guid}.txt"):
         text = archive.read_text(reference)
         if text is not None and text.strip():
-            return SourceText(text, PLAIN)
+            return SourceText(text, PLAIN, cleaned=True)
     for reference in (rec.rich_path, f"{rec.guid}.docx"):
         data = archive.read_bytes(reference) if reference else None
         if data:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from operator import itemgetter
 
 from toc_studio.coding.bulk import insert_codings
 from toc_studio.ingest.documents import add_document
@@ -13,11 +14,11 @@ from toc_studio.ingest.readers import clean_controls, controls_warning
 from toc_studio.ingest.sections import add_sections
 from toc_studio.report.refi import records as rr
 from toc_studio.report.refi.common import KIND_VARIABLE, parse_when
-from toc_studio.report.refi.offsets import STANDARD, choose, stored_text
+from toc_studio.report.refi.offsets import SAMPLE, STANDARD, choose, stored_text
 from toc_studio.report.refi.richtext import PLAIN, source_text
 from toc_studio.report.refi.speakers import document_speakers
 
-INSERT_BATCH = 5_000
+INSERT_BATCH = 50_000  # codings per insert, from one or more sources
 KINDS = {k.value for k in DocumentKind}
 
 
@@ -26,8 +27,8 @@ def import_source(importer, rec: rr.SourceRec) -> None:
     importer._ensure_project("")
     warn, counts = importer.warn, importer.counts
     title = " ".join(rec.name.split())[:300] or f"Source {len(importer.documents) + 1}"
-    codings = sum(len(s[rr.S_CODINGS]) for s in rec.selections) + len(rec.whole_codings)
     if rec.guid in importer.documents:
+        codings = _codings_in(rec)
         warn(f"Source id {rec.guid} appears twice; the second ({title!r}) was skipped.")
         counts["codings skipped"] += codings
         return
@@ -35,6 +36,7 @@ def import_source(importer, rec: rr.SourceRec) -> None:
     for warning in found.warnings if found else ():
         warn(warning)
     if found is None or not found.raw.strip():
+        codings = _codings_in(rec)
         where = rec.plain_path or rec.rich_path or rec.pdf_path or "no plainTextPath"
         warn(
             f"Source {title!r}: its text is not in the file ({where}); it and its {codings} "
@@ -44,12 +46,13 @@ def import_source(importer, rec: rr.SourceRec) -> None:
         return
     raw = found.raw
     text, _ = stored_text(raw)
-    text, replaced = clean_controls(text)  # one for one: the selections' offsets still hold
-    if replaced:
-        warn(controls_warning(f"Source {title!r}", replaced))
-    selections = [(s[rr.S_START], s[rr.S_END], s[rr.S_NAME]) for s in rec.selections]
-    convention, mapping = choose(raw, selections)
-    if selections:
+    if not found.cleaned:
+        text, replaced = clean_controls(text)  # one for one: the selections' offsets hold
+        if replaced:
+            warn(controls_warning(f"Source {title!r}", replaced))
+    sample = [(s[rr.S_START], s[rr.S_END], s[rr.S_NAME]) for s in rec.selections[:SAMPLE]]
+    convention, mapping = choose(raw, sample)
+    if sample:
         importer.conventions[convention.label] += 1
         if convention.label != STANDARD:
             warn(f"Source {title!r}: offsets read as {convention.label}, converted to code points.")
@@ -86,6 +89,10 @@ def import_source(importer, rec: rr.SourceRec) -> None:
     _store_codings(importer, rec, document, text, mapping, title)
     # The transaction may hold thousands of documents: keep none of their texts in memory.
     importer.session.expunge(document)
+
+
+def _codings_in(rec: rr.SourceRec) -> int:
+    return sum(map(len, map(itemgetter(rr.S_CODINGS), rec.selections))) + len(rec.whole_codings)
 
 
 def _kind(importer, rec: rr.SourceRec, title: str) -> str:
@@ -125,20 +132,21 @@ MISSING = object()  # a date not parsed yet
 def _store_codings(importer, rec, document, text, mapping, title) -> None:
     """The source's codings, through the coding store's bulk insert (which also stores
     each coding's speaker), each with its date from the file (the time of the import when
-    the file has none)."""
-    rows, seen = [], set()
+    the file has none). The rows go in with later sources' (:func:`flush_codings`): a few
+    large inserts cost less than one per source."""
+    rows, seen = importer.coding_rows, set()
     dates: dict[str, datetime | None] = {"": None}
     bad_spans = unknown_codes = 0
     document_id, length = document.id, len(text)
     code_ids = {guid: code.id for guid, code in importer.codes.items()}
     coder_ids: dict[tuple, int] = {}
-    notes = importer.notes
+    notes, counts = importer.notes, importer.counts
 
-    def store(codings: list[rr.CodingRec], start: int, end: int, users: tuple) -> list:
-        """Rows for one selection's codings (or the whole text's); their keys."""
+    def store(codings: list[rr.CodingRec], start: int, end: int, users: tuple) -> tuple | None:
+        """Rows for one selection's codings (or the whole text's); the first one's key."""
         nonlocal unknown_codes
-        keys = []
-        for _guid, code, user, created, note_refs in codings:
+        first = None
+        for code, user, created, note_refs in codings:
             code_id = code_ids.get(code)
             if code_id is None:
                 unknown_codes += 1
@@ -150,18 +158,16 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
             key = (document_id, code_id, coder_id, start, end)
             for ref in note_refs:
                 notes.target(ref, "coding", key)
-            keys.append(key)
+            first = first or key
             if key in seen:
-                importer.counts["duplicate codings merged"] += 1
+                counts["duplicate codings merged"] += 1
                 continue
             seen.add(key)
             when = dates.get(created, MISSING)
             if when is MISSING:
                 when = dates[created] = parse_when(created)
-            rows.append((document_id, code_id, coder_id, start, end, text[start:end], when))
-            if len(rows) >= INSERT_BATCH:
-                _flush(importer, rows)
-        return keys
+            rows.append((*key, text[start:end], when))
+        return first
 
     to_index = None if mapping.identity else mapping.to_index
     for _guid, start, end, _name, user, _created, codings, note_refs in rec.selections:
@@ -170,12 +176,13 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         if not (0 <= start < end <= length):
             bad_spans += 1
             continue
-        keys = store(codings, start, end, (user,)) if codings else []
+        key = store(codings, start, end, (user,)) if codings else None
         for ref in note_refs:
-            target = ("coding", keys[0]) if keys else ("selection", (document_id, start, end))
+            target = ("coding", key) if key else ("selection", (document_id, start, end))
             notes.target(ref, *target)
+        if len(rows) >= INSERT_BATCH:
+            flush_codings(importer)
     store(rec.whole_codings, 0, length, ())
-    _flush(importer, rows)
     if bad_spans:
         importer.warn(f"Source {title!r}: {bad_spans} selection(s) fall outside the text; skipped.")
     if unknown_codes:
@@ -185,7 +192,9 @@ def _store_codings(importer, rec, document, text, mapping, title) -> None:
         )
 
 
-def _flush(importer, rows: list[tuple]) -> None:
+def flush_codings(importer) -> None:
+    """Insert the codings waiting (at the end of the file's sources, or of a batch)."""
+    rows = importer.coding_rows
     if rows:
         importer.counts["codings"] += insert_codings(importer.session, rows)
         rows.clear()

@@ -15,6 +15,7 @@ In order of trust:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from toc_studio.ingest.turns import DetectedTurn, detect_turns
 from toc_studio.report.refi import records as rr
@@ -23,6 +24,8 @@ EXACT = "the toc-studio folder"
 CASE_SELECTIONS = "selections linked to cases"
 WHOLE_SOURCE = "the case linked to the whole source"
 LABELS = "speaker labels in the text"
+MISSING = object()
+_START = attrgetter("start")
 
 
 @dataclass
@@ -60,7 +63,9 @@ def _exact(importer, rec: rr.SourceRec, text: str, title: str) -> Speakers | Non
     rows = importer.folder.turns(rec.guid) if importer.folder else None
     if not isinstance(rows, list):
         return None
-    turns, ids, clash = [], {}, False
+    turns, ids, clash, overrun = [], {}, False, False
+    labels, length = importer.labels, len(text)
+    people: dict[str, int | None] = {}  # the folder's person -> participant id
     try:
         for start, end, label, person, stamp, interviewer in rows:
             if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
@@ -68,8 +73,14 @@ def _exact(importer, rec: rr.SourceRec, text: str, title: str) -> Speakers | Non
             label = str(label or "")[:200]
             stamp = float(stamp) if stamp is not None else None
             turns.append(DetectedTurn(start, end, label, stamp, bool(interviewer)))
-            participant = importer.labels.get(str(person).casefold()) if person else None
-            person_id = participant.id if participant else None
+            overrun = overrun or end > length
+            named = type(person) is str  # remembered (a file may put anything there)
+            person_id = people.get(person, MISSING) if named else MISSING
+            if person_id is MISSING:
+                participant = labels.get(str(person).casefold()) if person else None
+                person_id = participant.id if participant else None
+                if named:
+                    people[person] = person_id
             clash = clash or ids.setdefault(label, person_id) != person_id
     except (TypeError, ValueError):
         importer.warn(f"Source {title!r}: its turns in the toc-studio folder are unreadable.")
@@ -79,10 +90,10 @@ def _exact(importer, rec: rr.SourceRec, text: str, title: str) -> Speakers | Non
             f"Source {title!r}: a speaker label stands for different participants in "
             "different turns; each label kept its first participant."
         )
-    if any(t.end > len(text) for t in turns):
+    if overrun:
         importer.warn(f"Source {title!r}: its turns in the toc-studio folder overrun its text.")
         return None
-    return Speakers(sorted(turns, key=lambda t: t.start), ids, [EXACT])
+    return Speakers(sorted(turns, key=_START), ids, [EXACT])
 
 
 def _case_spans(importer, rec: rr.SourceRec, length: int, mapping) -> list[tuple]:
