@@ -136,23 +136,49 @@ def writes_pending(connection) -> bool:
         began = connection.info.get("changes_at_begin")
         return began is None or connection.connection.driver_connection.total_changes != began
     if connection.dialect.name == "postgresql":
-        assigned = connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()")
-        return assigned.scalar() is not None
+        assigned = _xact_id(connection)
+        if assigned is None:
+            return False
+        if assigned != connection.info.get("scratch_xact"):
+            return True  # written before any scratch block of this transaction, or outside
+        # the transaction's id came from scratch writes: rows written since to a table
+        # that is not temporary show in the transaction's statistics
+        return connection.exec_driver_sql(PG_TABLES_WRITTEN).scalar()
     return True
+
+
+# PostgreSQL: whether the open transaction has written a row of a table that is not
+# temporary (counts of this transaction so far; a row written in a savepoint rolled back
+# still counts: unsure means yes)
+PG_TABLES_WRITTEN = (
+    "SELECT EXISTS (SELECT 1 FROM pg_stat_xact_user_tables s JOIN pg_class c ON c.oid = s.relid "
+    "WHERE c.relpersistence <> 't' AND s.n_tup_ins + s.n_tup_upd + s.n_tup_del > 0)"
+)
+
+
+def _xact_id(connection) -> str | None:
+    """PostgreSQL: the open transaction's id, None until it writes."""
+    found = connection.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()::text")
+    return found.scalar()
 
 
 @contextmanager
 def scratch_writes(connection) -> Iterator[None]:
     """Writes to temporary tables inside this block do not count as pending writes (see
-    :func:`writes_pending`): nobody else could see them anyway."""
+    :func:`writes_pending`): nobody else could see them anyway. On PostgreSQL the first
+    write gives the transaction an id, which would read as pending writes ever after: a
+    transaction that had none before the block is marked, and asked row counts instead."""
     sqlite = connection.dialect.name == "sqlite"
     driver = connection.connection.driver_connection if sqlite else None
     before = driver.total_changes if driver is not None else 0
+    unwritten = connection.dialect.name == "postgresql" and _xact_id(connection) is None
     try:
         yield
     finally:
         if driver is not None and "changes_at_begin" in connection.info:
             connection.info["changes_at_begin"] += driver.total_changes - before
+    if unwritten:  # (not after a failure: the transaction then stays unmarked, "written")
+        connection.info["scratch_xact"] = _xact_id(connection)
 
 
 def shares_across_connections(engine: Engine) -> bool:
