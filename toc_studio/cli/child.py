@@ -4,9 +4,10 @@ The child is a fresh fork of the clean server. It reads the client's request (se
 :mod:`toc_studio.cli.client`), becomes the client's process for the command: its working
 folder, its whole environment (and time zone and locale), umask, standard streams (the
 client's descriptors, rebuilt with the client's encodings, line-buffered on a terminal),
-``sys.argv``, and the signals as a fresh interpreter has them; then sends its pid, runs
-``toc_studio.cli.main(argv)``, ends as the interpreter would (non-daemon threads joined,
-``atexit`` functions run, streams flushed) and sends the exit code.
+``sys.argv`` and ``sys.path[0]``, and the signals as a fresh interpreter has them; then
+sends its pid, runs ``toc_studio.cli.main(argv)``, ends as the interpreter would
+(non-daemon threads joined, ``atexit`` functions run, streams flushed) and sends the
+exit code.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ def become(request: dict, fds: list[int]) -> None:
     os.umask(request["umask"])
     os.chdir(request["cwd"])
     sys.argv = [request["argv0"], *request["argv"]]
+    if sys.path:  # the script's folder or the cwd, as the client has it (the rest is the same)
+        sys.path[0] = request["path0"]
 
 
 def stream(fd: int, encoding: str, errors: str, tty: bool) -> io.TextIOWrapper:

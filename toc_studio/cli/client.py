@@ -251,7 +251,8 @@ def command_request(argv: list[str]) -> dict | None:
     os.umask(umask)
     ignored = [n for n in RELAYED if signal.getsignal(getattr(signal, n)) == signal.SIG_IGN]
     return {"kind": "run", "argv": argv, "argv0": sys.argv[0] if sys.argv else "toc-studio",
-            "cwd": cwd, "env": dict(os.environ), "umask": umask, "stdio": stdio,
+            "path0": (sys.path[0] or cwd) if sys.path else cwd, "cwd": cwd,
+            "env": dict(os.environ), "umask": umask, "stdio": stdio,
             "ignored": ignored}  # fmt: skip
 
 
