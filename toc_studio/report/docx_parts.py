@@ -23,11 +23,16 @@ _STYLE_IDS: dict[str, str] = {}
 def styled(document: Document, text: str, style: str):
     """A paragraph in a built-in style, set by id (python-docx's lookup by name scans
     every style each time, which dominates a long report)."""
+    paragraph = document.add_paragraph(xml_safe(text))
+    paragraph._p.get_or_add_pPr().style = style_id(document, style)
+    return paragraph
+
+
+def style_id(document: Document, style: str) -> str:
+    """The id of a built-in style by its name (looked up once)."""
     if style not in _STYLE_IDS:
         _STYLE_IDS[style] = document.styles[style].style_id
-    paragraph = document.add_paragraph(xml_safe(text))
-    paragraph._p.get_or_add_pPr().style = _STYLE_IDS[style]
-    return paragraph
+    return _STYLE_IDS[style]
 
 
 def heading(document: Document, text: str, level: int):
@@ -211,7 +216,13 @@ def paper(document: Document, size: str) -> None:
 
 def quote(document: Document, text: str, attribution: str) -> None:
     """A quote in the Quote style, attributed "— Mentee C1"."""
-    paragraph = styled(document, "", "Quote")
+    quote_into(styled(document, "", "Quote"), style_id(document, "Quote"), text, attribution)
+
+
+def quote_into(paragraph, style: str, text: str, attribution: str) -> None:
+    """Fill an empty paragraph with a quote (the style by id); the report's quotes are
+    made here whether they go into the tree or are streamed into the saved file."""
+    paragraph._p.get_or_add_pPr().style = style
     paragraph.add_run(f"“{xml_safe(' '.join(text.split()))}”")
     paragraph.add_run(f" — {xml_safe(attribution)}").italic = False
 

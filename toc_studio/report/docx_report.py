@@ -33,6 +33,8 @@ from toc_studio.ingest.documents import list_documents
 from toc_studio.project.models import Project
 from toc_studio.project.projects import list_groups, list_participants
 from toc_studio.report import docx_parts as parts
+from toc_studio.report import repeats
+from toc_studio.report.docx_stream import QuoteStream
 from toc_studio.report.spreadsheets import matrix_table
 from toc_studio.report.templates import ReportChoices, report_memos
 
@@ -58,7 +60,7 @@ KIND_TITLES = {
 class Quoted(NamedTuple):
     """What a theme's quote needs of an excerpt: a tuple, a fraction of an
     :class:`~toc_studio.coding.analysis.queries.Excerpt` (whose attributes and context
-    the report does not show), since every passage in scope is held until its theme."""
+    the report does not show), kept while the theme is written."""
 
     coding_id: int
     text: str
@@ -76,14 +78,17 @@ class ReportSummary:
 
 
 class _Report:
-    def __init__(self, session: Session, project: Project, choices: ReportChoices, key) -> None:
+    def __init__(
+        self, session: Session, project: Project, choices: ReportChoices, key, stream: bool
+    ) -> None:
         self.session, self.project, self.choices = session, project, choices.check()
         self.key = key
         self.doc = docx.Document()
         parts.paper(self.doc, self.choices.paper or parts.default_paper())
         parts.base_font(self.doc)
         self.summary = ReportSummary()
-        self.quoted: list[str] = []  # every quote so far, folded: none is repeated
+        self.quoted = repeats.Quoted()  # every quote so far, folded: none is repeated
+        self.stream = QuoteStream(self.doc) if stream else None
         self.groups = {g.id: g.name for g in list_groups(session, project)}
         self.contents = None
 
@@ -99,11 +104,14 @@ class _Report:
     def quote(self, text: str, attribution: str) -> bool:
         """Quote ``text`` unless the report already has it (the same words, or words that
         contain or are contained in a quote already given). Returns whether it was."""
-        folded = " ".join(text.split()).casefold()
-        if not folded or any(folded in q or q in folded for q in self.quoted):
+        folded = repeats.fold(text)
+        if self.quoted.repeats(folded):
             return False
-        self.quoted.append(folded)
-        parts.quote(self.doc, text, attribution)
+        self.quoted.add(folded)
+        if self.stream is not None:  # into the saved file, not python-docx's tree
+            self.stream.add(text, attribution)
+        else:
+            parts.quote(self.doc, text, attribution)
         self.summary.quotes += 1
         return True
 
@@ -170,7 +178,7 @@ class _Report:
         codes = list_codes(self.session, self.project)
         scope = Scope(groups=list(self.choices.groups))
         picked = set(self.choices.picked)
-        self.found = self._all_excerpts(codes, scope)
+        self.names: dict[str | None, str | None] = {}
         by_place: dict[tuple, list] = defaultdict(list)
         for code in codes:
             by_place[(code.branch_group_id, code.category, code.domain or "")].append(code)
@@ -198,30 +206,32 @@ class _Report:
                     for code in by_place[place]:
                         self._theme(code, scope, picked)
 
-    def _all_excerpts(self, codes, scope: Scope) -> dict[int, list]:
-        """Every passage's excerpt in scope by code id, in a few queries (one per top-level
-        code): a passage coded by several coders gives one excerpt, its quote's."""
-        found_passages = passages_of(self.session, self.project.id)
+    def _excerpts_of(self, code, scope: Scope) -> list[Quoted]:
+        """The excerpts of ``code`` in scope, one per passage (a passage coded by several
+        coders gives one excerpt, its quote's, or the one the user picked). Asked code by
+        code when its theme is written, so that the report holds one theme's excerpts at a
+        time, not every passage in scope (the whole project's rows grew with codings)."""
+        found_passages = passages_of(self.session, code_ids=[code.id])
         shown = {p.coding_id for p in found_passages}
         of_coding = passage_of_coding(found_passages)
         for coding_id in self.choices.picked:  # a quote the user picked stands for its passage
             if coding_id in of_coding:
                 shown.discard(of_coding[coding_id].coding_id)
                 shown.add(coding_id)
-        found: dict[int, list] = defaultdict(list)
-        names: dict[str | None, str | None] = {}  # one copy of each label and title
-        for root in (c for c in codes if c.parent_id is None):
-            for x in excerpts(
-                self.session, self.project, root, with_subcodes=True, scope=scope, context=0
-            ):
-                if x.coding_id in shown:  # what a quote needs, not the whole excerpt
-                    person = names.setdefault(x.participant, x.participant)
-                    title = names.setdefault(x.document, x.document)
-                    found[x.code_id].append(Quoted(x.coding_id, x.text, person, title))
-        return found
+        names = self.names  # one copy of each label and title
+        return [
+            Quoted(
+                x.coding_id,
+                x.text,
+                names.setdefault(x.participant, x.participant),
+                names.setdefault(x.document, x.document),
+            )
+            for x in excerpts(self.session, self.project, code, scope=scope, context=0)
+            if x.coding_id in shown
+        ]
 
     def _theme(self, code, scope: Scope, picked: set[int]) -> None:
-        found = list(self.found.get(code.id, []))
+        found = self._excerpts_of(code, scope)
         if not found and not code.definition:
             return
         people = {x.participant for x in found if x.participant}
@@ -313,18 +323,22 @@ def build_report(
     *,
     reidentify_with: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    stream_quotes: bool = True,
 ) -> ReportSummary:
     """Write the Word report of ``project`` to ``out`` (a path or a binary file); with
     ``reidentify_with`` (an owner's passphrase for the key), real names back in quotes.
     ``progress(done, total, section)`` is told before each section (it may raise
-    :class:`~toc_studio.errors.Cancelled` to stop; nothing is written then)."""
+    :class:`~toc_studio.errors.Cancelled` to stop; nothing is written then). The quotes
+    are streamed into the saved file (:mod:`~toc_studio.report.docx_stream`), so memory
+    does not grow with them; ``stream_quotes=False`` keeps them in python-docx's tree
+    (the same document, for comparison)."""
     key: list[tuple[str, str]] = []
     if reidentify_with is not None:
         access.require(session, project.id, "owner", "export the report with real names")
         from toc_studio.ingest.keystore import reidentification_key
 
         key = reidentification_key(session, project, reidentify_with, "the Word report")
-    report = _Report(session, project, choices or ReportChoices(), key)
+    report = _Report(session, project, choices or ReportChoices(), key, stream_quotes)
     parts.page_numbers(report.doc)
     for done, section in enumerate(report.choices.sections):
         if progress is not None:
@@ -333,5 +347,8 @@ def build_report(
         report.summary.sections.append(section)
     if report.contents is not None:
         parts.fill_contents(report.doc, report.contents)
-    report.doc.save(out)
+    if report.stream is not None:
+        report.stream.save(out)
+    else:
+        report.doc.save(out)
     return report.summary

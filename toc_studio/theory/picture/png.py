@@ -29,15 +29,72 @@ def rgb(colour: str) -> tuple[int, int, int]:
 
 SMOOTH = 2  # drawn this many times larger and scaled down: Pillow draws lines unsmoothed
 SMOOTH_UP_TO = 30_000_000  # pixels of the picture; a bigger one is drawn at its own size
+BAND = 128  # rows of the picture drawn at a time when smoothing
+PAD = 64  # rows drawn above a band, so what reaches into it is drawn as on the whole canvas
 
 
 def image(scene) -> Image.Image:
     """The scene as an RGB image: drawn ``SMOOTH`` times larger and shrunk, so that lines,
-    arrowheads and rounded corners come out anti-aliased."""
+    arrowheads and rounded corners come out anti-aliased. The larger drawing is made
+    ``BAND`` rows of the picture at a time (each band shrunk into the picture), so it is
+    never held whole: it was four times the picture (the report's ToC section's peak).
+    Each band is drawn from ``PAD`` rows above it, so that the shapes reaching into it are
+    drawn from the same coordinates as on one canvas (Pillow rounds a negative one
+    differently): the same pixels (a test compares them)."""
     factor = SMOOTH if scene.width * scene.height <= SMOOTH_UP_TO else 1
-    items = scene.items if factor == 1 else [_scaled(item, factor) for item in scene.items]
-    picture = _drawn(items, scene.width * factor, scene.height * factor)
-    return picture if factor == 1 else picture.reduce(factor)
+    if factor == 1:
+        return _drawn(scene.items, scene.width, scene.height)
+    items = [_scaled(item, factor) for item in scene.items]
+    spans = [_rows(item) for item in items]
+    picture = Image.new("RGB", (scene.width, scene.height), (255, 255, 255))
+    for top in range(0, scene.height, BAND):
+        rows = min(BAND, scene.height - top)
+        pad = min(PAD, top) * factor  # rows drawn above the band, then dropped
+        first, last = top * factor - pad, (top + rows) * factor
+        spanned = zip(items, spans, strict=True)
+        shown = [item for item, (a, b) in spanned if b >= first and a <= last]
+        band = _drawn(shown, scene.width * factor, last - first, first).reduce(factor)
+        picture.paste(band.crop((0, pad // factor, scene.width, band.height)), (0, top))
+    return picture
+
+
+def _rows(item) -> tuple[float, float]:
+    """Rows an item may touch, generously (a band draws every item that may reach it)."""
+    if isinstance(item, Text):
+        return item.y - 2 * item.size - 4, item.y + item.size + 4
+    if isinstance(item, Rect):
+        return item.y - item.stroke_width - 4, item.y + item.h + item.stroke_width + 4
+    ys = [y for _, y in item.points]
+    reach = (item.width if isinstance(item, Line) else 0) + 4
+    return min(ys) - reach, max(ys) + reach
+
+
+class _Shifted:
+    """Pillow's drawing with every y moved up by ``dy`` (a whole, even number of rows) at
+    the last moment: the shapes' own arithmetic is the whole canvas's, and the subtraction
+    is exact, so a band gets the pixels the whole canvas would have."""
+
+    def __init__(self, draw: ImageDraw.ImageDraw, dy: int) -> None:
+        self.draw, self.dy = draw, dy
+
+    def _points(self, points):
+        return [(x, y - self.dy) for x, y in points]
+
+    def text(self, xy, *args, **kwargs):
+        return self.draw.text((xy[0], xy[1] - self.dy), *args, **kwargs)
+
+    def line(self, points, **kwargs):
+        return self.draw.line(self._points(points), **kwargs)
+
+    def polygon(self, points, **kwargs):
+        return self.draw.polygon(self._points(points), **kwargs)
+
+    def rectangle(self, box, **kwargs):
+        return self.draw.rectangle((box[0], box[1] - self.dy, box[2], box[3] - self.dy), **kwargs)
+
+    def rounded_rectangle(self, box, *args, **kwargs):
+        shifted = (box[0], box[1] - self.dy, box[2], box[3] - self.dy)
+        return self.draw.rounded_rectangle(shifted, *args, **kwargs)
 
 
 def _scaled(item, f: int):
@@ -63,9 +120,11 @@ def _scaled(item, f: int):
     return replace(item, points=points)
 
 
-def _drawn(items, width: int, height: int) -> Image.Image:
+def _drawn(items, width: int, height: int, top: int = 0) -> Image.Image:
+    """``items`` drawn on a canvas of ``width`` × ``height`` whose first row is the scene's
+    row ``top``."""
     picture = Image.new("RGB", (width, height), (255, 255, 255))
-    draw = ImageDraw.Draw(picture)
+    draw = ImageDraw.Draw(picture) if not top else _Shifted(ImageDraw.Draw(picture), top)
     for item in items:
         if isinstance(item, Text):
             face = font(item.size, item.weight, item.style)
