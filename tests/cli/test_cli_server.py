@@ -370,12 +370,13 @@ def test_a_socket_folder_others_may_enter_is_refused(make_cli, tmp_path):
         assert cli.left() == []  # no server was started
 
 
-def test_help_and_project_list_run_without_a_server(make_cli):
+def test_help_project_list_and_off_run_without_a_server(make_cli):
     cli = make_cli()
     assert cli.run("init", server=False)[0] == 0
     assert cli.run("--help")[0] == 0
     assert cli.run("project", "list")[0] == 0
     assert cli.run("query", "excerpts", "--help")[0] == 0
+    assert cli.run("user", "list", server=False)[0] == 0  # TOC_STUDIO_CLI_SERVER=off
     assert not (cli.runtime / "toc-studio").exists() and cli.left() == []
 
 
@@ -395,3 +396,57 @@ def test_the_server_loads_no_heavy_library_and_starts_no_thread():
     assert threads == 1
     assert sorted({m.split(".")[0] for m in modules} & LAZY) == []
     assert {"sqlmodel", "toc_studio.coding.commands", "toc_studio.coding.models"} <= set(modules)
+
+
+def test_a_terminal_is_handed_over_as_a_terminal(make_cli):
+    """On a terminal the command sees one (isatty): it asks for the password with the
+    echo off, as it would without the server."""
+    import pty
+
+    cli = make_cli()
+    assert cli.run("init", server=False)[0] == 0
+    cli.start()
+    main, side = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toc_studio", "user", "add", "cy", "--password-stdin"],
+        cwd=cli.data, env=cli.env, stdin=side, stdout=side, stderr=side, close_fds=True,
+    )  # fmt: skip
+    os.close(side)
+    seen = b""
+
+    def answer(prompt: bytes) -> None:
+        nonlocal seen
+        while prompt not in seen:
+            seen += os.read(main, 1024)
+        seen = seen.split(prompt, 1)[1]
+        os.write(main, b"a long enough password\n")
+
+    answer(b"Password: ")
+    answer(b"Again: ")
+    assert process.wait(timeout=DEADLINE) == 0
+    while b"Added" not in seen:
+        seen += os.read(main, 1024)
+    os.close(main)
+    assert b"a long enough password" not in seen  # not echoed
+    code, out, _ = cli.run("user", "list", "--json")
+    assert [u["name"] for u in json.loads(out)["users"]] == ["cy"]
+
+
+def test_which_commands_go_to_the_server(monkeypatch):
+    from toc_studio.cli import through_server
+
+    monkeypatch.setenv("TOC_STUDIO_CLI_SERVER", "on")
+    assert through_server(["query", "excerpts", "--project", "P", "--code", "C"])
+    assert through_server(["--db", "sqlite:///x.db", "project", "create", "P"])
+    for argv in (
+        [],
+        ["--help"],
+        ["query", "excerpts", "-h"],
+        ["--db", "sqlite:///x.db", "project", "list", "--json"],
+        ["server", "status"],
+        ["no-such-command"],
+    ):
+        assert not through_server(argv), argv
+    for off in ("off", "0", "no", "FALSE"):
+        monkeypatch.setenv("TOC_STUDIO_CLI_SERVER", off)
+        assert not through_server(["query", "excerpts"])
