@@ -10,6 +10,7 @@ piece after the first repeats the column titles."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 from PIL import Image
 
@@ -40,19 +41,20 @@ def cuts(scene, first: float, later: float) -> list[float]:
 
 def pages(
     image: Image.Image, scene, ratio: float, first_ratio: float | None = None
-) -> list[Image.Image]:
+) -> Iterator[Image.Image]:
     """``image`` (the drawn ``scene``) in pieces no taller than ``ratio`` × its width; the
     first no taller than ``first_ratio`` × its width (room for a heading above it) unless
-    the whole picture fits in one piece."""
+    the whole picture fits in one piece. Each piece is cut when asked for, so a caller
+    that encodes it before asking for the next holds one piece at a time."""
     width = image.width
     if image.height <= ratio * width:
-        return [image]
+        yield image
+        return
     top, bottom = (round(v) for v in scene.titles)
     header = image.crop((0, top, width, bottom))
     tallest = max(ratio * width, 3 * header.height)  # a piece is more than its titles
     first = max(min(first_ratio or ratio, ratio) * width, 3 * header.height)
     bounds = [0.0, *cuts(scene, first, tallest - header.height), float(image.height)]
-    pieces = []
     for i, (y0, y1) in enumerate(zip(bounds, bounds[1:], strict=False)):
         piece = image.crop((0, round(y0), width, round(y1)))
         if i:
@@ -60,5 +62,4 @@ def pages(
             page.paste(header, (0, 0))
             page.paste(piece, (0, header.height))
             piece = page
-        pieces.append(piece)
-    return pieces
+        yield piece
