@@ -164,11 +164,14 @@ def all_codings(connection) -> list:
     return [tuple(r) for r in found]
 
 
-def test_a_large_batch_is_counted_by_the_rule_on_the_store(session, mentoring, monkeypatch):
+@pytest.mark.parametrize("dense", [1, 10**9], ids=["documents-read", "pairs-read"])
+def test_a_large_batch_is_counted_by_the_rule_on_the_store(session, mentoring, monkeypatch, dense):
     """Many documents by three coders, one by a single coder, read a few rows at a time
     and written a few rows at a time; then a batch of some pairs only (changed, emptied,
-    new), leaving the others' rows as they were."""
+    new), leaving the others' rows as they were. (PostgreSQL reads every coding of the
+    pairs' documents or only the pairs' own, by how many pairs per document are stale.)"""
     monkeypatch.setattr(tally, "MANY", 1)  # every refresh as a large batch's
+    monkeypatch.setattr(tally_batch, "DENSE", dense)
     monkeypatch.setattr(tally_batch, "FETCH", 7)
     monkeypatch.setattr(tally_batch, "FLUSH", 3)
     m = mentoring

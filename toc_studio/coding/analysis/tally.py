@@ -84,7 +84,8 @@ _FRESH = Table(  # ... and their recount, counted in their place
 
 PARALLEL_FROM = 100_000  # codings (by the highest id) worth a second connection
 MAX_PARTS = 4
-MANY = 2_000  # stale pairs from which a refresh is a batch's (see tally_batch)
+MANY = 2_000  # stale pairs from which a refresh is a batch's (see tally_batch) ...
+SPREAD = 8  # ... or documents they are in (recount reads each document's every coding)
 
 
 def recount(connection, pairs: Iterable[tuple[int, int]]) -> Tally:
@@ -151,7 +152,7 @@ def refresh(connection) -> int | None:
     pairs = _take_stale(connection)
     if not pairs:
         return pairs if pairs is None else 0
-    if len(pairs) < MANY:
+    if len(pairs) < MANY and len({d for d, _ in pairs}) < SPREAD:
         _replace(connection, pairs, recount(connection, pairs))
     else:
         tally_batch.refresh_many(connection, pairs)

@@ -97,7 +97,7 @@ WINDOWED_SQL = f"""WITH w AS MATERIALIZED (
   SELECT {READ},
     max("end") OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach,
     lead("start") OVER w AS next
-  FROM coding WHERE document_id IN (SELECT document_id FROM tally_pairs)
+  FROM {{source}}
   WINDOW w AS (PARTITION BY document_id, code_id ORDER BY "start", id)
 ), c AS MATERIALIZED (
   SELECT w.* FROM w JOIN tally_pairs p ON p.document_id = w.document_id AND p.code_id = w.code_id
@@ -109,6 +109,14 @@ INSERT INTO evidence_tally (code_id, document_id, participant_id, passages, codi
 SELECT code_id, document_id, {SPEAKER}, count(*), count(*) FROM c
 WHERE (reach IS NULL OR "start" >= reach) AND (next IS NULL OR next >= "end")
 GROUP BY code_id, document_id, {SPEAKER}"""
+# what it reads: every coding of the pairs' documents (most of their pairs are stale: an
+# import's), or the pairs' own codings through the index on (code, document, start)
+DOCUMENTS = "coding WHERE document_id IN (SELECT document_id FROM tally_pairs)"
+PAIRS = (
+    f"(SELECT {', '.join('c.' + name for name in READ.split(', '))} FROM tally_pairs p "
+    "JOIN coding c ON c.code_id = p.code_id AND c.document_id = p.document_id) AS c"
+)
+DENSE = 20  # stale pairs per document from which every coding of the documents is read
 SORT_MEMORY = "64MB"  # PostgreSQL's work_mem for that statement (its sort, in memory)
 # the codings that may share a passage, in the sweep's order
 SWEEP_SQL = f'SELECT {READ} FROM tally_joined ORDER BY document_id, code_id, "start"'
@@ -175,7 +183,8 @@ def refresh_many(connection, pairs: set[tuple[int, int]]) -> None:
     if pg:
         memory = connection.exec_driver_sql("SELECT current_setting('work_mem')").scalar()
         connection.exec_driver_sql(f"SELECT set_config('work_mem', '{SORT_MEMORY}', true)")
-        connection.exec_driver_sql(WINDOWED_SQL)
+        dense = len(pairs) >= DENSE * len({d for d, _ in pairs})
+        connection.exec_driver_sql(WINDOWED_SQL.format(source=DOCUMENTS if dense else PAIRS))
         connection.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (memory,))
     else:
         connection.exec_driver_sql(OVERLAPS_SQL)
