@@ -279,7 +279,8 @@ def run(argv: list[str]) -> int | None:
             return None
         sock = connect(dir_fd, path, f"{name}.sock")
         if sock is None:
-            start_server(dir_fd, path, name)
+            if not starting(dir_fd, name):
+                start_server(dir_fd, path, name)
             return None
         with sock:
             return converse(sock, request)
@@ -329,6 +330,23 @@ def converse(sock: socket.socket, request: dict) -> int | None:
         os.kill(os.getpid(), caught[-1])
     print(LOST, file=sys.stderr)
     return 1
+
+
+def starting(dir_fd: int, name: str) -> bool:
+    """Whether a server of this code holds its lock (it is loading, not yet listening)."""
+    import fcntl
+
+    try:
+        fd = os.open(f"{name}.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 BOOT = (
