@@ -314,7 +314,7 @@ def test_ctrl_c_reaches_the_command_and_ends_it_with_130(make_cli):
 def test_server_stop_leaves_no_process(make_cli):
     cli = make_cli()
     pid = cli.start()
-    assert cli.left() == [pid]
+    wait_for(lambda: cli.left() == [pid], "the server alone (its status child has ended)")
     assert len(os.listdir(f"/proc/{pid}/task")) == 1  # the server runs no thread
     code, out, _ = cli.run("server", "stop")
     assert (code, out) == (0, f"Stopped the command server (pid {pid}).\n".encode())
@@ -450,3 +450,30 @@ def test_which_commands_go_to_the_server(monkeypatch):
     for off in ("off", "0", "no", "FALSE"):
         monkeypatch.setenv("TOC_STUDIO_CLI_SERVER", off)
         assert not through_server(["query", "excerpts"])
+
+
+def reading_stdin(pid: int) -> bool:
+    """Whether ``pid`` is blocked reading its standard input (read(0, ...))."""
+    import platform
+
+    number = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())  # read's
+    try:
+        call = Path(f"/proc/{pid}/syscall").read_text().split()
+    except OSError:
+        call = []
+    if number is None or not call:
+        pytest.skip("which system call a process is in cannot be read here")
+    return call[:2] == [number, "0x0"]
+
+
+def test_ctrl_c_without_the_server_ends_with_a_sentence_too(make_cli):
+    cli = make_cli()
+    assert cli.run("init", server=False)[0] == 0
+    waiting = cli.popen("user", "add", "dee", "--password-stdin", TOC_STUDIO_CLI_SERVER="off")
+    wait_for(lambda: reading_stdin(waiting.pid), "the command to wait for its input")
+    waiting.send_signal(signal.SIGINT)
+    assert waiting.wait(timeout=DEADLINE) == 130
+    assert (waiting.stdout.read(), waiting.stderr.read()) == (b"", INTERRUPTED)
+    for stream in (waiting.stdin, waiting.stdout, waiting.stderr):
+        stream.close()
+    assert not (cli.runtime / "toc-studio").exists()
