@@ -14,7 +14,7 @@ each, by speaker, ``INSERT ... SELECT ... GROUP BY``):
   before the other overlaps nothing). An index probe per coding would visit the heap a
   million times there (three times slower).
 
-Only the codings set apart (3% of an import of three coders' random spans) are formed in
+Only the codings set apart (2-3% of an import of three coders' random spans) are formed in
 Python: read in (document, code, start) order through a cursor that fetches a few
 thousand rows at a time (server-side on PostgreSQL) and swept once. An *island* there is
 a maximal run of a pair's codings each overlapping the span of those before it (touching
