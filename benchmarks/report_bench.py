@@ -8,7 +8,9 @@ import of a 51-document project with 12,000 codings (and bigger with --codings).
 Each measured step runs in its own process, so its peak resident memory (ru_maxrss) is its
 own; the "baseline" step is a process that has imported the same modules and done nothing.
 Wall time and CPU time (user + system) are both printed: on a shared machine the CPU time
-is the steadier figure. Stores live in benchmarks/.cache/ (SQLite), rebuilt with --fresh.
+is the steadier figure. A report step also prints ``sections_mb``: the process's peak and
+resident memory (MB) as each section starts and once saved, which says where memory goes.
+Stores live in benchmarks/.cache/ (SQLite), rebuilt with --fresh.
 """
 
 from __future__ import annotations
@@ -186,8 +188,15 @@ def measure(step: str, url: str, path: str) -> dict:
                 saving(document, out)
 
             docx.document.Document.save = save
+        marks: list = []  # peak and resident MB as each section starts: what holds memory
+
+        def progress(done: int, total: int, section: str) -> None:
+            marks.append([section.removeprefix("Writing "), *resident_mb()])
+
         with db.session_scope(engine) as session:
-            result = build_report(session, get_project(session, PROJECT), path, choices).__dict__
+            project = get_project(session, PROJECT)
+            result = build_report(session, project, path, choices, progress=progress).__dict__
+        result["sections_mb"] = [*marks, ["saved", *resident_mb()]]
         if step == "report-trace":
             result["traced_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
             result["traced_before_save_mb"] = round(snapshots[1] / 2**20, 1)
@@ -203,6 +212,12 @@ def measure(step: str, url: str, path: str) -> dict:
         "peak_mb": round(usage.ru_maxrss / 1024),
         "result": result,
     }
+
+
+def resident_mb() -> tuple[int, int]:
+    """This process's peak and current resident memory, MB (Linux)."""
+    status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return tuple(int(status[key].split()[0]) // 1024 for key in ("VmHWM", "VmRSS"))
 
 
 LXML_READER = "de63141^"  # the commit whose parent still read the file with lxml
@@ -290,7 +305,7 @@ def quote_sizes(sizes: list[int], fresh: bool, trace: bool) -> None:
             found = run_step(step, url, Path("/tmp") / f"report_bench_{size}.docx")
             summary = found.pop("result")
             found |= {"quotes": summary["quotes"], "codes": n_codes, "load": load}
-            for key in ("traced_peak_mb", "traced_before_save_mb", "top"):
+            for key in ("traced_peak_mb", "traced_before_save_mb", "top", "sections_mb"):
                 found[key] = summary.get(key)
             print(json.dumps({k: v for k, v in found.items() if v is not None}))
 
