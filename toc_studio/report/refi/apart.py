@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -140,16 +141,43 @@ class ApartReader:
 
 
 class _Sent:
-    """The child's input: before each read, the records found so far are sent."""
+    """The child's input: before each read, the records found so far are sent. Batches are
+    written to the pipe by a thread, a few behind (:data:`AHEAD`), so that the reading goes
+    on while the importing process is busy storing: a pipe holds 64 KiB, a source's batch
+    a few hundred, and writing in the reading thread made the two processes take turns."""
+
+    AHEAD = 16  # batches pickled, not yet written
 
     def __init__(self, stream: BinaryIO, out: BinaryIO) -> None:
         self.stream, self.out = stream, out
         self.pending: list[object] = []
         self.done = 0
+        self.queue: queue.Queue[bytes | None] = queue.Queue(self.AHEAD)
+        self.writer = threading.Thread(target=self._write, name="refi-reader-write", daemon=True)
+        self.writer.start()
+
+    def _write(self) -> None:
+        try:
+            while (data := self.queue.get()) is not None:
+                self.out.write(data)
+                self.out.flush()
+        except OSError:  # the importing process is gone: the reading stops at its next send
+            return
 
     def send(self, kind: str, payload: object) -> None:
-        self.out.write(pickle.dumps((kind, self.done, payload), pickle.HIGHEST_PROTOCOL))
-        self.out.flush()
+        data = pickle.dumps((kind, self.done, payload), pickle.HIGHEST_PROTOCOL)
+        while True:
+            try:
+                self.queue.put(data, timeout=0.5)
+                return
+            except queue.Full:
+                if not self.writer.is_alive():  # nobody reads any more: stop
+                    raise BrokenPipeError from None
+
+    def finish(self) -> None:
+        """Wait until every batch is written."""
+        self.queue.put(None)
+        self.writer.join()
 
     def read(self, size: int = -1) -> bytes:
         self.send(RECORDS, self.pending)
@@ -172,9 +200,12 @@ def _child() -> None:
         source.send(END, None)
     except Invalid as exc:
         source.send(REFUSED, str(exc))
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # noqa: BLE001 - said to the importing process
         detail = traceback.format_exception_only(exc)[-1].strip()
         source.send(FAILED, detail)
+    source.finish()
 
 
 if __name__ == "__main__":
