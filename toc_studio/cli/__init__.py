@@ -27,7 +27,9 @@ How a package adds commands
    0.4 s of CPU to import) but nothing its work does not use: the services import spaCy,
    python-docx, openpyxl, SciPy, networkx... in the functions that use them, and
    ``tests/test_structure.py`` runs each command family in a fresh interpreter to keep it
-   so (``benchmarks/cli_startup.py`` measures the overhead).
+   so (``benchmarks/cli_startup.py`` measures the overhead). Run as ``toc-studio``, a work
+   command is handed to the warm command server (:mod:`toc_studio.cli.client`,
+   :mod:`toc_studio.cli.server`), which has all that imported already.
 
 Example (``toc_studio/outcomes/commands.py``, listed as
 ``"outcomes": Command("readings and change per participant", OUTCOMES)``)::

@@ -105,6 +105,12 @@ class Server:
                 json.dump(modules, kept)
             os.replace(f"{self.modules_name}.new", self.modules_name,
                        src_dir_fd=self.dir_fd, dst_dir_fd=self.dir_fd)  # fmt: skip
+        for other in os.listdir(self.dir_fd):  # other versions' lists: read at their start
+            if other.startswith("cli-") and ".modules" in other and other != self.modules_name:
+                try:
+                    os.unlink(other, dir_fd=self.dir_fd)
+                except FileNotFoundError:
+                    pass
         return preload.preload(modules)
 
     def opener(self, name: str, flags: int) -> int:
