@@ -1,10 +1,12 @@
 """REFI-QDA import at scale: a .qdpx of N codings imported into a fresh store, each import in
-its own process, printing wall time, CPU time (user + system), peak RSS and the load
-average.
+its own process, printing wall time, CPU time (user + system) and peak RSS of the importing
+process and of the process reading the file for it (``refi.apart``), the load average
+before and after, and the number of cores.
 
     .venv/bin/python benchmarks/qdpx_import_bench.py                       # 100k, 300k, 1M
     .venv/bin/python benchmarks/qdpx_import_bench.py --codings 1000000 --backend postgresql
     .venv/bin/python benchmarks/qdpx_import_bench.py --codings 1000000 --profile /tmp/imp.prof
+    .venv/bin/python benchmarks/qdpx_import_bench.py --codings 1000000 --one-process
 
 The files are built once (report_bench.py's generator, 2,000 codings per document, then
 TOC Studio's own export) and cached in /tmp/toc_qdpx_bench/; later runs only import.
@@ -57,11 +59,16 @@ def qdpx_file(codings: int) -> Path:
     return path
 
 
-def import_once(path: str, url: str, profile: str | None) -> dict:
-    """Import ``path`` into the empty store at ``url`` in this process."""
+def import_once(path: str, url: str, profile: str | None, one_process: bool = False) -> dict:
+    """Import ``path`` into the empty store at ``url`` in this process (the file read by a
+    second process, as the importer does for large files, unless ``one_process``)."""
     sys.path.insert(0, str(ROOT))
     from toc_studio import db
+    from toc_studio.report.refi import apart
     from toc_studio.report.refi.importer import import_refi
+
+    if one_process:
+        apart.worth_it = lambda size: False
 
     engine = db.make_engine(url)
     db.init_db(engine)
@@ -128,10 +135,13 @@ def main() -> None:
     parser.add_argument("--codings", default="100000,300000,1000000", help="comma-separated")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--profile", help="write a cProfile of the (last) import here")
+    parser.add_argument(
+        "--one-process", action="store_true", help="read the file in the importing process"
+    )
     parser.add_argument("--step-import", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step_import:
-        print(json.dumps(import_once(*args.step_import, args.profile)))
+        print(json.dumps(import_once(*args.step_import, args.profile, args.one_process)))
         return
     server_box: list = []
     for n in (int(x) for x in args.codings.split(",")):
@@ -140,10 +150,13 @@ def main() -> None:
         command = [sys.executable, __file__, "--step-import", str(path), url]
         if args.profile:
             command += ["--profile", args.profile]
+        if args.one_process:
+            command.append("--one-process")
         load_before = Path("/proc/loadavg").read_text().split()[:3]
         out = subprocess.run(command, capture_output=True, text=True, check=True)
         row = json.loads(out.stdout.strip().splitlines()[-1])
         row |= {"backend": args.backend, "file_mb": round(path.stat().st_size / 1e6, 1)}
+        row["reader"] = "this process" if args.one_process else "second process"
         row["load"] = "/".join(load_before)
         row["load_after"] = "/".join(Path("/proc/loadavg").read_text().split()[:3])
         row["nproc"] = os.cpu_count()
