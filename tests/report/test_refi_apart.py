@@ -174,3 +174,13 @@ def test_a_reader_process_that_dies_fails_the_import_with_a_sentence(engine, mon
             importer.import_refi(s, io.BytesIO(data), project_name="Died")
     with Session(engine) as s:
         assert s.execute(select(Project).where(Project.name == "Died")).first() is None
+
+
+def test_where_no_process_can_be_started_the_file_is_read_here(engine, monkeypatch, _apart):
+    def refused(*args, **kwargs):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(apart.subprocess, "Popen", refused)
+    with db.session_scope(engine) as s:
+        result = importer.import_refi(s, io.BytesIO(_demo_qdpx(engine)), project_name="Here")
+    assert result.counts["codings"] == 173

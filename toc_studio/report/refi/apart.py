@@ -48,9 +48,9 @@ def worth_it(size: int) -> bool:
 
 
 class ApartReader:
-    """The records of a project file read by a child process, in file order. Use it as a
-    context manager; ``told(bytes_read)`` is called as the child reads (it may raise, as
-    Cancel does, and the child is stopped)."""
+    """The records of a project file read by a child process, in file order: ``start()``,
+    iterate, and ``close()`` however the iteration ends. ``told(bytes_read)`` is called as
+    the child reads (it may raise, as Cancel does; ``close()`` then stops the child)."""
 
     def __init__(self, stream: BinaryIO, told: Callable[[int], None] | None = None) -> None:
         self.stream, self.told = stream, told
@@ -58,23 +58,25 @@ class ApartReader:
         self.process: subprocess.Popen | None = None
         self.feeder: threading.Thread | None = None
 
-    def __enter__(self) -> ApartReader:
+    def start(self) -> bool:
+        """Start the child and the feeding thread; False if no process can be started
+        here (the file is then read in-process)."""
         root = str(Path(__file__).resolve().parents[3])  # where toc_studio is
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            close_fds=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+                close_fds=True,
+            )
+        except OSError:
+            return False
         self.feeder = threading.Thread(target=self._feed, name="refi-reader-feed", daemon=True)
         self.feeder.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.close()
+        return True
 
     def close(self) -> None:
         """Stop the child (if still running), wait for it and for the feeding thread."""

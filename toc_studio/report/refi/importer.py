@@ -338,10 +338,13 @@ def _reading(stream: BinaryIO, size: int, told: _Told | None) -> Iterator[Iterat
     """The file's records: read in another process while this one stores them when the
     file is large (``refi.apart``; the child is stopped however the import ends), else
     read here."""
-    if apart.worth_it(size):
-        with apart.ApartReader(stream, told.note if told else None) as reader:
+    reader = apart.ApartReader(stream, told.note if told else None)
+    if apart.worth_it(size) and reader.start():
+        try:
             yield iter(reader)
-    else:
+        finally:
+            reader.close()
+    else:  # a small file, one core, or no process can be started here
         yield rp.records(told or stream)
 
 
