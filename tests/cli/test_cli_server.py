@@ -452,18 +452,47 @@ def test_which_commands_go_to_the_server(monkeypatch):
         assert not through_server(["query", "excerpts"])
 
 
-def reading_stdin(pid: int) -> bool:
-    """Whether ``pid`` is blocked reading its standard input (read(0, ...))."""
+SYSCALLS = {"x86_64": {"read": "0", "recvfrom": "45"}, "aarch64": {"read": "63", "recvfrom": "207"}}
+
+
+def in_syscall(pid: int, name: str, fd: int | None = None) -> bool:
+    """Whether ``pid`` is blocked in the system call ``name`` (on descriptor ``fd``)."""
     import platform
 
-    number = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())  # read's
+    number = SYSCALLS.get(platform.machine(), {}).get(name)
     try:
         call = Path(f"/proc/{pid}/syscall").read_text().split()
     except OSError:
         call = []
     if number is None or not call:
         pytest.skip("which system call a process is in cannot be read here")
-    return call[:2] == [number, "0x0"]
+    return call[0] == number and (fd is None or call[1:2] == [hex(fd)])
+
+
+def reading_stdin(pid: int) -> bool:
+    """Whether ``pid`` is blocked reading its standard input (read(0, ...))."""
+    return in_syscall(pid, "read", 0)
+
+
+def test_ctrl_c_before_the_child_starts_reaches_it_once_it_does(make_cli):
+    """The server is paused: the client has sent its request and waits for the child's
+    pid when the Ctrl-C comes; the child gets it as soon as it is known."""
+    cli = make_cli()
+    assert cli.run("init", server=False)[0] == 0
+    server = cli.start()
+    wait_for(lambda: cli.left() == [server], "the server alone")
+    os.kill(server, signal.SIGSTOP)
+    try:
+        waiting = cli.popen("user", "add", "eve", "--password-stdin")
+        wait_for(lambda: in_syscall(waiting.pid, "recvfrom"), "the client to wait for it")
+        waiting.send_signal(signal.SIGINT)
+    finally:
+        os.kill(server, signal.SIGCONT)
+    assert waiting.wait(timeout=DEADLINE) == 130
+    assert (waiting.stdout.read(), waiting.stderr.read()) == (b"", INTERRUPTED)
+    for stream in (waiting.stdin, waiting.stdout, waiting.stderr):
+        stream.close()
+    assert json.loads(cli.run("user", "list", "--json")[1]) == {"users": []}
 
 
 def test_ctrl_c_without_the_server_ends_with_a_sentence_too(make_cli):

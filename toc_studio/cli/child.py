@@ -44,9 +44,12 @@ def serve_one(conn: socket.socket, status: dict) -> int:
         return 0
     if kind != "run" or len(fds) != 3:
         return 1
+    interrupt = {signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)  # a Ctrl-C waits for the command
     become(request, fds)
     conn.sendall(client.FRAME.pack(b"P", os.getpid()))
-    code = run_command(request["argv"])
+    code = run_command(request["argv"], interrupt)
+    signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)  # a late one does not cut the end
     finish()
     conn.sendall(client.FRAME.pack(b"X", code))
     return 0
@@ -117,11 +120,13 @@ def stream(fd: int, encoding: str, errors: str, tty: bool) -> io.TextIOWrapper:
     return text
 
 
-def run_command(argv: list[str]) -> int:
-    """``toc_studio.cli.main(argv)``'s exit code, as the interpreter would make it."""
+def run_command(argv: list[str], interrupt: set[signal.Signals]) -> int:
+    """``toc_studio.cli.main(argv)``'s exit code, as the interpreter would make it; a
+    Ctrl-C that came before (``interrupt`` blocked till now) ends it at once."""
     from toc_studio.cli import interrupted, main
 
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
         return main(argv)
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):

@@ -294,13 +294,16 @@ def converse(sock: socket.socket, request: dict) -> int | None:
     child: list[int] = []
     caught: list[int] = []
 
+    def send(signum: int) -> None:
+        try:
+            os.kill(child[0], signum)
+        except ProcessLookupError:
+            pass
+
     def relay(signum: int, frame: object) -> None:
         caught.append(signum)
         if child:
-            try:
-                os.kill(child[0], signum)
-            except ProcessLookupError:
-                pass
+            send(signum)
 
     previous = {}
     for signame in RELAYED:
@@ -316,15 +319,17 @@ def converse(sock: socket.socket, request: dict) -> int | None:
             kind, value = frame
             if kind == b"P" and isinstance(value, int):
                 child.append(value)
-                for signum in caught:  # a Ctrl-C before the child was known
-                    relay(signum, None)
+                for signum in dict.fromkeys(caught):  # a Ctrl-C before the child was known
+                    send(signum)
             elif kind == b"X" and isinstance(value, int):
                 return value
-        if not child:
-            return None
+        if not child and not caught:
+            return None  # it never started (the server was ending): run it here
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    if not child and set(caught) == {signal.SIGINT}:
+        raise KeyboardInterrupt  # before the command started: as a Ctrl-C here would
     if caught:  # the child ended by the signal relayed to it: end the same way
         signal.signal(caught[-1], signal.SIG_DFL)
         os.kill(os.getpid(), caught[-1])
