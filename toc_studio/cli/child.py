@@ -110,12 +110,16 @@ def become(request: dict, fds: list[int]) -> None:
         sys.path[0] = request["path0"]
 
 
-def stream(fd: int, encoding: str, errors: str, tty: bool) -> io.TextIOWrapper:
+def stream(fd: int, encoding: str, errors: str, tty: bool, unbuffered: bool) -> io.TextIOWrapper:
     """A standard stream on ``fd`` as the interpreter builds it at start-up (POSIX: no
-    newline translation; stdout line-buffered on a terminal, stderr always)."""
-    buffer = io.open(fd, "rb" if fd == 0 else "wb", closefd=False)  # noqa: UP020
+    newline translation; stdout line-buffered on a terminal, stderr always; with ``-u``
+    no buffer under the text layer, which writes through)."""
+    mode = "rb" if fd == 0 else "wb"
+    unbuffered = unbuffered and fd != 0  # -u leaves stdin buffered
+    buffer = io.open(fd, mode, buffering=0 if unbuffered else -1, closefd=False)  # noqa: UP020
     text = io.TextIOWrapper(buffer, encoding=encoding, errors=errors, newline="\n",
-                            line_buffering=bool(tty) or fd == 2)  # fmt: skip
+                            line_buffering=bool(tty) or fd == 2,
+                            write_through=unbuffered)  # fmt: skip
     text.mode = "r" if fd == 0 else "w"  # type: ignore[misc]
     return text
 

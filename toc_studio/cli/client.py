@@ -224,8 +224,8 @@ def ask(dir_fd: int, path: str, socket_name: str, kind: str) -> dict | None:
 
 
 def stdio_description() -> list[list] | None:
-    """Encoding, errors and terminal flag of stdin, stdout and stderr; None if one is
-    missing (a closed descriptor): such a command runs here."""
+    """Encoding, errors, terminal flag and write-through (``-u``) of stdin, stdout and
+    stderr; None if one is missing (a closed descriptor): such a command runs here."""
     found = []
     for fd, stream in enumerate((sys.stdin, sys.stdout, sys.stderr)):
         try:
@@ -234,7 +234,8 @@ def stdio_description() -> list[list] | None:
             return None
         if stream is None or not getattr(stream, "encoding", None):
             return None
-        found.append([stream.encoding, stream.errors, os.isatty(fd)])
+        unbuffered = bool(getattr(stream, "write_through", False))  # python -u
+        found.append([stream.encoding, stream.errors, os.isatty(fd), unbuffered])
     return found
 
 
