@@ -63,9 +63,9 @@ SQLITE_INSERT = (
 )
 
 # SQLite: from this many rows, the insert goes without the evidence tally's row-level
-# trigger and marks the pairs itself (_sqlite_untriggered): a wash at 5,000 rows, 15-25%
-# less CPU from 20,000 (benchmarks/README.md, "SQLite bulk insert without the tally's
-# per-row trigger"); below, the drop and re-creation cost more than the trigger
+# trigger and marks the pairs itself (_sqlite_untriggered): a wash at 5,000 rows, up to
+# a quarter less CPU from 20,000 (benchmarks/README.md, "SQLite bulk insert without the
+# tally's per-row trigger"); below, the drop and re-creation cost more than the trigger
 UNTRIGGERED = 5_000
 TALLY_TRIGGER = "tr_coding_tally_insert"  # migration 0018_evidence_tally's
 
