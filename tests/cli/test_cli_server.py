@@ -506,3 +506,27 @@ def test_ctrl_c_without_the_server_ends_with_a_sentence_too(make_cli):
     for stream in (waiting.stdin, waiting.stdout, waiting.stderr):
         stream.close()
     assert not (cli.runtime / "toc-studio").exists()
+
+
+def state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_ctrl_z_stops_the_command_with_the_client_and_a_killed_client_ends_it(make_cli):
+    cli = make_cli()
+    assert cli.run("init", server=False)[0] == 0
+    server = cli.start()
+    waiting = cli.popen("user", "add", "fay", "--password-stdin")
+    (child,) = wait_for(lambda: commands_running(server, cli.data), "the command to start")
+    waiting.send_signal(signal.SIGTSTP)
+    wait_for(lambda: state(waiting.pid) == "T" and state(child) == "T", "both to stop")
+    waiting.send_signal(signal.SIGCONT)
+    wait_for(lambda: state(waiting.pid) != "T" and state(child) != "T", "both to go on")
+    waiting.send_signal(signal.SIGTSTP)
+    wait_for(lambda: state(child) == "T", "the command to stop again")
+    waiting.kill()  # the client dies while its command is stopped
+    waiting.wait(timeout=DEADLINE)
+    for stream in (waiting.stdin, waiting.stdout, waiting.stderr):
+        stream.close()
+    wait_for(lambda: child not in commands_running(server, cli.data), "the orphan to end")
+    assert "has gone: ending the command" in (cli.runtime / "toc-studio" / "server.log").read_text()

@@ -16,7 +16,8 @@ The conversation, over a Unix socket in a folder only the user can enter:
 2. The server checks the peer's uid (SO_PEERCRED) and forks a child, which takes those
    descriptors as its own standard streams, sends its pid (frame ``P``), runs the command
    as ``toc_studio.cli.main(argv)`` would here, and sends the exit code (frame ``X``).
-3. The client relays SIGINT, SIGTERM and SIGHUP to the child and exits with its code.
+3. The client relays SIGINT, SIGTERM and SIGHUP to the child, stops and continues it with
+   itself on Ctrl-Z (SIGTSTP, then SIGCONT), and exits with its code.
 
 No server running: the client starts one (detached) and runs the command in its own
 process, so the first command is never slower than without a server. The socket's name
@@ -306,11 +307,22 @@ def converse(sock: socket.socket, request: dict) -> int | None:
         if child:
             send(signum)
 
+    def suspend(signum: int, frame: object) -> None:  # Ctrl-Z: the child stops too
+        if child:
+            send(signal.SIGSTOP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
+        signal.signal(signal.SIGTSTP, suspend)
+        if child:
+            send(signal.SIGCONT)
+
     previous = {}
     for signame in RELAYED:
         signum = getattr(signal, signame)
         if signame not in request["ignored"]:
             previous[signum] = signal.signal(signum, relay)
+    if signal.getsignal(signal.SIGTSTP) == signal.SIG_DFL:
+        previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
     try:
         try:
             send_request(sock, request, [0, 1, 2])

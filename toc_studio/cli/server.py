@@ -53,7 +53,7 @@ class Server:
         self.minutes = client.idle_minutes()
         self.started = datetime.now(UTC)
         self.served = 0
-        self.children: set[int] = set()
+        self.children: dict[int, int] = {}  # running child -> the pid of its client
         self.children_cpu = 0.0  # user + system seconds of the children that ended
         self.listener: socket.socket | None = None
         self.inode = 0
@@ -190,6 +190,7 @@ def serve(server: Server) -> str:
                 return "its socket was removed or replaced"
             if f"cli-{client.fingerprint()}" != server.name:
                 return "the code changed"
+            end_orphans(server)
             next_check = now + CHECK_SECONDS
         wait = max(0.0, min(next_check - now, idle_left if not server.children else CHECK_SECONDS))
         ready, _, _ = select.select([server.listener, wake_read], [], [], wait)
@@ -206,6 +207,34 @@ def serve(server: Server) -> str:
     return f"signal {stops[0]}"
 
 
+def end_orphans(server: Server) -> None:
+    """End the commands whose client has gone (killed with SIGKILL, perhaps while the
+    command was stopped by Ctrl-Z): run in the client's own process, the command would
+    have ended with it."""
+    for child, client_pid in list(server.children.items()):
+        if not alive(client_pid):
+            log(f"the client {client_pid} of command {child} has gone: ending the command")
+            try:
+                os.kill(child, signal.SIGKILL)  # as the killed client would have ended
+            except ProcessLookupError:
+                pass
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process (not gone, not a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
 def reap(server: Server) -> bool:
     """Collect the children that ended (no zombies), adding up their CPU time; True if
     any did."""
@@ -218,7 +247,7 @@ def reap(server: Server) -> bool:
             return True
         if pid == 0:
             break
-        server.children.discard(pid)
+        server.children.pop(pid, None)
         server.children_cpu += usage.ru_utime + usage.ru_stime
         ended = True
     return ended
@@ -232,7 +261,7 @@ def accept(server: Server, wake: tuple[int, int]) -> None:
     except OSError:
         return
     with conn:
-        _, uid, _ = PEERCRED.unpack(
+        client_pid, uid, _ = PEERCRED.unpack(
             conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, PEERCRED.size)
         )
         if uid != os.getuid():
@@ -252,5 +281,5 @@ def accept(server: Server, wake: tuple[int, int]) -> None:
                 code = child.serve_one(conn, status)
             finally:
                 os._exit(code)
-        server.children.add(pid)
+        server.children[pid] = client_pid
         server.served += 1
