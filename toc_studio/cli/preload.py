@@ -161,5 +161,8 @@ def preload(modules: list[str] | None = None) -> int:
             print(f"preload: {name}: {type(exc).__name__}", file=sys.stderr)
     from sqlalchemy.orm import configure_mappers
 
-    configure_mappers()
+    try:
+        configure_mappers()  # else each command's first query would do it
+    except Exception as exc:  # noqa: BLE001 - a broken table: the commands will say so
+        print(f"preload: the tables' mappers: {type(exc).__name__}", file=sys.stderr)
     return len(sys.modules)
