@@ -132,7 +132,9 @@ def cli(folder: Path, processes: int) -> dict:
     paths = sorted(str(p) for p in folder.glob("interview_*.txt"))
     words = sum(len(Path(p).read_text(encoding="utf-8").split()) for p in paths)
     url = f"sqlite:///{folder / f'cli_{processes}.db'}"
-    env = dict(os.environ, TOC_STUDIO_NER_PROCESSES=str(processes))
+    # Cold, in its own process: through the warm command server the work would run in the
+    # server's child, out of this process's children's CPU count.
+    env = dict(os.environ, TOC_STUDIO_NER_PROCESSES=str(processes), TOC_STUDIO_CLI_SERVER="off")
     tool = str(Path(sys.executable).with_name("toc-studio"))
     for command in (["--db", url, "init"], ["project", "create", "--db", url, "NER bench"]):
         subprocess.run([tool, *command], env=env, check=True, capture_output=True)

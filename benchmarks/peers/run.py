@@ -142,6 +142,9 @@ def main() -> None:
     )
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Our commands run cold, each in its own process, as the peers' do: through the warm
+    # command server their work would run in the server's child, out of this run's CPU count.
+    os.environ["TOC_STUDIO_CLI_SERVER"] = "off"
     if os.environ.get(INSIDE) != "1":
         set_up(Path(args.cache).expanduser())
         raise SystemExit(in_namespace(sys.argv[1:]))
