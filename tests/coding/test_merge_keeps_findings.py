@@ -203,7 +203,7 @@ def test_a_hand_made_toc_element_linked_to_the_source_follows_it(session, mentor
 
 def test_deleting_a_code_and_undoing_it_brings_its_findings_rows_back(session, mentoring):
     p, doc = mentoring.project, mentoring.mentee_doc
-    family, trust = mentoring.codes[FAMILY], mentoring.codes[TRUST]
+    family = mentoring.codes[FAMILY]
     duplicate = codings.add_coding(
         session, doc, family, mentoring.asha, *span_of(doc, "I trust people again 🙂")
     ).id
@@ -216,10 +216,11 @@ def test_deleting_a_code_and_undoing_it_brings_its_findings_rows_back(session, m
     session.commit()
     before = _state(session)
 
-    outcome = restructure.delete_code(session, family, move_to=trust)
+    outcome = restructure.delete_code(session, family, drop_codings=True)
     session.commit()
-    # the code and its summary go with it; the quote that moved stays, the collapsed one goes
-    assert _links(session, finding) == [(None, sister, None)]
+    # dropped with its codings: the code, its quotes and its summary go with it (moving the
+    # codings instead moves them: tests/coding/test_delete_moves_findings.py)
+    assert _links(session, finding) == []
     assert _summaries(session) == []
 
     _undo(session, p, outcome.undo_id)

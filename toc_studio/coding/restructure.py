@@ -8,7 +8,9 @@
   recording it in the merge's undo entry.
 - split: chosen codings of a code move to a new sibling code with the same ToC meaning.
 - delete: refused while the code or its sub-codes have codings, unless told to move them
-  to another code (collapsing duplicates) or to drop them.
+  to another code (collapsing duplicates) or to drop them. Told to move them, what the
+  packages above and the ToC nodes hold on each deleted code follows to that code, as in
+  a merge (one ``CodeMerging`` event a deleted code).
 """
 
 from __future__ import annotations
@@ -150,18 +152,41 @@ def merge_codes(session: Session, source: Code, target: Code) -> Outcome:
             .where(Code.id == child.id)
             .values(parent_id=target.id, position=last + offset)
         )
-    for table_name, column, ondelete in undo.references("code"):
-        if ondelete == "SET NULL":  # e.g. ToC nodes: they now stand for the target
-            rows = table(table_name)
-            ids = _ids(session, select(rows.c.id).where(rows.c[column] == source.id))
-            log.updated(table_name, column, ids, source.id)
-            session.execute(
-                update(rows).where(rows.c[column] == source.id).values({column: target.id})
-            )
+    _repoint_references(session, log, [source.id], target)
     _delete_rows(session, log, [source.id], [])
     entry = undo.save(session, source.project_id, log)
     session.expire_all()
     return Outcome(moved, collapsed, entry.id, target.id)
+
+
+def _repoint_references(session: Session, log: Change, code_ids: list[int], target: Code):
+    """Rows that name codes ``code_ids`` and would only lose the name when they go (e.g.
+    ToC nodes) now stand for ``target``."""
+    for table_name, column, ondelete in undo.references("code"):
+        if ondelete == "SET NULL":
+            rows = table(table_name)
+            for code_id in code_ids:
+                ids = _ids(session, select(rows.c.id).where(rows.c[column] == code_id))
+                log.updated(table_name, column, ids, code_id)
+                session.execute(
+                    update(rows).where(rows.c[column] == code_id).values({column: target.id})
+                )
+
+
+def _follow(session: Session, log: Change, code_ids: list[int], target: Code, survivors):
+    """Tell the packages above that codes ``code_ids`` go and their codings move to
+    ``target`` (:class:`toc_studio.events.CodeMerging`, one event a code, each with the
+    duplicates of its own codings): what they hold on each follows it, as in a merge."""
+    duplicates = sorted(survivors)
+    owner: dict[int, int] = {}
+    for part in undo.chunks(duplicates):
+        rows = session.execute(select(Coding.id, Coding.code_id).where(Coding.id.in_(part)))
+        owner.update((coding_id, code_id) for coding_id, code_id in rows)
+    for code_id in code_ids:
+        collapsing = tuple((d, survivors[d]) for d in duplicates if owner.get(d) == code_id)
+        events.emit(
+            session, events.CodeMerging(target.project_id, code_id, target.id, collapsing, log)
+        )
 
 
 def split_code(session: Session, code: Code, coding_ids: Sequence[int], new_name: str) -> Outcome:
@@ -235,15 +260,17 @@ def delete_code(
             f"{code.name!r} and its sub-codes have {usage.codings} coding(s). Move or merge "
             "them first, or say to drop them."
         )
-    moving = move_to is not None and usage.codings
-    if moving and (move_to.id in ids or move_to.project_id != code.project_id):
+    if move_to is not None and (move_to.id in ids or move_to.project_id != code.project_id):
         raise Invalid("Move the codings to a code of the same project that stays.")
-    moved_to = code_path(session, move_to) if moving else None
+    moved_to = code_path(session, move_to) if move_to is not None and usage.codings else None
     log = Change.code_deleted(code_path(session, code), moved_to)
     moved = collapsed = 0
-    if moving:
+    if move_to is not None:
+        # the evidence moves to move_to: what was said about it follows, as in a merge
         survivors = _collapsing(session, ids, move_to)
+        _follow(session, log, ids, move_to, survivors)
         moved, collapsed = _move_codings(session, log, ids, move_to, survivors)
+        _repoint_references(session, log, ids, move_to)
     coding_ids = _ids(session, select(Coding.id).where(Coding.code_id.in_(ids)))
     _delete_rows(session, log, ids, coding_ids)
     entry = undo.save(session, code.project_id, log)
