@@ -43,6 +43,7 @@ def import_models() -> type[SQLModel]:
     from toc_studio.outcomes import subscribers as _outcomes_subscribers  # noqa: F401
     from toc_studio.project import models as _project  # noqa: F401
     from toc_studio.report import models as _report  # noqa: F401
+    from toc_studio.report import subscribers as _report_subscribers  # noqa: F401
     from toc_studio.theory import models as _theory  # noqa: F401
     from toc_studio.theory import subscribers as _theory_subscribers  # noqa: F401
     from toc_studio.theory import tables as _theory_tables  # noqa: F401
