@@ -8,12 +8,14 @@ working version that starts as a copy of the frozen one's workshop records.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio import access
+from toc_studio.coding.models import Code
 from toc_studio.errors import Conflict, Invalid, NotFound
 from toc_studio.project.models import Project
 from toc_studio.theory import export_json
@@ -170,18 +172,61 @@ def freeze(
     return version, successor
 
 
-def _copy_records(session: Session, source: TocVersion, target: TocVersion) -> None:
+def _copy_records(
+    session: Session, source: TocVersion, target: TocVersion, stale: frozenset[str] = frozenset()
+) -> tuple[int, int]:
+    """Copy ``source``'s workshop records into ``target``, leaving out those about an
+    element key in ``stale`` (a record of it, a link from or to it) and clearing a merge
+    into one. Returns (records left out, merges cleared)."""
+    left_out = cleared = 0
     for node in session.execute(select(TocNode).where(TocNode.version_id == source.id)).scalars():
+        if node.key in stale:
+            left_out += 1
+            continue
         data = node.model_dump(exclude={"id", "version_id"})
+        if data["merged_into"] in stale:
+            data["merged_into"], cleared = None, cleared + 1
         session.add(TocNode(version_id=target.id, **data))
     for edge in session.execute(select(TocEdge).where(TocEdge.version_id == source.id)).scalars():
+        if edge.source in stale or edge.target in stale:
+            left_out += 1
+            continue
         data = edge.model_dump(exclude={"id", "version_id"})
         session.add(TocEdge(version_id=target.id, **data))
     session.flush()
+    return left_out, cleared
 
 
-def restart_from(session: Session, project: Project, frozen: TocVersion) -> TocVersion:
-    """Throw away the working version's records and start again from ``frozen``'s."""
+@dataclass(frozen=True)
+class Restarted:
+    """The working version restarted from a frozen one, and what of it was left out."""
+
+    version: TocVersion
+    left_out: int  # records of (and links from or to) codes gone since the freeze
+    cleared: int  # workshop merges into such a code, undone in the copy
+    said: str
+
+
+def _stale_keys(session: Session, project: Project, frozen: TocVersion) -> frozenset[str]:
+    """The ``code:<id>`` keys ``frozen``'s records name whose code is gone (merged into
+    another or deleted since): no merge trail is kept, so they cannot be mapped."""
+    named = set()
+    for model, columns in ((TocNode, ("key", "merged_into")), (TocEdge, ("source", "target"))):
+        for row in session.execute(
+            select(*(getattr(model, c) for c in columns)).where(model.version_id == frozen.id)
+        ):
+            named.update(key for key in row if key and key.startswith("code:"))
+    alive = {
+        f"code:{code_id}"
+        for code_id in session.execute(select(Code.id).where(Code.project_id == project.id))
+        .scalars()
+    }  # fmt: skip
+    return frozenset(named - alive)
+
+
+def restart_from(session: Session, project: Project, frozen: TocVersion) -> Restarted:
+    """Throw away the working version's records and start again from ``frozen``'s; what
+    they say about codes merged away or deleted since is left out (see ``Restarted``)."""
     access.require(session, project.id, "lead", "edit the Theory of Change")
     if not frozen.frozen:
         raise Invalid(f"{frozen.name!r} is not frozen; a working version starts from a frozen one.")
@@ -193,5 +238,14 @@ def restart_from(session: Session, project: Project, frozen: TocVersion) -> TocV
     working.based_on_id = frozen.id
     session.add(working)
     session.flush()
-    _copy_records(session, frozen, working)
-    return working
+    stale = _stale_keys(session, project, frozen)
+    left_out, cleared = _copy_records(session, frozen, working, stale)
+    said = f"Restarted the working version from {frozen.name!r}."
+    if left_out or cleared:
+        said += (
+            f" {left_out} of its notes (element records and links) named codes merged away or"
+            f" deleted since and were left out"
+            + (f"; {cleared} merge(s) into such codes were undone" if cleared else "")
+            + "."
+        )
+    return Restarted(working, left_out, cleared, said)
