@@ -15,22 +15,26 @@ attribute. The scope's document, kind and coder filters (and blind coding's hidd
 codings) choose the codings before they form passages; its group, participant and
 attribute filters then choose passages by their speaker.
 
-The whole matrix by group (no filter: Explore's first view, the report, the Codebook
-screen) is counted in SQL by :mod:`.passage_counts`, which forms in Python only the
-passages of several codings; any other matrix forms the passages of its codings in scope.
+**How it is counted** (:mod:`.framework_counts`). The whole project's matrix, nothing
+hidden (Explore's first view, the report, the Codebook screen; by group, participant or
+attribute), is read from the evidence tally (:mod:`.tally`: passages per code, document
+and speaker, kept fresh by the store's triggers), when the store knows several coders;
+with one coder, the whole matrix by group is counted in SQL by :mod:`.passage_counts`.
+Any other matrix (a scope, blind coding) forms the passages of its codings in scope,
+read a few documents at a time, so its memory holds one batch of codings, not all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from operator import itemgetter
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from toc_studio import events
 from toc_studio.coding import blind
+from toc_studio.coding.analysis import framework_counts
 from toc_studio.coding.analysis import passages as ps
 from toc_studio.coding.analysis.bins import Binned, Bins, binned_attribute, parse_bins
 from toc_studio.coding.analysis.queries import DEFAULT_CONTEXT, Excerpt, excerpts
@@ -39,8 +43,6 @@ from toc_studio.coding.models import Code, Coding
 from toc_studio.coding.scope import NONE, Scope, coding_filter, person_filter
 from toc_studio.errors import Invalid
 from toc_studio.project.models import Group, Participant, ParticipantAttribute, Project
-
-SCAN_FROM = 50  # codes asked for, from which SQLite reads the coding table through
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,9 @@ def matrix(
     paths = code_paths(session, project)
     wanted = [c.id for c in codes] if codes is not None else list(paths)
     rows = _rows(session, project, wanted, with_subcodes)
-    if by == "group" and _whole(scope):
+    if framework_counts.tally_serves(session, _whole(scope)):
+        cells, total, seen = _from_tally(session, project, by, rows, binned)
+    elif by == "group" and _whole(scope):
         cells, total, seen = _by_group_in_sql(session, project, rows)
     else:
         cells, total, seen = _counted(session, project, by, rows, scope, binned)
@@ -158,34 +162,30 @@ def _by_group_in_sql(session: Session, project: Project, rows: dict[int, list[in
     return cells, total, seen
 
 
+def _from_tally(session, project, by, rows, binned):
+    """The whole matrix counted from the evidence tally's rows: cells, totals, columns seen."""
+    counter = framework_counts.Counter()
+    labels_of = _labels(session, project, by, binned)
+    framework_counts.from_tally(session, _of_code(rows), labels_of, (NONE,), counter)
+    return counter.counted(Cell)
+
+
 def _counted(session, project, by, rows, scope, binned):
     """The matrix counted over the passages of :func:`_placed`: cells, totals, columns seen."""
-    counted: dict[tuple[int, str], list] = {}  # (row, column) -> [passages, people, docs, codings]
-    totals: dict[tuple[int, str], list] = {}  # (row, "") -> the same, for the row's total
-    seen: set[str] = set()
-    for passage, labels, keys in _placed(session, project, by, rows, scope, binned):
-        seen.update(labels)
+    counter = framework_counts.Counter()
+    for p, labels, keys in _placed(session, project, by, rows, scope, binned):
         for key in keys:
-            _count(totals, (key, ""), passage)
-            for label in labels:
-                _count(counted, (key, label), passage)
-    cells: dict[int, dict[str, Cell]] = {}
-    for (key, label), (n, people, docs, codings) in counted.items():
-        cells.setdefault(key, {})[label] = Cell(n, len(people), len(docs), codings)
-    total = {key: Cell(n, len(people), len(docs), codings)
-             for (key, _), (n, people, docs, codings) in totals.items()}  # fmt: skip
-    return cells, total, seen
+            counter.add(key, labels, p.participant_id, p.document_id, 1, len(p.coding_ids))
+    return counter.counted(Cell)
 
 
-def _count(buckets: dict[tuple[int, str], list], key: tuple[int, str], passage) -> None:
-    bucket = buckets.get(key)
-    if bucket is None:
-        bucket = buckets[key] = [0, set(), set(), 0]
-    bucket[0] += 1
-    bucket[3] += len(passage.coding_ids)
-    if passage.participant_id is not None:
-        bucket[1].add(passage.participant_id)
-    bucket[2].add(passage.document_id)
+def _of_code(rows: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Each code, with the rows it counts for."""
+    of_code: dict[int, list[int]] = {}
+    for key, codes in rows.items():
+        for code_id in codes:
+            of_code.setdefault(code_id, []).append(key)
+    return of_code
 
 
 def _rows(
@@ -221,27 +221,14 @@ def _placed(
     """Each passage of the rows' codes in scope, with its column labels (one, or several
     for a speaker with several values of the attribute) and the rows it counts for.
 
-    The codings in scope (documents, kinds, coders, hidden) are read once, in code,
-    document and start order, and formed into passages; the speaker filters of ``scope``
-    then keep the passages whose speaker is in it."""
-    of_code: dict[int, list[int]] = {}
-    for key, codes in rows.items():
-        for code_id in codes:
-            of_code.setdefault(code_id, []).append(key)
+    The codings in scope (documents, kinds, coders, hidden) are read a few documents at
+    a time (:func:`framework_counts.streamed`) and formed into passages; the speaker
+    filters of ``scope`` then keep the passages whose speaker is in it."""
+    of_code = _of_code(rows)
     if not of_code:
         return
-    table = Coding.__table__
-    c = table.c
-    stmt = select(
-        c.id, c.code_id, c.document_id, c.coder_id, c.start, c.end, c.participant_id
-    ).where(c.code_id.in_(sorted(of_code)), *coding_filter(project, scope, c))
-    if len(of_code) > SCAN_FROM:
-        # most of a codebook: SQLite reads the table through in a fifth of the time it
-        # takes to look each coding up from the code index (which lacks coder and end)
-        stmt = stmt.with_hint(table, "NOT INDEXED", "sqlite")
-    session.flush()
-    read = sorted(map(tuple, session.execute(stmt)), key=itemgetter(1, 2, 4, 0))
-    found = ps.from_rows(read)
+    filters = coding_filter(project, scope, Coding.__table__.c)
+    found = framework_counts.streamed(session, list(of_code), filters)
     allowed = _speakers_in_scope(session, project, scope)
     labels_of = _labels(session, project, by, binned)
     nobody = (NONE,)
