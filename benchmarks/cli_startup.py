@@ -25,6 +25,12 @@
    command runs with ``TOC_STUDIO_CLI_SERVER=off`` (cold: what a command pays the first
    time in 15 minutes).
 
+4. ``--cold-parts``: no store; where a cold command's CPU goes, each part in ``--runs``
+   fresh interpreters (alternated, CPU from ``getrusage``, medians): the interpreter,
+   ``import sqlmodel``, every table on top (``db.import_models`` and the mappers), and the
+   candidate cuts measured for issue 21 (pydantic's ``defer_build`` on every table, the
+   PostgreSQL dialect package that the tables' ``postgresql_where`` indexes load on SQLite).
+
 Each line carries the load average when it was measured: the machine is shared.
 """
 
@@ -302,6 +308,46 @@ def postgres_store(tmp: Path) -> tuple[str, object]:
     return base.rsplit("/", 1)[0] + "/" + name + "?" + query, server
 
 
+_CPU = (
+    "import resource\n"
+    "def cpu():\n"
+    "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "    return u.ru_utime + u.ru_stime\n"
+)
+_TABLES = (
+    "from toc_studio import db\n"
+    "db.import_models()\n"
+    "from sqlalchemy.orm import configure_mappers\n"
+    "configure_mappers()\n"
+)
+COLD_PARTS = {
+    "interpreter": "",
+    "import sqlmodel": "import sqlmodel\n",
+    "sqlmodel + every table": _TABLES,
+    "sqlmodel + every table, defer_build": (
+        "import sqlmodel\nsqlmodel.SQLModel.model_config['defer_build'] = True\n" + _TABLES
+    ),
+    "sqlmodel, sqlite dialect + postgresql's": (
+        "import sqlmodel, sqlalchemy.dialects.sqlite, sqlalchemy.dialects.postgresql\n"
+    ),
+    "sqlmodel, sqlite dialect": "import sqlmodel, sqlalchemy.dialects.sqlite\n",
+}
+
+
+def cold_parts(runs: int) -> None:
+    """CPU of each part of a cold command's imports, fresh interpreters, medians."""
+    cpu: dict[str, list[float]] = {name: [] for name in COLD_PARTS}
+    for _ in range(runs):
+        for name, code in COLD_PARTS.items():
+            done = subprocess.run([sys.executable, "-c", _CPU + code + "print(cpu())"],
+                                  check=True, capture_output=True, text=True)  # fmt: skip
+            cpu[name].append(float(done.stdout.split()[-1]))
+    print(f"cold parts: CPU of a fresh interpreter, medians of {runs}; nproc {os.cpu_count()}")
+    for name, values in cpu.items():
+        print(f"{name:42s} {statistics.median(values):6.3f}s  (min {min(values):.3f}s)")
+    print(f"load average at the end: {open('/proc/loadavg').read().strip()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="fresh processes per start-up line")
@@ -310,7 +356,13 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], help="work commands naming this")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up lines")
     parser.add_argument("--server", action="store_true", help="through the warm command server")
+    parser.add_argument(
+        "--cold-parts", action="store_true", help="no store: the CPU of each part of its imports"
+    )
     args = parser.parse_args()
+    if args.cold_parts:
+        print(f"load: {load()}")
+        return cold_parts(args.runs)
     tool = [sys.executable, "-m", "toc_studio"]
     with tempfile.TemporaryDirectory(prefix="cli_startup_") as name:
         tmp, server = Path(name), None
