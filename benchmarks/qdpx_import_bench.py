@@ -7,6 +7,7 @@ before and after, and the number of cores.
     .venv/bin/python benchmarks/qdpx_import_bench.py --codings 1000000 --backend postgresql
     .venv/bin/python benchmarks/qdpx_import_bench.py --codings 1000000 --profile /tmp/imp.prof
     .venv/bin/python benchmarks/qdpx_import_bench.py --codings 1000000 --one-process
+    .venv/bin/python benchmarks/qdpx_import_bench.py --codings 1000000 --cache-mib 256
 
 The files are built once (report_bench.py's generator, 2,000 codings per document, then
 TOC Studio's own export) and cached in /tmp/toc_qdpx_bench/; later runs only import.
@@ -59,16 +60,20 @@ def qdpx_file(codings: int) -> Path:
     return path
 
 
-def import_once(path: str, url: str, profile: str | None, one_process: bool = False) -> dict:
+def import_once(
+    path: str, url: str, profile: str | None, one_process: bool = False, cache_mib: int = 0
+) -> dict:
     """Import ``path`` into the empty store at ``url`` in this process (the file read by a
     second process, as the importer does for large files, unless ``one_process``)."""
     sys.path.insert(0, str(ROOT))
     from toc_studio import db
-    from toc_studio.report.refi import apart
+    from toc_studio.report.refi import apart, importer
     from toc_studio.report.refi.importer import import_refi
 
     if one_process:
         apart.worth_it = lambda size: False
+    if cache_mib:
+        importer.IMPORT_CACHE_KIB = cache_mib * 1024
 
     engine = db.make_engine(url)
     db.init_db(engine)
@@ -105,6 +110,7 @@ def import_once(path: str, url: str, profile: str | None, one_process: bool = Fa
         "child_cpu_s": round(child_cpu, 2),
         "peak_mb": round(usage.ru_maxrss / 1024),
         "child_peak_mb": round(children.ru_maxrss / 1024),
+        "written_mb": round((usage.ru_oublock - before.ru_oublock) * 512 / 1e6),
         "progress_reports": reports[0],
     }
 
@@ -138,10 +144,14 @@ def main() -> None:
     parser.add_argument(
         "--one-process", action="store_true", help="read the file in the importing process"
     )
+    parser.add_argument(
+        "--cache-mib", type=int, default=0, help="SQLite page cache while importing (MiB)"
+    )
     parser.add_argument("--step-import", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step_import:
-        print(json.dumps(import_once(*args.step_import, args.profile, args.one_process)))
+        row = import_once(*args.step_import, args.profile, args.one_process, args.cache_mib)
+        print(json.dumps(row))
         return
     server_box: list = []
     for n in (int(x) for x in args.codings.split(",")):
@@ -152,11 +162,14 @@ def main() -> None:
             command += ["--profile", args.profile]
         if args.one_process:
             command.append("--one-process")
+        if args.cache_mib:
+            command += ["--cache-mib", str(args.cache_mib)]
         load_before = Path("/proc/loadavg").read_text().split()[:3]
         out = subprocess.run(command, capture_output=True, text=True, check=True)
         row = json.loads(out.stdout.strip().splitlines()[-1])
         row |= {"backend": args.backend, "file_mb": round(path.stat().st_size / 1e6, 1)}
         row["reader"] = "this process" if args.one_process else "second process"
+        row["cache_mib"] = args.cache_mib or "default"
         row["load"] = "/".join(load_before)
         row["load_after"] = "/".join(Path("/proc/loadavg").read_text().split()[:3])
         row["nproc"] = os.cpu_count()

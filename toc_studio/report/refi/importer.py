@@ -26,12 +26,13 @@ import zipfile
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from toc_studio import access
@@ -371,7 +372,7 @@ def import_refi(
     archive = open_refi(source, file_name)
     try:
         importer = _Importer(session, archive, project_name, group_variable)
-        with archive.open_project() as stream, _fewer_collections():
+        with archive.open_project() as stream, _fewer_collections(), _small_cache(session):
             result = importer.run(stream, progress)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged part, found late
         raise Invalid(
@@ -406,3 +407,27 @@ def _fewer_collections() -> Iterator[None]:
             _gc_users.pop()
             if not _gc_users:
                 gc.set_threshold(*first)
+
+
+IMPORT_CACHE_KIB = 16_384  # SQLite page cache of the importing connection (db.py: 256 MiB)
+
+
+@contextmanager
+def _small_cache(session: Session) -> Iterator[None]:
+    """SQLite's page cache held at 16 MiB on the importing connection while it imports,
+    then set back: at 256 MiB a million codings grew the process to 485 MB (188 MB at 16
+    MiB) to save ~2% of its CPU, the pages an import writes being little read again.
+    Untouched on PostgreSQL."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(IMPORT_CACHE_KIB)}")
+    try:
+        yield
+    except BaseException:
+        with suppress(SQLAlchemyError):  # a broken connection keeps the first error
+            connection.exec_driver_sql(f"PRAGMA cache_size={before}")
+        raise
+    connection.exec_driver_sql(f"PRAGMA cache_size={before}")
