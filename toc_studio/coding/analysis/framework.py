@@ -228,7 +228,7 @@ def _placed(
     if not of_code:
         return
     filters = coding_filter(project, scope, Coding.__table__.c)
-    found = framework_counts.streamed(session, list(of_code), filters)
+    found = framework_counts.streamed(session, project.id, list(of_code), filters)
     allowed = _speakers_in_scope(session, project, scope)
     labels_of = _labels(session, project, by, binned)
     nobody = (NONE,)

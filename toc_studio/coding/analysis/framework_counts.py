@@ -10,9 +10,10 @@ numbers to forming the passages: the tally forms them by the same rule, and a pa
 still sees stale (a session that only reads, a refresh under way) is recounted here in
 memory in place of its tally rows.
 
-**Streamed by document** otherwise: the documents holding codings in scope are listed,
-then read :data:`DOCUMENTS` at a time and formed into passages (a passage never spans
-two documents), so memory holds one batch of codings, not the scope's every coding.
+**Streamed by document** otherwise: the project's documents are listed, then their
+codings in scope are read :data:`DOCUMENTS` documents at a time and formed into passages
+(a passage never spans two documents), so memory holds one batch of codings, not the
+scope's every coding.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from toc_studio.coding.analysis import passages as ps
 from toc_studio.coding.analysis import tally
 from toc_studio.coding.analysis.tables import NOBODY
 from toc_studio.coding.models import Coding
+from toc_studio.ingest.models import Document
 
 DOCUMENTS = 50  # documents read at a time when streaming (~2,000 codings each at most)
 
@@ -108,16 +110,20 @@ def from_tally(
             counter.add(key, labels, speaker, document, passages, codings)
 
 
-def streamed(session: Session, code_ids: Sequence[int], filters: list) -> Iterator[ps.Passage]:
+def streamed(
+    session: Session, project_id: int, code_ids: Sequence[int], filters: list
+) -> Iterator[ps.Passage]:
     """The passages of the codings of ``code_ids`` that pass ``filters`` (WHERE clauses on
-    the coding table), formed :data:`DOCUMENTS` documents at a time, in document order."""
+    the coding table), formed :data:`DOCUMENTS` of the project's documents at a time, in
+    document order. (The documents are listed from the document table: finding those with
+    codings in scope first would read every coding twice.)"""
     if not code_ids:
         return
     c = Coding.__table__.c
     session.flush()
     chosen = [c.code_id.in_(sorted(code_ids)), *filters]
-    documents = list(session.execute(select(c.document_id).where(*chosen).distinct()).scalars())
-    documents.sort()
+    listed = select(Document.id).where(Document.project_id == project_id).order_by(Document.id)
+    documents = list(session.execute(listed).scalars())
     columns = (c.id, c.code_id, c.document_id, c.coder_id, c.start, c.end, c.participant_id)
     for i in range(0, len(documents), DOCUMENTS):
         batch = documents[i : i + DOCUMENTS]
