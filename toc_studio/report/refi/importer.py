@@ -409,15 +409,15 @@ def _fewer_collections() -> Iterator[None]:
                 gc.set_threshold(*first)
 
 
-IMPORT_CACHE_KIB = 16_384  # SQLite page cache of the importing connection (db.py: 256 MiB)
+IMPORT_CACHE_KIB = 32_768  # SQLite page cache of the importing connection (db.py: 256 MiB)
 
 
 @contextmanager
 def _small_cache(session: Session) -> Iterator[None]:
-    """SQLite's page cache held at 16 MiB on the importing connection while it imports,
-    then set back: at 256 MiB a million codings grew the process to 485 MB (188 MB at 16
-    MiB) to save ~2% of its CPU, the pages an import writes being little read again.
-    Untouched on PostgreSQL."""
+    """SQLite's page cache held at 32 MiB on the importing connection while it imports,
+    then set back: at 256 MiB a million codings grew the process to 485 MB (236 MB at 32
+    MiB) to save ~1% of its CPU; at 16 MiB (188 MB) the import's best wall time under
+    load grew ~20% (benchmarks/README.md). Untouched on PostgreSQL."""
     if session.get_bind().dialect.name != "sqlite":
         yield
         return
