@@ -257,6 +257,60 @@ def add_participant(
     return participant
 
 
+def add_participants(
+    session: Session,
+    project: Project,
+    wanted: Sequence[tuple[str, str | None, Mapping[str, str]]],
+) -> list[Participant]:
+    """:func:`add_participant` for many (label, group, attributes) at once, with its checks
+    (names, groups, one label once): one insert for the participants, in order, one for
+    their attributes. A label stored already, or meanwhile by another writer, is Conflict."""
+    access.require(session, project.id, "lead", "add a participant")
+    labels = [_clean_name(label, "participant") for label, _, _ in wanted]
+    taken, seen = {*_participants_named(session, project, labels)}, set()
+    for label in labels:
+        (taken if label in seen else seen).add(label)
+    if taken:
+        label = min(taken, key=labels.index)
+        raise Conflict(f"Project {project.name!r} already has a participant {label!r}.")
+    groups: dict[str, int] = {}
+    for _, group, _ in wanted:
+        if group and group not in groups:
+            groups[group] = get_group(session, project, group).id
+    rows = [
+        {"project_id": project.id, "label": label, "group_id": groups.get(group or "")}
+        for label, (_, group, _) in zip(labels, wanted, strict=True)
+    ]
+    try:
+        with session.begin_nested():
+            if rows:
+                session.execute(Participant.__table__.insert(), rows)
+    except IntegrityError as exc:
+        raise Conflict(f"Project {project.name!r} already has some of these participants.") from exc
+    found = _participants_named(session, project, labels)
+    values = []
+    for label, (_, _, attributes) in zip(labels, wanted, strict=True):
+        named = {_clean_name(str(n), "attribute"): v for n, v in attributes.items()}
+        kept = {n: str(v) for n, v in named.items() if v is not None}
+        values += [(found[label].id, n, v) for n, v in kept.items() if v]
+    if values:
+        session.execute(
+            ParticipantAttribute.__table__.insert(),
+            [{"participant_id": p, "name": n, "value": v} for p, n, v in values],
+        )
+    return [found[label] for label in labels]
+
+
+def _participants_named(session: Session, project: Project, labels: list[str]) -> dict:
+    found: dict[str, Participant] = {}
+    for at in range(0, len(labels), 500):
+        query = select(Participant).where(
+            Participant.project_id == project.id, Participant.label.in_(labels[at : at + 500])
+        )
+        found.update((row.label, row) for row in session.execute(query).scalars())
+    return found
+
+
 def get_participant(session: Session, project: Project, label: str) -> Participant:
     participant = (
         session.execute(

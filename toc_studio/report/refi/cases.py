@@ -38,8 +38,28 @@ class CaseKeeper:
         if not self.recs:
             return
         variable = self._group_variable()
-        for rec in self.recs:
-            self._participant(rec, variable)
+        importer, new, read = self.importer, {}, []
+        for rec in self.recs:  # warnings in file order, as each case is read
+            label, group, attributes = self._participant(rec, variable, len(new))
+            key = label.casefold()
+            if key in importer.labels or key in new:
+                importer.warn(f"Two cases are called {label!r}; they became one participant.")
+            else:
+                new[key] = (rec, label, group, attributes)
+            if rec.other_refs:
+                importer.warn(
+                    f"Case {label!r} refers to {rec.other_refs} code(s); TOC Studio links "
+                    "participants to what they said, not to codes, so these were not kept."
+                )
+            read.append((rec, key, attributes))
+        wanted = [(label, group, attributes) for _, label, group, attributes in new.values()]
+        stored = projects.add_participants(importer.session, importer.project, wanted)
+        for (key, (rec, *_)), participant in zip(new.items(), stored, strict=True):
+            importer.labels[key] = participant  # the new ones in one insert, in file order
+            importer.counts["participants"] += 1
+            self.names[participant.id] = rec.name
+        for rec, key, attributes in read:
+            self._link(rec, importer.labels[key], new.get(key, (None,))[0] is rec, attributes)
         self.recs = []
 
     def _values(self) -> dict[str, list[str]]:
@@ -80,9 +100,11 @@ class CaseKeeper:
                 return name
         return None
 
-    def _participant(self, rec: rr.CaseRec, group_variable: str | None) -> None:
+    def _participant(self, rec: rr.CaseRec, group_variable: str | None, pending: int) -> tuple:
+        """The case's label, group and attributes (``pending``: new cases read before it)."""
         importer = self.importer
-        label = " ".join(rec.name.split())[:200] or f"Case {len(importer.labels) + 1}"
+        fallback = f"Case {len(importer.labels) + pending + 1}"
+        label = " ".join(rec.name.split())[:200] or fallback
         group, attributes = None, {}
         for variable, value in rec.values:
             name = importer.variables.get(variable)
@@ -93,22 +115,15 @@ class CaseKeeper:
                     group = importer.group(value).name
                 if not name == group_variable == GROUP_VARIABLE:  # others stay attributes too
                     attributes[name] = value
-        participant = importer.labels.get(label.casefold())
-        if participant is None:
-            participant = projects.add_participant(importer.session, importer.project, label, group)
-            importer.labels[label.casefold()] = participant
-            importer.counts["participants"] += 1
-            self.names[participant.id] = rec.name
-        else:
-            importer.warn(f"Two cases are called {label!r}; they became one participant.")
-        projects.set_attributes(importer.session, participant, attributes)
-        importer.counts["attributes"] += len(attributes)
+        return label, group, attributes
+
+    def _link(self, rec: rr.CaseRec, participant: Participant, made: bool, attributes) -> None:
+        """What the case refers to; a second case of a name adds its attributes to the
+        participant of the first (``made``: this case made ``participant``)."""
+        if not made:
+            projects.set_attributes(self.importer.session, participant, attributes)
+        self.importer.counts["attributes"] += len(attributes)
         for source in rec.sources:
-            importer.case_sources[source].append(participant)
+            self.importer.case_sources[source].append(participant)
         for selection in rec.selections:
             self.selections.setdefault(selection, participant)
-        if rec.other_refs:
-            importer.warn(
-                f"Case {label!r} refers to {rec.other_refs} code(s); TOC Studio links "
-                "participants to what they said, not to codes, so these were not kept."
-            )
