@@ -495,6 +495,30 @@ def test_ctrl_c_before_the_child_starts_reaches_it_once_it_does(make_cli):
     assert json.loads(cli.run("user", "list", "--json")[1]) == {"users": []}
 
 
+def test_ctrl_z_before_the_child_starts_stops_both_once_it_does(make_cli):
+    """The server is paused when the Ctrl-Z comes: the client waits for the child's pid,
+    then stops it and itself together (not itself alone, leaving the command running)."""
+    cli = make_cli()
+    assert cli.run("init", server=False)[0] == 0
+    server = cli.start()
+    wait_for(lambda: cli.left() == [server], "the server alone")
+    os.kill(server, signal.SIGSTOP)
+    try:
+        waiting = cli.popen("user", "add", "gus", "--password-stdin")
+        wait_for(lambda: in_syscall(waiting.pid, "recvfrom"), "the client to wait for it")
+        waiting.send_signal(signal.SIGTSTP)
+    finally:
+        os.kill(server, signal.SIGCONT)
+    (child,) = wait_for(lambda: commands_running(server, cli.data), "the command to start")
+    wait_for(lambda: state(waiting.pid) == "T" and state(child) == "T", "both to stop")
+    waiting.send_signal(signal.SIGCONT)
+    wait_for(lambda: state(waiting.pid) != "T" and state(child) != "T", "both to go on")
+    waiting.send_signal(signal.SIGINT)
+    assert waiting.wait(timeout=DEADLINE) == 130
+    for stream in (waiting.stdin, waiting.stdout, waiting.stderr):
+        stream.close()
+
+
 def test_ctrl_c_without_the_server_ends_with_a_sentence_too(make_cli):
     cli = make_cli()
     assert cli.run("init", server=False)[0] == 0

@@ -295,6 +295,7 @@ def converse(sock: socket.socket, request: dict) -> int | None:
     None if the child never started (the server was ending): the command runs here."""
     child: list[int] = []
     caught: list[int] = []
+    stop_wanted: list[bool] = []  # a Ctrl-Z before the child was known
 
     def send(signum: int) -> None:
         try:
@@ -308,13 +309,14 @@ def converse(sock: socket.socket, request: dict) -> int | None:
             send(signum)
 
     def suspend(signum: int, frame: object) -> None:  # Ctrl-Z: the child stops too
-        if child:
-            send(signal.SIGSTOP)
+        if not child:  # stop once the child is known, so that both stop, not this alone
+            stop_wanted.append(True)
+            return
+        send(signal.SIGSTOP)
         signal.signal(signal.SIGTSTP, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
         signal.signal(signal.SIGTSTP, suspend)
-        if child:
-            send(signal.SIGCONT)
+        send(signal.SIGCONT)
 
     previous = {}
     for signame in RELAYED:
@@ -334,6 +336,9 @@ def converse(sock: socket.socket, request: dict) -> int | None:
                 child.append(value)
                 for signum in dict.fromkeys(caught):  # a Ctrl-C before the child was known
                     send(signum)
+                if stop_wanted:  # a Ctrl-Z before the child was known
+                    stop_wanted.clear()
+                    suspend(signal.SIGTSTP, None)
             elif kind == b"X" and isinstance(value, int):
                 return value
         if not child and not caught:
