@@ -37,6 +37,8 @@ DERIVED = {
     "toc_studio.coding.analysis.tally.refresh",
     "toc_studio.coding.analysis.tally.refresh_session",
     "toc_studio.coding.analysis.tally.refresh_elsewhere",
+    "toc_studio.coding.analysis.tally_batch.refresh_many",
+    "toc_studio.coding.analysis.tally_batch.insert_rows",
 }
 
 
