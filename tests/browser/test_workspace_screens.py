@@ -69,7 +69,14 @@ def test_a_framework_matrix_cell_opens_its_quotes(app_server, page):
         time.sleep(0.3)
     page.get_by_text("Activities/Matching on lived experience · Mentee").wait_for()
     wait_for_app(page)
-    quotes = page.locator('[data-testid="stCode"]').all_inner_texts()
+    # The caption can be drawn by the last run while the quotes of the one before are
+    # still shown (two arrow presses, two runs): wait on the quotes themselves.
+    deadline = time.monotonic() + 60
+    while True:
+        quotes = page.locator('[data-testid="stCode"]').all_inner_texts()
+        if (quotes and all("— Mentee" in q for q in quotes[:-1])) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert quotes and all("— Mentee" in q for q in quotes[:-1])
     screenshot(page, "explore")
     engine.dispose()

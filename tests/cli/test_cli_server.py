@@ -55,6 +55,18 @@ def processes_naming(text: str) -> list[int]:
     return found
 
 
+def as_a_shell_starts_it() -> None:
+    """In the new process before it runs: a process group of its own, as a shell gives a
+    job, and the job-control signals at their defaults. The kernel discards a Ctrl-Z
+    (SIGTSTP) sent to a process whose group is orphaned, which the test process's group
+    is when the suite runs as a background job whose shell has gone; this group's parent,
+    the test process, is in another group of the same session, so it is never orphaned."""
+    os.setpgid(0, 0)
+    for signum in (signal.SIGTSTP, signal.SIGCONT, signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 def wait_for(condition, what: str):
     deadline = time.monotonic() + DEADLINE
     while not (result := condition()):
@@ -105,6 +117,7 @@ class Cli:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            preexec_fn=as_a_shell_starts_it,
         )
 
     def status(self) -> list[dict]:
