@@ -3,8 +3,10 @@ without the passphrase, owners' passphrases, a lost name secret, the migration."
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -301,3 +303,22 @@ def test_the_name_secret_file_is_made_once_readable_by_its_owner_only(tmp_path, 
     monkeypatch.setenv(sealing.SECRET_ENV, "from the environment")
     assert sealing.name_secret() == b"from the environment"
     sealing.forget_secret()
+
+
+def test_processes_making_the_name_secret_at_once_all_read_the_same_whole_one(tmp_path):
+    """Each writes its secret whole beside the file and links it into place: whoever comes
+    second reads the first's, never a half-written or empty file, and no draft is left."""
+    path = tmp_path / "config" / "toc-studio" / "name-secret"
+    env = {k: v for k, v in os.environ.items() if k != sealing.SECRET_ENV}
+    env[sealing.SECRET_FILE_ENV] = str(path)
+    script = "from toc_studio.ingest import sealing; print(sealing.name_secret().decode())"
+    racing = [
+        subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]  # fmt: skip
+    answers = [process.communicate(timeout=120) for process in racing]
+    assert [err for _, err in answers] == [""] * 6
+    secrets_read = {out.strip() for out, _ in answers}
+    assert secrets_read == {path.read_text().strip()} and len(secrets_read.pop()) == 64
+    assert sorted(p.name for p in path.parent.iterdir()) == ["name-secret"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -67,18 +68,30 @@ def name_secret() -> bytes:
     return _secret_from_file(str(secret_path()))
 
 
+def _publish_secret(path: Path) -> None:
+    """Write a new secret to ``path`` unless another process got there first. The secret
+    is written whole to a private file beside it, then linked into place (a link never
+    replaces a file), so a reader never sees it half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(32) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            return  # another process made it meanwhile: theirs is read
+    finally:
+        os.unlink(draft)
+
+
 @lru_cache(maxsize=8)
 def _secret_from_file(path_name: str) -> bytes:
     path = Path(path_name)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it meanwhile: read theirs
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secrets.token_hex(32) + "\n")
+        _publish_secret(path)
     value = path.read_text(encoding="utf-8").strip()
     if not value:
         raise Invalid(f"The name secret file {path} is empty; restore it from your backup.")
