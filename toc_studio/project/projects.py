@@ -241,19 +241,7 @@ def add_participant(
     group: str | None = None,
     attributes: Mapping[str, str] | None = None,
 ) -> Participant:
-    access.require(session, project.id, "lead", "add a participant")
-    label = _clean_name(label, "participant")
-    if session.execute(
-        select(Participant.id).where(
-            Participant.project_id == project.id, Participant.label == label
-        )
-    ).first():
-        raise Conflict(f"Project {project.name!r} already has a participant {label!r}.")
-    group_id = get_group(session, project, group).id if group else None
-    participant = Participant(project_id=project.id, label=label, group_id=group_id)
-    _insert(session, participant, f"Project {project.name!r} already has a participant {label!r}.")
-    if attributes:
-        set_attributes(session, participant, attributes)
+    (participant,) = add_participants(session, project, [(label, group, attributes or {})])
     return participant
 
 
@@ -285,8 +273,9 @@ def add_participants(
         with session.begin_nested():
             if rows:
                 session.execute(Participant.__table__.insert(), rows)
-    except IntegrityError as exc:
-        raise Conflict(f"Project {project.name!r} already has some of these participants.") from exc
+    except IntegrityError as exc:  # stored meanwhile by another writer
+        some = f"a participant {labels[0]!r}" if len(labels) == 1 else "some of these participants"
+        raise Conflict(f"Project {project.name!r} already has {some}.") from exc
     found = _participants_named(session, project, labels)
     values = []
     for label, (_, _, attributes) in zip(labels, wanted, strict=True):
